@@ -1,0 +1,149 @@
+/* vs-store.h: the SQLite database of people and face samples, the one truth.
+ *
+ * Every change is one transaction. A VsStore is not thread-safe: open one per
+ * thread that needs it (SQLite serialises writers across connections and
+ * processes; a busy timeout makes a second writer wait instead of failing).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "vs-gallery.h"
+
+G_BEGIN_DECLS
+
+#define VS_STORE_ERROR (vs_store_error_quark ())
+GQuark vs_store_error_quark (void);
+
+typedef enum {
+  VS_STORE_ERROR_OPEN,        /* cannot open or create the database */
+  VS_STORE_ERROR_SCHEMA,      /* newer schema than we know, or a corrupt one */
+  VS_STORE_ERROR_NOT_FOUND,   /* no such person or sample */
+  VS_STORE_ERROR_INVALID,     /* bad argument: empty name, wrong dimension… */
+  VS_STORE_ERROR_EXISTS,      /* unique constraint */
+  VS_STORE_ERROR_IO,          /* any other SQLite failure */
+} VsStoreError;
+
+/* Name limits shared by the CLI and the GUI. */
+#define VS_PERSON_NAME_MAX_CHARS 100
+
+typedef struct {
+  gint64  id;
+  char   *name;
+  gint64  created;     /* unix seconds, UTC */
+  gint64  updated;
+  guint   n_samples;
+  gint64  last_seen;   /* 0 when never seen */
+} VsPerson;
+
+VsPerson *vs_person_copy (const VsPerson *person);
+void      vs_person_free (VsPerson *person);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPerson, vs_person_free)
+
+typedef struct {
+  gint64  id;           /* 0 before it is stored */
+  gint64  person_id;
+  char   *embedder;     /* model id that produced the embedding */
+  float  *embedding;    /* dim floats, L2-normalised */
+  guint   dim;
+  double  quality;      /* 0..1, detector score or capture quality */
+  GBytes *crop;         /* aligned 112×112 face, PNG-encoded */
+  char   *source;       /* file path, "camera", … (may be NULL) */
+  gint64  created;
+} VsSample;
+
+VsSample *vs_sample_new  (const char   *embedder,
+                          const float  *embedding,
+                          guint         dim,
+                          double        quality,
+                          GBytes       *crop,
+                          const char   *source);
+void      vs_sample_free (VsSample *sample);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsSample, vs_sample_free)
+
+#define VS_TYPE_STORE (vs_store_get_type ())
+G_DECLARE_FINAL_TYPE (VsStore, vs_store, VS, STORE, GObject)
+
+/* $XDG_DATA_HOME/visage/visage.db */
+char     *vs_store_default_path        (void);
+
+/* Creates the folder (0700) and the file (0600) when missing, migrates the
+ * schema, and refuses a database from a newer Visage. path NULL = default. */
+VsStore  *vs_store_open                (const char   *path,
+                                        GError      **error);
+const char *vs_store_get_path          (VsStore      *self);
+
+/* Changes whenever any connection (this process or another) commits. */
+gint64    vs_store_get_data_version    (VsStore      *self);
+
+/* Checks and normalises a display name: trimmed, 1..100 characters, no
+ * control characters. Returns the normalised copy, or NULL with an error. */
+char     *vs_person_name_normalize     (const char   *name,
+                                        GError      **error);
+
+/* People. */
+GPtrArray *vs_store_list_people        (VsStore      *self,
+                                        GError      **error);   /* VsPerson*, by name */
+VsPerson  *vs_store_get_person         (VsStore      *self,
+                                        gint64        person_id,
+                                        GError      **error);
+/* Exact match after normalisation; NULL without error when absent. */
+VsPerson  *vs_store_find_person_by_name (VsStore     *self,
+                                         const char  *name,
+                                         GError     **error);
+gboolean   vs_store_rename_person      (VsStore      *self,
+                                        gint64        person_id,
+                                        const char   *new_name,
+                                        GError      **error);
+/* One transaction for all ids; samples go with their person. Pages that held
+ * them are overwritten (secure_delete) and the WAL is checkpointed, so no
+ * embedding byte survives in the files. */
+gboolean   vs_store_delete_people      (VsStore      *self,
+                                        const gint64 *person_ids,
+                                        guint         n_ids,
+                                        GError      **error);
+gboolean   vs_store_delete_person      (VsStore      *self,
+                                        gint64        person_id,
+                                        GError      **error);
+
+/* Adds samples to a person in one transaction. With person_id == 0 the
+ * person named `name` is created (or reused when one already has that name)
+ * in the same transaction. Returns the person id, 0 on error. */
+gint64     vs_store_add_samples        (VsStore      *self,
+                                        gint64        person_id,
+                                        const char   *name,
+                                        GPtrArray    *samples,   /* VsSample* */
+                                        GError      **error);
+GPtrArray *vs_store_list_samples       (VsStore      *self,
+                                        gint64        person_id,
+                                        GError      **error);   /* VsSample* */
+gboolean   vs_store_delete_sample      (VsStore      *self,
+                                        gint64        sample_id,
+                                        GError      **error);
+
+/* Recomputes every sample's embedding from its stored crop, in one
+ * transaction: either all samples change, or none. */
+typedef gboolean (*VsReembedFunc) (GBytes      *crop,
+                                   float       *embedding_out,  /* dim floats */
+                                   gpointer     user_data,
+                                   GError     **error);
+typedef void     (*VsProgressFunc) (guint done, guint total, gpointer user_data);
+gboolean   vs_store_reembed            (VsStore        *self,
+                                        const char     *embedder,
+                                        guint           dim,
+                                        VsReembedFunc   func,
+                                        VsProgressFunc  progress,
+                                        gpointer        user_data,
+                                        GError        **error);
+
+/* Records that a person was recognized (rate-limited by the caller). */
+gboolean   vs_store_record_seen        (VsStore      *self,
+                                        gint64        person_id,
+                                        gint64        when,
+                                        GError      **error);
+
+/* An immutable snapshot of every sample of one embedder. */
+VsGallery *vs_store_load_gallery       (VsStore      *self,
+                                        const char   *embedder,
+                                        GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,69 @@
+/* vs-engine.h: detect → align → embed, over the OpenCV shim.
+ *
+ * An engine holds OpenCV networks, which are not safe to share: use one
+ * engine per thread. Creating one loads and verifies the models (~50 ms).
+ */
+#pragma once
+
+#include <glib.h>
+#include "vs-face.h"
+#include "vs-image.h"
+#include "vs-models.h"
+
+G_BEGIN_DECLS
+
+#define VS_ENGINE_ERROR (vs_engine_error_quark ())
+GQuark vs_engine_error_quark (void);
+
+typedef enum {
+  VS_ENGINE_ERROR_FAILED,     /* OpenCV raised */
+  VS_ENGINE_ERROR_NO_FACE,
+  VS_ENGINE_ERROR_MANY_FACES,
+} VsEngineError;
+
+typedef struct _VsEngine VsEngine;
+
+/* models_dir NULL: vs_models_find_dir (NULL). embedder_id NULL: default. */
+VsEngine          *vs_engine_new             (const char   *models_dir,
+                                              const char   *embedder_id,
+                                              GError      **error);
+void               vs_engine_free            (VsEngine     *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsEngine, vs_engine_free)
+
+const VsModelInfo *vs_engine_get_embedder    (VsEngine     *self);
+const VsModelInfo *vs_engine_get_detector    (VsEngine     *self);
+guint              vs_engine_get_dim         (VsEngine     *self);
+
+/* Faces in image coordinates, best score first. The picture is scaled down to
+ * the detector's working size first (YuNet 2022mar splits big faces). */
+GArray            *vs_engine_detect          (VsEngine      *self,
+                                              const VsImage *image,
+                                              GError       **error);  /* VsFace */
+
+/* The 112×112 aligned crop of a face. */
+VsImage           *vs_engine_align           (VsEngine      *self,
+                                              const VsImage *image,
+                                              const VsFace  *face,
+                                              GError       **error);
+
+/* L2-normalised embedding of an aligned crop into out (dim floats). */
+gboolean           vs_engine_embed_aligned   (VsEngine      *self,
+                                              const VsImage *aligned,
+                                              float         *out,
+                                              GError       **error);
+
+/* align + embed; aligned_out (optional) receives the crop. */
+gboolean           vs_engine_embed_face      (VsEngine      *self,
+                                              const VsImage *image,
+                                              const VsFace  *face,
+                                              float         *out,
+                                              VsImage      **aligned_out,
+                                              GError       **error);
+
+/* Index of the face whose box centre is nearest the image centre, or of the
+ * largest; -1 when faces is empty. */
+int                vs_faces_pick_central     (GArray        *faces,
+                                              const VsImage *image);
+int                vs_faces_pick_largest     (GArray        *faces);
+
+G_END_DECLS

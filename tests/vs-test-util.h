@@ -1,0 +1,18 @@
+/* vs-test-util.h: where the tests find real faces and models. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* $VISAGE_TEST_DATA, else ../shared/faces beside the checkout. Aborts the
+ * test with a message naming the data and where to get it when missing. */
+const char *vs_test_data_dir      (void);
+/* vs_test_data_dir()/relative; aborts when the file is missing. */
+char       *vs_test_data_path     (const char *relative);
+/* The folder with verified models ($VISAGE_MODELS_DIR, set by meson). */
+const char *vs_test_models_dir    (void);
+/* A fresh private temporary folder, removed with its content at exit. */
+char       *vs_test_make_tmpdir   (void);
+
+G_END_DECLS
