@@ -1,0 +1,324 @@
+/* test-models.c: the compiled-in manifest and verifying model files. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vs-models.h"
+#include "vs-test-util.h"
+
+static void
+test_manifest (void)
+{
+  g_autoptr(GPtrArray) list = vs_models_list ();
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  const VsModelInfo *detector = vs_models_get_detector ();
+  const VsModelInfo *embedder, *foamliu, *again;
+  const char *default_id = vs_models_get_default_embedder ();
+
+  g_assert_cmpuint (list->len, >=, 3);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (list, i);
+
+      g_assert_false (g_hash_table_contains (ids, info->id));
+      g_hash_table_add (ids, info->id);
+      g_assert_cmpuint (strlen (info->sha256), ==, 64);
+      g_assert_true (g_str_has_suffix (info->file, ".onnx"));
+      g_assert_true (g_str_has_prefix (info->url, "https://"));
+      g_assert_nonnull (info->license);
+      g_assert_cmpfloat (info->scale, >, 0);
+      /* lookup hands out the very same record */
+      again = vs_models_lookup (info->id, NULL);
+      g_assert_true (again == info);
+    }
+
+  g_assert_nonnull (detector);
+  g_assert_cmpstr (detector->id, ==, "yunet_2022mar");
+  g_assert_cmpint (detector->role, ==, VS_MODEL_ROLE_DETECTOR);
+  g_assert_cmpfloat_with_epsilon (detector->score_threshold, 0.6, 1e-6);
+  g_assert_cmpfloat_with_epsilon (detector->nms_threshold, 0.3, 1e-6);
+  g_assert_cmpint (detector->working_size, ==, 640);
+  g_assert_false (detector->optional);
+
+  g_assert_cmpstr (default_id, ==, "mobilefacenet_paddlex");
+  embedder = vs_models_lookup (default_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (embedder->role, ==, VS_MODEL_ROLE_EMBEDDER);
+  g_assert_cmpuint (embedder->dim, ==, 128);
+  g_assert_cmpint (embedder->input_width, ==, 112);
+  g_assert_cmpint (embedder->input_height, ==, 112);
+  g_assert_false (embedder->swap_rb);           /* measured best with BGR */
+  g_assert_cmpfloat_with_epsilon (embedder->mean[0], 127.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (embedder->scale, 1 / 127.5, 1e-9);
+  g_assert_cmpfloat (embedder->threshold, >, 0);
+  g_assert_cmpfloat (embedder->threshold, <, 1);
+  g_assert_cmpfloat (embedder->margin, >=, 0);
+  g_assert_false (embedder->optional);
+
+  foamliu = vs_models_lookup ("mobilefacenet_foamliu", &error);
+  g_assert_no_error (error);
+  g_assert_true (foamliu->swap_rb);             /* trained on RGB */
+  g_assert_cmpuint (foamliu->dim, ==, 128);
+  g_assert_false (foamliu->optional);
+
+  again = vs_models_lookup ("sface_2021dec", &error);
+  g_assert_no_error (error);
+  g_assert_true (again->optional);
+  g_assert_true (again->swap_rb);               /* FaceRecognizerSF feeds RGB */
+
+  again = vs_models_lookup ("no_such_model", &error);
+  g_assert_null (again);
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID);
+  g_assert_nonnull (strstr (error->message, "no_such_model"));
+}
+
+static void
+test_locate_real (void)
+{
+  g_autoptr(GPtrArray) list = vs_models_list ();
+  const char *dir = vs_test_models_dir ();
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (list, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *again = NULL;
+
+      if (info->optional)
+        continue;
+      path = vs_models_locate (dir, info, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_str_has_suffix (path, info->file));
+
+      /* the second time comes from the verified cache */
+      again = vs_models_locate (dir, info, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (again, ==, path);
+    }
+}
+
+/* A copy of the real detector file in a fresh folder. */
+static char *
+copy_detector (const char *dir,
+               gsize       keep)
+{
+  const VsModelInfo *info = vs_models_get_detector ();
+  g_autofree char *src = g_build_filename (vs_test_models_dir (), info->file, NULL);
+  char *dst = g_build_filename (dir, info->file, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_file_get_contents (src, &data, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (dst, data, MIN (len, keep), &error);
+  g_assert_no_error (error);
+  return dst;
+}
+
+static void
+test_locate_missing (void)
+{
+  const VsModelInfo *info = vs_models_get_detector ();
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *gone = g_build_filename (dir, "no-such-folder", NULL);
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  path = vs_models_locate (dir, info, &error);
+  g_assert_null (path);
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, info->file));
+  g_assert_nonnull (strstr (error->message, "models/fetch"));
+  g_clear_error (&error);
+
+  path = vs_models_locate (gone, info, &error);
+  g_assert_null (path);
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, gone));
+}
+
+static void
+test_locate_truncated (void)
+{
+  const VsModelInfo *info = vs_models_get_detector ();
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *copy = copy_detector (dir, 100000);
+  g_autofree char *empty_dir = vs_test_make_tmpdir ();
+  g_autofree char *empty = copy_detector (empty_dir, 0);
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  path = vs_models_locate (dir, info, &error);
+  g_assert_null (path);
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, info->file));
+  g_clear_error (&error);
+
+  path = vs_models_locate (empty_dir, info, &error);
+  g_assert_null (path);
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, info->file));
+}
+
+/* Rewrites the file with one byte changed, same size, the way a damaged
+ * download or an edit would land (new file renamed over the old one). */
+static void
+flip_byte (const char *path,
+           gsize       at)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (at, <, len);
+  data[at] ^= 0x5a;
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_locate_wrong_bytes (void)
+{
+  const VsModelInfo *info = vs_models_get_detector ();
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *copy = copy_detector (dir, G_MAXSIZE);
+  g_autofree char *path = NULL;
+  g_autofree char *restored = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf before, after;
+  char *bad;
+
+  /* a good copy verifies (and lands in the cache) ... */
+  path = vs_models_locate (dir, info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, copy);
+  g_assert_cmpint (g_stat (copy, &before), ==, 0);
+
+  /* ... and one changed byte, same size, straight away, is still caught:
+   * the cache must not hide it */
+  flip_byte (copy, (gsize) before.st_size / 2);
+  g_assert_cmpint (g_stat (copy, &after), ==, 0);
+  g_assert_cmpint (after.st_size, ==, before.st_size);
+
+  bad = vs_models_locate (dir, info, &error);
+  g_assert_null (bad);
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, info->file));
+  g_assert_nonnull (strstr (error->message, info->sha256));
+  g_clear_error (&error);
+
+  /* restored, it verifies again */
+  flip_byte (copy, (gsize) before.st_size / 2);
+  restored = vs_models_locate (dir, info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (restored, ==, copy);
+}
+
+static gpointer
+locate_thread (gpointer data)
+{
+  const char *dir = data;
+  g_autoptr(GPtrArray) list = vs_models_list ();
+  guint found = 0;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (list, i);
+      g_autofree char *path = NULL;
+
+      if (info->optional)
+        continue;
+      path = vs_models_locate (dir, info, NULL);
+      found += path != NULL;
+    }
+  return GUINT_TO_POINTER (found);
+}
+
+static void
+test_locate_threads (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autoptr(GPtrArray) list = vs_models_list ();
+  GThread *threads[8];
+  guint required = 0;
+
+  /* fresh copies, so every thread races to hash them for the first time */
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (list, i);
+      g_autofree char *src = NULL;
+      g_autofree char *dst = NULL;
+      g_autofree char *data = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len;
+
+      if (info->optional)
+        continue;
+      required++;
+      src = g_build_filename (vs_test_models_dir (), info->file, NULL);
+      dst = g_build_filename (dir, info->file, NULL);
+      g_file_get_contents (src, &data, &len, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (dst, data, len, &error);
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("locate", locate_thread, dir);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (threads[i])), ==, required);
+}
+
+static void
+test_find_dir (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("VISAGE_MODELS_DIR"));
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *gone = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *dir = NULL;
+
+  /* an override is returned as is, even when missing, so errors name it */
+  dir = vs_models_find_dir (gone);
+  g_assert_cmpstr (dir, ==, gone);
+  g_clear_pointer (&dir, g_free);
+
+  g_setenv ("VISAGE_MODELS_DIR", tmp, TRUE);
+  dir = vs_models_find_dir (NULL);
+  g_assert_cmpstr (dir, ==, tmp);
+  g_clear_pointer (&dir, g_free);
+
+  /* a missing $VISAGE_MODELS_DIR falls through to the build tree */
+  g_setenv ("VISAGE_MODELS_DIR", gone, TRUE);
+  dir = vs_models_find_dir ("");
+  g_assert_cmpstr (dir, ==, VS_BUILD_MODELS_DIR);
+  g_clear_pointer (&dir, g_free);
+
+  if (saved != NULL)
+    g_setenv ("VISAGE_MODELS_DIR", saved, TRUE);
+  else
+    g_unsetenv ("VISAGE_MODELS_DIR");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/models/manifest", test_manifest);
+  g_test_add_func ("/models/locate/real", test_locate_real);
+  g_test_add_func ("/models/locate/missing", test_locate_missing);
+  g_test_add_func ("/models/locate/truncated", test_locate_truncated);
+  g_test_add_func ("/models/locate/wrong-bytes", test_locate_wrong_bytes);
+  g_test_add_func ("/models/locate/threads", test_locate_threads);
+  g_test_add_func ("/models/find-dir", test_find_dir);
+
+  return g_test_run ();
+}
