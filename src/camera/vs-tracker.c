@@ -1,0 +1,587 @@
+/* vs-tracker.c: association of detections with tracks, and the identity vote.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "vs-tracker.h"
+
+typedef struct {
+  VsVoteKind kind;
+  gint64     person_id;
+  char      *name;
+  float      score;
+} Vote;
+
+typedef struct {
+  VsTrackerTrack pub;
+  /* Centre velocity in pixels per µs, to predict where a moving face is in a
+   * later frame when recognition runs at a few frames per second. */
+  double         vx, vy;
+  gboolean       has_velocity;
+  Vote          *votes;      /* ring of params.vote_window */
+  guint          n_votes;    /* filled entries, ≤ vote_window */
+  guint          next_vote;  /* ring position of the next vote */
+  gboolean       disputed;   /* last vote disagreed with the decision */
+} Track;
+
+struct _VsTracker {
+  VsTrackerParams params;
+  GPtrArray      *tracks;     /* Track*, oldest first */
+  GArray         *events;     /* VsTrackerEvent */
+  guint           next_id;
+};
+
+void
+vs_tracker_params_init (VsTrackerParams *params)
+{
+  g_return_if_fail (params != NULL);
+
+  *params = (VsTrackerParams) {
+    .iou_threshold = 0.3f,
+    .centre_distance = 0.5f,
+    .max_missed_frames = 8,
+    .max_missed_us = G_USEC_PER_SEC,
+    .vote_window = 5,
+    .votes_to_know = 3,
+    .votes_to_unknown = 3,
+    .votes_to_switch = 4,
+    .reembed_interval_us = 700 * 1000,
+  };
+}
+
+void
+vs_tracker_event_clear (VsTrackerEvent *event)
+{
+  g_clear_pointer (&event->name, g_free);
+}
+
+static void
+vote_clear (Vote *vote)
+{
+  g_clear_pointer (&vote->name, g_free);
+  vote->kind = VS_VOTE_ABSTAIN;
+  vote->person_id = 0;
+  vote->score = 0.f;
+}
+
+static void
+track_free (gpointer data)
+{
+  Track *track = data;
+
+  for (guint i = 0; track->votes != NULL && i < track->n_votes; i++)
+    vote_clear (&track->votes[i]);
+  g_free (track->votes);
+  g_free (track->pub.name);
+  g_free (track);
+}
+
+VsTracker *
+vs_tracker_new (const VsTrackerParams *params)
+{
+  VsTracker *self = g_new0 (VsTracker, 1);
+
+  if (params != NULL)
+    self->params = *params;
+  else
+    vs_tracker_params_init (&self->params);
+
+  /* Keep the vote meaningful whatever the caller asked for. */
+  self->params.vote_window = MAX (self->params.vote_window, 1);
+  self->params.votes_to_know = CLAMP (self->params.votes_to_know, 1, self->params.vote_window);
+  self->params.votes_to_unknown = CLAMP (self->params.votes_to_unknown, 1, self->params.vote_window);
+  self->params.votes_to_switch = CLAMP (self->params.votes_to_switch, 1, self->params.vote_window);
+  self->params.max_missed_frames = MAX (self->params.max_missed_frames, 1);
+
+  self->tracks = g_ptr_array_new_with_free_func (track_free);
+  self->events = g_array_new (FALSE, TRUE, sizeof (VsTrackerEvent));
+  g_array_set_clear_func (self->events, (GDestroyNotify) vs_tracker_event_clear);
+  self->next_id = 1;
+  return self;
+}
+
+void
+vs_tracker_free (VsTracker *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->tracks);
+  g_array_unref (self->events);
+  g_free (self);
+}
+
+const VsTrackerParams *
+vs_tracker_get_params (VsTracker *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return &self->params;
+}
+
+static void
+push_event (VsTracker          *self,
+            VsTrackerEventType  type,
+            const Track        *track,
+            gint64              time_us)
+{
+  VsTrackerEvent event = {
+    .type = type,
+    .track_id = track->pub.id,
+    .state = track->pub.state,
+    .person_id = track->pub.person_id,
+    .name = g_strdup (track->pub.name),
+    .score = track->pub.score,
+    .time_us = time_us,
+  };
+  g_array_append_val (self->events, event);
+}
+
+/* Association */
+
+typedef struct {
+  guint track;   /* index in self->tracks */
+  guint face;
+  float score;   /* higher is better: 1 + IoU, or 1 − relative distance */
+} Candidate;
+
+static int
+candidate_compare (gconstpointer a,
+                   gconstpointer b)
+{
+  const Candidate *ca = a, *cb = b;
+
+  if (ca->score != cb->score)
+    return ca->score > cb->score ? -1 : 1;
+  /* Stable for equal scores: older track, then earlier face. */
+  if (ca->track != cb->track)
+    return ca->track < cb->track ? -1 : 1;
+  return ca->face < cb->face ? -1 : (ca->face > cb->face);
+}
+
+static float
+box_iou (float ax, float ay, float aw, float ah,
+         float bx, float by, float bw, float bh)
+{
+  float x0 = MAX (ax, bx), y0 = MAX (ay, by);
+  float x1 = MIN (ax + aw, bx + bw), y1 = MIN (ay + ah, by + bh);
+  float inter, uni;
+
+  if (x1 <= x0 || y1 <= y0)
+    return 0.f;
+  inter = (x1 - x0) * (y1 - y0);
+  uni = aw * ah + bw * bh - inter;
+  return uni > 0.f ? inter / uni : 0.f;
+}
+
+static float
+match_score (const VsTracker *self,
+             const Track     *track,
+             const VsFace    *face,
+             gint64           time_us)
+{
+  const VsFace *last = &track->pub.face;
+  /* Predict where the face is now; never extrapolate far. */
+  double dt = (double) CLAMP (time_us - track->pub.last_seen_us, 0, G_USEC_PER_SEC / 2);
+  float px = last->x + (float) (track->vx * dt);
+  float py = last->y + (float) (track->vy * dt);
+  float iou = box_iou (px, py, last->width, last->height,
+                       face->x, face->y, face->width, face->height);
+  float ratio, size, dx, dy, dist;
+
+  if (iou >= self->params.iou_threshold)
+    return 1.f + iou;
+
+  if (last->width <= 0.f || face->width <= 0.f)
+    return 0.f;
+  ratio = face->width / last->width;
+  if (ratio < 0.5f || ratio > 2.f)
+    return 0.f;
+
+  size = MAX (last->width, face->width);
+  dx = (face->x + face->width / 2) - (px + last->width / 2);
+  dy = (face->y + face->height / 2) - (py + last->height / 2);
+  dist = sqrtf (dx * dx + dy * dy) / size;
+  if (dist < self->params.centre_distance)
+    return 1.f - dist;
+  return 0.f;
+}
+
+static void
+track_move (Track        *track,
+            const VsFace *face,
+            gint64        time_us)
+{
+  gint64 dt = time_us - track->pub.last_seen_us;
+
+  if (dt > 0)
+    {
+      double cx0 = track->pub.face.x + track->pub.face.width / 2;
+      double cy0 = track->pub.face.y + track->pub.face.height / 2;
+      double cx1 = face->x + face->width / 2;
+      double cy1 = face->y + face->height / 2;
+      double ivx = (cx1 - cx0) / dt, ivy = (cy1 - cy0) / dt;
+
+      /* Smoothed: detections jitter by a few pixels. */
+      if (!track->has_velocity)
+        {
+          track->vx = ivx;
+          track->vy = ivy;
+          track->has_velocity = TRUE;
+        }
+      else
+        {
+          track->vx = 0.5 * track->vx + 0.5 * ivx;
+          track->vy = 0.5 * track->vy + 0.5 * ivy;
+        }
+    }
+
+  track->pub.face = *face;
+  track->pub.last_seen_us = time_us;
+  track->pub.missed = 0;
+}
+
+void
+vs_tracker_update (VsTracker    *self,
+                   const GArray *faces,
+                   gint64        time_us)
+{
+  g_autoptr(GArray) candidates = NULL;
+  g_autofree gboolean *face_used = NULL;
+  g_autofree gboolean *track_used = NULL;
+  guint n_faces, n_tracks;
+
+  g_return_if_fail (self != NULL);
+
+  n_faces = faces != NULL ? faces->len : 0;
+  n_tracks = self->tracks->len;
+  face_used = g_new0 (gboolean, MAX (n_faces, 1));
+  track_used = g_new0 (gboolean, MAX (n_tracks, 1));
+  candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+
+  for (guint t = 0; t < n_tracks; t++)
+    {
+      const Track *track = g_ptr_array_index (self->tracks, t);
+
+      for (guint f = 0; f < n_faces; f++)
+        {
+          const VsFace *face = &g_array_index (faces, VsFace, f);
+          float score = match_score (self, track, face, time_us);
+
+          if (score > 0.f)
+            {
+              Candidate c = { t, f, score };
+              g_array_append_val (candidates, c);
+            }
+        }
+    }
+
+  /* Greedy: best pairs first, each track and face used once. */
+  g_array_sort (candidates, candidate_compare);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, i);
+
+      if (track_used[c->track] || face_used[c->face])
+        continue;
+      track_used[c->track] = TRUE;
+      face_used[c->face] = TRUE;
+      track_move (g_ptr_array_index (self->tracks, c->track),
+                  &g_array_index (faces, VsFace, c->face), time_us);
+    }
+
+  /* Missed tracks age and die; iterate backwards to remove in place. */
+  for (guint t = n_tracks; t > 0; t--)
+    {
+      Track *track = g_ptr_array_index (self->tracks, t - 1);
+
+      if (track_used[t - 1])
+        continue;
+      track->pub.missed++;
+      if (track->pub.missed >= self->params.max_missed_frames ||
+          time_us - track->pub.last_seen_us >= self->params.max_missed_us)
+        {
+          push_event (self, VS_TRACKER_EVENT_REMOVED, track, time_us);
+          g_ptr_array_remove_index (self->tracks, t - 1);
+        }
+    }
+
+  for (guint f = 0; f < n_faces; f++)
+    {
+      Track *track;
+
+      if (face_used[f])
+        continue;
+      track = g_new0 (Track, 1);
+      track->pub.id = self->next_id++;
+      track->pub.face = g_array_index (faces, VsFace, f);
+      track->pub.state = VS_TRACK_IDENTIFYING;
+      track->pub.first_seen_us = time_us;
+      track->pub.last_seen_us = time_us;
+      track->votes = g_new0 (Vote, self->params.vote_window);
+      g_ptr_array_add (self->tracks, track);
+      push_event (self, VS_TRACKER_EVENT_ADDED, track, time_us);
+    }
+}
+
+guint
+vs_tracker_get_n_tracks (VsTracker *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->tracks->len;
+}
+
+const VsTrackerTrack *
+vs_tracker_get_track (VsTracker *self,
+                      guint      index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->tracks->len, NULL);
+  return &((Track *) g_ptr_array_index (self->tracks, index))->pub;
+}
+
+static Track *
+find_track (VsTracker *self,
+            guint      track_id)
+{
+  for (guint i = 0; i < self->tracks->len; i++)
+    {
+      Track *track = g_ptr_array_index (self->tracks, i);
+      if (track->pub.id == track_id)
+        return track;
+    }
+  return NULL;
+}
+
+const VsTrackerTrack *
+vs_tracker_lookup (VsTracker *self,
+                   guint      track_id)
+{
+  Track *track;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  track = find_track (self, track_id);
+  return track != NULL ? &track->pub : NULL;
+}
+
+gboolean
+vs_tracker_needs_embed (VsTracker *self,
+                        guint      track_id,
+                        gint64     time_us)
+{
+  Track *track;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  track = find_track (self, track_id);
+  if (track == NULL || track->pub.missed > 0)
+    return FALSE;
+  if (track->pub.n_embeds == 0 ||
+      track->pub.state == VS_TRACK_IDENTIFYING ||
+      track->disputed)
+    return TRUE;
+  /* After a gallery change the window refills at once. */
+  if (track->n_votes < MIN (self->params.votes_to_switch, self->params.vote_window))
+    return TRUE;
+  return time_us - track->pub.last_embed_us >= self->params.reembed_interval_us;
+}
+
+/* The vote */
+
+typedef struct {
+  gint64      person_id;
+  const char *name;     /* of the newest vote for this person */
+  float       score;    /* of the newest vote for this person */
+  guint       count;
+} Tally;
+
+static void
+decide (VsTracker *self,
+        Track     *track,
+        gint64     time_us)
+{
+  Tally people[16];
+  guint n_people = 0, n_unknown = 0;
+  const Tally *best = NULL;
+  VsTrackState old_state = track->pub.state;
+  gint64 old_person = track->pub.person_id;
+  guint window = self->params.vote_window;
+  const Vote *newest;
+
+  /* Oldest to newest, so the newest name and score win. */
+  for (guint i = 0; i < track->n_votes; i++)
+    {
+      guint pos = (track->next_vote + window - track->n_votes + i) % window;
+      const Vote *vote = &track->votes[pos];
+      guint j;
+
+      if (vote->kind == VS_VOTE_UNKNOWN)
+        n_unknown++;
+      if (vote->kind != VS_VOTE_PERSON)
+        continue;
+      for (j = 0; j < n_people; j++)
+        if (people[j].person_id == vote->person_id)
+          break;
+      if (j == n_people)
+        {
+          if (n_people == G_N_ELEMENTS (people))
+            continue;
+          people[n_people++] = (Tally) { vote->person_id, NULL, 0.f, 0 };
+        }
+      people[j].name = vote->name;
+      people[j].score = vote->score;
+      people[j].count++;
+    }
+
+  for (guint j = 0; j < n_people; j++)
+    if (best == NULL || people[j].count > best->count ||
+        (people[j].count == best->count && people[j].score > best->score))
+      best = &people[j];
+
+  newest = &track->votes[(track->next_vote + window - 1) % window];
+
+  switch (track->pub.state)
+    {
+    case VS_TRACK_IDENTIFYING:
+      if (best != NULL && best->count >= self->params.votes_to_know)
+        track->pub.state = VS_TRACK_KNOWN;
+      else if (n_unknown >= self->params.votes_to_unknown)
+        track->pub.state = VS_TRACK_UNKNOWN;
+      break;
+
+    case VS_TRACK_KNOWN:
+      /* Only a clear majority for another answer replaces a name. */
+      if (best != NULL && best->person_id != track->pub.person_id &&
+          best->count >= self->params.votes_to_switch)
+        track->pub.state = VS_TRACK_KNOWN;
+      else if (n_unknown >= self->params.votes_to_switch)
+        track->pub.state = VS_TRACK_UNKNOWN;
+      else
+        best = NULL;   /* keep the decision */
+      break;
+
+    case VS_TRACK_UNKNOWN:
+      if (best != NULL && best->count >= self->params.votes_to_switch)
+        track->pub.state = VS_TRACK_KNOWN;
+      else
+        best = NULL;
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (track->pub.state == VS_TRACK_KNOWN && best != NULL)
+    {
+      track->pub.person_id = best->person_id;
+      g_free (track->pub.name);
+      track->pub.name = g_strdup (best->name);
+    }
+  else if (track->pub.state == VS_TRACK_UNKNOWN)
+    {
+      track->pub.person_id = 0;
+      g_clear_pointer (&track->pub.name, g_free);
+    }
+
+  /* The score shown: the newest vote that agrees with the decision, else
+   * (identifying) the newest vote's. */
+  if (track->pub.state == VS_TRACK_IDENTIFYING ||
+      (track->pub.state == VS_TRACK_KNOWN && newest->kind == VS_VOTE_PERSON &&
+       newest->person_id == track->pub.person_id) ||
+      (track->pub.state == VS_TRACK_UNKNOWN && newest->kind == VS_VOTE_UNKNOWN))
+    track->pub.score = newest->score;
+
+  switch (track->pub.state)
+    {
+    case VS_TRACK_KNOWN:
+      track->disputed = !(newest->kind == VS_VOTE_PERSON && newest->person_id == track->pub.person_id);
+      break;
+    case VS_TRACK_UNKNOWN:
+      track->disputed = newest->kind != VS_VOTE_UNKNOWN;
+      break;
+    case VS_TRACK_IDENTIFYING:
+    default:
+      track->disputed = FALSE;
+      break;
+    }
+
+  if (track->pub.state != old_state || track->pub.person_id != old_person)
+    push_event (self, VS_TRACKER_EVENT_DECIDED, track, time_us);
+}
+
+void
+vs_tracker_vote (VsTracker  *self,
+                 guint       track_id,
+                 VsVoteKind  kind,
+                 gint64      person_id,
+                 const char *name,
+                 float       score,
+                 gint64      time_us)
+{
+  Track *track;
+  Vote *vote;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (kind != VS_VOTE_PERSON || person_id != 0);
+
+  track = find_track (self, track_id);
+  if (track == NULL)
+    return;
+
+  vote = &track->votes[track->next_vote];
+  vote_clear (vote);
+  vote->kind = kind;
+  vote->person_id = kind == VS_VOTE_PERSON ? person_id : 0;
+  vote->name = kind == VS_VOTE_PERSON ? g_strdup (name) : NULL;
+  vote->score = score;
+  track->next_vote = (track->next_vote + 1) % self->params.vote_window;
+  track->n_votes = MIN (track->n_votes + 1, self->params.vote_window);
+  track->pub.n_embeds++;
+  track->pub.last_embed_us = time_us;
+
+  decide (self, track, time_us);
+}
+
+void
+vs_tracker_reset_votes (VsTracker         *self,
+                        VsTrackerNameFunc  lookup_name,
+                        gpointer           user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  for (guint i = 0; i < self->tracks->len; i++)
+    {
+      Track *track = g_ptr_array_index (self->tracks, i);
+
+      for (guint v = 0; v < self->params.vote_window; v++)
+        vote_clear (&track->votes[v]);
+      track->n_votes = 0;
+      track->next_vote = 0;
+      track->disputed = FALSE;
+
+      if (lookup_name != NULL && track->pub.state == VS_TRACK_KNOWN)
+        {
+          const char *name = lookup_name (track->pub.person_id, user_data);
+          if (name != NULL && g_strcmp0 (name, track->pub.name) != 0)
+            {
+              g_free (track->pub.name);
+              track->pub.name = g_strdup (name);
+            }
+        }
+    }
+}
+
+GArray *
+vs_tracker_take_events (VsTracker *self)
+{
+  GArray *events;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  events = g_steal_pointer (&self->events);
+  self->events = g_array_new (FALSE, TRUE, sizeof (VsTrackerEvent));
+  g_array_set_clear_func (self->events, (GDestroyNotify) vs_tracker_event_clear);
+  return events;
+}

@@ -1,0 +1,125 @@
+/* vs-tracker.h: follows faces across frames and votes on who each one is.
+ *
+ * Pure bookkeeping, no threads and no models: the recognition worker feeds it
+ * the detections of every frame it processes and, for the tracks it says need
+ * it, the gallery's answer for a fresh embedding. Unit-tested on its own.
+ */
+#pragma once
+
+#include <glib.h>
+#include "vs-face.h"
+#include "vs-track.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* Association */
+  float  iou_threshold;         /* same face when IoU ≥ this (0.3) */
+  float  centre_distance;       /* …or centres closer than this × box size (0.5) */
+  /* Death: a track missed for this many processed frames or this long goes. */
+  guint  max_missed_frames;     /* 8 */
+  gint64 max_missed_us;         /* 1 s */
+  /* Voting over the last vote_window answers. */
+  guint  vote_window;           /* n = 5 */
+  guint  votes_to_know;         /* k = 3 votes for one person: KNOWN */
+  guint  votes_to_unknown;      /* 3 "nobody" votes: UNKNOWN */
+  guint  votes_to_switch;       /* 4 of n for another answer to replace a decision */
+  /* Once decided (and the last answer agreed), embed again this often. */
+  gint64 reembed_interval_us;   /* 700 ms */
+} VsTrackerParams;
+
+void vs_tracker_params_init (VsTrackerParams *params);
+
+typedef enum {
+  VS_TRACKER_EVENT_ADDED,
+  VS_TRACKER_EVENT_DECIDED,     /* state or person changed to a decision */
+  VS_TRACKER_EVENT_REMOVED,
+} VsTrackerEventType;
+
+typedef struct {
+  VsTrackerEventType type;
+  guint              track_id;
+  VsTrackState       state;
+  gint64             person_id;
+  char              *name;       /* owned; NULL unless KNOWN */
+  float              score;
+  gint64             time_us;    /* time of the frame that caused it */
+  guint64            frame_number;  /* set by the recognizer; 0 here */
+} VsTrackerEvent;
+
+void vs_tracker_event_clear (VsTrackerEvent *event);
+
+/* One vote: what the gallery said about one embedding of the face. */
+typedef enum {
+  VS_VOTE_PERSON,       /* person_id, name, score */
+  VS_VOTE_UNKNOWN,      /* nobody above the threshold */
+  VS_VOTE_ABSTAIN,      /* ambiguous between two people: counts for nobody */
+} VsVoteKind;
+
+typedef struct {
+  guint         id;
+  VsFace        face;            /* latest box, frame pixels */
+  VsTrackState  state;
+  gint64        person_id;       /* decided person (KNOWN), else 0 */
+  char         *name;            /* decided person's name, else NULL */
+  float         score;           /* best recent score of the decided/leading person */
+  gint64        first_seen_us;
+  gint64        last_seen_us;
+  gint64        last_embed_us;   /* 0 before the first embedding */
+  guint         missed;          /* processed frames since last matched; 0 = in this frame */
+  guint         n_embeds;
+} VsTrackerTrack;
+
+typedef struct _VsTracker VsTracker;
+
+VsTracker   *vs_tracker_new            (const VsTrackerParams *params);  /* NULL: defaults */
+void         vs_tracker_free           (VsTracker             *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsTracker, vs_tracker_free)
+
+const VsTrackerParams *vs_tracker_get_params (VsTracker *self);
+
+/* Associates the faces of one frame (VsFace, frame pixels) with the tracks:
+ * matched tracks move, unmatched faces start tracks, tracks missed too long
+ * die. time_us is the frame's time (monotonic). */
+void         vs_tracker_update         (VsTracker             *self,
+                                        const GArray          *faces,
+                                        gint64                 time_us);
+
+/* Living tracks, oldest first (including ones missed for a few frames). */
+guint                 vs_tracker_get_n_tracks (VsTracker *self);
+const VsTrackerTrack *vs_tracker_get_track    (VsTracker *self,
+                                               guint      index);
+const VsTrackerTrack *vs_tracker_lookup       (VsTracker *self,
+                                               guint      track_id);
+
+/* Whether the worker should embed this track in the frame of time_us: it was
+ * seen in this frame and it is new, still identifying, disputed (the last
+ * vote disagreed with the decision), has too few votes, or its last embedding
+ * is older than reembed_interval_us. */
+gboolean     vs_tracker_needs_embed    (VsTracker             *self,
+                                        guint                  track_id,
+                                        gint64                 time_us);
+
+/* Records the gallery's answer for a new embedding of the track and decides
+ * with hysteresis. name is copied (may be NULL unless VS_VOTE_PERSON). */
+void         vs_tracker_vote           (VsTracker             *self,
+                                        guint                  track_id,
+                                        VsVoteKind             kind,
+                                        gint64                 person_id,
+                                        const char            *name,
+                                        float                  score,
+                                        gint64                 time_us);
+
+/* The gallery changed: forget every track's votes (decisions stay until the
+ * new votes outvote them), so they are embedded again at once; names of
+ * decided people are refreshed through lookup_name (NULL return keeps it). */
+typedef const char *(*VsTrackerNameFunc) (gint64 person_id, gpointer user_data);
+void         vs_tracker_reset_votes    (VsTracker             *self,
+                                        VsTrackerNameFunc      lookup_name,
+                                        gpointer               user_data);
+
+/* Events since the last call (VsTrackerEvent, with a clear func); the caller
+ * owns the array. */
+GArray      *vs_tracker_take_events    (VsTracker             *self);
+
+G_END_DECLS

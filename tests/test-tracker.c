@@ -1,0 +1,400 @@
+/* test-tracker.c: association, track life and the identity vote. */
+#include "config.h"
+
+#include "vs-tracker.h"
+
+#define MS (1000)
+
+static VsFace
+face_at (float x, float y, float size)
+{
+  VsFace face = { .x = x, .y = y, .width = size, .height = size * 1.2f, .score = 0.9f };
+  return face;
+}
+
+static GArray *
+faces_new (guint n, ...)
+{
+  GArray *faces = g_array_new (FALSE, FALSE, sizeof (VsFace));
+  va_list args;
+
+  va_start (args, n);
+  for (guint i = 0; i < n; i++)
+    {
+      VsFace face = va_arg (args, VsFace);
+      g_array_append_val (faces, face);
+    }
+  va_end (args);
+  return faces;
+}
+
+static guint
+count_events (GArray *events, VsTrackerEventType type)
+{
+  guint n = 0;
+  for (guint i = 0; i < events->len; i++)
+    n += g_array_index (events, VsTrackerEvent, i).type == type;
+  return n;
+}
+
+/* The track whose box is nearest (x, y). */
+static const VsTrackerTrack *
+track_near (VsTracker *tracker, float x, float y)
+{
+  const VsTrackerTrack *best = NULL;
+  float best_d = G_MAXFLOAT;
+
+  for (guint i = 0; i < vs_tracker_get_n_tracks (tracker); i++)
+    {
+      const VsTrackerTrack *t = vs_tracker_get_track (tracker, i);
+      float d = (t->face.x - x) * (t->face.x - x) + (t->face.y - y) * (t->face.y - y);
+      if (d < best_d)
+        {
+          best_d = d;
+          best = t;
+        }
+    }
+  return best;
+}
+
+static void
+test_association (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) events = NULL;
+  guint id_left, id_right;
+
+  /* Two faces walking towards each other, slowly. */
+  for (guint f = 0; f < 20; f++)
+    {
+      g_autoptr(GArray) faces = faces_new (2, face_at (100 + 3 * f, 100, 60),
+                                           face_at (400 - 3 * f, 110, 50));
+      vs_tracker_update (tracker, faces, f * 40 * MS);
+      g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 2);
+    }
+
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_ADDED), ==, 2);
+  g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_REMOVED), ==, 0);
+
+  id_left = track_near (tracker, 157, 100)->id;
+  id_right = track_near (tracker, 343, 110)->id;
+  g_assert_cmpuint (id_left, ==, 1);
+  g_assert_cmpuint (id_right, ==, 2);
+  g_assert_cmpfloat_with_epsilon (vs_tracker_lookup (tracker, 1)->face.x, 157, 0.01);
+  g_assert_cmpfloat_with_epsilon (vs_tracker_lookup (tracker, 2)->face.x, 343, 0.01);
+
+  /* Order of detections does not matter. */
+  {
+    g_autoptr(GArray) faces = faces_new (2, face_at (340, 110, 50), face_at (160, 100, 60));
+    vs_tracker_update (tracker, faces, 20 * 40 * MS);
+    g_assert_cmpfloat_with_epsilon (vs_tracker_lookup (tracker, 1)->face.x, 160, 0.01);
+    g_assert_cmpfloat_with_epsilon (vs_tracker_lookup (tracker, 2)->face.x, 340, 0.01);
+  }
+
+  /* A third face far away starts a new track with the next id. */
+  {
+    g_autoptr(GArray) faces = faces_new (3, face_at (340, 110, 50), face_at (160, 100, 60),
+                                         face_at (600, 300, 40));
+    g_autoptr(GArray) ev = NULL;
+
+    vs_tracker_update (tracker, faces, 21 * 40 * MS);
+    g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 3);
+    ev = vs_tracker_take_events (tracker);
+    g_assert_cmpuint (ev->len, ==, 1);
+    g_assert_cmpint (g_array_index (ev, VsTrackerEvent, 0).type, ==, VS_TRACKER_EVENT_ADDED);
+    g_assert_cmpuint (g_array_index (ev, VsTrackerEvent, 0).track_id, ==, 3);
+    g_assert_cmpint (g_array_index (ev, VsTrackerEvent, 0).time_us, ==, 21 * 40 * MS);
+  }
+}
+
+static void
+test_fast_motion (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) events = NULL;
+
+  /* A 40 px face speeding up to 40 px per processed frame: from then on its
+   * box never overlaps the last one (IoU 0, centres a box apart), but the
+   * predicted position keeps it the same person. */
+  static const float steps[] = { 0, 18, 24, 30, 36, 40, 40, 40, 40, 40 };
+  float x = 50;
+
+  for (guint f = 0; f < G_N_ELEMENTS (steps); f++)
+    {
+      g_autoptr(GArray) faces = NULL;
+
+      x += steps[f];
+      faces = faces_new (1, face_at (x, 200, 40));
+      vs_tracker_update (tracker, faces, f * 200 * MS);
+    }
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_ADDED), ==, 1);
+  g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 1);
+  g_assert_cmpuint (vs_tracker_get_track (tracker, 0)->id, ==, 1);
+
+  /* A face of a very different size at the same place is someone else. */
+  {
+    g_autoptr(GArray) faces = faces_new (1, face_at (x + 40, 200, 200));
+    g_autoptr(GArray) ev = NULL;
+
+    vs_tracker_update (tracker, faces, 10 * 200 * MS);
+    ev = vs_tracker_take_events (tracker);
+    g_assert_cmpuint (count_events (ev, VS_TRACKER_EVENT_ADDED), ==, 1);
+  }
+}
+
+static void
+test_death (void)
+{
+  VsTrackerParams params;
+  g_autoptr(VsTracker) tracker = NULL;
+  g_autoptr(GArray) empty = g_array_new (FALSE, FALSE, sizeof (VsFace));
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 50));
+  gint64 t = 0;
+
+  vs_tracker_params_init (&params);
+  params.max_missed_frames = 3;
+  params.max_missed_us = 10 * G_USEC_PER_SEC;
+  tracker = vs_tracker_new (&params);
+
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  /* Missed twice: still there, and not embedded while missed. */
+  vs_tracker_update (tracker, empty, t += 40 * MS);
+  vs_tracker_update (tracker, empty, t += 40 * MS);
+  g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 1);
+  g_assert_cmpuint (vs_tracker_get_track (tracker, 0)->missed, ==, 2);
+  g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
+  /* Back: same track. */
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_cmpuint (vs_tracker_get_track (tracker, 0)->id, ==, 1);
+  g_assert_cmpuint (vs_tracker_get_track (tracker, 0)->missed, ==, 0);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+
+  /* Missed three times: gone. */
+  for (guint i = 0; i < 3; i++)
+    vs_tracker_update (tracker, empty, t += 40 * MS);
+  g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 0);
+  g_assert_null (vs_tracker_lookup (tracker, 1));
+  {
+    g_autoptr(GArray) events = vs_tracker_take_events (tracker);
+    g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_ADDED), ==, 1);
+    g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_REMOVED), ==, 1);
+    g_assert_cmpuint (g_array_index (events, VsTrackerEvent, events->len - 1).track_id, ==, 1);
+  }
+
+  /* A face at the same place now is a new track: ids are never reused. */
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_cmpuint (vs_tracker_get_track (tracker, 0)->id, ==, 2);
+
+  /* Death by time: one missed frame, but two seconds later. */
+  params.max_missed_frames = 100;
+  params.max_missed_us = G_USEC_PER_SEC;
+  {
+    g_autoptr(VsTracker) slow = vs_tracker_new (&params);
+
+    vs_tracker_update (slow, one, 0);
+    vs_tracker_update (slow, empty, 500 * MS);
+    g_assert_cmpuint (vs_tracker_get_n_tracks (slow), ==, 1);
+    vs_tracker_update (slow, empty, 2 * G_USEC_PER_SEC);
+    g_assert_cmpuint (vs_tracker_get_n_tracks (slow), ==, 0);
+  }
+}
+
+static const VsTrackerEvent *
+last_decision (GArray *events)
+{
+  for (guint i = events->len; i > 0; i--)
+    if (g_array_index (events, VsTrackerEvent, i - 1).type == VS_TRACKER_EVENT_DECIDED)
+      return &g_array_index (events, VsTrackerEvent, i - 1);
+  return NULL;
+}
+
+static void
+test_vote_known (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 80));
+  gint64 t = 0;
+  const VsTrackerTrack *track;
+
+  vs_tracker_update (tracker, one, t);
+  g_array_unref (vs_tracker_take_events (tracker));
+  track = vs_tracker_lookup (tracker, 1);
+
+  /* Identifying: embedded every frame; one stray vote does not decide. */
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.55f, t);
+  g_assert_cmpint (track->state, ==, VS_TRACK_IDENTIFYING);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 9, "Grace", 0.41f, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.60f, t);
+  g_assert_cmpint (track->state, ==, VS_TRACK_IDENTIFYING);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.62f, t);
+
+  /* 3 of the last 4 for Ada: known. */
+  g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (track->person_id, ==, 7);
+  g_assert_cmpstr (track->name, ==, "Ada");
+  g_assert_cmpfloat_with_epsilon (track->score, 0.62f, 1e-6);
+  {
+    g_autoptr(GArray) events = vs_tracker_take_events (tracker);
+    const VsTrackerEvent *ev = last_decision (events);
+
+    g_assert_cmpuint (events->len, ==, 1);
+    g_assert_nonnull (ev);
+    g_assert_cmpint (ev->state, ==, VS_TRACK_KNOWN);
+    g_assert_cmpint (ev->person_id, ==, 7);
+    g_assert_cmpstr (ev->name, ==, "Ada");
+  }
+
+  /* Decided and agreed: not embedded again before the interval. */
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_update (tracker, one, t += 700 * MS);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+
+  /* Two noisy answers (someone else, then nobody) do not flip the name, and
+   * make the worker look again at once. */
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 9, "Grace", 0.50f, t);
+  g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpstr (track->name, ==, "Ada");
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+  g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (track->person_id, ==, 7);
+  {
+    g_autoptr(GArray) events = vs_tracker_take_events (tracker);
+    g_assert_null (last_decision (events));
+  }
+
+  /* Grace clearly wins over several frames: the name changes once. */
+  for (guint i = 0; i < 3; i++)
+    {
+      vs_tracker_update (tracker, one, t += 40 * MS);
+      g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+      vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 9, "Grace", 0.58f, t);
+      if (i < 2)
+        g_assert_cmpstr (track->name, ==, "Ada");
+    }
+  g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (track->person_id, ==, 9);
+  g_assert_cmpstr (track->name, ==, "Grace");
+  {
+    g_autoptr(GArray) events = vs_tracker_take_events (tracker);
+    g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_DECIDED), ==, 1);
+    g_assert_cmpstr (last_decision (events)->name, ==, "Grace");
+  }
+}
+
+static void
+test_vote_unknown (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 80));
+  gint64 t = 0;
+  const VsTrackerTrack *track;
+
+  vs_tracker_update (tracker, one, t);
+  track = vs_tracker_lookup (tracker, 1);
+
+  /* A stranger: the gallery says nobody, with a weak best match. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (track->state, ==, VS_TRACK_IDENTIFYING);
+      g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+      vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.15f, t);
+      vs_tracker_update (tracker, one, t += 40 * MS);
+    }
+  g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
+  g_assert_cmpint (track->person_id, ==, 0);
+  g_assert_null (track->name);
+  {
+    g_autoptr(GArray) events = vs_tracker_take_events (tracker);
+    const VsTrackerEvent *ev = last_decision (events);
+
+    g_assert_nonnull (ev);
+    g_assert_cmpint (ev->state, ==, VS_TRACK_UNKNOWN);
+    g_assert_null (ev->name);
+  }
+
+  /* A lucky match now and then does not name a stranger. */
+  vs_tracker_update (tracker, one, t += 800 * MS);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.40f, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.40f, t);
+  g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
+
+  /* Ambiguous answers count for nobody: a track can stay identifying. */
+  {
+    g_autoptr(GArray) two = faces_new (1, face_at (500, 100, 80));
+    const VsTrackerTrack *other;
+
+    vs_tracker_update (tracker, two, t += 40 * MS);
+    other = vs_tracker_lookup (tracker, 2);
+    g_assert_nonnull (other);
+    for (guint i = 0; i < 5; i++)
+      vs_tracker_vote (tracker, 2, VS_VOTE_ABSTAIN, 0, NULL, 0.5f, t);
+    g_assert_cmpint (other->state, ==, VS_TRACK_IDENTIFYING);
+  }
+}
+
+static const char *
+rename_lookup (gint64 person_id, gpointer user_data)
+{
+  return person_id == 7 ? "Ada Lovelace" : NULL;
+}
+
+static void
+test_reset_votes (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 80));
+  gint64 t = 0;
+  const VsTrackerTrack *track;
+
+  vs_tracker_update (tracker, one, t);
+  track = vs_tracker_lookup (tracker, 1);
+  for (guint i = 0; i < 5; i++)
+    vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
+
+  /* A new gallery (renamed person): re-embedded at once, name refreshed,
+   * decision kept meanwhile. */
+  vs_tracker_reset_votes (tracker, rename_lookup, NULL);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpstr (track->name, ==, "Ada Lovelace");
+
+  /* The person was deleted: four "nobody" answers make it unknown. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (track->state, ==, VS_TRACK_KNOWN);
+      g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+      vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.1f, t);
+      vs_tracker_update (tracker, one, t += 40 * MS);
+    }
+  g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tracker/association", test_association);
+  g_test_add_func ("/tracker/fast-motion", test_fast_motion);
+  g_test_add_func ("/tracker/death", test_death);
+  g_test_add_func ("/tracker/vote/known", test_vote_known);
+  g_test_add_func ("/tracker/vote/unknown", test_vote_unknown);
+  g_test_add_func ("/tracker/vote/reset", test_reset_votes);
+
+  return g_test_run ();
+}
