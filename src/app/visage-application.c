@@ -1,0 +1,344 @@
+/* visage-application.c
+ *
+ * Options are parsed in the launching process (handle-local-options, so bad
+ * arguments fail fast with a message) and acted upon in the primary instance
+ * (command-line), where relative paths are resolved against the caller's
+ * working directory.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "visage-application.h"
+#include "visage-window.h"
+
+struct _VisageApplication
+{
+  AdwApplication  parent_instance;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (VisageApplication, visage_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "source", 's', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Video source: test, file:PATH, images:DIR or device:ID"), N_("SOURCE") },
+  { "fps", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+    N_("Pictures per second for an images: source"), N_("N") },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Database of people (default: the user’s)"), N_("PATH") },
+  { "models", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Folder with the recognition models"), N_("DIR") },
+  { "embedder", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Face embedding model"), N_("ID") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+gboolean
+visage_source_spec_validate (const char  *spec,
+                             GError     **error)
+{
+  static const char * const prefixes[] = { "file:", "images:", "device:" };
+
+  if (spec == NULL || *spec == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The source is empty"));
+      return FALSE;
+    }
+
+  if (g_str_equal (spec, "test"))
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      if (g_str_has_prefix (spec, prefixes[i]))
+        {
+          if (spec[strlen (prefixes[i])] == '\0')
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("“%s” needs a path or an id after the colon"), spec);
+              return FALSE;
+            }
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("Unknown source “%s”: use test, file:PATH, images:DIR or device:ID"),
+               spec);
+  return FALSE;
+}
+
+/* file: and images: paths are made absolute against the caller's folder: the
+ * primary instance may run elsewhere. */
+static char *
+resolve_source (GApplicationCommandLine *cmdline,
+                const char              *spec)
+{
+  static const char * const path_prefixes[] = { "file:", "images:" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (path_prefixes); i++)
+    {
+      if (g_str_has_prefix (spec, path_prefixes[i]))
+        {
+          const char *path = spec + strlen (path_prefixes[i]);
+          g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (cmdline, path);
+          g_autofree char *abs = g_file_get_path (file);
+
+          return g_strconcat (path_prefixes[i], abs ? abs : path, NULL);
+        }
+    }
+
+  return g_strdup (spec);
+}
+
+static char *
+resolve_path (GApplicationCommandLine *cmdline,
+              const char              *path)
+{
+  g_autoptr(GFile) file = NULL;
+  char *abs;
+
+  if (path == NULL)
+    return NULL;
+
+  file = g_application_command_line_create_file_for_arg (cmdline, path);
+  abs = g_file_get_path (file);
+  return abs ? abs : g_strdup (path);
+}
+
+static gint
+visage_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  const char *source = NULL;
+  double fps = 0;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "source", "&s", &source))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!visage_source_spec_validate (source, &error))
+        {
+          g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+          return 1;
+        }
+    }
+
+  if (g_variant_dict_lookup (options, "fps", "d", &fps) && !(fps > 0 && fps <= 240))
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (),
+                  _("--fps must be a number of pictures per second above 0"));
+      return 1;
+    }
+
+  /* Go on: the options travel to the primary instance. */
+  return -1;
+}
+
+static VisageWindow *
+visage_application_get_any_window (VisageApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return VISAGE_IS_WINDOW (window) ? VISAGE_WINDOW (window) : NULL;
+}
+
+static int
+visage_application_command_line (GApplication            *app,
+                                 GApplicationCommandLine *cmdline)
+{
+  VisageApplication *self = VISAGE_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  const char *source = NULL;
+  const char *db = NULL;
+  const char *models = NULL;
+  const char *embedder = NULL;
+  double fps = 0;
+  g_autofree char *abs_source = NULL;
+  g_autofree char *abs_db = NULL;
+  g_autofree char *abs_models = NULL;
+  VisageWindow *window;
+
+  g_variant_dict_lookup (options, "source", "&s", &source);
+  g_variant_dict_lookup (options, "fps", "d", &fps);
+  g_variant_dict_lookup (options, "db", "^&ay", &db);
+  g_variant_dict_lookup (options, "models", "^&ay", &models);
+  g_variant_dict_lookup (options, "embedder", "&s", &embedder);
+
+  if (source != NULL)
+    abs_source = resolve_source (cmdline, source);
+  abs_db = resolve_path (cmdline, db);
+  abs_models = resolve_path (cmdline, models);
+
+  window = visage_application_get_any_window (self);
+
+  /* A second launch with only a --source switches the running window. A
+   * different database or model needs a window of its own. */
+  if (window == NULL || db != NULL || models != NULL || embedder != NULL)
+    {
+      window = g_object_new (VISAGE_TYPE_WINDOW,
+                             "application", self,
+                             "source", abs_source,
+                             "images-fps", fps,
+                             "db-path", abs_db,
+                             "models-dir", abs_models,
+                             "embedder", embedder,
+                             NULL);
+    }
+  else if (abs_source != NULL)
+    {
+      visage_window_set_source (window, abs_source);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+  return 0;
+}
+
+static void
+visage_application_activate (GApplication *app)
+{
+  VisageApplication *self = VISAGE_APPLICATION (app);
+  VisageWindow *window = visage_application_get_any_window (self);
+
+  if (window == NULL)
+    window = g_object_new (VISAGE_TYPE_WINDOW, "application", self, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+};
+
+static void
+visage_application_startup (GApplication *app)
+{
+  VisageApplication *self = VISAGE_APPLICATION (app);
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.preferences", { "<Control>comma", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.fullscreen", { "F11", NULL } },
+    { "win.open-video", { "<Control>o", NULL } },
+    { "win.choose-camera", { "F9", NULL } },
+    { "win.show-page('live')", { "<Alt>1", NULL } },
+    { "win.show-page('people')", { "<Alt>2", NULL } },
+  };
+
+  G_APPLICATION_CLASS (visage_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           accels[i].action, accels[i].accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+visage_application_dispose (GObject *object)
+{
+  VisageApplication *self = VISAGE_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (visage_application_parent_class)->dispose (object);
+}
+
+static void
+visage_application_class_init (VisageApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = visage_application_dispose;
+
+  app_class->handle_local_options = visage_application_handle_local_options;
+  app_class->command_line = visage_application_command_line;
+  app_class->activate = visage_application_activate;
+  app_class->startup = visage_application_startup;
+}
+
+static void
+visage_application_init (VisageApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Recognize the people you know on your camera."));
+}
+
+/* An uninstalled build finds its compiled schema in the build tree. */
+static GSettings *
+new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+#ifdef VISAGE_BUILD_SCHEMA_DIR
+  if (schema == NULL)
+    {
+      g_autoptr(GSettingsSchemaSource) build_source = NULL;
+      g_autoptr(GError) error = NULL;
+
+      build_source = g_settings_schema_source_new_from_directory (VISAGE_BUILD_SCHEMA_DIR,
+                                                                  source, FALSE, &error);
+      if (build_source != NULL)
+        schema = g_settings_schema_source_lookup (build_source, APP_ID, FALSE);
+      else
+        g_debug ("No schema in the build tree: %s", error->message);
+    }
+#endif
+
+  if (schema == NULL)
+    g_error ("The settings schema %s is not installed", APP_ID);
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+GSettings *
+visage_application_get_settings (VisageApplication *self)
+{
+  g_return_val_if_fail (VISAGE_IS_APPLICATION (self), NULL);
+
+  if (self->settings == NULL)
+    self->settings = new_settings ();
+
+  return self->settings;
+}
+
+VisageApplication *
+visage_application_new (GApplicationFlags extra_flags)
+{
+  return g_object_new (VISAGE_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | extra_flags,
+                       "resource-base-path", "/io/github/visage/Visage",
+                       NULL);
+}

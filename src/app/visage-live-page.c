@@ -1,0 +1,679 @@
+/* visage-live-page.c
+ *
+ * Wiring: the camera's frame function pushes recognition frames to the
+ * recognizer (any thread, newest frame wins); the recognizer updates its live
+ * model on the main thread; the camera's paintable draws that model over the
+ * picture. The page only follows states and figures.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "visage-live-page.h"
+#include "vs-camera.h"
+#include "vs-models.h"
+#include "vs-recognizer.h"
+
+/* How long "NAME recognized" stays in the status line. */
+#define ANNOUNCEMENT_SECONDS 6
+#define STATUS_INTERVAL_MS   500
+
+struct _VisageLivePage
+{
+  GtkWidget       parent_instance;
+
+  /* Template children */
+  GtkStack       *stack;
+  GtkSpinner     *spinner;
+  GtkPicture     *picture;
+  GtkRevealer    *hint_revealer;
+  GtkLabel       *camera_label;
+  GtkLabel       *announce_label;
+  GtkLabel       *faces_label;
+  GtkLabel       *camera_fps_label;
+  GtkLabel       *recognition_fps_label;
+  GtkLabel       *latency_label;
+  AdwStatusPage  *error_page;
+
+  GSettings      *settings;
+  double          images_fps;        /* --fps, 0: the setting */
+
+  VsRecognizer   *recognizer;        /* NULL when the models failed */
+  char           *recognizer_error;
+  VsLiveModel    *empty_model;       /* the live model without recognizer */
+  VsGallery      *gallery;
+  GHashTable     *announced;         /* track ids already announced */
+  char           *announcement;
+
+  VsCamera       *camera;
+  char           *source;
+  char           *display_name;
+
+  guint           status_source;
+  guint           announce_source;
+};
+
+G_DEFINE_FINAL_TYPE (VisageLivePage, visage_live_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum {
+  RETRY,
+  RECOGNIZED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+set_state (VisageLivePage *self,
+           const char     *state)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), state) == 0)
+    return;
+
+  gtk_stack_set_visible_child_name (self->stack, state);
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (state, "starting"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+update_hint (VisageLivePage *self)
+{
+  gboolean nobody = self->recognizer != NULL &&
+                    (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0);
+
+  gtk_revealer_set_reveal_child (self->hint_revealer, nobody);
+}
+
+static void
+update_status (VisageLivePage *self)
+{
+  VsLiveModel *model = visage_live_page_get_live_model (self);
+  guint n_faces = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_autofree char *faces = NULL;
+  g_autofree char *camera_fps = NULL;
+
+  gtk_label_set_label (self->camera_label,
+                       self->display_name ? self->display_name : "");
+
+  faces = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face", "%u faces", n_faces), n_faces);
+  gtk_label_set_label (self->faces_label, faces);
+
+  /* Translators: frames per second shown on screen */
+  camera_fps = g_strdup_printf (_("Video %.1f fps"),
+                                self->camera ? vs_camera_get_display_fps (self->camera) : 0.0);
+  gtk_label_set_label (self->camera_fps_label, camera_fps);
+
+  if (self->recognizer != NULL)
+    {
+      VsRecognizerStats stats;
+      g_autofree char *recognition = NULL;
+      g_autofree char *latency = NULL;
+
+      vs_recognizer_get_stats (self->recognizer, &stats);
+      /* Translators: frames per second the face recognition processes */
+      recognition = g_strdup_printf (_("Recognition %.1f fps"), stats.recognition_fps);
+      gtk_label_set_label (self->recognition_fps_label, recognition);
+
+      if (stats.latency_count > 0)
+        /* Translators: time from a camera frame to its boxes on screen */
+        latency = g_strdup_printf (_("Latency %.0f ms"), stats.latency_p50_ms);
+      else
+        latency = g_strdup (_("Latency –"));
+      gtk_label_set_label (self->latency_label, latency);
+      gtk_widget_set_visible (GTK_WIDGET (self->latency_label), TRUE);
+    }
+  else
+    {
+      gtk_label_set_label (self->recognition_fps_label, _("Recognition unavailable"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->recognition_fps_label), self->recognizer_error);
+      gtk_widget_set_visible (GTK_WIDGET (self->latency_label), FALSE);
+    }
+}
+
+static gboolean
+status_timeout_cb (gpointer user_data)
+{
+  update_status (VISAGE_LIVE_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_status_updates (VisageLivePage *self)
+{
+  if (self->status_source == 0)
+    self->status_source = g_timeout_add (STATUS_INTERVAL_MS, status_timeout_cb, self);
+  update_status (self);
+}
+
+static gboolean
+announce_timeout_cb (gpointer user_data)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (user_data);
+
+  self->announce_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->announce_label), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* GTK 4.8 has no gtk_accessible_announce(): the label has the ALERT role and
+ * is shown anew for every announcement, which screen readers present
+ * (object:state-changed:showing of an alert). Sighted people see it in the
+ * status line too. */
+static void
+announce (VisageLivePage *self,
+          const char     *text)
+{
+  g_free (self->announcement);
+  self->announcement = g_strdup (text);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->announce_label), FALSE);
+  gtk_label_set_label (self->announce_label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->announce_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->announce_label), TRUE);
+
+  g_clear_handle_id (&self->announce_source, g_source_remove);
+  self->announce_source = g_timeout_add_seconds (ANNOUNCEMENT_SECONDS, announce_timeout_cb, self);
+}
+
+static void
+track_decided_cb (VisageLivePage *self,
+                  guint           track_id,
+                  VsTrackState    state,
+                  gint64          person_id,
+                  const char     *name,
+                  float           score,
+                  VsRecognizer   *recognizer)
+{
+  g_autofree char *text = NULL;
+
+  if (state != VS_TRACK_KNOWN || name == NULL)
+    return;
+
+  /* Once per track: a face that stays in view is not announced again. */
+  if (!g_hash_table_add (self->announced, GUINT_TO_POINTER (track_id)))
+    return;
+
+  /* Translators: said by the screen reader and shown in the status line */
+  text = g_strdup_printf (_("%s recognized"), name);
+  announce (self, text);
+
+  g_signal_emit (self, signals[RECOGNIZED], 0, person_id, name);
+}
+
+static void
+track_removed_cb (VisageLivePage *self,
+                  guint           track_id,
+                  VsRecognizer   *recognizer)
+{
+  g_hash_table_remove (self->announced, GUINT_TO_POINTER (track_id));
+}
+
+static void
+apply_match_threshold (VisageLivePage *self)
+{
+  const VsModelInfo *info;
+  VsMatchParams params;
+  double threshold;
+
+  if (self->recognizer == NULL)
+    return;
+
+  info = vs_models_lookup (vs_recognizer_get_embedder (self->recognizer), NULL);
+  if (info == NULL)
+    return;
+
+  threshold = g_settings_get_double (self->settings, "match-threshold");
+  params.threshold = threshold > 0 ? (float) threshold : info->threshold;
+  params.margin = info->margin;
+  vs_recognizer_set_match_params (self->recognizer, &params);
+}
+
+static void
+apply_show_scores (VisageLivePage *self)
+{
+  if (self->camera != NULL)
+    vs_frame_paintable_set_show_scores (vs_camera_get_paintable (self->camera),
+                                        g_settings_get_boolean (self->settings, "show-scores"));
+}
+
+static void
+apply_images_fps (VisageLivePage *self)
+{
+  double fps = self->images_fps;
+
+  if (self->camera == NULL || !g_str_has_prefix (self->source, "images:"))
+    return;
+
+  if (fps <= 0)
+    fps = g_settings_get_double (self->settings, "images-fps");
+  vs_camera_set_fps (self->camera, fps);
+}
+
+static void
+settings_changed_cb (VisageLivePage *self,
+                     const char     *key,
+                     GSettings      *settings)
+{
+  if (g_str_equal (key, "show-scores"))
+    apply_show_scores (self);
+  else if (g_str_equal (key, "match-threshold"))
+    apply_match_threshold (self);
+  else if (g_str_equal (key, "images-fps"))
+    apply_images_fps (self);
+}
+
+static void
+camera_state_changed_cb (VisageLivePage *self,
+                         GParamSpec     *pspec,
+                         VsCamera       *camera)
+{
+  const GError *error = vs_camera_get_error (camera);
+
+  switch (vs_camera_get_state (camera))
+    {
+    case VS_CAMERA_STATE_STARTING:
+      set_state (self, "starting");
+      break;
+
+    case VS_CAMERA_STATE_PLAYING:
+      set_state (self, "video");
+      start_status_updates (self);
+      break;
+
+    case VS_CAMERA_STATE_DISCONNECTED:
+      set_state (self, "disconnected");
+      break;
+
+    case VS_CAMERA_STATE_ERROR:
+      adw_status_page_set_description (self->error_page,
+                                       error ? error->message : _("The video stopped for an unknown reason"));
+      set_state (self, "error");
+      break;
+
+    case VS_CAMERA_STATE_STOPPED:
+    default:
+      break;
+    }
+}
+
+static void
+camera_error_cb (VisageLivePage *self,
+                 const GError   *error,
+                 VsCamera       *camera)
+{
+  g_debug ("Camera %s: %s", vs_camera_get_source (camera), error->message);
+  camera_state_changed_cb (self, NULL, camera);
+}
+
+static void
+camera_display_name_cb (VisageLivePage *self,
+                        GParamSpec     *pspec,
+                        VsCamera       *camera)
+{
+  const char *name = vs_camera_get_display_name (camera);
+
+  if (name != NULL && *name != '\0')
+    {
+      g_free (self->display_name);
+      self->display_name = g_strdup (name);
+      update_status (self);
+    }
+}
+
+/* Streaming thread: the recognizer keeps only the newest frame. */
+static void
+camera_frame_cb (VsImage  *frame,
+                 gint64    capture_time_us,
+                 guint64   frame_number,
+                 gpointer  data)
+{
+  vs_recognizer_push_frame (VS_RECOGNIZER (data), frame, capture_time_us, frame_number);
+}
+
+static void
+stop_camera (VisageLivePage *self)
+{
+  g_clear_handle_id (&self->status_source, g_source_remove);
+
+  if (self->camera == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->camera, self);
+  vs_camera_stop (self->camera);
+  gtk_picture_set_paintable (self->picture, NULL);
+  g_clear_object (&self->camera);
+
+  vs_live_model_clear (visage_live_page_get_live_model (self));
+}
+
+static void
+show_error (VisageLivePage *self,
+            const char     *message)
+{
+  adw_status_page_set_description (self->error_page, message);
+  set_state (self, "error");
+}
+
+void
+visage_live_page_set_source (VisageLivePage *self,
+                             const char     *spec,
+                             const char     *display_name)
+{
+  g_autoptr(GError) error = NULL;
+  PangoContext *pango_context;
+  VsFramePaintable *paintable;
+
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+
+  stop_camera (self);
+
+  g_free (self->source);
+  self->source = g_strdup (spec);
+  g_free (self->display_name);
+  self->display_name = g_strdup (display_name);
+
+  if (spec == NULL)
+    {
+      set_state (self, "no-camera");
+      return;
+    }
+
+  self->camera = vs_camera_new (spec, VS_CAMERA_FLAGS_NONE, &error);
+  if (self->camera == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  if (self->display_name == NULL)
+    self->display_name = g_strdup (vs_camera_get_display_name (self->camera));
+
+  if (self->recognizer != NULL)
+    vs_camera_set_frame_func (self->camera, camera_frame_cb,
+                              g_object_ref (self->recognizer), g_object_unref);
+
+  paintable = vs_camera_get_paintable (self->camera);
+  pango_context = gtk_widget_create_pango_context (GTK_WIDGET (self->picture));
+  vs_frame_paintable_set_pango_context (paintable, pango_context);
+  g_object_unref (pango_context);
+  vs_frame_paintable_set_tracks (paintable, G_LIST_MODEL (visage_live_page_get_live_model (self)));
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (paintable));
+
+  apply_show_scores (self);
+  apply_images_fps (self);
+
+  g_signal_connect_object (self->camera, "notify::state",
+                           G_CALLBACK (camera_state_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->camera, "notify::display-name",
+                           G_CALLBACK (camera_display_name_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->camera, "error",
+                           G_CALLBACK (camera_error_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  set_state (self, "starting");
+  vs_camera_start (self->camera);
+  camera_state_changed_cb (self, NULL, self->camera);
+}
+
+const char *
+visage_live_page_get_source (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return self->source;
+}
+
+void
+visage_live_page_show_disconnected (VisageLivePage *self)
+{
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+
+  stop_camera (self);
+  set_state (self, "disconnected");
+}
+
+void
+visage_live_page_set_gallery (VisageLivePage *self,
+                              VsGallery      *gallery)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+
+  if (gallery != NULL)
+    vs_gallery_ref (gallery);
+  g_clear_pointer (&self->gallery, vs_gallery_unref);
+  self->gallery = gallery;
+
+  if (self->recognizer != NULL &&
+      !vs_recognizer_set_gallery (self->recognizer, gallery, &error))
+    g_warning ("Cannot match against the people enrolled: %s", error->message);
+
+  update_hint (self);
+}
+
+const char *
+visage_live_page_get_embedder (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return self->recognizer ? vs_recognizer_get_embedder (self->recognizer) : NULL;
+}
+
+VsLiveModel *
+visage_live_page_get_live_model (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  if (self->recognizer != NULL)
+    return vs_recognizer_get_model (self->recognizer);
+
+  if (self->empty_model == NULL)
+    self->empty_model = vs_live_model_new ();
+  return self->empty_model;
+}
+
+const char *
+visage_live_page_get_state (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+char *
+visage_live_page_dup_status_text (VisageLivePage *self)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  update_status (self);
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (self->camera_label)));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child))
+        {
+          if (text->len > 0)
+            g_string_append (text, " · ");
+          g_string_append (text, gtk_label_get_label (GTK_LABEL (child)));
+        }
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+const char *
+visage_live_page_get_announcement (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return self->announcement;
+}
+
+void
+visage_live_page_configure (VisageLivePage *self,
+                            GSettings      *settings,
+                            const char     *models_dir,
+                            const char     *embedder,
+                            double          images_fps)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (self->settings == NULL);
+
+  self->settings = g_object_ref (settings);
+  self->images_fps = images_fps;
+  g_signal_connect_object (settings, "changed",
+                           G_CALLBACK (settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->recognizer = vs_recognizer_new (models_dir, embedder, &error);
+  if (self->recognizer == NULL)
+    {
+      /* The picture still shows: recognition is what is missing. */
+      g_warning ("Face recognition is unavailable: %s", error->message);
+      self->recognizer_error = g_strdup (error->message);
+      update_hint (self);
+      return;
+    }
+
+  g_signal_connect_object (self->recognizer, "track-decided",
+                           G_CALLBACK (track_decided_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recognizer, "track-removed",
+                           G_CALLBACK (track_removed_cb), self,
+                           G_CONNECT_SWAPPED);
+  apply_match_threshold (self);
+  update_hint (self);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  g_signal_emit (widget, signals[RETRY], 0);
+}
+
+static void
+visage_live_page_dispose (GObject *object)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (object);
+
+  stop_camera (self);
+  g_clear_handle_id (&self->announce_source, g_source_remove);
+  if (self->recognizer != NULL)
+    vs_recognizer_stop (self->recognizer);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VISAGE_TYPE_LIVE_PAGE);
+
+  g_clear_object (&self->recognizer);
+  g_clear_object (&self->empty_model);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->gallery, vs_gallery_unref);
+
+  G_OBJECT_CLASS (visage_live_page_parent_class)->dispose (object);
+}
+
+static void
+visage_live_page_finalize (GObject *object)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (object);
+
+  g_clear_pointer (&self->announced, g_hash_table_unref);
+  g_clear_pointer (&self->announcement, g_free);
+  g_clear_pointer (&self->recognizer_error, g_free);
+  g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+
+  G_OBJECT_CLASS (visage_live_page_parent_class)->finalize (object);
+}
+
+static void
+visage_live_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_string (value, visage_live_page_get_state (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+visage_live_page_class_init (VisageLivePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = visage_live_page_dispose;
+  object_class->finalize = visage_live_page_finalize;
+  object_class->get_property = visage_live_page_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_string ("state", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[RETRY] =
+    g_signal_new ("retry",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[RECOGNIZED] =
+    g_signal_new ("recognized",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/visage/Visage/ui/visage-live-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, picture);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, announce_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, faces_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_fps_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, recognition_fps_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, latency_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_page);
+
+  gtk_widget_class_install_action (widget_class, "live.retry", NULL, retry_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+visage_live_page_init (VisageLivePage *self)
+{
+  self->announced = g_hash_table_new (NULL, NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

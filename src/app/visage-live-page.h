@@ -1,0 +1,62 @@
+/* visage-live-page.h: the camera picture with the faces named, a status line
+ * and the states around it (starting, no camera, disconnected, error).
+ *
+ * The page owns the camera pipeline and the recognition worker; the window
+ * decides which source to show and hands over gallery snapshots.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vs-gallery.h"
+#include "vs-live-model.h"
+
+G_BEGIN_DECLS
+
+#define VISAGE_TYPE_LIVE_PAGE (visage_live_page_get_type ())
+G_DECLARE_FINAL_TYPE (VisageLivePage, visage_live_page, VISAGE, LIVE_PAGE, GtkWidget)
+
+/* Once, before the first source: the settings (show-scores, match-threshold,
+ * images-fps), and the models for the recognizer (NULL: defaults).
+ * images_fps > 0 overrides the setting (--fps). */
+void         visage_live_page_configure        (VisageLivePage *self,
+                                                GSettings      *settings,
+                                                const char     *models_dir,
+                                                const char     *embedder,
+                                                double          images_fps);
+
+/* Starts spec ("test", "file:PATH", "images:DIR", "device:ID"), stopping the
+ * previous one; NULL shows "No Camera Found". display_name names it in the
+ * status line (NULL: derived from spec). */
+void         visage_live_page_set_source       (VisageLivePage *self,
+                                                const char     *spec,
+                                                const char     *display_name);
+const char  *visage_live_page_get_source       (VisageLivePage *self);
+/* The camera went away: stop it and say so until set_source() again. */
+void         visage_live_page_show_disconnected (VisageLivePage *self);
+
+/* The gallery to match against (NULL: nobody). The hint "no one enrolled"
+ * shows while it is empty. */
+void         visage_live_page_set_gallery      (VisageLivePage *self,
+                                                VsGallery      *gallery);
+
+/* The recognizer's embedder id (load galleries for it), NULL when the models
+ * failed to load. */
+const char  *visage_live_page_get_embedder     (VisageLivePage *self);
+
+/* The faces on screen now (never NULL). */
+VsLiveModel *visage_live_page_get_live_model   (VisageLivePage *self);
+
+/* Signals: "retry": the person asked to try again (no camera / error);
+ * "recognized" (gint64 person_id, const char *name): a face was first
+ * decided to be this person (once per track).
+ *
+ * "starting", "video", "no-camera", "disconnected" or "error". Property
+ * "state", notified. */
+const char  *visage_live_page_get_state        (VisageLivePage *self);
+
+/* The text of the status line and of the last announcement (for tests). */
+char        *visage_live_page_dup_status_text  (VisageLivePage *self);
+const char  *visage_live_page_get_announcement (VisageLivePage *self);
+
+G_END_DECLS

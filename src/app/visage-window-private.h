@@ -1,0 +1,48 @@
+/* visage-window-private.h: shared by visage-window.c and its actions. */
+#pragma once
+
+#include "visage-window.h"
+#include "visage-people-page.h"
+#include "vs-devices.h"
+#include "vs-gallery-monitor.h"
+#include "vs-store.h"
+
+G_BEGIN_DECLS
+
+struct _VisageWindow
+{
+  AdwApplicationWindow   parent_instance;
+
+  /* Template children */
+  AdwHeaderBar          *header_bar;
+  GtkMenuButton         *camera_button;
+  GtkMenuButton         *primary_menu_button;
+  AdwViewSwitcherTitle  *switcher_title;
+  AdwViewStack          *stack;
+  VisageLivePage        *live_page;
+  VisagePeoplePage      *people_page;
+  GMenu                 *camera_menu;
+
+  /* Construct options */
+  char                  *source_option;
+  double                 images_fps;
+  char                  *db_path;
+  char                  *models_dir;
+  char                  *embedder;
+
+  GSettings             *settings;
+  VsDevices             *devices;
+  VsStore               *store;
+  VsGalleryMonitor      *gallery_monitor;
+  GMenu                 *cameras_section;
+  GtkNativeDialog       *file_chooser;
+
+  char                  *camera;   /* the source shown now, NULL: none */
+};
+
+void visage_window_class_install_actions (GtkWidgetClass *widget_class);
+void visage_window_switch_source         (VisageWindow   *self,
+                                          const char     *spec,
+                                          gboolean        remember);
+
+G_END_DECLS

@@ -1,0 +1,526 @@
+/* visage-window.c
+ *
+ * The window picks the source (command line, remembered camera, first camera
+ * found), follows the cameras coming and going, opens the store and hands
+ * gallery snapshots to the live page.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "visage-application.h"
+#include "visage-live-page.h"
+#include "visage-people-page.h"
+#include "visage-window-private.h"
+#include "vs-gallery-monitor.h"
+
+G_DEFINE_FINAL_TYPE (VisageWindow, visage_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SOURCE,
+  PROP_IMAGES_FPS,
+  PROP_DB_PATH,
+  PROP_MODELS_DIR,
+  PROP_EMBEDDER,
+  PROP_CAMERA,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+is_device_spec (const char *spec)
+{
+  return spec != NULL && g_str_has_prefix (spec, "device:");
+}
+
+/* The camera item for a "device:ID" spec, when it is plugged in. */
+static VsCameraItem *
+find_camera (VisageWindow *self,
+             const char   *spec)
+{
+  if (!is_device_spec (spec))
+    return NULL;
+
+  return vs_devices_find (self->devices, spec + strlen ("device:"));
+}
+
+static char *
+display_name_for (VisageWindow *self,
+                  const char   *spec)
+{
+  VsCameraItem *item = find_camera (self, spec);
+
+  if (item != NULL)
+    return g_strdup (vs_camera_item_get_display_name (item));
+
+  return NULL;
+}
+
+void
+visage_window_switch_source (VisageWindow *self,
+                             const char   *spec,
+                             gboolean      remember)
+{
+  g_autofree char *display_name = NULL;
+
+  g_assert (VISAGE_IS_WINDOW (self));
+
+  if (remember && spec != NULL)
+    g_settings_set_string (self->settings, "camera", spec);
+
+  display_name = display_name_for (self, spec);
+
+  if (g_strcmp0 (self->camera, spec) != 0)
+    {
+      g_free (self->camera);
+      self->camera = g_strdup (spec);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA]);
+    }
+
+  g_debug ("Source: %s", spec ? spec : "(none)");
+
+  /* A chosen camera that is not plugged in (any more) is "disconnected", not
+   * an error: it comes back by itself. */
+  if (is_device_spec (spec) && display_name == NULL)
+    visage_live_page_show_disconnected (self->live_page);
+  else
+    visage_live_page_set_source (self->live_page, spec, display_name);
+}
+
+/* The remembered camera when it is there, else the first camera found. */
+static char *
+pick_source (VisageWindow *self)
+{
+  g_autofree char *remembered = g_settings_get_string (self->settings, "camera");
+  g_autoptr(VsCameraItem) first = NULL;
+
+  if (is_device_spec (remembered) && find_camera (self, remembered) != NULL)
+    return g_steal_pointer (&remembered);
+
+  if (g_str_has_prefix (remembered, "file:") &&
+      g_file_test (remembered + strlen ("file:"), G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&remembered);
+
+  first = g_list_model_get_item (G_LIST_MODEL (self->devices), 0);
+  if (first != NULL)
+    return vs_camera_item_dup_source (first);
+
+  return NULL;
+}
+
+static void
+rebuild_camera_menu (VisageWindow *self)
+{
+  GListModel *devices = G_LIST_MODEL (self->devices);
+  guint n = g_list_model_get_n_items (devices);
+
+  g_menu_remove_all (self->cameras_section);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsCameraItem) item = g_list_model_get_item (devices, i);
+      g_autofree char *source = vs_camera_item_dup_source (item);
+      g_autoptr(GMenuItem) menu_item = NULL;
+
+      menu_item = g_menu_item_new (vs_camera_item_get_display_name (item), NULL);
+      g_menu_item_set_action_and_target (menu_item, "win.camera", "s", source);
+      g_menu_append_item (self->cameras_section, menu_item);
+    }
+
+  if (n == 0)
+    {
+      /* No such action: the item shows greyed out. */
+      g_menu_append (self->cameras_section, _("No Cameras Found"), "win.no-cameras");
+    }
+}
+
+static void
+devices_changed_cb (VisageWindow *self,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    GListModel   *devices)
+{
+  const char *state = visage_live_page_get_state (self->live_page);
+
+  rebuild_camera_menu (self);
+
+  if (is_device_spec (self->camera))
+    {
+      gboolean present = find_camera (self, self->camera) != NULL;
+
+      if (!present && !g_str_equal (state, "disconnected"))
+        visage_live_page_show_disconnected (self->live_page);
+      else if (present && g_str_equal (state, "disconnected"))
+        visage_window_switch_source (self, self->camera, FALSE);
+    }
+  else if (self->camera == NULL && added > 0)
+    {
+      /* "No Camera Found" and one was plugged in: show it. */
+      g_autofree char *spec = pick_source (self);
+
+      if (spec != NULL)
+        visage_window_switch_source (self, spec, FALSE);
+    }
+}
+
+static void
+live_page_retry_cb (VisageWindow   *self,
+                    VisageLivePage *page)
+{
+  g_autofree char *spec = NULL;
+
+  if (self->camera != NULL)
+    spec = g_strdup (self->camera);
+  else
+    spec = pick_source (self);
+
+  visage_window_switch_source (self, spec, FALSE);
+}
+
+static void
+gallery_changed_cb (VisageWindow     *self,
+                    VsGallery        *gallery,
+                    VsGalleryMonitor *monitor)
+{
+  visage_live_page_set_gallery (self->live_page, gallery);
+  visage_people_page_reload (self->people_page);
+}
+
+/* Written at most once a minute per person by the monitor. */
+static void
+live_page_recognized_cb (VisageWindow   *self,
+                         gint64          person_id,
+                         const char     *name,
+                         VisageLivePage *page)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->gallery_monitor == NULL)
+    return;
+
+  if (!vs_gallery_monitor_record_seen (self->gallery_monitor, person_id, &error) && error != NULL)
+    g_debug ("Cannot record that %s was seen: %s", name, error->message);
+}
+
+static void
+open_store (VisageWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *embedder = visage_live_page_get_embedder (self->live_page);
+
+  self->store = vs_store_open (self->db_path, &error);
+  if (self->store == NULL)
+    {
+      g_warning ("Cannot open the database: %s", error->message);
+      visage_people_page_set_store (self->people_page, NULL, error->message);
+      return;
+    }
+
+  visage_people_page_set_store (self->people_page, self->store, NULL);
+
+  if (embedder == NULL)
+    return;
+
+  self->gallery_monitor = vs_gallery_monitor_new (self->store, embedder, &error);
+  if (self->gallery_monitor == NULL)
+    {
+      g_warning ("Cannot follow the database: %s", error->message);
+      return;
+    }
+
+  g_signal_connect_object (self->gallery_monitor, "gallery-changed",
+                           G_CALLBACK (gallery_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  visage_live_page_set_gallery (self->live_page,
+                                vs_gallery_monitor_get_gallery (self->gallery_monitor));
+}
+
+static void
+visage_window_constructed (GObject *object)
+{
+  VisageWindow *self = VISAGE_WINDOW (object);
+  GtkApplication *app;
+  g_autofree char *spec = NULL;
+
+  G_OBJECT_CLASS (visage_window_parent_class)->constructed (object);
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  g_return_if_fail (VISAGE_IS_APPLICATION (app));
+  self->settings = g_object_ref (visage_application_get_settings (VISAGE_APPLICATION (app)));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  visage_live_page_configure (self->live_page, self->settings,
+                              self->models_dir, self->embedder, self->images_fps);
+  g_signal_connect_object (self->live_page, "retry",
+                           G_CALLBACK (live_page_retry_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->live_page, "recognized",
+                           G_CALLBACK (live_page_recognized_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  open_store (self);
+
+  self->devices = vs_devices_new ();
+  g_signal_connect_object (self->devices, "items-changed",
+                           G_CALLBACK (devices_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  rebuild_camera_menu (self);
+
+  if (self->source_option != NULL)
+    spec = g_strdup (self->source_option);
+  else
+    spec = pick_source (self);
+
+  visage_window_switch_source (self, spec, FALSE);
+}
+
+static gboolean
+visage_window_close_request (GtkWindow *window)
+{
+  VisageWindow *self = VISAGE_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window) && !gtk_window_is_fullscreen (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_apply (self->settings);
+
+  /* Stop the camera now: closing must not wait for the window's last ref. */
+  visage_live_page_set_source (self->live_page, NULL, NULL);
+
+  return GTK_WINDOW_CLASS (visage_window_parent_class)->close_request (window);
+}
+
+static void
+visage_window_dispose (GObject *object)
+{
+  VisageWindow *self = VISAGE_WINDOW (object);
+
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (self->file_chooser);
+  g_clear_object (&self->file_chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VISAGE_TYPE_WINDOW);
+
+  g_clear_object (&self->gallery_monitor);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (visage_window_parent_class)->dispose (object);
+}
+
+static void
+visage_window_finalize (GObject *object)
+{
+  VisageWindow *self = VISAGE_WINDOW (object);
+
+  g_clear_pointer (&self->source_option, g_free);
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->models_dir, g_free);
+  g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->camera, g_free);
+
+  G_OBJECT_CLASS (visage_window_parent_class)->finalize (object);
+}
+
+static void
+visage_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  VisageWindow *self = VISAGE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source_option);
+      break;
+
+    case PROP_IMAGES_FPS:
+      g_value_set_double (value, self->images_fps);
+      break;
+
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+
+    case PROP_MODELS_DIR:
+      g_value_set_string (value, self->models_dir);
+      break;
+
+    case PROP_EMBEDDER:
+      g_value_set_string (value, self->embedder);
+      break;
+
+    case PROP_CAMERA:
+      /* The property action wants a string, even with no camera. */
+      g_value_set_string (value, self->camera ? self->camera : "");
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+visage_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  VisageWindow *self = VISAGE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      self->source_option = g_value_dup_string (value);
+      break;
+
+    case PROP_IMAGES_FPS:
+      self->images_fps = g_value_get_double (value);
+      break;
+
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      break;
+
+    case PROP_MODELS_DIR:
+      self->models_dir = g_value_dup_string (value);
+      break;
+
+    case PROP_EMBEDDER:
+      self->embedder = g_value_dup_string (value);
+      break;
+
+    case PROP_CAMERA:
+      {
+        const char *spec = g_value_get_string (value);
+
+        /* Chosen in the camera menu: remembered for the next start. */
+        visage_window_switch_source (self, spec && *spec ? spec : NULL, TRUE);
+      }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+visage_window_class_init (VisageWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = visage_window_constructed;
+  object_class->dispose = visage_window_dispose;
+  object_class->finalize = visage_window_finalize;
+  object_class->get_property = visage_window_get_property;
+  object_class->set_property = visage_window_set_property;
+
+  window_class->close_request = visage_window_close_request;
+
+  properties[PROP_SOURCE] =
+    g_param_spec_string ("source", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMAGES_FPS] =
+    g_param_spec_double ("images-fps", NULL, NULL,
+                         0.0, 240.0, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODELS_DIR] =
+    g_param_spec_string ("models-dir", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EMBEDDER] =
+    g_param_spec_string ("embedder", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAMERA] =
+    g_param_spec_string ("camera", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VISAGE_TYPE_LIVE_PAGE);
+  g_type_ensure (VISAGE_TYPE_PEOPLE_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/visage/Visage/ui/visage-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, live_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, people_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, camera_menu);
+
+  visage_window_class_install_actions (widget_class);
+}
+
+static void
+visage_window_init (VisageWindow *self)
+{
+  GMenuModel *section;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The first section of the camera menu lists the cameras. */
+  section = g_menu_model_get_item_link (G_MENU_MODEL (self->camera_menu), 0, G_MENU_LINK_SECTION);
+  self->cameras_section = G_MENU (section);
+  g_object_unref (section);   /* the menu keeps it alive */
+}
+
+void
+visage_window_set_source (VisageWindow *self,
+                          const char   *spec)
+{
+  g_return_if_fail (VISAGE_IS_WINDOW (self));
+
+  visage_window_switch_source (self, spec, FALSE);
+}
+
+const char *
+visage_window_get_camera (VisageWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_WINDOW (self), NULL);
+
+  return self->camera;
+}
+
+VisageLivePage *
+visage_window_get_live_page (VisageWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_WINDOW (self), NULL);
+
+  return self->live_page;
+}
+
+const char *
+visage_window_get_visible_page_name (VisageWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
