@@ -9,6 +9,7 @@
 #include "vs-face.h"
 #include "vs-image.h"
 #include "vs-models.h"
+#include "vs-store.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,28 @@ gboolean           vs_engine_embed_face      (VsEngine      *self,
                                               const VsFace  *face,
                                               float         *out,
                                               VsImage      **aligned_out,
+                                              GError       **error);
+
+typedef enum {
+  VS_FACE_PICK_ONLY,      /* exactly one face, else an error */
+  VS_FACE_PICK_LARGEST,   /* the biggest box */
+  VS_FACE_PICK_CENTRAL,   /* the box centre nearest the picture centre */
+} VsFacePick;
+
+/* The face to use from a picture, or -1 with VS_ENGINE_ERROR_NO_FACE or
+ * VS_ENGINE_ERROR_MANY_FACES naming `name`. */
+int                vs_faces_pick             (GArray        *faces,
+                                              const VsImage *image,
+                                              VsFacePick     pick,
+                                              const char    *name,
+                                              GError       **error);
+
+/* A store sample for one face: embedding, PNG of the aligned crop, quality
+ * (the detector score), source (may be NULL). */
+VsSample          *vs_engine_make_sample     (VsEngine      *self,
+                                              const VsImage *image,
+                                              const VsFace  *face,
+                                              const char    *source,
                                               GError       **error);
 
 /* Index of the face whose box centre is nearest the image centre, or of the

@@ -187,6 +187,7 @@ parse_model (JsonNode *node)
         g_error ("Model manifest: embedder “%s” needs output_dim and a positive input_size", id);
       info->dim = (guint) dim;
       info->threshold = (float) member_number (obj, id, "threshold", TRUE, 0);
+      info->verify_threshold = (float) member_number (obj, id, "verify_threshold", TRUE, 0);
       info->margin = (float) member_number (obj, id, "margin", TRUE, 0);
     }
   else

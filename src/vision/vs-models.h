@@ -35,7 +35,8 @@ typedef struct {
   float        mean[3];       /* subtracted per channel, in network order */
   float        scale;         /* then multiplied */
   guint        dim;           /* embedding size */
-  float        threshold;     /* default open-set match threshold */
+  float        threshold;     /* default open-set match threshold (1:N) */
+  float        verify_threshold; /* 1:1 threshold, from the LFW protocol */
   float        margin;        /* default lead over the second person */
   float        score_threshold; /* detector: minimum confidence */
   float        nms_threshold;   /* detector */

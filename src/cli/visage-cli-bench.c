@@ -1,0 +1,807 @@
+/* visage-cli-bench.c: `bench lfw` (the standard LFW verification protocol)
+ * and `bench speed` (medians of each pipeline stage and of matching). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "visage-cli.h"
+#include "vs-cli-common.h"
+#include "vs-cv.h"
+
+/* ── shared maths ───────────────────────────────────────────────────── */
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_doubles);
+  if (values->len % 2)
+    return g_array_index (values, double, values->len / 2);
+  return (g_array_index (values, double, values->len / 2 - 1) +
+          g_array_index (values, double, values->len / 2)) / 2;
+}
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+/* ── bench lfw ──────────────────────────────────────────────────────── */
+
+typedef struct {
+  float score;
+  gboolean same;
+} Pair;
+
+typedef struct {
+  int a, b;     /* image indices */
+  gboolean same;
+} PairSpec;
+
+typedef struct {
+  GPtrArray     *paths;        /* image paths */
+  float         *embeddings;   /* n × dim */
+  gboolean      *found;        /* a face was found */
+  double        *ms;           /* wall time per image */
+  guint          dim;
+  gint           next;         /* atomic work counter */
+  gint           done;
+  const VsCliOptions *opts;
+  VsFacePick     pick;
+  GMutex         lock;
+  GError        *error;        /* first fatal error */
+} LfwJob;
+
+static gpointer
+lfw_worker (gpointer user_data)
+{
+  LfwJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) engine = vs_cli_open_engine (job->opts, &error);
+
+  if (engine == NULL)
+    {
+      g_mutex_lock (&job->lock);
+      if (job->error == NULL)
+        job->error = g_steal_pointer (&error);
+      g_mutex_unlock (&job->lock);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      int i = g_atomic_int_add (&job->next, 1);
+      const char *path;
+      g_autoptr(VsImage) image = NULL;
+      g_autoptr(GArray) faces = NULL;
+      g_autoptr(GError) local_error = NULL;
+      double start;
+      int index;
+
+      if (i >= (int) job->paths->len || job->error != NULL)
+        break;
+      path = g_ptr_array_index (job->paths, i);
+      start = now_ms ();
+      image = vs_image_load (path, &local_error);
+      if (image != NULL)
+        faces = vs_engine_detect (engine, image, &local_error);
+      if (faces != NULL && (index = vs_faces_pick (faces, image, job->pick, path, &local_error)) >= 0)
+        job->found[i] = vs_engine_embed_face (engine, image, &g_array_index (faces, VsFace, index),
+                                              job->embeddings + (gsize) i * job->dim, NULL, &local_error);
+      job->ms[i] = now_ms () - start;
+
+      if (local_error != NULL && !g_error_matches (local_error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_NO_FACE))
+        {
+          g_mutex_lock (&job->lock);
+          if (job->error == NULL)
+            job->error = g_steal_pointer (&local_error);
+          g_mutex_unlock (&job->lock);
+        }
+      g_atomic_int_inc (&job->done);
+    }
+  return NULL;
+}
+
+static GArray *
+read_pairs (const char  *root,
+            const char  *pairs_file,
+            GPtrArray   *paths,
+            guint       *n_folds,
+            GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (PairSpec));
+  guint folds = 0, per_fold = 0;
+
+  if (!g_file_get_contents (pairs_file, &text, NULL, error))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  if (lines[0] == NULL || sscanf (lines[0], "%u %u", &folds, &per_fold) != 2 || folds == 0 || per_fold == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("“%s” does not start with “FOLDS PAIRS”: is it LFW’s pairs.txt?"), pairs_file);
+      return NULL;
+    }
+
+  for (guint l = 1; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[l]), " \t", -1);
+      guint n = g_strv_length (f);
+      char *names[2];
+      int nums[2];
+      PairSpec spec;
+
+      if (n == 0 || (n == 1 && *f[0] == '\0'))
+        continue;
+      if (n == 3)
+        {
+          names[0] = names[1] = f[0];
+          nums[0] = atoi (f[1]);
+          nums[1] = atoi (f[2]);
+          spec.same = TRUE;
+        }
+      else if (n == 4)
+        {
+          names[0] = f[0];
+          nums[0] = atoi (f[1]);
+          names[1] = f[2];
+          nums[1] = atoi (f[3]);
+          spec.same = FALSE;
+        }
+      else
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       _("%s:%u: expected 3 or 4 fields"), pairs_file, l + 1);
+          return NULL;
+        }
+
+      for (int k = 0; k < 2; k++)
+        {
+          g_autofree char *file = g_strdup_printf ("%s_%04d.jpg", names[k], nums[k]);
+          g_autofree char *path = g_build_filename (root, names[k], file, NULL);
+          gpointer found;
+
+          if (!g_hash_table_lookup_extended (index, path, NULL, &found))
+            {
+              if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+                {
+                  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                               _("%s:%u names “%s”, which does not exist: is --root the LFW folder?"),
+                               pairs_file, l + 1, path);
+                  return NULL;
+                }
+              g_ptr_array_add (paths, g_strdup (path));
+              found = GINT_TO_POINTER (paths->len - 1);
+              g_hash_table_insert (index, g_ptr_array_index (paths, paths->len - 1), found);
+            }
+          if (k == 0)
+            spec.a = GPOINTER_TO_INT (found);
+          else
+            spec.b = GPOINTER_TO_INT (found);
+        }
+      g_array_append_val (pairs, spec);
+    }
+
+  if (pairs->len != folds * per_fold * 2)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("“%s” announces %u folds of %u + %u pairs but holds %u pairs"),
+                   pairs_file, folds, per_fold, per_fold, pairs->len);
+      return NULL;
+    }
+  *n_folds = folds;
+  return g_steal_pointer (&pairs);
+}
+
+static int
+compare_pairs (gconstpointer a,
+               gconstpointer b)
+{
+  float x = ((const Pair *) a)->score, y = ((const Pair *) b)->score;
+  return (x > y) - (x < y);
+}
+
+/* The threshold (a midpoint between sorted training scores) that maximises
+ * accuracy when "same" means score > threshold. */
+static float
+best_threshold (GArray *training)
+{
+  guint n = training->len, n_same = 0, same_below = 0, diff_below = 0;
+  double best_acc = -1;
+  float best = 0;
+
+  g_array_sort (training, compare_pairs);
+  for (guint i = 0; i < n; i++)
+    n_same += g_array_index (training, Pair, i).same;
+
+  /* Threshold below everything: all called "same". */
+  best_acc = (double) n_same / n;
+  best = g_array_index (training, Pair, 0).score - 1e-4f;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Pair *p = &g_array_index (training, Pair, i);
+      double acc;
+
+      if (p->same)
+        same_below++;
+      else
+        diff_below++;
+      if (i + 1 < n && g_array_index (training, Pair, i + 1).score == p->score)
+        continue;
+      /* Threshold between p and the next: below it is "different". */
+      acc = (double) (diff_below + (n_same - same_below)) / n;
+      if (acc > best_acc)
+        {
+          best_acc = acc;
+          best = i + 1 < n ? (p->score + g_array_index (training, Pair, i + 1).score) / 2 : p->score + 1e-4f;
+        }
+    }
+  return best;
+}
+
+typedef struct {
+  double accuracy_mean, accuracy_std, threshold_mean;
+  double tar_at_far, far_threshold;
+  double fold_acc[64];
+} LfwResult;
+
+static void
+evaluate_folds (GArray    *pairs,  /* Pair, fold-major */
+                guint      n_folds,
+                LfwResult *r)
+{
+  guint per = pairs->len / n_folds;
+  g_autoptr(GArray) impostors = g_array_new (FALSE, FALSE, sizeof (double));
+  double sum = 0, sum_thr = 0, var = 0;
+  guint tar = 0, genuine = 0;
+
+  for (guint f = 0; f < n_folds; f++)
+    {
+      g_autoptr(GArray) training = g_array_new (FALSE, FALSE, sizeof (Pair));
+      float thr;
+      guint right = 0;
+
+      for (guint i = 0; i < pairs->len; i++)
+        if (i / per != f)
+          g_array_append_val (training, g_array_index (pairs, Pair, i));
+      thr = best_threshold (training);
+      for (guint i = f * per; i < (f + 1) * per; i++)
+        {
+          const Pair *p = &g_array_index (pairs, Pair, i);
+          right += (p->score > thr) == p->same;
+        }
+      r->fold_acc[f] = (double) right / per;
+      sum += r->fold_acc[f];
+      sum_thr += thr;
+    }
+  r->accuracy_mean = sum / n_folds;
+  for (guint f = 0; f < n_folds; f++)
+    var += (r->fold_acc[f] - r->accuracy_mean) * (r->fold_acc[f] - r->accuracy_mean);
+  r->accuracy_std = sqrt (var / n_folds);
+  r->threshold_mean = sum_thr / n_folds;
+
+  /* TAR at FAR 0.1 %: the threshold lets exactly 0.1 % of impostors above. */
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const Pair *p = &g_array_index (pairs, Pair, i);
+      if (!p->same)
+        {
+          double s = p->score;
+          g_array_append_val (impostors, s);
+        }
+    }
+  g_array_sort (impostors, compare_doubles);
+  {
+    guint allowed = impostors->len / 1000;   /* 3 of 3,000 */
+    r->far_threshold = g_array_index (impostors, double, impostors->len - 1 - allowed);
+  }
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const Pair *p = &g_array_index (pairs, Pair, i);
+      if (p->same)
+        {
+          genuine++;
+          tar += p->score > r->far_threshold;
+        }
+    }
+  r->tar_at_far = (double) tar / MAX (genuine, 1);
+}
+
+static gboolean
+write_roc (const char  *path,
+           GArray      *pairs,
+           GError     **error)
+{
+  g_autoptr(GArray) sorted = g_array_copy (pairs);
+  g_autoptr(GString) csv = g_string_new ("threshold,far,tar\n");
+  guint n_same = 0, n_diff = 0, same_above, diff_above;
+
+  g_array_sort (sorted, compare_pairs);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      if (g_array_index (sorted, Pair, i).same)
+        n_same++;
+      else
+        n_diff++;
+    }
+  same_above = n_same;
+  diff_above = n_diff;
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const Pair *p = &g_array_index (sorted, Pair, i);
+      char buf[3][G_ASCII_DTOSTR_BUF_SIZE];
+
+      /* At threshold p->score, pairs scoring >= it are accepted. */
+      g_string_append_printf (csv, "%s,%s,%s\n",
+                              g_ascii_formatd (buf[0], sizeof buf[0], "%.6f", p->score),
+                              g_ascii_formatd (buf[1], sizeof buf[1], "%.6f", (double) diff_above / MAX (n_diff, 1)),
+                              g_ascii_formatd (buf[2], sizeof buf[2], "%.6f", (double) same_above / MAX (n_same, 1)));
+      if (p->same)
+        same_above--;
+      else
+        diff_above--;
+    }
+  return g_file_set_contents (path, csv->str, csv->len, error);
+}
+
+/* Impostor scores over every pair of images of different people: enough of
+ * them (~30 million for LFW View 2) to read thresholds for the false-accept
+ * rates that open-set identification needs. */
+typedef struct {
+  double far;
+  double threshold;
+  double tar;
+} FarPoint;
+
+static void
+open_set_table (LfwJob     *job,
+                GPtrArray  *identities,   /* per image: person name (borrowed) */
+                GArray     *pairs,
+                FarPoint   *points,
+                guint       n_points)
+{
+  enum { BINS = 20000 };   /* score resolution 1e-4 over [-1, 1] */
+  g_autofree guint64 *hist = g_new0 (guint64, BINS + 1);
+  guint64 total = 0, above = 0;
+  guint n = job->paths->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const float *a = job->embeddings + (gsize) i * job->dim;
+      if (!job->found[i])
+        continue;
+      for (guint j = i + 1; j < n; j++)
+        {
+          float s;
+          int bin;
+
+          if (!job->found[j] || g_str_equal (g_ptr_array_index (identities, i), g_ptr_array_index (identities, j)))
+            continue;
+          s = vs_cosine (a, job->embeddings + (gsize) j * job->dim, job->dim);
+          bin = CLAMP ((int) floor ((s + 1.0) / 2.0 * BINS), 0, BINS);
+          hist[bin]++;
+          total++;
+        }
+    }
+
+  for (guint p = 0; p < n_points; p++)
+    {
+      /* Smallest threshold whose share of impostors at or above it is ≤ far. */
+      guint64 allowed = (guint64) floor (points[p].far * total);
+      int bin = BINS;
+
+      above = hist[BINS];
+      while (bin > 0 && above + hist[bin - 1] <= allowed)
+        above += hist[--bin];
+      points[p].threshold = bin * 2.0 / BINS - 1.0;
+      {
+        guint same = 0, accepted = 0;
+        for (guint i = 0; i < pairs->len; i++)
+          {
+            const Pair *pp = &g_array_index (pairs, Pair, i);
+            if (pp->same)
+              {
+                same++;
+                accepted += pp->score >= points[p].threshold;
+              }
+          }
+        points[p].tar = (double) accepted / MAX (same, 1);
+      }
+    }
+  g_debug ("open-set table from %" G_GUINT64_FORMAT " impostor pairs", total);
+}
+
+static int
+bench_lfw (int    argc,
+           char **argv)
+{
+  VsCliOptions opts = { 0 };
+  g_autofree char *root = NULL, *pairs_file = NULL, *roc = NULL;
+  int n_threads = 0;
+  gboolean largest = FALSE;
+  const GOptionEntry entries[] = {
+    { "root", 0, 0, G_OPTION_ARG_FILENAME, &root, N_("The LFW folder (one sub-folder per person)"), N_("DIR") },
+    { "pairs", 0, 0, G_OPTION_ARG_FILENAME, &pairs_file, N_("LFW’s pairs.txt (View 2)"), N_("FILE") },
+    { "roc", 0, 0, G_OPTION_ARG_FILENAME, &roc, N_("Write the ROC points as CSV"), N_("FILE") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, N_("Worker threads (default: one per core)"), N_("N") },
+    { "largest", 0, 0, G_OPTION_ARG_NONE, &largest, N_("Use the largest face instead of the most central"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("lfw --root DIR --pairs FILE — LFW verification accuracy"),
+                        _("The standard protocol: 10 folds; for each, the threshold is chosen on the other "
+                          "nine and accuracy measured on it. Also reports TAR at FAR = 0.1 %, the time per "
+                          "picture, and thresholds for open-set identification read from every impostor "
+                          "pair of the pictures."),
+                        entries, &opts);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) identities = NULL;
+  g_autoptr(GArray) specs = NULL;
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(VsEngine) probe = NULL;
+  FarPoint far_points[] = { { 1e-3 }, { 1e-4 }, { 1e-5 }, { 1e-6 } };
+  LfwJob job = { 0 };
+  LfwResult r = { 0 };
+  guint n_folds = 0, missing = 0;
+  double start, wall;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (root == NULL || pairs_file == NULL)
+    return vs_cli_usage (context, _("bench lfw needs --root and --pairs"));
+  if (argc > 1)
+    return vs_cli_usage (context, _("Unexpected argument “%s”"), argv[1]);
+
+  specs = read_pairs (root, pairs_file, paths, &n_folds, &error);
+  if (specs == NULL)
+    return vs_cli_fail (error);
+
+  /* Load the models once up front so a missing one fails fast and clearly. */
+  probe = vs_cli_open_engine (&opts, &error);
+  if (probe == NULL)
+    return vs_cli_fail (error);
+
+  if (n_threads <= 0)
+    n_threads = g_get_num_processors ();
+  if (n_threads > 1)
+    vs_cv_set_num_threads (1);   /* one engine per core, not cores × cores */
+
+  job.paths = paths;
+  job.dim = vs_engine_get_dim (probe);
+  job.embeddings = g_new0 (float, (gsize) paths->len * job.dim);
+  job.found = g_new0 (gboolean, paths->len);
+  job.ms = g_new0 (double, paths->len);
+  job.opts = &opts;
+  job.pick = largest ? VS_FACE_PICK_LARGEST : VS_FACE_PICK_CENTRAL;
+  g_mutex_init (&job.lock);
+
+  if (!opts.json)
+    g_printerr (_("Embedding %u pictures with %s on %d threads…\n"),
+                paths->len, vs_engine_get_embedder (probe)->id, n_threads);
+  start = now_ms ();
+  for (int t = 0; t < n_threads; t++)
+    g_ptr_array_add (threads, g_thread_new ("lfw", lfw_worker, &job));
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+  wall = now_ms () - start;
+
+  if (job.error != NULL)
+    {
+      int status = vs_cli_fail (job.error);
+      g_clear_error (&job.error);
+      return status;
+    }
+
+  identities = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autofree char *dir = g_path_get_dirname (g_ptr_array_index (paths, i));
+      g_ptr_array_add (identities, g_path_get_basename (dir));
+      missing += !job.found[i];
+      g_array_append_val (times, job.ms[i]);
+    }
+
+  for (guint i = 0; i < specs->len; i++)
+    {
+      const PairSpec *s = &g_array_index (specs, PairSpec, i);
+      Pair p = { 0, s->same };
+
+      /* A picture without a face cannot match anything. */
+      if (job.found[s->a] && job.found[s->b])
+        p.score = vs_cosine (job.embeddings + (gsize) s->a * job.dim,
+                             job.embeddings + (gsize) s->b * job.dim, job.dim);
+      else
+        p.score = -1;
+      g_array_append_val (pairs, p);
+    }
+
+  evaluate_folds (pairs, n_folds, &r);
+  open_set_table (&job, identities, pairs, far_points, G_N_ELEMENTS (far_points));
+
+  if (roc != NULL && !write_roc (roc, pairs, &error))
+    return vs_cli_fail (error);
+
+  if (opts.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "embedder");
+      json_builder_add_string_value (b, vs_engine_get_embedder (probe)->id);
+      json_builder_set_member_name (b, "pairs");
+      json_builder_add_int_value (b, pairs->len);
+      json_builder_set_member_name (b, "images");
+      json_builder_add_int_value (b, paths->len);
+      json_builder_set_member_name (b, "images_without_face");
+      json_builder_add_int_value (b, missing);
+      json_builder_set_member_name (b, "accuracy");
+      json_builder_add_double_value (b, r.accuracy_mean);
+      json_builder_set_member_name (b, "accuracy_std");
+      json_builder_add_double_value (b, r.accuracy_std);
+      json_builder_set_member_name (b, "fold_accuracy");
+      json_builder_begin_array (b);
+      for (guint f = 0; f < n_folds; f++)
+        json_builder_add_double_value (b, r.fold_acc[f]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "threshold");
+      json_builder_add_double_value (b, r.threshold_mean);
+      json_builder_set_member_name (b, "tar_at_far_0_1pct");
+      json_builder_add_double_value (b, r.tar_at_far);
+      json_builder_set_member_name (b, "far_0_1pct_threshold");
+      json_builder_add_double_value (b, r.far_threshold);
+      json_builder_set_member_name (b, "ms_per_image");
+      json_builder_add_double_value (b, median (times));
+      json_builder_set_member_name (b, "wall_seconds");
+      json_builder_add_double_value (b, wall / 1000);
+      json_builder_set_member_name (b, "threads");
+      json_builder_add_int_value (b, n_threads);
+      json_builder_set_member_name (b, "open_set");
+      json_builder_begin_array (b);
+      for (guint p = 0; p < G_N_ELEMENTS (far_points); p++)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "far");
+          json_builder_add_double_value (b, far_points[p].far);
+          json_builder_set_member_name (b, "threshold");
+          json_builder_add_double_value (b, far_points[p].threshold);
+          json_builder_set_member_name (b, "tar");
+          json_builder_add_double_value (b, far_points[p].tar);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    {
+      g_print (_("LFW View 2, %u pairs, %u pictures (%u without a face), embedder %s\n"),
+               pairs->len, paths->len, missing, vs_engine_get_embedder (probe)->id);
+      g_print (_("Accuracy:        %.2f %% ± %.2f (10 folds)\n"), r.accuracy_mean * 100, r.accuracy_std * 100);
+      g_print (_("Threshold:       %.3f (mean of the folds)\n"), r.threshold_mean);
+      g_print (_("TAR @ FAR 0.1 %%: %.2f %% (threshold %.3f)\n"), r.tar_at_far * 100, r.far_threshold);
+      g_print (_("Time per image:  %.1f ms median (decode + detect + align + embed; %d threads, %.1f s in all)\n"),
+               median (times), n_threads, wall / 1000);
+      g_print (_("Open-set thresholds (impostor pairs of different people):\n"));
+      for (guint p = 0; p < G_N_ELEMENTS (far_points); p++)
+        g_print (_("  FAR %.0e: threshold %.3f, TAR %.2f %%\n"),
+                 far_points[p].far, far_points[p].threshold, far_points[p].tar * 100);
+    }
+
+  g_free (job.embeddings);
+  g_free (job.found);
+  g_free (job.ms);
+  g_mutex_clear (&job.lock);
+  vs_cli_options_clear (&opts);
+  return VS_EXIT_OK;
+}
+
+/* ── bench speed ────────────────────────────────────────────────────── */
+
+static void
+random_unit (GRand *rand,
+             float *v,
+             guint  dim)
+{
+  for (guint d = 0; d < dim; d++)
+    v[d] = (float) g_rand_double_range (rand, -1, 1);
+  vs_l2_normalize (v, dim);
+}
+
+static double
+match_median (guint  n_samples,
+              guint  dim,
+              guint  n_queries,
+              GRand *rand)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("bench", dim);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree float *v = g_new (float, dim);
+  guint per_person = 5, n_people = MAX (1, n_samples / per_person);
+  VsMatch matches[5];
+
+  for (guint p = 1; p <= n_people; p++)
+    {
+      g_autofree char *name = g_strdup_printf ("Person %u", p);
+      vs_gallery_add_person (gallery, p, name);
+      for (guint s = 0; s < per_person; s++)
+        {
+          random_unit (rand, v, dim);
+          vs_gallery_add_sample (gallery, p, v);
+        }
+    }
+
+  for (guint q = 0; q < n_queries; q++)
+    {
+      double start, ms;
+
+      random_unit (rand, v, dim);
+      start = now_ms ();
+      vs_gallery_search (gallery, v, matches, G_N_ELEMENTS (matches));
+      ms = now_ms () - start;
+      g_array_append_val (times, ms);
+    }
+  return median (times);
+}
+
+static int
+bench_speed (int    argc,
+             char **argv)
+{
+  VsCliOptions opts = { 0 };
+  int repeat = 30;
+  gboolean skip_million = FALSE;
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, N_("Rounds per measurement (default 30)"), N_("N") },
+    { "no-million", 0, 0, G_OPTION_ARG_NONE, &skip_million, N_("Skip the 1,000,000-sample gallery (needs 0.5 GB)"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("speed IMAGE… — median time of each stage"),
+                        _("Decodes, detects and embeds the faces of the pictures given (at least one face "
+                          "among them) and matches against synthetic galleries of 1k, 10k, 100k and 1M "
+                          "samples, one thread each; prints medians in milliseconds."),
+                        entries, &opts);
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GArray) decode = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) detect = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) embed = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autofree float *v = NULL;
+  const guint sizes[] = { 1000, 10000, 100000, 1000000 };
+  double match_ms[G_N_ELEMENTS (sizes)] = { 0 };
+  guint n_sizes = skip_million ? 3 : 4;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (files == NULL)
+    return vs_cli_usage (context, _("Name at least one picture with a face"));
+  if (repeat < 1)
+    return vs_cli_usage (context, _("--repeat must be at least 1"));
+  n_sizes = skip_million ? 3 : 4;
+
+  engine = vs_cli_open_engine (&opts, &error);
+  if (engine == NULL)
+    return vs_cli_fail (error);
+  v = g_new (float, vs_engine_get_dim (engine));
+  paths = vs_cli_collect_images (files);
+
+  for (int round = 0; round < repeat; round++)
+    for (guint i = 0; i < paths->len; i++)
+      {
+        const char *path = g_ptr_array_index (paths, i);
+        g_autoptr(VsImage) image = NULL;
+        g_autoptr(GArray) faces = NULL;
+        double t0, t1, t2;
+
+        t0 = now_ms ();
+        image = vs_image_load (path, &error);
+        if (image == NULL)
+          return vs_cli_fail (error);
+        t1 = now_ms ();
+        faces = vs_engine_detect (engine, image, &error);
+        if (faces == NULL)
+          return vs_cli_fail (error);
+        t2 = now_ms ();
+        t1 -= t0;
+        t2 -= t0 + t1;
+        g_array_append_val (decode, t1);
+        g_array_append_val (detect, t2);
+        for (guint f = 0; f < faces->len; f++)
+          {
+            double e0 = now_ms (), e;
+            if (!vs_engine_embed_face (engine, image, &g_array_index (faces, VsFace, f), v, NULL, &error))
+              return vs_cli_fail (error);
+            e = now_ms () - e0;
+            g_array_append_val (embed, e);
+          }
+      }
+  if (embed->len == 0)
+    {
+      g_printerr (_("visage-cli: no face in the pictures given, so embedding could not be timed\n"));
+      return VS_EXIT_INPUT;
+    }
+
+  for (guint s = 0; s < n_sizes; s++)
+    match_ms[s] = match_median (sizes[s], vs_engine_get_dim (engine), sizes[s] >= 1000000 ? 21 : 101, rand);
+
+  if (opts.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "embedder");
+      json_builder_add_string_value (b, vs_engine_get_embedder (engine)->id);
+      json_builder_set_member_name (b, "decode_ms");
+      json_builder_add_double_value (b, median (decode));
+      json_builder_set_member_name (b, "detect_ms");
+      json_builder_add_double_value (b, median (detect));
+      json_builder_set_member_name (b, "embed_ms");
+      json_builder_add_double_value (b, median (embed));
+      json_builder_set_member_name (b, "faces_timed");
+      json_builder_add_int_value (b, embed->len);
+      json_builder_set_member_name (b, "match_ms");
+      json_builder_begin_object (b);
+      for (guint s = 0; s < n_sizes; s++)
+        {
+          g_autofree char *key = g_strdup_printf ("%u", sizes[s]);
+          json_builder_set_member_name (b, key);
+          json_builder_add_double_value (b, match_ms[s]);
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    {
+      g_print (_("Medians over %d rounds (%s):\n"), repeat, vs_engine_get_embedder (engine)->id);
+      g_print (_("  decode          %8.2f ms\n"), median (decode));
+      g_print (_("  detect          %8.2f ms\n"), median (detect));
+      g_print (_("  align + embed   %8.2f ms per face\n"), median (embed));
+      for (guint s = 0; s < n_sizes; s++)
+        g_print (_("  match %7u    %8.3f ms\n"), sizes[s], match_ms[s]);
+    }
+  vs_cli_options_clear (&opts);
+  return VS_EXIT_OK;
+}
+
+int
+vs_cli_bench (int    argc,
+              char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "lfw"))
+    return bench_lfw (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "speed"))
+    return bench_speed (argc - 1, argv + 1);
+  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      g_print (_("Usage: visage-cli bench lfw --root DIR --pairs FILE [--roc FILE] [--json]\n"
+                 "       visage-cli bench speed IMAGE… [--json]\n"));
+      return VS_EXIT_OK;
+    }
+  g_printerr (_("visage-cli: bench needs “lfw” or “speed”; see “visage-cli bench --help”\n"));
+  return VS_EXIT_USAGE;
+}

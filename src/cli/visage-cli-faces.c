@@ -1,0 +1,715 @@
+/* visage-cli-faces.c: the commands that look at pictures — detect, verify,
+ * enroll, import and identify. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "visage-cli.h"
+#include "vs-cli-common.h"
+
+typedef struct {
+  gboolean largest;
+  gboolean central;
+} PickOptions;
+
+#define PICK_ENTRIES(p) \
+  { "largest", 0, 0, G_OPTION_ARG_NONE, &(p).largest, \
+    N_("When a picture has several faces, take the biggest"), NULL }, \
+  { "central", 0, 0, G_OPTION_ARG_NONE, &(p).central, \
+    N_("When a picture has several faces, take the one nearest the centre"), NULL }
+
+static VsFacePick
+pick_from_options (const PickOptions *p,
+                   VsFacePick         fallback)
+{
+  if (p->largest)
+    return VS_FACE_PICK_LARGEST;
+  if (p->central)
+    return VS_FACE_PICK_CENTRAL;
+  return fallback;
+}
+
+static JsonNode *
+face_to_json (const VsFace *f)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "box");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, f->x);
+  json_builder_add_double_value (b, f->y);
+  json_builder_add_double_value (b, f->width);
+  json_builder_add_double_value (b, f->height);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "landmarks");
+  json_builder_begin_array (b);
+  for (int p = 0; p < 5; p++)
+    {
+      json_builder_begin_array (b);
+      json_builder_add_double_value (b, f->landmarks[p][0]);
+      json_builder_add_double_value (b, f->landmarks[p][1]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "score");
+  json_builder_add_double_value (b, f->score);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Loads and detects; the error is ready to print. */
+static GArray *
+load_and_detect (VsEngine    *engine,
+                 const char  *path,
+                 VsImage    **image_out,
+                 GError     **error)
+{
+  g_autoptr(VsImage) image = vs_image_load (path, error);
+  GArray *faces;
+
+  if (image == NULL)
+    return NULL;
+  faces = vs_engine_detect (engine, image, error);
+  if (faces != NULL && image_out != NULL)
+    *image_out = g_steal_pointer (&image);
+  return faces;
+}
+
+/* ── detect ─────────────────────────────────────────────────────────── */
+
+int
+vs_cli_detect (int    argc,
+               char **argv)
+{
+  VsCliOptions opts = { 0 };
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("IMAGE… — find faces"),
+                        _("Prints every face found: its box, five landmarks and score."),
+                        entries, &opts);
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  int status = VS_EXIT_OK;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (files == NULL)
+    return vs_cli_usage (context, _("Name at least one picture"));
+
+  engine = vs_cli_open_engine (&opts, &error);
+  if (engine == NULL)
+    return vs_cli_fail (error);
+
+  paths = vs_cli_collect_images (files);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "images");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(VsImage) image = NULL;
+      g_autoptr(GArray) faces = load_and_detect (engine, path, &image, &local_error);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, path);
+      if (faces == NULL)
+        {
+          status = MAX (status, vs_cli_fail (local_error));
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, local_error->message);
+          json_builder_end_object (b);
+          continue;
+        }
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, image->width);
+      json_builder_set_member_name (b, "height");
+      json_builder_add_int_value (b, image->height);
+      json_builder_set_member_name (b, "faces");
+      json_builder_begin_array (b);
+      for (guint f = 0; f < faces->len; f++)
+        json_builder_add_value (b, face_to_json (&g_array_index (faces, VsFace, f)));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+
+      if (!opts.json)
+        {
+          g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u face\n", "%s: %u faces\n", faces->len),
+                   path, faces->len);
+          for (guint f = 0; f < faces->len; f++)
+            {
+              const VsFace *face = &g_array_index (faces, VsFace, f);
+              g_print ("  %.0f,%.0f %.0f×%.0f  score %.3f\n",
+                       face->x, face->y, face->width, face->height, face->score);
+            }
+        }
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  if (opts.json)
+    vs_cli_print_json (json_builder_get_root (b));
+  vs_cli_options_clear (&opts);
+  return status;
+}
+
+/* ── verify ─────────────────────────────────────────────────────────── */
+
+static gboolean
+embed_one (VsEngine    *engine,
+           const char  *path,
+           VsFacePick   pick,
+           float       *out,
+           GError     **error)
+{
+  g_autoptr(VsImage) image = NULL;
+  g_autoptr(GArray) faces = load_and_detect (engine, path, &image, error);
+  int index;
+
+  if (faces == NULL)
+    return FALSE;
+  index = vs_faces_pick (faces, image, pick, path, error);
+  if (index < 0)
+    return FALSE;
+  return vs_engine_embed_face (engine, image, &g_array_index (faces, VsFace, index), out, NULL, error);
+}
+
+int
+vs_cli_verify (int    argc,
+               char **argv)
+{
+  VsCliOptions opts = { 0 };
+  PickOptions pick = { 0 };
+  double threshold = 0;
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
+      N_("Similarity at which two faces count as the same person (default: the model’s 1:1 threshold)"), N_("T") },
+    PICK_ENTRIES (pick),
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE_A IMAGE_B") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("IMAGE_A IMAGE_B — are they the same person?"),
+                        _("Compares the face of two pictures. A picture with several faces uses the one "
+                          "nearest its centre unless --largest is given. Exit status 0: same person, "
+                          "1: different people."),
+                        entries, &opts);
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *a = NULL, *b = NULL;
+  gboolean same;
+  float score;
+  VsFacePick mode;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (files == NULL || g_strv_length (files) != 2)
+    return vs_cli_usage (context, _("Name exactly two pictures"));
+
+  engine = vs_cli_open_engine (&opts, &error);
+  if (engine == NULL)
+    return vs_cli_fail (error);
+
+  mode = pick_from_options (&pick, VS_FACE_PICK_CENTRAL);
+  a = g_new (float, vs_engine_get_dim (engine));
+  b = g_new (float, vs_engine_get_dim (engine));
+  if (!embed_one (engine, files[0], mode, a, &error) ||
+      !embed_one (engine, files[1], mode, b, &error))
+    return vs_cli_fail (error);
+
+  if (threshold <= 0)
+    threshold = vs_engine_get_embedder (engine)->verify_threshold;
+  score = vs_cosine (a, b, vs_engine_get_dim (engine));
+  same = score >= threshold;
+
+  if (opts.json)
+    {
+      g_autoptr(JsonBuilder) jb = json_builder_new ();
+
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "similarity");
+      json_builder_add_double_value (jb, score);
+      json_builder_set_member_name (jb, "threshold");
+      json_builder_add_double_value (jb, threshold);
+      json_builder_set_member_name (jb, "same");
+      json_builder_add_boolean_value (jb, same);
+      json_builder_set_member_name (jb, "embedder");
+      json_builder_add_string_value (jb, vs_engine_get_embedder (engine)->id);
+      json_builder_end_object (jb);
+      vs_cli_print_json (json_builder_get_root (jb));
+    }
+  else
+    g_print (same ? _("Same person (similarity %.3f, threshold %.3f)\n")
+                  : _("Different people (similarity %.3f, threshold %.3f)\n"),
+             score, threshold);
+
+  vs_cli_options_clear (&opts);
+  return same ? VS_EXIT_OK : VS_EXIT_NO_MATCH;
+}
+
+/* ── enroll and import ──────────────────────────────────────────────── */
+
+/* Embeds every usable picture of `paths` into samples; the others are added
+ * to `skipped` (a JSON array builder, open) with the reason. */
+static GPtrArray *
+make_samples (VsEngine    *engine,
+              GPtrArray   *paths,
+              VsFacePick   pick,
+              JsonBuilder *skipped,
+              gboolean     verbose,
+              int         *worst)
+{
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsImage) image = NULL;
+      g_autoptr(GArray) faces = load_and_detect (engine, path, &image, &error);
+      VsSample *sample = NULL;
+      int index = -1;
+
+      if (faces != NULL)
+        index = vs_faces_pick (faces, image, pick, path, &error);
+      if (index >= 0)
+        sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, index), path, &error);
+
+      if (sample == NULL)
+        {
+          json_builder_begin_object (skipped);
+          json_builder_set_member_name (skipped, "path");
+          json_builder_add_string_value (skipped, path);
+          json_builder_set_member_name (skipped, "reason");
+          json_builder_add_string_value (skipped, error->message);
+          json_builder_end_object (skipped);
+          if (verbose)
+            {
+              if (g_error_matches (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_MANY_FACES))
+                g_printerr (_("Skipped: %s (use --largest or --central to pick one)\n"), error->message);
+              else
+                g_printerr (_("Skipped: %s\n"), error->message);
+            }
+          *worst = MAX (*worst, vs_cli_exit_code_for (error));
+          continue;
+        }
+      g_ptr_array_add (samples, sample);
+    }
+  return samples;
+}
+
+static void
+add_person_json (JsonBuilder *b,
+                 gint64       person_id,
+                 const char  *name,
+                 guint        added,
+                 JsonNode    *skipped)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "person_id");
+  json_builder_add_int_value (b, person_id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, name);
+  json_builder_set_member_name (b, "added");
+  json_builder_add_int_value (b, added);
+  json_builder_set_member_name (b, "skipped");
+  json_builder_add_value (b, skipped);
+  json_builder_end_object (b);
+}
+
+int
+vs_cli_enroll (int    argc,
+               char **argv)
+{
+  VsCliOptions opts = { 0 };
+  PickOptions pick = { 0 };
+  g_autofree char *name = NULL;
+  gint64 person_id_arg = 0;
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("The person’s name (created if new)"), N_("NAME") },
+    { "id", 0, 0, G_OPTION_ARG_INT64, &person_id_arg, N_("Add to the person with this id instead"), N_("ID") },
+    PICK_ENTRIES (pick),
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE_OR_DIR…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("--name NAME IMAGE_OR_DIR… — add face samples to a person"),
+                        _("Every picture must show one face (or use --largest / --central); the others "
+                          "are reported and skipped. The person and all samples are saved in one "
+                          "transaction."),
+                        entries, &opts);
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(JsonBuilder) skipped = json_builder_new ();
+  g_autoptr(JsonNode) skipped_node = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  g_autofree char *normalized = NULL;
+  int worst = VS_EXIT_OK;
+  gint64 person_id;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if ((name == NULL) == (person_id_arg == 0))
+    return vs_cli_usage (context, _("Give either --name or --id"));
+  if (files == NULL)
+    return vs_cli_usage (context, _("Name at least one picture or folder"));
+  if (name != NULL && (normalized = vs_person_name_normalize (name, &error)) == NULL)
+    return vs_cli_usage (context, "%s", error->message);
+
+  store = vs_cli_open_store (&opts, &error);
+  if (store == NULL)
+    return vs_cli_fail (error);
+  if (person_id_arg != 0 && (person = vs_store_get_person (store, person_id_arg, &error)) == NULL)
+    return vs_cli_fail (error);
+  engine = vs_cli_open_engine (&opts, &error);
+  if (engine == NULL)
+    return vs_cli_fail (error);
+
+  paths = vs_cli_collect_images (files);
+  json_builder_begin_array (skipped);
+  samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY),
+                          skipped, !opts.json, &worst);
+  json_builder_end_array (skipped);
+  skipped_node = json_builder_get_root (skipped);
+
+  if (samples->len == 0)
+    {
+      g_printerr (_("visage-cli: no usable face in the pictures given; nothing was saved\n"));
+      if (opts.json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          add_person_json (b, person_id_arg, person ? person->name : normalized, 0, json_node_ref (skipped_node));
+          vs_cli_print_json (json_builder_get_root (b));
+        }
+      return worst != VS_EXIT_OK ? worst : VS_EXIT_INPUT;
+    }
+
+  person_id = vs_store_add_samples (store, person_id_arg, normalized, samples, &error);
+  if (person_id == 0)
+    return vs_cli_fail (error);
+
+  if (opts.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      add_person_json (b, person_id, person ? person->name : normalized, samples->len,
+                       json_node_ref (skipped_node));
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Added %u sample to %s (id %" G_GINT64_FORMAT ")\n",
+                          "Added %u samples to %s (id %" G_GINT64_FORMAT ")\n", samples->len),
+             samples->len, person ? person->name : normalized, person_id);
+
+  vs_cli_options_clear (&opts);
+  return VS_EXIT_OK;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+int
+vs_cli_import (int    argc,
+               char **argv)
+{
+  VsCliOptions opts = { 0 };
+  PickOptions pick = { 0 };
+  g_auto(GStrv) dirs = NULL;
+  const GOptionEntry entries[] = {
+    PICK_ENTRIES (pick),
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("DIR — enroll one person per sub-folder"),
+                        _("DIR/Ada_Lovelace/*.jpg becomes the person “Ada Lovelace” (underscores read as "
+                          "spaces). Each person is saved in its own transaction."),
+                        entries, &opts);
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonBuilder) report = json_builder_new ();
+  const char *entry;
+  int worst = VS_EXIT_OK;
+  guint n_people = 0, n_samples = 0;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (dirs == NULL || g_strv_length (dirs) != 1)
+    return vs_cli_usage (context, _("Name one folder"));
+
+  dir = g_dir_open (dirs[0], 0, &error);
+  if (dir == NULL)
+    return vs_cli_fail (error);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (dirs[0], entry, NULL);
+      if (g_file_test (sub, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (people, g_strdup (entry));
+    }
+  g_ptr_array_sort (people, compare_names);
+  if (people->len == 0)
+    {
+      g_printerr (_("visage-cli: “%s” has no sub-folders: put each person’s pictures in a folder named after them\n"),
+                  dirs[0]);
+      return VS_EXIT_INPUT;
+    }
+
+  store = vs_cli_open_store (&opts, &error);
+  if (store == NULL)
+    return vs_cli_fail (error);
+  engine = vs_cli_open_engine (&opts, &error);
+  if (engine == NULL)
+    return vs_cli_fail (error);
+
+  json_builder_begin_object (report);
+  json_builder_set_member_name (report, "people");
+  json_builder_begin_array (report);
+  for (guint i = 0; i < people->len; i++)
+    {
+      const char *folder = g_ptr_array_index (people, i);
+      g_autofree char *raw_name = g_strdelimit (g_strdup (folder), "_", ' ');
+      g_autofree char *name = NULL;
+      g_autofree char *path = g_build_filename (dirs[0], folder, NULL);
+      char *one[] = { path, NULL };
+      g_autoptr(GPtrArray) paths = vs_cli_collect_images (one);
+      g_autoptr(JsonBuilder) skipped = json_builder_new ();
+      g_autoptr(JsonNode) skipped_node = NULL;
+      g_autoptr(GPtrArray) samples = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gint64 person_id = 0;
+
+      name = vs_person_name_normalize (raw_name, &local_error);
+      json_builder_begin_array (skipped);
+      if (name != NULL)
+        samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY),
+                                skipped, FALSE, &worst);
+      json_builder_end_array (skipped);
+      skipped_node = json_builder_get_root (skipped);
+
+      if (samples != NULL && samples->len > 0)
+        person_id = vs_store_add_samples (store, 0, name, samples, &local_error);
+      else if (name != NULL && local_error == NULL)
+        g_set_error (&local_error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_NO_FACE,
+                     _("no usable face in “%s”"), path);
+
+      if (person_id != 0)
+        {
+          n_people++;
+          n_samples += samples->len;
+        }
+      else
+        worst = MAX (worst, vs_cli_exit_code_for (local_error));
+
+      json_builder_begin_object (report);
+      json_builder_set_member_name (report, "folder");
+      json_builder_add_string_value (report, folder);
+      json_builder_set_member_name (report, "name");
+      json_builder_add_string_value (report, name ? name : raw_name);
+      json_builder_set_member_name (report, "person_id");
+      json_builder_add_int_value (report, person_id);
+      json_builder_set_member_name (report, "added");
+      json_builder_add_int_value (report, person_id ? samples->len : 0);
+      json_builder_set_member_name (report, "skipped");
+      json_builder_add_value (report, json_node_ref (skipped_node));
+      if (local_error != NULL)
+        {
+          json_builder_set_member_name (report, "error");
+          json_builder_add_string_value (report, local_error->message);
+        }
+      json_builder_end_object (report);
+
+      if (!opts.json)
+        {
+          guint n_skipped = json_array_get_length (json_node_get_array (skipped_node));
+          if (person_id != 0)
+            g_print (_("%s: %u added, %u skipped\n"), name, samples->len, n_skipped);
+          else
+            g_print (_("%s: not imported: %s\n"), name ? name : raw_name, local_error->message);
+        }
+    }
+  json_builder_end_array (report);
+  json_builder_set_member_name (report, "imported_people");
+  json_builder_add_int_value (report, n_people);
+  json_builder_set_member_name (report, "imported_samples");
+  json_builder_add_int_value (report, n_samples);
+  json_builder_end_object (report);
+
+  if (opts.json)
+    vs_cli_print_json (json_builder_get_root (report));
+  else
+    g_print (_("Imported %u people with %u samples\n"), n_people, n_samples);
+
+  vs_cli_options_clear (&opts);
+  /* Skipped pictures are normal in a photo folder; only fail when a whole
+   * person could not be imported. */
+  return n_people == people->len ? VS_EXIT_OK : MAX (worst, (int) VS_EXIT_INPUT);
+}
+
+/* ── identify ───────────────────────────────────────────────────────── */
+
+int
+vs_cli_identify (int    argc,
+                 char **argv)
+{
+  VsCliOptions opts = { 0 };
+  int top = 1;
+  double threshold = 0;
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { "top", 'k', 0, G_OPTION_ARG_INT, &top, N_("Also list the K best candidates"), N_("K") },
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
+      N_("Similarity needed to name a person (default: the model’s open-set threshold)"), N_("T") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("IMAGE… — who is in these pictures?"),
+                        _("For every face: the best enrolled person and the similarity, or “unknown”. "
+                          "Exit status 0 when at least one face was recognised, 1 when none was."),
+                        entries, &opts);
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree float *embedding = NULL;
+  g_autofree VsMatch *matches = NULL;
+  VsMatchParams params;
+  gboolean any_known = FALSE;
+  int worst = VS_EXIT_OK;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (files == NULL)
+    return vs_cli_usage (context, _("Name at least one picture"));
+  if (top < 1 || top > 1000)
+    return vs_cli_usage (context, _("--top must be between 1 and 1000"));
+
+  store = vs_cli_open_store (&opts, &error);
+  if (store == NULL)
+    return vs_cli_fail (error);
+  engine = vs_cli_open_engine (&opts, &error);
+  if (engine == NULL)
+    return vs_cli_fail (error);
+  gallery = vs_store_load_gallery (store, vs_engine_get_embedder (engine)->id, &error);
+  if (gallery == NULL)
+    return vs_cli_fail (error);
+  if (vs_gallery_get_n_people (gallery) == 0)
+    g_printerr (_("visage-cli: nobody is enrolled with the %s embedder yet; every face will be unknown\n"),
+                vs_engine_get_embedder (engine)->id);
+
+  vs_cli_match_params (engine, threshold, &params);
+  embedding = g_new (float, vs_engine_get_dim (engine));
+  matches = g_new0 (VsMatch, top);
+  paths = vs_cli_collect_images (files);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "threshold");
+  json_builder_add_double_value (b, params.threshold);
+  json_builder_set_member_name (b, "images");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(VsImage) image = NULL;
+      g_autoptr(GArray) faces = load_and_detect (engine, path, &image, &local_error);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, path);
+      if (faces == NULL)
+        {
+          worst = MAX (worst, vs_cli_fail (local_error));
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, local_error->message);
+          json_builder_end_object (b);
+          continue;
+        }
+      if (!opts.json)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u face\n", "%s: %u faces\n", faces->len), path, faces->len);
+
+      json_builder_set_member_name (b, "faces");
+      json_builder_begin_array (b);
+      for (guint f = 0; f < faces->len; f++)
+        {
+          const VsFace *face = &g_array_index (faces, VsFace, f);
+          VsIdentity id;
+          guint n;
+
+          JsonNode *node = face_to_json (face);
+          JsonObject *obj = json_node_get_object (node);
+          g_autoptr(JsonArray) candidates = json_array_new ();
+          static const char * const kinds[] = { "known", "unknown", "ambiguous" };
+
+          if (!vs_engine_embed_face (engine, image, face, embedding, NULL, &local_error))
+            {
+              worst = MAX (worst, vs_cli_fail (local_error));
+              json_object_set_string_member (obj, "error", local_error->message);
+              json_builder_add_value (b, node);
+              g_clear_error (&local_error);
+              continue;
+            }
+          id = vs_gallery_identify (gallery, embedding, &params);
+          n = vs_gallery_search (gallery, embedding, matches, top);
+
+          json_object_set_string_member (obj, "identity", kinds[id.kind]);
+          json_object_set_string_member (obj, "name", id.kind == VS_IDENTITY_KNOWN ? id.best.name : "unknown");
+          json_object_set_int_member (obj, "person_id", id.kind == VS_IDENTITY_KNOWN ? id.best.person_id : 0);
+          json_object_set_double_member (obj, "similarity", id.best.person_id ? id.best.score : 0);
+          for (guint m = 0; m < n; m++)
+            {
+              JsonObject *c = json_object_new ();
+              json_object_set_int_member (c, "person_id", matches[m].person_id);
+              json_object_set_string_member (c, "name", matches[m].name);
+              json_object_set_double_member (c, "similarity", matches[m].score);
+              json_array_add_object_element (candidates, c);
+            }
+          json_object_set_array_member (obj, "candidates", g_steal_pointer (&candidates));
+          json_builder_add_value (b, node);
+          any_known |= id.kind == VS_IDENTITY_KNOWN;
+
+          if (!opts.json)
+            {
+              if (id.kind == VS_IDENTITY_KNOWN)
+                g_print (_("  %.0f,%.0f %.0f×%.0f  %s (similarity %.3f)\n"),
+                         face->x, face->y, face->width, face->height, id.best.name, id.best.score);
+              else
+                g_print (_("  %.0f,%.0f %.0f×%.0f  unknown\n"), face->x, face->y, face->width, face->height);
+              for (guint m = 0; top > 1 && m < n; m++)
+                g_print ("      %u. %s  %.3f\n", m + 1, matches[m].name, matches[m].score);
+            }
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  if (opts.json)
+    vs_cli_print_json (json_builder_get_root (b));
+  vs_cli_options_clear (&opts);
+  if (worst != VS_EXIT_OK)
+    return worst;
+  return any_known ? VS_EXIT_OK : VS_EXIT_NO_MATCH;
+}

@@ -1,0 +1,192 @@
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "vs-cli-common.h"
+
+GOptionContext *
+vs_cli_context_new (const char         *parameter_string,
+                    const char         *summary,
+                    const GOptionEntry *entries,
+                    VsCliOptions       *opts)
+{
+  const GOptionEntry common[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &opts->db_path,
+      N_("Database file (default: $XDG_DATA_HOME/visage/visage.db)"), N_("PATH") },
+    { "models", 0, 0, G_OPTION_ARG_FILENAME, &opts->models_dir,
+      N_("Folder with the model files"), N_("DIR") },
+    { "embedder", 0, 0, G_OPTION_ARG_STRING, &opts->embedder,
+      N_("Face embedder model (default: mobilefacenet_paddlex)"), N_("ID") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opts->json,
+      N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  GOptionContext *context = g_option_context_new (parameter_string);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  return context;
+}
+
+gboolean
+vs_cli_parse (GOptionContext   *context,
+              int              *argc,
+              char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("visage-cli: %s\n", error->message);
+      g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vs_cli_options_clear (VsCliOptions *opts)
+{
+  g_clear_pointer (&opts->db_path, g_free);
+  g_clear_pointer (&opts->models_dir, g_free);
+  g_clear_pointer (&opts->embedder, g_free);
+}
+
+int
+vs_cli_exit_code_for (const GError *error)
+{
+  if (error->domain == VS_IMAGE_ERROR || error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
+    return VS_EXIT_INPUT;
+  if (error->domain == VS_ENGINE_ERROR &&
+      (error->code == VS_ENGINE_ERROR_NO_FACE || error->code == VS_ENGINE_ERROR_MANY_FACES))
+    return VS_EXIT_INPUT;
+  if (error->domain == VS_MODEL_ERROR)
+    return VS_EXIT_MODEL;
+  if (error->domain == VS_STORE_ERROR)
+    return error->code == VS_STORE_ERROR_INVALID ? VS_EXIT_USAGE : VS_EXIT_DATABASE;
+  if (error->domain == G_OPTION_ERROR)
+    return VS_EXIT_USAGE;
+  return VS_EXIT_FAILED;
+}
+
+int
+vs_cli_fail (const GError *error)
+{
+  g_printerr ("visage-cli: %s\n", error->message);
+  return vs_cli_exit_code_for (error);
+}
+
+int
+vs_cli_usage (GOptionContext *context,
+              const char     *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("visage-cli: %s\n", message);
+  g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
+  return VS_EXIT_USAGE;
+}
+
+VsStore *
+vs_cli_open_store (const VsCliOptions  *opts,
+                   GError             **error)
+{
+  return vs_store_open (opts->db_path, error);
+}
+
+VsEngine *
+vs_cli_open_engine (const VsCliOptions  *opts,
+                    GError             **error)
+{
+  return vs_engine_new (opts->models_dir, opts->embedder, error);
+}
+
+void
+vs_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  json_node_unref (node);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static gboolean
+is_picture_name (const char *name)
+{
+  static const char * const suffixes[] = { ".jpg", ".jpeg", ".png", ".webp", ".bmp" };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (lower, suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+GPtrArray *
+vs_cli_collect_images (char **paths)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autoptr(GDir) dir = NULL;
+      g_autoptr(GPtrArray) names = NULL;
+      const char *name;
+
+      if (!g_file_test (paths[i], G_FILE_TEST_IS_DIR))
+        {
+          g_ptr_array_add (files, g_strdup (paths[i]));
+          continue;
+        }
+
+      /* A folder that cannot be listed is reported by the loader later. */
+      dir = g_dir_open (paths[i], 0, NULL);
+      if (dir == NULL)
+        {
+          g_ptr_array_add (files, g_strdup (paths[i]));
+          continue;
+        }
+      names = g_ptr_array_new_with_free_func (g_free);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        if (is_picture_name (name))
+          g_ptr_array_add (names, g_build_filename (paths[i], name, NULL));
+      g_ptr_array_sort (names, compare_paths);
+      for (guint j = 0; j < names->len; j++)
+        g_ptr_array_add (files, g_strdup (g_ptr_array_index (names, j)));
+    }
+  return files;
+}
+
+void
+vs_cli_match_params (VsEngine      *engine,
+                     float          threshold_override,
+                     VsMatchParams *params)
+{
+  const VsModelInfo *info = vs_engine_get_embedder (engine);
+
+  params->threshold = threshold_override > 0 ? threshold_override : info->threshold;
+  params->margin = info->margin;
+}

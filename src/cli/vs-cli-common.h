@@ -1,0 +1,68 @@
+/* vs-cli-common.h: what every visage-cli command shares — the global
+ * options, exit codes, error reporting and JSON output. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "vs-engine.h"
+#include "vs-store.h"
+
+G_BEGIN_DECLS
+
+/* Documented in README.md and `visage-cli --help`. */
+typedef enum {
+  VS_EXIT_OK       = 0,  /* done; for verify/identify: a match */
+  VS_EXIT_NO_MATCH = 1,  /* verify: different people; identify: nobody known */
+  VS_EXIT_USAGE    = 2,  /* bad command line */
+  VS_EXIT_INPUT    = 3,  /* a file could not be read, or had no usable face */
+  VS_EXIT_MODEL    = 4,  /* a model is missing, damaged or refused by OpenCV */
+  VS_EXIT_DATABASE = 5,  /* the database could not be opened or changed */
+  VS_EXIT_FAILED   = 6,  /* anything else */
+} VsExit;
+
+typedef struct {
+  char     *db_path;
+  char     *models_dir;
+  char     *embedder;
+  gboolean  json;
+} VsCliOptions;
+
+/* A GOptionContext whose main group holds `entries` plus --db, --models,
+ * --embedder and --json, stored in opts. */
+GOptionContext *vs_cli_context_new    (const char          *parameter_string,
+                                       const char          *summary,
+                                       const GOptionEntry  *entries,
+                                       VsCliOptions        *opts);
+/* Parses; on failure prints the error and a hint to stderr and returns FALSE
+ * (exit with VS_EXIT_USAGE). */
+gboolean        vs_cli_parse          (GOptionContext      *context,
+                                       int                 *argc,
+                                       char              ***argv);
+void            vs_cli_options_clear  (VsCliOptions        *opts);
+
+/* Prints "visage-cli: message" (to stderr) and returns the exit code for
+ * the error's domain. */
+int             vs_cli_fail           (const GError        *error);
+int             vs_cli_usage          (GOptionContext      *context,
+                                       const char          *format,
+                                       ...) G_GNUC_PRINTF (2, 3);
+int             vs_cli_exit_code_for  (const GError        *error);
+
+VsStore        *vs_cli_open_store     (const VsCliOptions  *opts,
+                                       GError             **error);
+VsEngine       *vs_cli_open_engine    (const VsCliOptions  *opts,
+                                       GError             **error);
+
+/* One JSON document on one line on stdout. Takes ownership of node. */
+void            vs_cli_print_json     (JsonNode            *node);
+
+/* Expands folders (their pictures, sorted, not recursive) and keeps files. */
+GPtrArray      *vs_cli_collect_images (char               **paths);
+
+/* The model-default match parameters for the engine's embedder. */
+void            vs_cli_match_params   (VsEngine            *engine,
+                                       float                threshold_override,
+                                       VsMatchParams       *params);
+
+G_END_DECLS

@@ -1,0 +1,293 @@
+/* vs-engine.c: detect → align → embed.
+ *
+ * Not thread-safe by design: OpenCV's dnn::Net keeps per-forward state, so
+ * each thread that recognises faces owns its own VsEngine.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "vs-align.h"
+#include "vs-cv.h"
+#include "vs-engine.h"
+#include "vs-gallery.h"
+
+G_DEFINE_QUARK (vs-engine-error-quark, vs_engine_error)
+
+struct _VsEngine
+{
+  const VsModelInfo *detector_info;
+  const VsModelInfo *embedder_info;
+  VsCvDetector      *detector;
+  VsCvEmbedder      *embedder;
+};
+
+VsEngine *
+vs_engine_new (const char  *models_dir,
+               const char  *embedder_id,
+               GError     **error)
+{
+  g_autoptr(VsEngine) self = g_new0 (VsEngine, 1);
+  g_autofree char *dir = vs_models_find_dir (models_dir);
+  g_autofree char *detector_path = NULL;
+  g_autofree char *embedder_path = NULL;
+  const VsModelInfo *e;
+
+  self->detector_info = vs_models_get_detector ();
+  self->embedder_info = vs_models_lookup (embedder_id ? embedder_id : vs_models_get_default_embedder (), error);
+  if (self->embedder_info == NULL)
+    return NULL;
+  if (self->embedder_info->role != VS_MODEL_ROLE_EMBEDDER)
+    {
+      g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID,
+                   "“%s” is not a face embedder", self->embedder_info->id);
+      return NULL;
+    }
+
+  detector_path = vs_models_locate (dir, self->detector_info, error);
+  if (detector_path == NULL)
+    return NULL;
+  embedder_path = vs_models_locate (dir, self->embedder_info, error);
+  if (embedder_path == NULL)
+    return NULL;
+
+  self->detector = vs_cv_detector_new (detector_path,
+                                       self->detector_info->score_threshold,
+                                       self->detector_info->nms_threshold,
+                                       error);
+  if (self->detector == NULL)
+    return NULL;
+
+  e = self->embedder_info;
+  self->embedder = vs_cv_embedder_new (embedder_path, e->input_width, e->input_height,
+                                       e->swap_rb, e->mean, e->scale, e->dim, error);
+  if (self->embedder == NULL)
+    return NULL;
+
+  g_debug ("Engine ready: %s + %s from %s", self->detector_info->id, e->id, dir);
+  return g_steal_pointer (&self);
+}
+
+void
+vs_engine_free (VsEngine *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->detector, vs_cv_detector_free);
+  g_clear_pointer (&self->embedder, vs_cv_embedder_free);
+  g_free (self);
+}
+
+const VsModelInfo *
+vs_engine_get_embedder (VsEngine *self)
+{
+  return self->embedder_info;
+}
+
+const VsModelInfo *
+vs_engine_get_detector (VsEngine *self)
+{
+  return self->detector_info;
+}
+
+guint
+vs_engine_get_dim (VsEngine *self)
+{
+  return self->embedder_info->dim;
+}
+
+static int
+compare_faces_by_score (gconstpointer a,
+                        gconstpointer b)
+{
+  const VsFace *fa = a, *fb = b;
+
+  return (fa->score < fb->score) - (fa->score > fb->score);
+}
+
+GArray *
+vs_engine_detect (VsEngine       *self,
+                  const VsImage  *image,
+                  GError        **error)
+{
+  g_autoptr(GArray) faces = g_array_new (FALSE, FALSE, sizeof (VsFace));
+  g_autoptr(VsImage) scaled = NULL;
+  int longest = MAX (image->width, image->height);
+  int limit = self->detector_info->working_size;
+  const VsImage *input = image;
+  double factor = 1.0;
+
+  /* YuNet 2022mar breaks faces much larger than ~300 px into fragments, and
+   * its cost grows with the area: detect on a bounded copy, map back. */
+  if (limit > 0 && longest > limit)
+    {
+      factor = (double) longest / limit;
+      scaled = vs_cv_resize (image,
+                             MAX (1, (int) lround (image->width / factor)),
+                             MAX (1, (int) lround (image->height / factor)));
+      input = scaled;
+    }
+
+  if (!vs_cv_detector_detect (self->detector, input, faces, error))
+    return NULL;
+
+  if (factor != 1.0)
+    for (guint i = 0; i < faces->len; i++)
+      {
+        VsFace *f = &g_array_index (faces, VsFace, i);
+
+        f->x *= factor;
+        f->y *= factor;
+        f->width *= factor;
+        f->height *= factor;
+        for (int p = 0; p < 5; p++)
+          {
+            f->landmarks[p][0] *= factor;
+            f->landmarks[p][1] *= factor;
+          }
+      }
+
+  g_array_sort (faces, compare_faces_by_score);
+  return g_steal_pointer (&faces);
+}
+
+VsImage *
+vs_engine_align (VsEngine       *self,
+                 const VsImage  *image,
+                 const VsFace   *face,
+                 GError        **error)
+{
+  double m[2][3];
+
+  if (!vs_align_similarity (face->landmarks, vs_align_template, m))
+    {
+      g_set_error_literal (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
+                           "The face landmarks are degenerate");
+      return NULL;
+    }
+  return vs_cv_warp_affine (image, m, VS_ALIGN_SIZE, VS_ALIGN_SIZE);
+}
+
+gboolean
+vs_engine_embed_aligned (VsEngine       *self,
+                         const VsImage  *aligned,
+                         float          *out,
+                         GError        **error)
+{
+  if (!vs_cv_embedder_forward (self->embedder, aligned, out, error))
+    return FALSE;
+  vs_l2_normalize (out, self->embedder_info->dim);
+  return TRUE;
+}
+
+gboolean
+vs_engine_embed_face (VsEngine       *self,
+                      const VsImage  *image,
+                      const VsFace   *face,
+                      float          *out,
+                      VsImage       **aligned_out,
+                      GError        **error)
+{
+  g_autoptr(VsImage) aligned = vs_engine_align (self, image, face, error);
+
+  if (aligned == NULL || !vs_engine_embed_aligned (self, aligned, out, error))
+    return FALSE;
+  if (aligned_out != NULL)
+    *aligned_out = g_steal_pointer (&aligned);
+  return TRUE;
+}
+
+int
+vs_faces_pick_central (GArray        *faces,
+                       const VsImage *image)
+{
+  double best = G_MAXDOUBLE;
+  int pick = -1;
+
+  for (guint i = 0; i < faces->len; i++)
+    {
+      const VsFace *f = &g_array_index (faces, VsFace, i);
+      double cx = f->x + f->width / 2 - image->width / 2.0;
+      double cy = f->y + f->height / 2 - image->height / 2.0;
+      double d = cx * cx + cy * cy;
+
+      if (d < best)
+        {
+          best = d;
+          pick = (int) i;
+        }
+    }
+  return pick;
+}
+
+int
+vs_faces_pick_largest (GArray *faces)
+{
+  double best = -1;
+  int pick = -1;
+
+  for (guint i = 0; i < faces->len; i++)
+    {
+      const VsFace *f = &g_array_index (faces, VsFace, i);
+      double area = (double) f->width * f->height;
+
+      if (area > best)
+        {
+          best = area;
+          pick = (int) i;
+        }
+    }
+  return pick;
+}
+
+int
+vs_faces_pick (GArray         *faces,
+               const VsImage  *image,
+               VsFacePick      pick,
+               const char     *name,
+               GError        **error)
+{
+  if (faces->len == 0)
+    {
+      g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_NO_FACE,
+                   "No face found in “%s”", name);
+      return -1;
+    }
+  switch (pick)
+    {
+    case VS_FACE_PICK_LARGEST:
+      return vs_faces_pick_largest (faces);
+    case VS_FACE_PICK_CENTRAL:
+      return vs_faces_pick_central (faces, image);
+    case VS_FACE_PICK_ONLY:
+    default:
+      if (faces->len > 1)
+        {
+          g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_MANY_FACES,
+                       "%u faces found in “%s”, expected one",
+                       faces->len, name);
+          return -1;
+        }
+      return 0;
+    }
+}
+
+VsSample *
+vs_engine_make_sample (VsEngine       *self,
+                       const VsImage  *image,
+                       const VsFace   *face,
+                       const char     *source,
+                       GError        **error)
+{
+  g_autofree float *embedding = g_new (float, self->embedder_info->dim);
+  g_autoptr(VsImage) aligned = NULL;
+  g_autoptr(GBytes) crop = NULL;
+
+  if (!vs_engine_embed_face (self, image, face, embedding, &aligned, error))
+    return NULL;
+  crop = vs_image_encode_png (aligned, error);
+  if (crop == NULL)
+    return NULL;
+  return vs_sample_new (self->embedder_info->id, embedding, self->embedder_info->dim,
+                        CLAMP (face->score, 0.0, 1.0), crop, source);
+}
