@@ -1,0 +1,45 @@
+/* vs-gallery-monitor.h: keeps the gallery snapshot in step with the database.
+ *
+ * Owns a VsStore on the main thread and polls its data version (cheap) every
+ * half second: when anything committed — this process or another, such as
+ * visage-cli — the gallery is reloaded and "gallery-changed" emitted. Also
+ * records when people were last seen, at most once a minute per person.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "vs-gallery.h"
+#include "vs-store.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_GALLERY_MONITOR (vs_gallery_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (VsGalleryMonitor, vs_gallery_monitor, VS, GALLERY_MONITOR, GObject)
+
+/* Loads the gallery of `embedder` at once (errors reported here) and starts
+ * polling in the thread-default main context.
+ * Signal "gallery-changed" (VsGallery *gallery).
+ * Properties: "store" (VsStore), "gallery" (boxed pointer, read-only),
+ * "interval" (guint ms, default 500). */
+VsGalleryMonitor *vs_gallery_monitor_new          (VsStore          *store,
+                                                   const char       *embedder,
+                                                   GError          **error);
+
+VsStore          *vs_gallery_monitor_get_store    (VsGalleryMonitor *self);
+/* The current snapshot; no new reference. */
+VsGallery        *vs_gallery_monitor_get_gallery  (VsGalleryMonitor *self);
+void              vs_gallery_monitor_set_interval (VsGalleryMonitor *self,
+                                                   guint             interval_ms);
+
+/* Checks the data version now and reloads when it changed; TRUE when the
+ * gallery was replaced. Errors leave the old snapshot in place. */
+gboolean          vs_gallery_monitor_check        (VsGalleryMonitor *self,
+                                                   GError          **error);
+
+/* Writes "last seen" for the person unless it was written less than a
+ * minute ago; TRUE when written. */
+gboolean          vs_gallery_monitor_record_seen  (VsGalleryMonitor *self,
+                                                   gint64            person_id,
+                                                   GError          **error);
+
+G_END_DECLS

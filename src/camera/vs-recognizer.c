@@ -1,0 +1,780 @@
+/* vs-recognizer.c: the recognition worker thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vs-engine.h"
+#include "vs-recognizer.h"
+
+#define LATENCY_RING 1024
+#define FPS_RING     256
+
+G_DEFINE_QUARK (vs-recognizer-error-quark, vs_recognizer_error)
+
+/* Results */
+
+typedef struct {
+  VsRecognitionResults pub;
+  gatomicrefcount      ref_count;
+} Results;
+
+static VsRecognitionResults *
+results_new (void)
+{
+  Results *self = g_new0 (Results, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->pub.n_frames = 1;
+  self->pub.tracks = g_array_new (FALSE, TRUE, sizeof (VsTrackInfo));
+  g_array_set_clear_func (self->pub.tracks, (GDestroyNotify) vs_track_info_clear);
+  return &self->pub;
+}
+
+VsRecognitionResults *
+vs_recognition_results_ref (VsRecognitionResults *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&((Results *) self)->ref_count);
+  return self;
+}
+
+void
+vs_recognition_results_unref (VsRecognitionResults *self)
+{
+  if (self == NULL)
+    return;
+  if (g_atomic_ref_count_dec (&((Results *) self)->ref_count))
+    {
+      g_clear_pointer (&self->tracks, g_array_unref);
+      g_clear_pointer (&self->events, g_array_unref);
+      g_free (self);
+    }
+}
+
+G_DEFINE_BOXED_TYPE (VsRecognitionResults, vs_recognition_results,
+                     vs_recognition_results_ref, vs_recognition_results_unref)
+
+/* The recognizer */
+
+struct _VsRecognizer
+{
+  GObject        parent_instance;
+
+  GMainContext  *context;      /* where results are delivered */
+  VsLiveModel   *model;        /* main thread */
+  char          *embedder_id;
+  guint          dim;
+
+  /* Owned by the worker thread once it runs. */
+  VsEngine      *engine;
+  VsTracker     *tracker;
+  guint          worker_serial;   /* gallery_serial the tracker voted with */
+  GThread       *thread;
+
+  /* The frame slot; also guards the flags and parameters below. */
+  GMutex         lock;
+  GCond          cond;
+  VsImage       *slot;
+  gint64         slot_time_us;
+  guint64        slot_number;
+  gboolean       busy;         /* the worker holds a frame */
+  gboolean       stopping;
+  gboolean       lossless;
+  VsGallery     *gallery;
+  guint          gallery_serial;
+  VsMatchParams  match_params;
+  VsTrackerParams tracker_params;
+  gboolean       tracker_params_changed;
+
+  /* Results waiting for the main context; merged when it lags. */
+  GMutex         results_lock;
+  VsRecognitionResults *pending;
+
+  /* Statistics. */
+  GMutex         stats_lock;
+  VsRecognizerStats stats;
+  gint64         done_times[FPS_RING];   /* when frames were finished */
+  guint          done_pos;
+  gint64         first_start_us;
+  gint64         last_done_us;
+  double         process_total_ms;
+  double         latencies[LATENCY_RING];
+  guint          latency_pos;
+};
+
+G_DEFINE_FINAL_TYPE (VsRecognizer, vs_recognizer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_LOSSLESS,
+  PROP_EMBEDDER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  RESULTS,
+  TRACK_ADDED,
+  TRACK_DECIDED,
+  TRACK_REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Main thread: deliver */
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  VsRecognizer *self = data;
+  g_autoptr(VsRecognitionResults) results = NULL;
+  double latency_ms;
+
+  g_mutex_lock (&self->results_lock);
+  results = g_steal_pointer (&self->pending);
+  g_mutex_unlock (&self->results_lock);
+
+  if (results == NULL)
+    return G_SOURCE_REMOVE;
+
+  latency_ms = (g_get_monotonic_time () - results->capture_time_us) / 1000.0;
+  g_mutex_lock (&self->stats_lock);
+  self->latencies[self->latency_pos] = latency_ms;
+  self->latency_pos = (self->latency_pos + 1) % LATENCY_RING;
+  self->stats.latency_count++;
+  self->stats.latency_last_ms = latency_ms;
+  g_mutex_unlock (&self->stats_lock);
+
+  vs_live_model_update (self->model,
+                        (const VsTrackInfo *) (gpointer) results->tracks->data,
+                        results->tracks->len,
+                        results->frame_width, results->frame_height);
+
+  for (guint i = 0; i < results->events->len; i++)
+    {
+      const VsTrackerEvent *event = &g_array_index (results->events, VsTrackerEvent, i);
+
+      switch (event->type)
+        {
+        case VS_TRACKER_EVENT_ADDED:
+          g_signal_emit (self, signals[TRACK_ADDED], 0, event->track_id);
+          break;
+        case VS_TRACKER_EVENT_DECIDED:
+          g_signal_emit (self, signals[TRACK_DECIDED], 0, event->track_id, event->state,
+                         event->person_id, event->name, event->score);
+          break;
+        case VS_TRACKER_EVENT_REMOVED:
+          g_signal_emit (self, signals[TRACK_REMOVED], 0, event->track_id);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  g_signal_emit (self, signals[RESULTS], 0, results);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread */
+
+static void
+post_results (VsRecognizer         *self,
+              VsRecognitionResults *results)
+{
+  gboolean schedule;
+
+  g_mutex_lock (&self->results_lock);
+  schedule = self->pending == NULL;
+  if (self->pending != NULL)
+    {
+      /* The main thread has not caught up: keep every event, newest tracks. */
+      g_array_prepend_vals (results->events, self->pending->events->data,
+                            self->pending->events->len);
+      /* The events moved: forget them in the old results without clearing. */
+      g_array_set_clear_func (self->pending->events, NULL);
+      results->n_frames += self->pending->n_frames;
+      vs_recognition_results_unref (self->pending);
+    }
+  self->pending = results;
+  g_mutex_unlock (&self->results_lock);
+
+  if (schedule)
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                                deliver_cb, g_object_ref (self), g_object_unref);
+}
+
+static const char *
+gallery_name_lookup (gint64   person_id,
+                     gpointer user_data)
+{
+  return vs_gallery_get_name (user_data, person_id);
+}
+
+static void
+process_frame (VsRecognizer *self,
+               VsImage      *frame,
+               gint64        time_us,
+               guint64       frame_number,
+               gint64        start_us)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) faces = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autofree float *embedding = NULL;
+  VsRecognitionResults *results;
+  VsMatchParams match_params;
+  guint serial;
+  guint n_embedded = 0;
+  gboolean failed = FALSE;
+  gint64 done_us;
+
+  g_mutex_lock (&self->lock);
+  if (self->tracker_params_changed || self->tracker == NULL)
+    {
+      g_clear_pointer (&self->tracker, vs_tracker_free);
+      self->tracker = vs_tracker_new (&self->tracker_params);
+      self->tracker_params_changed = FALSE;
+    }
+  gallery = self->gallery != NULL ? vs_gallery_ref (self->gallery) : NULL;
+  serial = self->gallery_serial;
+  match_params = self->match_params;
+  g_mutex_unlock (&self->lock);
+
+  if (serial != self->worker_serial)
+    {
+      /* A new snapshot: every track is voted on again against it. */
+      vs_tracker_reset_votes (self->tracker, gallery != NULL ? gallery_name_lookup : NULL, gallery);
+      self->worker_serial = serial;
+    }
+
+  faces = vs_engine_detect (self->engine, frame, &error);
+  if (faces == NULL)
+    {
+      g_debug ("Detection failed on frame %" G_GUINT64_FORMAT ": %s",
+               frame_number, error->message);
+      g_clear_error (&error);
+      failed = TRUE;
+      faces = g_array_new (FALSE, FALSE, sizeof (VsFace));
+    }
+
+  vs_tracker_update (self->tracker, faces, time_us);
+
+  embedding = g_new0 (float, MAX (self->dim, 1));
+  for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+    {
+      const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+      guint id = track->id;
+      VsFace face = track->face;
+      VsIdentity identity;
+
+      if (!vs_tracker_needs_embed (self->tracker, id, time_us))
+        continue;
+
+      if (!vs_engine_embed_face (self->engine, frame, &face, embedding, NULL, &error))
+        {
+          g_debug ("Embedding track %u failed: %s", id, error->message);
+          g_clear_error (&error);
+          failed = TRUE;
+          continue;
+        }
+      n_embedded++;
+
+      if (gallery == NULL || vs_gallery_get_n_people (gallery) == 0)
+        {
+          vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL, 0.f, time_us);
+          continue;
+        }
+
+      identity = vs_gallery_identify (gallery, embedding, &match_params);
+      switch (identity.kind)
+        {
+        case VS_IDENTITY_KNOWN:
+          vs_tracker_vote (self->tracker, id, VS_VOTE_PERSON, identity.best.person_id,
+                           identity.best.name, identity.best.score, time_us);
+          break;
+        case VS_IDENTITY_UNKNOWN:
+          vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL,
+                           identity.best.score, time_us);
+          break;
+        case VS_IDENTITY_AMBIGUOUS:
+        default:
+          vs_tracker_vote (self->tracker, id, VS_VOTE_ABSTAIN, 0, NULL,
+                           identity.best.score, time_us);
+          break;
+        }
+    }
+
+  results = results_new ();
+  results->frame_number = frame_number;
+  results->capture_time_us = time_us;
+  results->frame_width = frame->width;
+  results->frame_height = frame->height;
+  results->n_faces = faces->len;
+  results->events = vs_tracker_take_events (self->tracker);
+  for (guint i = 0; i < results->events->len; i++)
+    g_array_index (results->events, VsTrackerEvent, i).frame_number = frame_number;
+
+  for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+    {
+      const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+      float sx = 1.f / MAX (frame->width, 1), sy = 1.f / MAX (frame->height, 1);
+      VsTrackInfo info = {
+        .id = track->id,
+        .state = track->state,
+        .person_id = track->state == VS_TRACK_KNOWN ? track->person_id : 0,
+        .name = track->state == VS_TRACK_KNOWN ? g_strdup (track->name) : NULL,
+        .score = track->score,
+        .x = track->face.x * sx,
+        .y = track->face.y * sy,
+        .width = track->face.width * sx,
+        .height = track->face.height * sy,
+      };
+
+      for (guint l = 0; l < 5; l++)
+        {
+          info.landmarks[l][0] = track->face.landmarks[l][0] * sx;
+          info.landmarks[l][1] = track->face.landmarks[l][1] * sy;
+        }
+      g_array_append_val (results->tracks, info);
+    }
+
+  done_us = g_get_monotonic_time ();
+  results->processed_time_us = done_us;
+
+  g_mutex_lock (&self->stats_lock);
+  if (self->stats.frames_processed == 0)
+    self->first_start_us = start_us;
+  self->stats.frames_processed++;
+  self->stats.embeddings += n_embedded;
+  if (failed)
+    self->stats.errors++;
+  self->stats.faces_last = faces->len;
+  self->stats.faces_max = MAX (self->stats.faces_max, faces->len);
+  self->stats.tracks_last = results->tracks->len;
+  self->process_total_ms += (done_us - start_us) / 1000.0;
+  self->done_times[self->done_pos] = done_us;
+  self->done_pos = (self->done_pos + 1) % FPS_RING;
+  self->last_done_us = done_us;
+  g_mutex_unlock (&self->stats_lock);
+
+  post_results (self, results);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  VsRecognizer *self = data;
+  /* A private thread-default context, so that g_main_context_invoke_full()
+   * never runs the delivery here when the main context happens to be free. */
+  g_autoptr(GMainContext) own_context = g_main_context_new ();
+
+  g_main_context_push_thread_default (own_context);
+
+  for (;;)
+    {
+      g_autoptr(VsImage) frame = NULL;
+      gint64 time_us;
+      guint64 number;
+
+      g_mutex_lock (&self->lock);
+      while (self->slot == NULL && !self->stopping)
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->stopping)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      frame = g_steal_pointer (&self->slot);
+      time_us = self->slot_time_us;
+      number = self->slot_number;
+      self->busy = TRUE;
+      g_cond_broadcast (&self->cond);   /* a lossless pusher may go on */
+      g_mutex_unlock (&self->lock);
+
+      process_frame (self, frame, time_us, number, g_get_monotonic_time ());
+
+      g_mutex_lock (&self->lock);
+      self->busy = FALSE;
+      g_cond_broadcast (&self->cond);   /* drain() */
+      g_mutex_unlock (&self->lock);
+    }
+
+  g_main_context_pop_thread_default (own_context);
+  return NULL;
+}
+
+/* GObject */
+
+void
+vs_recognizer_stop (VsRecognizer *self)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_clear_pointer (&self->slot, vs_image_unref);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  if (self->thread != NULL)
+    {
+      g_thread_join (g_steal_pointer (&self->thread));
+      g_debug ("Recognition worker stopped");
+    }
+}
+
+static void
+vs_recognizer_dispose (GObject *object)
+{
+  VsRecognizer *self = VS_RECOGNIZER (object);
+
+  vs_recognizer_stop (self);
+
+  G_OBJECT_CLASS (vs_recognizer_parent_class)->dispose (object);
+}
+
+static void
+vs_recognizer_finalize (GObject *object)
+{
+  VsRecognizer *self = VS_RECOGNIZER (object);
+
+  g_clear_pointer (&self->engine, vs_engine_free);
+  g_clear_pointer (&self->tracker, vs_tracker_free);
+  g_clear_pointer (&self->gallery, vs_gallery_unref);
+  g_clear_pointer (&self->pending, vs_recognition_results_unref);
+  g_clear_pointer (&self->slot, vs_image_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->model);
+  g_free (self->embedder_id);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_mutex_clear (&self->results_lock);
+  g_mutex_clear (&self->stats_lock);
+
+  G_OBJECT_CLASS (vs_recognizer_parent_class)->finalize (object);
+}
+
+static void
+vs_recognizer_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  VsRecognizer *self = VS_RECOGNIZER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+    case PROP_LOSSLESS:
+      g_value_set_boolean (value, vs_recognizer_get_lossless (self));
+      break;
+    case PROP_EMBEDDER:
+      g_value_set_string (value, self->embedder_id);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_recognizer_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  VsRecognizer *self = VS_RECOGNIZER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOSSLESS:
+      vs_recognizer_set_lossless (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_recognizer_class_init (VsRecognizerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vs_recognizer_dispose;
+  object_class->finalize = vs_recognizer_finalize;
+  object_class->get_property = vs_recognizer_get_property;
+  object_class->set_property = vs_recognizer_set_property;
+
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, VS_TYPE_LIVE_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOSSLESS] =
+    g_param_spec_boolean ("lossless", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EMBEDDER] =
+    g_param_spec_string ("embedder", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[RESULTS] =
+    g_signal_new ("results", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  VS_TYPE_RECOGNITION_RESULTS | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[TRACK_ADDED] =
+    g_signal_new ("track-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[TRACK_DECIDED] =
+    g_signal_new ("track-decided", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5,
+                  G_TYPE_UINT, VS_TYPE_TRACK_STATE, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_FLOAT);
+  signals[TRACK_REMOVED] =
+    g_signal_new ("track-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+vs_recognizer_init (VsRecognizer *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_mutex_init (&self->results_lock);
+  g_mutex_init (&self->stats_lock);
+  vs_tracker_params_init (&self->tracker_params);
+  self->model = vs_live_model_new ();
+  self->context = g_main_context_ref_thread_default ();
+}
+
+VsRecognizer *
+vs_recognizer_new (const char  *models_dir,
+                   const char  *embedder_id,
+                   GError     **error)
+{
+  g_autoptr(VsRecognizer) self = NULL;
+  g_autoptr(VsEngine) engine = NULL;
+  const VsModelInfo *embedder;
+
+  engine = vs_engine_new (models_dir, embedder_id, error);
+  if (engine == NULL)
+    return NULL;
+
+  self = g_object_new (VS_TYPE_RECOGNIZER, NULL);
+  embedder = vs_engine_get_embedder (engine);
+  self->embedder_id = g_strdup (embedder->id);
+  self->dim = vs_engine_get_dim (engine);
+  self->match_params.threshold = embedder->threshold;
+  self->match_params.margin = embedder->margin;
+  self->engine = g_steal_pointer (&engine);
+
+  /* From now on the engine belongs to the worker. */
+  self->thread = g_thread_try_new ("vs-recognizer", worker_thread, self, error);
+  if (self->thread == NULL)
+    {
+      g_prefix_error (error, "%s", _("Could not start the recognition thread: "));
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+vs_recognizer_get_embedder (VsRecognizer *self)
+{
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), NULL);
+  return self->embedder_id;
+}
+
+VsLiveModel *
+vs_recognizer_get_model (VsRecognizer *self)
+{
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), NULL);
+  return self->model;
+}
+
+void
+vs_recognizer_push_frame (VsRecognizer *self,
+                          VsImage      *frame,
+                          gint64        capture_time_us,
+                          guint64       frame_number)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+  g_return_if_fail (frame != NULL);
+
+  g_mutex_lock (&self->lock);
+  while (self->lossless && self->slot != NULL && !self->stopping)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->stopping)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  if (self->slot != NULL)
+    {
+      g_clear_pointer (&self->slot, vs_image_unref);
+      g_mutex_lock (&self->stats_lock);
+      self->stats.frames_dropped++;
+      g_mutex_unlock (&self->stats_lock);
+    }
+  self->slot = vs_image_ref (frame);
+  self->slot_time_us = capture_time_us;
+  self->slot_number = frame_number;
+  g_mutex_lock (&self->stats_lock);
+  self->stats.frames_pushed++;
+  g_mutex_unlock (&self->stats_lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_recognizer_set_lossless (VsRecognizer *self,
+                            gboolean      lossless)
+{
+  gboolean changed;
+
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  changed = self->lossless != !!lossless;
+  self->lossless = !!lossless;
+  g_cond_broadcast (&self->cond);   /* release a waiting pusher */
+  g_mutex_unlock (&self->lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOSSLESS]);
+}
+
+gboolean
+vs_recognizer_get_lossless (VsRecognizer *self)
+{
+  gboolean lossless;
+
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  lossless = self->lossless;
+  g_mutex_unlock (&self->lock);
+  return lossless;
+}
+
+gboolean
+vs_recognizer_set_gallery (VsRecognizer  *self,
+                           VsGallery     *gallery,
+                           GError       **error)
+{
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), FALSE);
+
+  if (gallery != NULL &&
+      (g_strcmp0 (vs_gallery_get_embedder (gallery), self->embedder_id) != 0 ||
+       vs_gallery_get_dim (gallery) != self->dim))
+    {
+      g_set_error (error, VS_RECOGNIZER_ERROR, VS_RECOGNIZER_ERROR_GALLERY,
+                   _("The gallery was made with “%s” (%u values), the recognizer uses “%s” (%u values)"),
+                   vs_gallery_get_embedder (gallery), vs_gallery_get_dim (gallery),
+                   self->embedder_id, self->dim);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  if (gallery != self->gallery)
+    {
+      g_clear_pointer (&self->gallery, vs_gallery_unref);
+      self->gallery = gallery != NULL ? vs_gallery_ref (gallery) : NULL;
+      self->gallery_serial++;
+    }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+void
+vs_recognizer_set_match_params (VsRecognizer        *self,
+                                const VsMatchParams *params)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+  g_return_if_fail (params != NULL);
+
+  g_mutex_lock (&self->lock);
+  self->match_params = *params;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_recognizer_set_tracker_params (VsRecognizer          *self,
+                                  const VsTrackerParams *params)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  if (params != NULL)
+    self->tracker_params = *params;
+  else
+    vs_tracker_params_init (&self->tracker_params);
+  self->tracker_params_changed = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_recognizer_drain (VsRecognizer *self)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  while ((self->slot != NULL || self->busy) && !self->stopping)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double da = *(const double *) a, db = *(const double *) b;
+  return (da > db) - (da < db);
+}
+
+void
+vs_recognizer_get_stats (VsRecognizer      *self,
+                         VsRecognizerStats *stats)
+{
+  double sorted[LATENCY_RING];
+  guint n;
+  gint64 now = g_get_monotonic_time ();
+  guint recent = 0;
+
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&self->stats_lock);
+  *stats = self->stats;
+
+  for (guint i = 0; i < FPS_RING && i < self->stats.frames_processed; i++)
+    if (now - self->done_times[i] <= G_USEC_PER_SEC)
+      recent++;
+  stats->recognition_fps = recent;
+  if (self->stats.frames_processed > 1 && self->last_done_us > self->first_start_us)
+    stats->average_fps = self->stats.frames_processed * (double) G_USEC_PER_SEC /
+                         (self->last_done_us - self->first_start_us);
+  if (self->stats.frames_processed > 0)
+    stats->process_mean_ms = self->process_total_ms / self->stats.frames_processed;
+
+  n = MIN (self->stats.latency_count, LATENCY_RING);
+  memcpy (sorted, self->latencies, n * sizeof (double));
+  g_mutex_unlock (&self->stats_lock);
+
+  if (n > 0)
+    {
+      qsort (sorted, n, sizeof (double), compare_double);
+      stats->latency_p50_ms = sorted[(n - 1) / 2];
+      stats->latency_p95_ms = sorted[MIN (n - 1, (guint) ceil (0.95 * n) - 1)];
+      stats->latency_max_ms = sorted[n - 1];
+    }
+}

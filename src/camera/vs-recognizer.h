@@ -1,0 +1,122 @@
+/* vs-recognizer.h: the recognition worker.
+ *
+ * One thread with its own engine takes the newest frame pushed (a slot, never
+ * a queue), detects, tracks, embeds the tracks that need it, identifies them
+ * against the current gallery snapshot and votes. Results reach the main
+ * context the recognizer was created in, where the live model is updated and
+ * the signals are emitted. Independent of the camera: whoever has frames
+ * pushes them.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "vs-gallery.h"
+#include "vs-image.h"
+#include "vs-live-model.h"
+#include "vs-tracker.h"
+
+G_BEGIN_DECLS
+
+/* What one processed frame produced, as delivered on the main thread. When
+ * the main thread lags, the results of several frames are merged: the tracks
+ * are the newest, the events are all of them in order. */
+typedef struct {
+  guint64      frame_number;       /* of the newest frame covered */
+  gint64       capture_time_us;    /* its capture time (monotonic) */
+  gint64       processed_time_us;  /* when the worker was done with it */
+  int          frame_width;
+  int          frame_height;
+  guint        n_faces;            /* detections in that frame */
+  guint        n_frames;           /* frames covered: > 1 when merged */
+  GArray      *tracks;             /* VsTrackInfo, boxes normalised 0..1 */
+  GArray      *events;             /* VsTrackerEvent, oldest first */
+} VsRecognitionResults;
+
+#define VS_TYPE_RECOGNITION_RESULTS (vs_recognition_results_get_type ())
+GType                 vs_recognition_results_get_type (void);
+VsRecognitionResults *vs_recognition_results_ref      (VsRecognitionResults *self);
+void                  vs_recognition_results_unref    (VsRecognitionResults *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsRecognitionResults, vs_recognition_results_unref)
+
+typedef struct {
+  guint64 frames_pushed;
+  guint64 frames_dropped;     /* replaced in the slot before the worker took them */
+  guint64 frames_processed;
+  guint64 embeddings;         /* faces embedded */
+  guint64 errors;             /* frames the engine failed on */
+  double  recognition_fps;    /* frames processed in the last second */
+  double  average_fps;        /* frames processed / time from first to last */
+  double  process_mean_ms;    /* worker time per frame */
+  guint   faces_last;         /* detections in the last processed frame */
+  guint   faces_max;
+  guint   tracks_last;
+  /* Capture → results delivered on the main thread, over the last 1024
+   * deliveries. */
+  guint64 latency_count;
+  double  latency_last_ms;
+  double  latency_p50_ms;
+  double  latency_p95_ms;
+  double  latency_max_ms;
+} VsRecognizerStats;
+
+#define VS_RECOGNIZER_ERROR (vs_recognizer_error_quark ())
+GQuark vs_recognizer_error_quark (void);
+
+typedef enum {
+  VS_RECOGNIZER_ERROR_THREAD,
+  VS_RECOGNIZER_ERROR_GALLERY,   /* gallery of another embedder */
+} VsRecognizerError;
+
+#define VS_TYPE_RECOGNIZER (vs_recognizer_get_type ())
+G_DECLARE_FINAL_TYPE (VsRecognizer, vs_recognizer, VS, RECOGNIZER, GObject)
+
+/* Loads the models (errors are reported here) and starts the worker. The
+ * results go to the thread-default main context of the caller.
+ * Signals (main thread):
+ *   "results"       (VsRecognitionResults *)  after the model is updated
+ *   "track-added"   (guint id)
+ *   "track-decided" (guint id, VsTrackState state, gint64 person_id,
+ *                    const char *name (NULL unless known), float score)
+ *   "track-removed" (guint id)
+ * Properties: "model" (VsLiveModel), "lossless" (gboolean), "embedder" (string). */
+VsRecognizer *vs_recognizer_new            (const char     *models_dir,
+                                            const char     *embedder_id,
+                                            GError        **error);
+
+/* The embedder's model id: load the gallery for this one. */
+const char   *vs_recognizer_get_embedder   (VsRecognizer   *self);
+VsLiveModel  *vs_recognizer_get_model      (VsRecognizer   *self);
+
+/* Any thread. The newest frame replaces one the worker has not taken yet;
+ * in lossless mode this blocks until the worker took the previous one. */
+void          vs_recognizer_push_frame     (VsRecognizer   *self,
+                                            VsImage        *frame,
+                                            gint64          capture_time_us,
+                                            guint64         frame_number);
+void          vs_recognizer_set_lossless   (VsRecognizer   *self,
+                                            gboolean        lossless);
+gboolean      vs_recognizer_get_lossless   (VsRecognizer   *self);
+
+/* Swaps the snapshot (NULL: nobody is known); the worker takes it at its next
+ * frame and votes again for every track. FALSE (and the old one kept) when
+ * the gallery comes from another embedder. Any thread. */
+gboolean      vs_recognizer_set_gallery    (VsRecognizer   *self,
+                                            VsGallery      *gallery,
+                                            GError        **error);
+/* Defaults come from the embedder's manifest entry. */
+void          vs_recognizer_set_match_params (VsRecognizer        *self,
+                                              const VsMatchParams *params);
+/* Before the first frame; NULL restores the defaults. */
+void          vs_recognizer_set_tracker_params (VsRecognizer          *self,
+                                                const VsTrackerParams *params);
+
+/* Blocks until every pushed frame has been processed (its results are then
+ * on their way to the main context). */
+void          vs_recognizer_drain          (VsRecognizer   *self);
+/* Stops and joins the worker; later frames are ignored. Idempotent. */
+void          vs_recognizer_stop           (VsRecognizer   *self);
+
+void          vs_recognizer_get_stats      (VsRecognizer      *self,
+                                            VsRecognizerStats *stats);
+
+G_END_DECLS

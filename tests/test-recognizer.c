@@ -1,0 +1,494 @@
+/* test-recognizer.c: the recognition worker on real faces.
+ *
+ * LFW photos are pushed by hand as frames (the deep-funneled photos keep the
+ * face at the same place, so consecutive photos of one person form one
+ * track, like a person standing in front of a camera). */
+#include "config.h"
+
+#include <math.h>
+
+#include "vs-engine.h"
+#include "vs-gallery.h"
+#include "vs-recognizer.h"
+#include "vs-test-util.h"
+
+#define ENROLLED_A "Colin_Powell"
+#define ENROLLED_B "Tony_Blair"
+#define STRANGER   "Gerhard_Schroeder"
+#define ID_A 11
+#define ID_B 22
+
+static VsImage *
+load_lfw (const char *person, guint number)
+{
+  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
+  g_autofree char *path = vs_test_data_path (relative);
+  g_autoptr(GError) error = NULL;
+  VsImage *image = vs_image_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (image);
+  return image;
+}
+
+static void
+enroll (VsEngine   *engine,
+        VsGallery  *gallery,
+        gint64      person_id,
+        const char *person)
+{
+  g_autofree float *embedding = g_new0 (float, vs_engine_get_dim (engine));
+
+  vs_gallery_add_person (gallery, person_id, person);
+  /* Photos 1–5 enroll; the frames come from photos 10 onwards. */
+  for (guint n = 1; n <= 5; n++)
+    {
+      g_autoptr(VsImage) image = load_lfw (person, n);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+      int pick;
+
+      g_assert_no_error (error);
+      pick = vs_faces_pick_central (faces, image);
+      g_assert_cmpint (pick, >=, 0);
+      g_assert_true (vs_engine_embed_face (engine, image, &g_array_index (faces, VsFace, pick),
+                                           embedding, NULL, &error));
+      g_assert_no_error (error);
+      vs_gallery_add_sample (gallery, person_id, embedding);
+    }
+}
+
+/* A gallery with A and B, or with B only. */
+static VsGallery *
+make_gallery (gboolean with_a)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
+  VsGallery *gallery;
+
+  g_assert_no_error (error);
+  gallery = vs_gallery_new (vs_engine_get_embedder (engine)->id, vs_engine_get_dim (engine));
+  if (with_a)
+    enroll (engine, gallery, ID_A, ENROLLED_A);
+  enroll (engine, gallery, ID_B, ENROLLED_B);
+  return gallery;
+}
+
+static VsRecognizer *
+make_recognizer (void)
+{
+  g_autoptr(GError) error = NULL;
+  VsRecognizer *rec = vs_recognizer_new (vs_test_models_dir (), NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (rec);
+  return rec;
+}
+
+typedef struct {
+  guint    n_results;
+  guint64  last_frame;
+  GArray  *decisions;   /* Decision */
+  guint    added, removed;
+} Log;
+
+typedef struct {
+  guint        id;
+  VsTrackState state;
+  gint64       person_id;
+  char        *name;
+  guint64      frame_number;
+} Decision;
+
+static void
+on_results (VsRecognizer         *rec,
+            VsRecognitionResults *results,
+            Log                  *log)
+{
+  log->n_results++;
+  log->last_frame = results->frame_number;
+  for (guint i = 0; i < results->events->len; i++)
+    {
+      const VsTrackerEvent *ev = &g_array_index (results->events, VsTrackerEvent, i);
+
+      if (ev->type == VS_TRACKER_EVENT_DECIDED)
+        {
+          Decision d = { ev->track_id, ev->state, ev->person_id, g_strdup (ev->name), ev->frame_number };
+          g_array_append_val (log->decisions, d);
+        }
+    }
+}
+
+static void
+on_added (VsRecognizer *rec, guint id, Log *log)
+{
+  log->added++;
+}
+
+static void
+on_removed (VsRecognizer *rec, guint id, Log *log)
+{
+  log->removed++;
+}
+
+static void
+decision_clear (Decision *d)
+{
+  g_free (d->name);
+}
+
+static void
+log_init (Log *log, VsRecognizer *rec)
+{
+  memset (log, 0, sizeof *log);
+  log->decisions = g_array_new (FALSE, TRUE, sizeof (Decision));
+  g_array_set_clear_func (log->decisions, (GDestroyNotify) decision_clear);
+  g_signal_connect (rec, "results", G_CALLBACK (on_results), log);
+  g_signal_connect (rec, "track-added", G_CALLBACK (on_added), log);
+  g_signal_connect (rec, "track-removed", G_CALLBACK (on_removed), log);
+}
+
+static void
+log_clear (Log *log)
+{
+  g_clear_pointer (&log->decisions, g_array_unref);
+}
+
+/* Runs the main context until the results of frame_number arrived. */
+static void
+wait_for_frame (Log *log, guint64 frame_number)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (log->n_results == 0 || log->last_frame < frame_number)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* The track of the face in the middle of the picture. */
+static VsTrack *
+central_track (VsRecognizer *rec)
+{
+  GListModel *model = G_LIST_MODEL (vs_recognizer_get_model (rec));
+  VsTrack *best = NULL;
+  float best_d = G_MAXFLOAT;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VsTrack) track = g_list_model_get_item (model, i);
+      float x, y, w, h, d;
+
+      vs_track_get_box (track, &x, &y, &w, &h);
+      d = hypotf (x + w / 2 - 0.5f, y + h / 2 - 0.5f);
+      if (d < best_d && d < 0.2f)
+        {
+          best_d = d;
+          best = track;
+        }
+    }
+  return best;
+}
+
+static guint64
+push_photos (VsRecognizer *rec,
+             const char   *person,
+             guint         first,
+             guint         count,
+             guint64       frame_number)
+{
+  for (guint n = first; n < first + count; n++)
+    {
+      g_autoptr(VsImage) frame = load_lfw (person, n);
+      vs_recognizer_push_frame (rec, frame, g_get_monotonic_time (), frame_number++);
+      /* Like a camera: frames come apart in time. */
+      g_usleep (20 * 1000);
+    }
+  return frame_number;
+}
+
+static const Decision *
+first_decision_for (Log *log, guint track_id)
+{
+  for (guint i = 0; i < log->decisions->len; i++)
+    if (g_array_index (log->decisions, Decision, i).id == track_id)
+      return &g_array_index (log->decisions, Decision, i);
+  return NULL;
+}
+
+static void
+test_known (void)
+{
+  g_autoptr(VsGallery) gallery = make_gallery (TRUE);
+  g_autoptr(VsRecognizer) rec = make_recognizer ();
+  g_autoptr(GError) error = NULL;
+  VsTrack *track;
+  const Decision *d;
+  Log log;
+
+  log_init (&log, rec);
+  g_assert_true (vs_recognizer_set_gallery (rec, gallery, &error));
+  g_assert_no_error (error);
+  vs_recognizer_set_lossless (rec, TRUE);
+
+  push_photos (rec, ENROLLED_A, 10, 8, 0);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, 7);
+
+  track = central_track (rec);
+  g_assert_nonnull (track);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (vs_track_get_person_id (track), ==, ID_A);
+  g_assert_cmpstr (vs_track_get_name (track), ==, ENROLLED_A);
+  g_assert_cmpstr (vs_track_get_label (track), ==, ENROLLED_A);
+  g_assert_cmpfloat (vs_track_get_score (track), >=, 0.3f);
+
+  /* Decided within a few frames, once, and never anything else. */
+  d = first_decision_for (&log, vs_track_get_id (track));
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpuint (d->frame_number, <=, 4);
+  for (guint i = 0; i < log.decisions->len; i++)
+    if (g_array_index (log.decisions, Decision, i).id == vs_track_get_id (track))
+      g_assert_cmpint (g_array_index (log.decisions, Decision, i).person_id, ==, ID_A);
+  g_assert_cmpuint (log.added, >=, 1);
+
+  /* Another person at the same place after a pause: the first track dies,
+   * Tony Blair gets a new one and his own name. */
+  {
+    g_autoptr(VsImage) blank = vs_image_new (250, 250);
+    guint old_id = vs_track_get_id (track);
+    guint64 frame = 8;
+    VsTrack *other;
+
+    for (guint i = 0; i < 10; i++)
+      vs_recognizer_push_frame (rec, blank, g_get_monotonic_time (), frame++);
+    frame = push_photos (rec, ENROLLED_B, 10, 6, frame);
+    vs_recognizer_drain (rec);
+    wait_for_frame (&log, frame - 1);
+
+    g_assert_cmpuint (log.removed, >=, 1);
+    other = central_track (rec);
+    g_assert_nonnull (other);
+    g_assert_cmpuint (vs_track_get_id (other), >, old_id);
+    g_assert_cmpint (vs_track_get_state (other), ==, VS_TRACK_KNOWN);
+    g_assert_cmpstr (vs_track_get_name (other), ==, ENROLLED_B);
+  }
+
+  log_clear (&log);
+}
+
+static void
+test_stranger (void)
+{
+  g_autoptr(VsGallery) gallery = make_gallery (TRUE);
+  g_autoptr(VsRecognizer) rec = make_recognizer ();
+  VsTrack *track;
+  const Decision *d;
+  Log log;
+
+  log_init (&log, rec);
+  g_assert_true (vs_recognizer_set_gallery (rec, gallery, NULL));
+  vs_recognizer_set_lossless (rec, TRUE);
+
+  push_photos (rec, STRANGER, 10, 8, 0);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, 7);
+
+  track = central_track (rec);
+  g_assert_nonnull (track);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_UNKNOWN);
+  g_assert_cmpint (vs_track_get_person_id (track), ==, 0);
+  g_assert_null (vs_track_get_name (track));
+  d = first_decision_for (&log, vs_track_get_id (track));
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->state, ==, VS_TRACK_UNKNOWN);
+  g_assert_cmpuint (d->frame_number, <=, 4);
+
+  log_clear (&log);
+}
+
+static void
+test_gallery_swap (void)
+{
+  g_autoptr(VsGallery) without_a = make_gallery (FALSE);
+  g_autoptr(VsGallery) with_a = make_gallery (TRUE);
+  g_autoptr(VsRecognizer) rec = make_recognizer ();
+  VsTrack *track;
+  guint id;
+  guint64 frame;
+  Log log;
+
+  log_init (&log, rec);
+  g_assert_true (vs_recognizer_set_gallery (rec, without_a, NULL));
+  vs_recognizer_set_lossless (rec, TRUE);
+
+  frame = push_photos (rec, ENROLLED_A, 10, 6, 0);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  track = central_track (rec);
+  g_assert_nonnull (track);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_UNKNOWN);
+  id = vs_track_get_id (track);
+
+  /* Enrolled meanwhile (a new snapshot): the same track gets the name
+   * within a few frames, keeping its object. */
+  g_assert_true (vs_recognizer_set_gallery (rec, with_a, NULL));
+  frame = push_photos (rec, ENROLLED_A, 16, 6, frame);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  g_assert_true (central_track (rec) == track);
+  g_assert_cmpuint (vs_track_get_id (track), ==, id);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_KNOWN);
+  g_assert_cmpstr (vs_track_get_name (track), ==, ENROLLED_A);
+
+  /* A gallery from another embedder is refused. */
+  {
+    g_autoptr(VsGallery) other = vs_gallery_new ("mobilefacenet_foamliu", 128);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (vs_recognizer_set_gallery (rec, other, &error));
+    g_assert_error (error, VS_RECOGNIZER_ERROR, VS_RECOGNIZER_ERROR_GALLERY);
+  }
+
+  log_clear (&log);
+}
+
+typedef struct {
+  VsRecognizer *rec;
+  VsImage      *frame;
+  guint         count;
+} PushJob;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushJob *job = data;
+
+  for (guint i = 0; i < job->count; i++)
+    vs_recognizer_push_frame (job->rec, job->frame, g_get_monotonic_time (), i);
+  return NULL;
+}
+
+static void
+test_lossless (void)
+{
+  g_autoptr(VsRecognizer) rec = make_recognizer ();
+  g_autoptr(VsImage) frame = load_lfw (ENROLLED_B, 20);
+  VsRecognizerStats stats;
+  PushJob job = { rec, frame, 40 };
+  GThread *thread;
+  Log log;
+
+  log_init (&log, rec);
+
+  /* Lossless, from another thread as the camera does: every frame is
+   * processed. */
+  vs_recognizer_set_lossless (rec, TRUE);
+  thread = g_thread_new ("pusher", push_thread, &job);
+  g_thread_join (thread);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, job.count - 1);
+  vs_recognizer_get_stats (rec, &stats);
+  g_assert_cmpuint (stats.frames_pushed, ==, job.count);
+  g_assert_cmpuint (stats.frames_processed, ==, job.count);
+  g_assert_cmpuint (stats.frames_dropped, ==, 0);
+  g_assert_cmpuint (stats.faces_max, >=, 1);
+  g_assert_cmpuint (stats.latency_count, >=, 1);
+  g_assert_cmpfloat (stats.latency_p95_ms, >, 0);
+  g_assert_cmpfloat (stats.average_fps, >, 0);
+  /* The same face all along: one track, one identity question; with an
+   * empty gallery it is unknown. */
+  g_assert_cmpuint (log.added, ==, 1);
+  g_assert_cmpuint (log.decisions->len, ==, 1);
+  g_assert_cmpint (g_array_index (log.decisions, Decision, 0).state, ==, VS_TRACK_UNKNOWN);
+  /* Not every frame embeds once decided. */
+  g_assert_cmpuint (stats.embeddings, <, job.count);
+  g_assert_cmpuint (stats.embeddings, >=, 3);
+
+  /* Newest-frame mode: a burst faster than the worker replaces frames in
+   * the slot instead of queueing them. */
+  vs_recognizer_set_lossless (rec, FALSE);
+  push_thread (&job);
+  vs_recognizer_drain (rec);
+  vs_recognizer_get_stats (rec, &stats);
+  g_assert_cmpuint (stats.frames_pushed, ==, 2 * job.count);
+  g_assert_cmpuint (stats.frames_dropped, >, 0);
+  g_assert_cmpuint (stats.frames_processed + stats.frames_dropped, ==, 2 * job.count);
+
+  log_clear (&log);
+}
+
+static void
+test_shutdown (void)
+{
+  g_autoptr(VsImage) frame = load_lfw (ENROLLED_A, 30);
+
+  /* Dropped while busy, with results still on their way to the main
+   * context: dispose joins the worker, the pending deliveries keep the
+   * object alive until they ran. ASan/valgrind see no leak or race. */
+  for (guint round = 0; round < 3; round++)
+    {
+      VsRecognizer *rec = make_recognizer ();
+      GWeakRef weak;
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      g_weak_ref_init (&weak, rec);
+      vs_recognizer_set_lossless (rec, round == 1);
+      for (guint i = 0; i < 5; i++)
+        vs_recognizer_push_frame (rec, frame, g_get_monotonic_time (), i);
+      if (round == 2)
+        vs_recognizer_stop (rec);
+      g_object_unref (rec);
+
+      while (TRUE)
+        {
+          g_autoptr(GObject) alive = g_weak_ref_get (&weak);
+          if (alive == NULL)
+            break;
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, FALSE);
+        }
+      g_weak_ref_clear (&weak);
+    }
+
+  /* A stopped recognizer ignores frames. */
+  {
+    g_autoptr(VsRecognizer) rec = make_recognizer ();
+    VsRecognizerStats stats;
+
+    vs_recognizer_stop (rec);
+    vs_recognizer_set_lossless (rec, TRUE);
+    vs_recognizer_push_frame (rec, frame, g_get_monotonic_time (), 0);
+    vs_recognizer_push_frame (rec, frame, g_get_monotonic_time (), 1);
+    vs_recognizer_get_stats (rec, &stats);
+    g_assert_cmpuint (stats.frames_processed, ==, 0);
+  }
+}
+
+static void
+test_models_error (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsRecognizer) rec = vs_recognizer_new (vs_test_models_dir (), "no-such-embedder", &error);
+
+  g_assert_null (rec);
+  g_assert_nonnull (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/recognizer/known", test_known);
+  g_test_add_func ("/recognizer/stranger", test_stranger);
+  g_test_add_func ("/recognizer/gallery-swap", test_gallery_swap);
+  g_test_add_func ("/recognizer/lossless", test_lossless);
+  g_test_add_func ("/recognizer/shutdown", test_shutdown);
+  g_test_add_func ("/recognizer/models-error", test_models_error);
+
+  return g_test_run ();
+}
