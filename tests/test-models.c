@@ -54,6 +54,8 @@ test_manifest (void)
   g_assert_cmpfloat_with_epsilon (embedder->scale, 1 / 127.5, 1e-9);
   g_assert_cmpfloat (embedder->threshold, >, 0);
   g_assert_cmpfloat (embedder->threshold, <, 1);
+  g_assert_cmpfloat (embedder->verify_threshold, >, 0);
+  g_assert_cmpfloat (embedder->verify_threshold, <=, embedder->threshold);
   g_assert_cmpfloat (embedder->margin, >=, 0);
   g_assert_false (embedder->optional);
 
