@@ -1,0 +1,1624 @@
+/* vs-store.c: people and face samples in SQLite.
+ *
+ * WAL mode so that the GUI can read while the CLI writes; a busy timeout so a
+ * second writer waits instead of failing; BEGIN IMMEDIATE for every change so
+ * that a transaction never has to upgrade a read lock (which fails at once).
+ * Embeddings are biometric data: secure_delete zeroes freed content and every
+ * delete ends with a TRUNCATE checkpoint, so no copy survives in the WAL.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "vs-store.h"
+
+/* "Visg": marks the file as ours, so we never migrate someone else's. */
+#define VS_STORE_APPLICATION_ID 0x56697367
+#define VS_STORE_BUSY_TIMEOUT_MS 10000
+
+G_DEFINE_QUARK (vs-store-error-quark, vs_store_error)
+
+/* Each step runs in its own transaction and moves user_version from its
+ * index to index + 1. Append only: never edit a released step. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE people ("
+  "  id      INTEGER PRIMARY KEY,"
+  "  name    TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX people_name ON people(name);"
+  "CREATE TABLE samples ("
+  "  id        INTEGER PRIMARY KEY,"
+  "  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+  "  embedder  TEXT NOT NULL,"
+  "  dim       INTEGER NOT NULL,"
+  "  embedding BLOB NOT NULL,"     /* dim float32, little-endian */
+  "  quality   REAL,"
+  "  crop      BLOB,"              /* PNG, aligned 112×112 face */
+  "  source    TEXT,"
+  "  created   INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX samples_person ON samples(person_id);"
+  "CREATE INDEX samples_embedder ON samples(embedder);"
+  "CREATE TABLE events ("
+  "  id        INTEGER PRIMARY KEY,"
+  "  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+  "  seen      INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX events_person_seen ON events(person_id, seen);",
+};
+
+struct _VsStore
+{
+  GObject  parent_instance;
+
+  char    *path;
+  sqlite3 *db;
+  gint64   own_commits;   /* data_version ignores this connection's commits */
+};
+
+static void vs_store_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VsStore, vs_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      vs_store_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- Plain structs ---------------------------------------------------- */
+
+VsPerson *
+vs_person_copy (const VsPerson *person)
+{
+  VsPerson *copy;
+
+  g_return_val_if_fail (person != NULL, NULL);
+
+  copy = g_memdup2 (person, sizeof *person);
+  copy->name = g_strdup (person->name);
+  return copy;
+}
+
+void
+vs_person_free (VsPerson *person)
+{
+  if (person == NULL)
+    return;
+  g_free (person->name);
+  g_free (person);
+}
+
+VsSample *
+vs_sample_new (const char  *embedder,
+               const float *embedding,
+               guint        dim,
+               double       quality,
+               GBytes      *crop,
+               const char  *source)
+{
+  VsSample *sample = g_new0 (VsSample, 1);
+
+  sample->embedder = g_strdup (embedder);
+  sample->embedding = embedding != NULL ? g_memdup2 (embedding, (gsize) dim * sizeof (float)) : NULL;
+  sample->dim = dim;
+  sample->quality = quality;
+  sample->crop = crop != NULL ? g_bytes_ref (crop) : NULL;
+  sample->source = g_strdup (source);
+  return sample;
+}
+
+void
+vs_sample_free (VsSample *sample)
+{
+  if (sample == NULL)
+    return;
+  g_free (sample->embedder);
+  if (sample->embedding != NULL)
+    {
+      /* Biometric data: do not leave it in freed heap memory. */
+      memset (sample->embedding, 0, (gsize) sample->dim * sizeof (float));
+      g_free (sample->embedding);
+    }
+  g_clear_pointer (&sample->crop, g_bytes_unref);
+  g_free (sample->source);
+  g_free (sample);
+}
+
+/* ---- SQLite helpers --------------------------------------------------- */
+
+static gboolean
+set_sqlite_error (VsStore     *self,
+                  int          rc,
+                  GError     **error)
+{
+  int ext = sqlite3_extended_errcode (self->db);
+  const char *msg = sqlite3_errmsg (self->db);
+
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                 _("This entry already exists (%s)"), msg);
+  else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                 _("The database “%s” is damaged: %s"), self->path, msg);
+  else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_IO,
+                 _("The database “%s” is busy in another program; try again (%s)"),
+                 self->path, msg);
+  else if ((rc & 0xff) == SQLITE_FULL)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_IO,
+                 _("The disk holding “%s” is full"), self->path);
+  else if ((rc & 0xff) == SQLITE_READONLY)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_IO,
+                 _("The database “%s” cannot be written (read-only)"), self->path);
+  else
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_IO,
+                 _("Database error in “%s”: %s"), self->path, msg);
+  return FALSE;
+}
+
+static gboolean
+exec (VsStore     *self,
+      const char  *sql,
+      GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (VsStore     *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* Runs a statement that returns no row. */
+static gboolean
+step_done (VsStore       *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static gint64
+query_int64 (VsStore     *self,
+             const char  *sql,
+             gint64       fallback,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return fallback;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  return fallback;
+}
+
+static gboolean
+begin (VsStore     *self,
+       GError     **error)
+{
+  /* IMMEDIATE takes the write lock now, waiting up to the busy timeout. */
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+commit (VsStore     *self,
+        GError     **error)
+{
+  if (!exec (self, "COMMIT", error))
+    return FALSE;
+  self->own_commits++;
+  return TRUE;
+}
+
+static void
+rollback (VsStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Moves every WAL frame into the database and empties the WAL, so the zeroed
+ * pages replace the old ones and no old frame keeps deleted bytes. */
+static void
+checkpoint (VsStore *self)
+{
+  int n_log = -1, n_done = -1;
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_done);
+
+  /* A reader in another process can hold it off; the next checkpoint (at
+   * the latest when the last connection closes) completes the job. */
+  if (rc != SQLITE_OK || n_log != n_done)
+    g_debug ("Checkpoint of %s incomplete (%s, %d of %d frames)",
+             self->path, sqlite3_errstr (rc), n_done, n_log);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* Embeddings are stored as float32 little-endian whatever the host. */
+static void
+bind_embedding (sqlite3_stmt *stmt,
+                int           index,
+                const float  *embedding,
+                guint         dim)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  sqlite3_bind_blob64 (stmt, index, embedding, (sqlite3_uint64) dim * 4, SQLITE_TRANSIENT);
+#else
+  guint32 *le = g_new (guint32, dim);
+
+  for (guint i = 0; i < dim; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &embedding[i], 4);
+      le[i] = GUINT32_TO_LE (bits);
+    }
+  sqlite3_bind_blob64 (stmt, index, le, (sqlite3_uint64) dim * 4, g_free);
+#endif
+}
+
+static float *
+column_embedding (sqlite3_stmt *stmt,
+                  int           index,
+                  guint        *dim_out)
+{
+  const void *blob = sqlite3_column_blob (stmt, index);
+  guint dim = sqlite3_column_bytes (stmt, index) / 4;
+  float *embedding = g_new (float, MAX (dim, 1));
+
+  if (blob != NULL)
+    memcpy (embedding, blob, (gsize) dim * 4);
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+  for (guint i = 0; i < dim; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &embedding[i], 4);
+      bits = GUINT32_FROM_LE (bits);
+      memcpy (&embedding[i], &bits, 4);
+    }
+#endif
+  *dim_out = dim;
+  return embedding;
+}
+
+static gboolean
+embedding_is_valid (const float *embedding,
+                    guint        dim)
+{
+  gboolean nonzero = FALSE;
+
+  for (guint i = 0; i < dim; i++)
+    {
+      if (!isfinite (embedding[i]))
+        return FALSE;
+      if (embedding[i] != 0)
+        nonzero = TRUE;
+    }
+  return nonzero;
+}
+
+/* ---- Names ------------------------------------------------------------ */
+
+char *
+vs_person_name_normalize (const char  *name,
+                          GError     **error)
+{
+  g_autoptr(GString) out = NULL;
+  g_autofree char *nfc = NULL;
+  const char *start, *end, *p;
+  gboolean in_space = FALSE;
+  glong n_chars;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                   _("The name is not valid text"));
+      return NULL;
+    }
+
+  /* Trim Unicode white space at both ends (no-break space included). */
+  start = name;
+  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      const char *prev = g_utf8_prev_char (end);
+      if (!g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+
+  if (start == end)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                   _("The name is empty"));
+      return NULL;
+    }
+
+  /* Inside, control characters (tabs, new lines…) are refused and runs of
+   * spaces become one, so “Ada  Lovelace” and “Ada Lovelace” are the same
+   * person when enrolling by name. */
+  out = g_string_sized_new (end - start);
+  for (p = start; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                       _("The name contains a control character (such as a tab or a new line)"));
+          return NULL;
+        }
+      if (g_unichar_isspace (c))
+        {
+          if (!in_space)
+            g_string_append_c (out, ' ');
+          in_space = TRUE;
+          continue;
+        }
+      in_space = FALSE;
+      g_string_append_unichar (out, c);
+    }
+
+  nfc = g_utf8_normalize (out->str, out->len, G_NORMALIZE_NFC);
+  n_chars = g_utf8_strlen (nfc, -1);
+  if (n_chars > VS_PERSON_NAME_MAX_CHARS)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                   _("The name is too long (%ld characters; at most %d)"),
+                   n_chars, VS_PERSON_NAME_MAX_CHARS);
+      return NULL;
+    }
+  return g_steal_pointer (&nfc);
+}
+
+/* ---- Opening ---------------------------------------------------------- */
+
+char *
+vs_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "visage", "visage.db", NULL);
+}
+
+/* SQLite gives the -wal and -shm files the mode of the database, so getting
+ * the database right (even under umask 0) covers all three. */
+static gboolean
+prepare_file (const char  *path,
+              GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct stat st;
+  int fd;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                       _("Cannot create the folder “%s”: %s"), dir, g_strerror (saved));
+          return FALSE;
+        }
+      /* mkdir applies the umask; make the mode exact. */
+      g_chmod (dir, 0700);
+    }
+
+  fd = open (path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0)
+    {
+      if (fchmod (fd, 0600) != 0)
+        g_debug ("Cannot set the mode of %s: %s", path, g_strerror (errno));
+      close (fd);
+      return TRUE;
+    }
+  if (errno != EEXIST)
+    {
+      int saved = errno;
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                   _("Cannot create the database “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* An existing database readable by others is tightened: it holds
+   * biometric data. The journal files follow if they exist. */
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == getuid () &&
+      (st.st_mode & 077) != 0)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+      g_debug ("Restricting permissions of %s", path);
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+          if (g_stat (file, &st) == 0)
+            g_chmod (file, st.st_mode & 0700);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (VsStore     *self,
+         GError     **error)
+{
+  for (guint step = 0; step < G_N_ELEMENTS (migrations); step++)
+    {
+      g_autofree char *set_version = NULL;
+      gint64 version;
+
+      if (!begin (self, error))
+        return FALSE;
+
+      /* Re-read inside the write lock: another process may have migrated
+       * while we waited. */
+      version = query_int64 (self, "PRAGMA user_version", -1, error);
+      if (version < 0)
+        goto fail;
+      if (version > step)
+        {
+          rollback (self);
+          continue;
+        }
+
+      g_debug ("Migrating %s to schema %u", self->path, step + 1);
+      set_version = g_strdup_printf ("PRAGMA user_version = %u", step + 1);
+      if (!exec (self, migrations[step], error) || !exec (self, set_version, error))
+        goto fail;
+      if (step == 0)
+        {
+          g_autofree char *set_app = g_strdup_printf ("PRAGMA application_id = %d",
+                                                      VS_STORE_APPLICATION_ID);
+          if (!exec (self, set_app, error))
+            goto fail;
+        }
+      if (!commit (self, error))
+        goto fail;
+      continue;
+
+    fail:
+      rollback (self);
+      g_prefix_error (error, _("Cannot upgrade the database: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* While another connection creates the same file or switches it to WAL,
+ * SQLite may answer SQLITE_BUSY without calling the busy handler (waiting
+ * could deadlock there), so opening retries for as long as the timeout. */
+static int
+open_query_text (VsStore     *self,
+                 const char  *sql,
+                 char       **text_out)
+{
+  gint64 deadline = g_get_monotonic_time () + VS_STORE_BUSY_TIMEOUT_MS * (gint64) 1000;
+
+  for (;;)
+    {
+      sqlite3_stmt *stmt = NULL;
+      int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        {
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
+            {
+              if (text_out != NULL)
+                *text_out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+              rc = SQLITE_OK;
+            }
+          else if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+
+      if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time () > deadline)
+        return rc;
+      g_usleep (10 * 1000);
+    }
+}
+
+static int
+open_query (VsStore     *self,
+            const char  *sql,
+            gint64      *value_out)
+{
+  g_autofree char *text = NULL;
+  int rc = open_query_text (self, sql, &text);
+
+  if (rc == SQLITE_OK && value_out != NULL)
+    *value_out = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+  return rc;
+}
+
+static gboolean
+vs_store_initable_init (GInitable     *initable,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  VsStore *self = VS_STORE (initable);
+  g_autofree char *journal_mode = NULL;
+  gint64 version = 0, app_id = 0, n_tables = 0;
+  int rc;
+
+  if (self->path == NULL)
+    self->path = vs_store_default_path ();
+
+  if (!prepare_file (self->path, error))
+    return FALSE;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                   _("Cannot open the database “%s”: %s"), self->path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, VS_STORE_BUSY_TIMEOUT_MS);
+
+  /* temp_store: sorts and temporary tables stay in memory, so no biometric
+   * byte lands in a temporary file outside the database. */
+  if (!exec (self, "PRAGMA foreign_keys = ON;"
+                   "PRAGMA secure_delete = ON;"
+                   "PRAGMA temp_store = MEMORY;", error))
+    return FALSE;
+
+  /* The first read of the header tells whether this is a database at all. */
+  rc = open_query (self, "SELECT count(*) FROM sqlite_schema", NULL);
+  if ((rc & 0xff) == SQLITE_NOTADB)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("“%s” is not a Visage database (it is not an SQLite database at all)"),
+                   self->path);
+      return FALSE;
+    }
+  if (rc != SQLITE_OK ||
+      (rc = open_query (self, "PRAGMA user_version", &version)) != SQLITE_OK ||
+      (rc = open_query (self, "PRAGMA application_id", &app_id)) != SQLITE_OK ||
+      (rc = open_query (self, "SELECT count(*) FROM sqlite_schema", &n_tables)) != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      g_prefix_error (error, _("Cannot open the database: "));
+      return FALSE;
+    }
+
+  if ((app_id != 0 && app_id != VS_STORE_APPLICATION_ID) ||
+      (app_id == 0 && (version != 0 || n_tables != 0)))
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("“%s” is a database of another program, not of Visage"), self->path);
+      return FALSE;
+    }
+  if (version > (gint64) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("The database “%s” was written by a newer version of Visage "
+                     "(schema %" G_GINT64_FORMAT ", this version knows up to %u). "
+                     "Update Visage to open it."),
+                   self->path, version, (guint) G_N_ELEMENTS (migrations));
+      return FALSE;
+    }
+
+  rc = open_query_text (self, "PRAGMA journal_mode = WAL", &journal_mode);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      g_prefix_error (error, _("Cannot open the database: "));
+      return FALSE;
+    }
+  if (g_strcmp0 (journal_mode, "wal") != 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                   _("Cannot use write-ahead logging for “%s” (journal mode is %s)"),
+                   self->path, journal_mode ? journal_mode : "unknown");
+      return FALSE;
+    }
+
+  if (!migrate (self, error))
+    return FALSE;
+
+  g_debug ("Opened %s (schema %u)", self->path, (guint) G_N_ELEMENTS (migrations));
+  return TRUE;
+}
+
+static void
+vs_store_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = vs_store_initable_init;
+}
+
+static void
+vs_store_finalize (GObject *object)
+{
+  VsStore *self = VS_STORE (object);
+
+  /* The last connection to close checkpoints and removes the WAL. */
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (vs_store_parent_class)->finalize (object);
+}
+
+static void
+vs_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  VsStore *self = VS_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  VsStore *self = VS_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_store_class_init (VsStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vs_store_finalize;
+  object_class->get_property = vs_store_get_property;
+  object_class->set_property = vs_store_set_property;
+
+  /**
+   * VsStore:path:
+   *
+   * The database file; NULL at construction means the default path.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vs_store_init (VsStore *self)
+{
+}
+
+VsStore *
+vs_store_open (const char  *path,
+               GError     **error)
+{
+  return g_initable_new (VS_TYPE_STORE, NULL, error, "path", path, NULL);
+}
+
+const char *
+vs_store_get_path (VsStore *self)
+{
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  return self->path;
+}
+
+gint64
+vs_store_get_data_version (VsStore *self)
+{
+  gint64 version;
+
+  g_return_val_if_fail (VS_IS_STORE (self), 0);
+
+  /* Both counters only grow, so their sum changes on any commit. */
+  version = query_int64 (self, "PRAGMA data_version", 0, NULL);
+  return version + self->own_commits;
+}
+
+/* ---- People ----------------------------------------------------------- */
+
+#define PERSON_COLUMNS \
+  "SELECT p.id, p.name, p.created, p.updated," \
+  " (SELECT count(*) FROM samples s WHERE s.person_id = p.id)," \
+  " coalesce((SELECT max(e.seen) FROM events e WHERE e.person_id = p.id), 0)" \
+  " FROM people p "
+
+static VsPerson *
+person_from_row (sqlite3_stmt *stmt)
+{
+  VsPerson *person = g_new0 (VsPerson, 1);
+
+  person->id = sqlite3_column_int64 (stmt, 0);
+  person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  person->created = sqlite3_column_int64 (stmt, 2);
+  person->updated = sqlite3_column_int64 (stmt, 3);
+  person->n_samples = sqlite3_column_int (stmt, 4);
+  person->last_seen = sqlite3_column_int64 (stmt, 5);
+  return person;
+}
+
+typedef struct {
+  char     *base_key;   /* case and accents ignored */
+  char     *key;        /* case ignored */
+  VsPerson *person;
+} SortEntry;
+
+/* Case-folded, decomposed, without combining marks: “Émile” sorts with
+ * “emile” even in the C locale, where collation is by bytes. */
+static char *
+base_letters (const char *folded)
+{
+  g_autofree char *decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static int
+sort_entry_compare (const void *pa,
+                    const void *pb)
+{
+  const SortEntry *a = pa, *b = pb;
+  int cmp = strcmp (a->base_key, b->base_key);
+
+  if (cmp == 0)
+    cmp = strcmp (a->key, b->key);
+  if (cmp != 0)
+    return cmp;
+  return a->person->id < b->person->id ? -1 : a->person->id > b->person->id;
+}
+
+GPtrArray *
+vs_store_list_people (VsStore  *self,
+                      GError  **error)
+{
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree SortEntry *entries = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  stmt = prepare (self, PERSON_COLUMNS, error);
+  if (stmt == NULL)
+    return NULL;
+
+  people = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_person_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (people, person_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  /* Sorted for people, not for bytes: case-folded, locale collation
+   * (COLLATE NOCASE only folds ASCII); ties by id, so the order is stable. */
+  entries = g_new (SortEntry, MAX (people->len, 1));
+  for (guint i = 0; i < people->len; i++)
+    {
+      VsPerson *person = g_ptr_array_index (people, i);
+      g_autofree char *folded = g_utf8_casefold (person->name, -1);
+      g_autofree char *base = base_letters (folded);
+
+      entries[i].base_key = g_utf8_collate_key (base, -1);
+      entries[i].key = g_utf8_collate_key (folded, -1);
+      entries[i].person = person;
+    }
+  qsort (entries, people->len, sizeof (SortEntry), sort_entry_compare);
+  for (guint i = 0; i < people->len; i++)
+    {
+      people->pdata[i] = entries[i].person;
+      g_free (entries[i].base_key);
+      g_free (entries[i].key);
+    }
+  return g_steal_pointer (&people);
+}
+
+static VsPerson *
+get_person (VsStore     *self,
+            gint64       person_id,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, PERSON_COLUMNS "WHERE p.id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return person_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                 _("No person with id %" G_GINT64_FORMAT), person_id);
+  else
+    set_sqlite_error (self, rc, error);
+  return NULL;
+}
+
+VsPerson *
+vs_store_get_person (VsStore  *self,
+                     gint64    person_id,
+                     GError  **error)
+{
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  return get_person (self, person_id, error);
+}
+
+/* The lowest id with exactly this (normalised) name; 0 when none, -1 on error. */
+static gint64
+find_person_id (VsStore     *self,
+                const char  *normalized,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, normalized);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc == SQLITE_DONE)
+    return 0;
+  set_sqlite_error (self, rc, error);
+  return -1;
+}
+
+VsPerson *
+vs_store_find_person_by_name (VsStore     *self,
+                              const char  *name,
+                              GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  normalized = vs_person_name_normalize (name, error);
+  if (normalized == NULL)
+    return NULL;
+  id = find_person_id (self, normalized, error);
+  if (id <= 0)
+    return NULL;
+  return get_person (self, id, error);
+}
+
+gboolean
+vs_store_rename_person (VsStore     *self,
+                        gint64       person_id,
+                        const char  *new_name,
+                        GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+
+  normalized = vs_person_name_normalize (new_name, error);
+  if (normalized == NULL)
+    return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "UPDATE people SET name = ?, updated = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, normalized);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_int64 (stmt, 3, person_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                   _("No person with id %" G_GINT64_FORMAT), person_id);
+      goto fail;
+    }
+  if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+vs_store_delete_people (VsStore      *self,
+                        const gint64 *person_ids,
+                        guint         n_ids,
+                        GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (person_ids != NULL || n_ids == 0, FALSE);
+
+  if (n_ids == 0)
+    return TRUE;
+
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "DELETE FROM people WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+
+  seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      if (!g_hash_table_add (seen, (gpointer) &person_ids[i]))
+        continue;   /* listed twice */
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, person_ids[i]);
+      if (!step_done (self, stmt, error))
+        goto fail;
+      /* All or nothing: one unknown id cancels the whole deletion. */
+      if (sqlite3_changes (self->db) == 0)
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                       _("No person with id %" G_GINT64_FORMAT), person_ids[i]);
+          goto fail;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!commit (self, error))
+    goto fail;
+
+  checkpoint (self);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+vs_store_delete_person (VsStore  *self,
+                        gint64    person_id,
+                        GError  **error)
+{
+  return vs_store_delete_people (self, &person_id, 1, error);
+}
+
+/* ---- Samples ---------------------------------------------------------- */
+
+/* The dimension already used by an embedder in the database, 0 if none, -1
+ * on error. */
+static gint64
+embedder_dim (VsStore     *self,
+              const char  *embedder,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT dim FROM samples WHERE embedder = ? LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, embedder);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc == SQLITE_DONE)
+    return 0;
+  set_sqlite_error (self, rc, error);
+  return -1;
+}
+
+static gboolean
+check_samples (VsStore     *self,
+               GPtrArray   *samples,
+               GError     **error)
+{
+  g_autoptr(GHashTable) dims = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
+    {
+      const VsSample *sample = g_ptr_array_index (samples, i);
+      gpointer known;
+
+      if (sample == NULL || sample->embedder == NULL || *sample->embedder == '\0' ||
+          sample->embedding == NULL || sample->dim == 0)
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                       _("Sample %u has no embedding"), i + 1);
+          return FALSE;
+        }
+      if (!embedding_is_valid (sample->embedding, sample->dim))
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                       _("Sample %u has an invalid embedding (zero or not a number)"), i + 1);
+          return FALSE;
+        }
+
+      known = g_hash_table_lookup (dims, sample->embedder);
+      if (known == NULL)
+        {
+          gint64 dim = embedder_dim (self, sample->embedder, error);
+          if (dim < 0)
+            return FALSE;
+          if (dim == 0)
+            dim = sample->dim;
+          known = GUINT_TO_POINTER ((guint) dim);
+          g_hash_table_insert (dims, sample->embedder, known);
+        }
+      if (GPOINTER_TO_UINT (known) != sample->dim)
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                       _("Sample %u has %u values, but the model “%s” gives %u"),
+                       i + 1, sample->dim, sample->embedder, GPOINTER_TO_UINT (known));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gint64
+vs_store_add_samples (VsStore     *self,
+                      gint64       person_id,
+                      const char  *name,
+                      GPtrArray   *samples,
+                      GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  g_autofree gint64 *ids = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) touch = NULL;
+  gint64 now = now_seconds ();
+  guint n = samples != NULL ? samples->len : 0;
+
+  g_return_val_if_fail (VS_IS_STORE (self), 0);
+  g_return_val_if_fail (person_id >= 0, 0);
+
+  if (person_id == 0)
+    {
+      normalized = vs_person_name_normalize (name, error);
+      if (normalized == NULL)
+        return 0;
+    }
+
+  if (!begin (self, error))
+    return 0;
+
+  if (!check_samples (self, samples, error))
+    goto fail;
+
+  if (person_id == 0)
+    {
+      person_id = find_person_id (self, normalized, error);
+      if (person_id < 0)
+        goto fail;
+      if (person_id == 0)
+        {
+          g_autoptr(sqlite3_stmt) stmt =
+            prepare (self, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)", error);
+          if (stmt == NULL)
+            goto fail;
+          bind_text (stmt, 1, normalized);
+          sqlite3_bind_int64 (stmt, 2, now);
+          sqlite3_bind_int64 (stmt, 3, now);
+          if (!step_done (self, stmt, error))
+            goto fail;
+          person_id = sqlite3_last_insert_rowid (self->db);
+        }
+    }
+
+  touch = prepare (self, "UPDATE people SET updated = ? WHERE id = ?", error);
+  if (touch == NULL)
+    goto fail;
+  sqlite3_bind_int64 (touch, 1, now);
+  sqlite3_bind_int64 (touch, 2, person_id);
+  if (!step_done (self, touch, error))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                   _("No person with id %" G_GINT64_FORMAT), person_id);
+      goto fail;
+    }
+
+  insert = prepare (self,
+                    "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (insert == NULL)
+    goto fail;
+
+  ids = g_new (gint64, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const VsSample *sample = g_ptr_array_index (samples, i);
+
+      sqlite3_reset (insert);
+      sqlite3_clear_bindings (insert);
+      sqlite3_bind_int64 (insert, 1, person_id);
+      bind_text (insert, 2, sample->embedder);
+      sqlite3_bind_int (insert, 3, sample->dim);
+      bind_embedding (insert, 4, sample->embedding, sample->dim);
+      sqlite3_bind_double (insert, 5, sample->quality);
+      if (sample->crop != NULL)
+        {
+          gsize size;
+          const void *data = g_bytes_get_data (sample->crop, &size);
+          sqlite3_bind_blob64 (insert, 6, data ? data : "", size, SQLITE_STATIC);
+        }
+      bind_text (insert, 7, sample->source);
+      sqlite3_bind_int64 (insert, 8, sample->created > 0 ? sample->created : now);
+      if (!step_done (self, insert, error))
+        goto fail;
+      ids[i] = sqlite3_last_insert_rowid (self->db);
+    }
+  g_clear_pointer (&insert, sqlite3_finalize);
+  g_clear_pointer (&touch, sqlite3_finalize);
+
+  if (!commit (self, error))
+    goto fail;
+
+  /* Only now that they are stored do the samples learn their ids. */
+  for (guint i = 0; i < n; i++)
+    {
+      VsSample *sample = g_ptr_array_index (samples, i);
+      sample->id = ids[i];
+      sample->person_id = person_id;
+      if (sample->created <= 0)
+        sample->created = now;
+    }
+  return person_id;
+
+fail:
+  rollback (self);
+  return 0;
+}
+
+static VsSample *
+sample_from_row (sqlite3_stmt *stmt)
+{
+  VsSample *sample = g_new0 (VsSample, 1);
+  const void *crop;
+
+  sample->id = sqlite3_column_int64 (stmt, 0);
+  sample->person_id = sqlite3_column_int64 (stmt, 1);
+  sample->embedder = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  sample->embedding = column_embedding (stmt, 3, &sample->dim);
+  sample->quality = sqlite3_column_double (stmt, 4);
+  crop = sqlite3_column_blob (stmt, 5);
+  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+    sample->crop = g_bytes_new (crop, sqlite3_column_bytes (stmt, 5));
+  sample->source = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  sample->created = sqlite3_column_int64 (stmt, 7);
+  return sample;
+}
+
+GPtrArray *
+vs_store_list_samples (VsStore  *self,
+                       gint64    person_id,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  /* One read transaction: the person and their samples from one snapshot. */
+  if (!exec (self, "BEGIN", error))
+    return NULL;
+
+  person = get_person (self, person_id, error);
+  if (person == NULL)
+    goto fail;
+
+  stmt = prepare (self,
+                  "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
+                  " FROM samples WHERE person_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+
+  samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (samples, sample_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  exec (self, "COMMIT", NULL);
+  return g_steal_pointer (&samples);
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  return NULL;
+}
+
+gboolean
+vs_store_delete_sample (VsStore  *self,
+                        gint64    sample_id,
+                        GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "UPDATE people SET updated = ?1 WHERE id = (SELECT person_id FROM samples WHERE id = ?2)",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  sqlite3_bind_int64 (stmt, 2, sample_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "DELETE FROM samples WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, sample_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                   _("No sample with id %" G_GINT64_FORMAT), sample_id);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!commit (self, error))
+    goto fail;
+
+  checkpoint (self);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+vs_store_reembed (VsStore         *self,
+                  const char      *embedder,
+                  guint            dim,
+                  VsReembedFunc    func,
+                  VsProgressFunc   progress,
+                  gpointer         user_data,
+                  GError         **error)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(sqlite3_stmt) list = NULL;
+  g_autoptr(sqlite3_stmt) read = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autofree float *embedding = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (embedder == NULL || *embedder == '\0' || dim == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                   _("No model given to recompute the samples with"));
+      return FALSE;
+    }
+
+  /* The write lock is held throughout, so no sample can be added or removed
+   * half-way; other writers wait (and time out on a very long run). */
+  if (!begin (self, error))
+    return FALSE;
+
+  /* Ids first: the table is not updated under a running SELECT. */
+  list = prepare (self, "SELECT id FROM samples ORDER BY id", error);
+  if (list == NULL)
+    goto fail;
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (list, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&list, sqlite3_finalize);
+
+  read = prepare (self, "SELECT crop FROM samples WHERE id = ?", error);
+  update = prepare (self, "UPDATE samples SET embedding = ?, dim = ?, embedder = ? WHERE id = ?", error);
+  if (read == NULL || update == NULL)
+    goto fail;
+
+  embedding = g_new (float, dim);
+  if (progress != NULL)
+    progress (0, ids->len, user_data);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr(GBytes) crop = NULL;
+
+      sqlite3_reset (read);
+      sqlite3_bind_int64 (read, 1, id);
+      rc = sqlite3_step (read);
+      if (rc != SQLITE_ROW)
+        {
+          set_sqlite_error (self, rc, error);
+          goto fail;
+        }
+      if (sqlite3_column_type (read, 0) == SQLITE_NULL || sqlite3_column_bytes (read, 0) == 0)
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                       _("Sample %" G_GINT64_FORMAT " has no stored face picture, so it cannot be "
+                         "recomputed; delete it and try again"), id);
+          goto fail;
+        }
+      crop = g_bytes_new (sqlite3_column_blob (read, 0), sqlite3_column_bytes (read, 0));
+      sqlite3_reset (read);
+
+      memset (embedding, 0, (gsize) dim * sizeof (float));
+      if (!func (crop, embedding, user_data, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                         _("Sample %" G_GINT64_FORMAT " could not be recomputed"), id);
+          goto fail;
+        }
+      if (!embedding_is_valid (embedding, dim))
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                       _("Sample %" G_GINT64_FORMAT " gave an invalid embedding"), id);
+          goto fail;
+        }
+
+      sqlite3_reset (update);
+      bind_embedding (update, 1, embedding, dim);
+      sqlite3_bind_int (update, 2, dim);
+      bind_text (update, 3, embedder);
+      sqlite3_bind_int64 (update, 4, id);
+      if (!step_done (self, update, error))
+        goto fail;
+
+      if (progress != NULL)
+        progress (i + 1, ids->len, user_data);
+    }
+
+  g_clear_pointer (&read, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
+  if (!commit (self, error))
+    goto fail;
+
+  /* The old embeddings were overwritten; flush their frames out too. */
+  checkpoint (self);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&list, sqlite3_finalize);
+  g_clear_pointer (&read, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+vs_store_record_seen (VsStore  *self,
+                      gint64    person_id,
+                      gint64    when,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "INSERT INTO events (person_id, seen) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  sqlite3_bind_int64 (stmt, 2, when > 0 ? when : now_seconds ());
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                   _("No person with id %" G_GINT64_FORMAT), person_id);
+      goto fail;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  return FALSE;
+}
+
+VsGallery *
+vs_store_load_gallery (VsStore     *self,
+                       const char  *embedder,
+                       GError     **error)
+{
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 dim = 0, last_person = 0;
+  guint n_skipped = 0;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  g_return_val_if_fail (embedder != NULL, NULL);
+
+  /* One snapshot for the dimension and the rows. */
+  if (!exec (self, "BEGIN", error))
+    return NULL;
+
+  /* The dimension most rows have; stray rows of another size are skipped. */
+  stmt = prepare (self,
+                  "SELECT dim FROM samples WHERE embedder = ?"
+                  " GROUP BY dim ORDER BY count(*) DESC, dim LIMIT 1", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, embedder);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    dim = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  gallery = vs_gallery_new (embedder, (guint) MAX (dim, 0));
+
+  stmt = prepare (self,
+                  "SELECT s.person_id, p.name, s.embedding FROM samples s"
+                  " JOIN people p ON p.id = s.person_id"
+                  " WHERE s.embedder = ? ORDER BY s.person_id, s.id", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, embedder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 person_id = sqlite3_column_int64 (stmt, 0);
+      const void *blob = sqlite3_column_blob (stmt, 2);
+      int bytes = sqlite3_column_bytes (stmt, 2);
+      g_autofree float *embedding = NULL;
+      guint row_dim;
+
+      if (blob == NULL || bytes != dim * 4)
+        {
+          n_skipped++;
+          continue;
+        }
+      embedding = column_embedding (stmt, 2, &row_dim);
+      if (!embedding_is_valid (embedding, row_dim))
+        {
+          n_skipped++;
+          continue;
+        }
+      if (person_id != last_person)
+        {
+          vs_gallery_add_person (gallery, person_id, (const char *) sqlite3_column_text (stmt, 1));
+          last_person = person_id;
+        }
+      vs_gallery_add_sample (gallery, person_id, embedding);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  exec (self, "COMMIT", NULL);
+
+  if (n_skipped > 0)
+    g_debug ("Gallery %s: skipped %u samples that are not %" G_GINT64_FORMAT "-d or invalid",
+             embedder, n_skipped, dim);
+  g_debug ("Gallery %s: %u samples of %u people", embedder,
+           vs_gallery_get_n_samples (gallery), vs_gallery_get_n_people (gallery));
+  return g_steal_pointer (&gallery);
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  return NULL;
+}

@@ -1,0 +1,466 @@
+/* test-gallery.c: search order, identification rules and the SIMD kernel. */
+#include "config.h"
+
+#include <math.h>
+
+#include "vs-gallery.h"
+#include "vs-test-util.h"
+
+#define DIM 8
+
+/* A unit vector pointing mostly along axis `axis`, tilted towards axis+1 so
+ * that its cosine with the pure axis is `cos_to_axis`. */
+static void
+make_vec (float *v,
+          guint  dim,
+          guint  axis,
+          float  cos_to_axis)
+{
+  for (guint i = 0; i < dim; i++)
+    v[i] = 0;
+  v[axis] = cos_to_axis;
+  v[(axis + 1) % dim] = sqrtf (MAX (0.0f, 1.0f - cos_to_axis * cos_to_axis));
+}
+
+static void
+random_unit (float *v,
+             guint  dim)
+{
+  for (guint i = 0; i < dim; i++)
+    v[i] = (float) g_test_rand_double_range (-1.0, 1.0);
+  vs_l2_normalize (v, dim);
+}
+
+static void
+test_gallery_empty (void)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("test", DIM);
+  float q[DIM];
+  VsMatch out[4];
+  VsMatchParams params = { 0.5f, 0.05f };
+  VsIdentity id;
+
+  make_vec (q, DIM, 0, 1.0f);
+  g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, 0);
+  g_assert_cmpuint (vs_gallery_get_n_people (gallery), ==, 0);
+  g_assert_cmpstr (vs_gallery_get_embedder (gallery), ==, "test");
+  g_assert_cmpuint (vs_gallery_get_dim (gallery), ==, DIM);
+  g_assert_cmpuint (vs_gallery_search (gallery, q, out, 4), ==, 0);
+
+  id = vs_gallery_identify (gallery, q, &params);
+  g_assert_cmpint (id.kind, ==, VS_IDENTITY_UNKNOWN);
+  g_assert_cmpint (id.best.person_id, ==, 0);
+  g_assert_cmpint (id.second.person_id, ==, 0);
+
+  /* A person without samples is never a match. */
+  vs_gallery_add_person (gallery, 7, "Nobody");
+  g_assert_cmpuint (vs_gallery_search (gallery, q, out, 4), ==, 0);
+  g_assert_cmpstr (vs_gallery_get_name (gallery, 7), ==, "Nobody");
+  g_assert_null (vs_gallery_get_name (gallery, 8));
+}
+
+static void
+test_gallery_topk_order (void)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("test", DIM);
+  float v[DIM], q[DIM];
+  VsMatch out[8];
+  guint n;
+
+  /* Person p (1..5) has one sample whose cosine with axis 0 is 0.9 - 0.1 p,
+   * added in scrambled order. */
+  const gint64 order[] = { 3, 1, 5, 2, 4 };
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("P%" G_GINT64_FORMAT, order[i]);
+      vs_gallery_add_person (gallery, order[i], name);
+      make_vec (v, DIM, 0, 0.9f - 0.1f * order[i]);
+      vs_gallery_add_sample (gallery, order[i], v);
+    }
+  make_vec (q, DIM, 0, 1.0f);
+
+  n = vs_gallery_search (gallery, q, out, 3);
+  g_assert_cmpuint (n, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("P%u", i + 1);
+      g_assert_cmpint (out[i].person_id, ==, i + 1);
+      g_assert_cmpstr (out[i].name, ==, name);
+      g_assert_cmpfloat_with_epsilon (out[i].score, 0.9f - 0.1f * (i + 1), 1e-5);
+    }
+
+  /* k larger than the number of people: everyone, still sorted. */
+  n = vs_gallery_search (gallery, q, out, 8);
+  g_assert_cmpuint (n, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (out[i].person_id, ==, i + 1);
+
+  g_assert_cmpuint (vs_gallery_search (gallery, q, out, 0), ==, 0);
+}
+
+static void
+test_gallery_best_of_samples (void)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("test", DIM);
+  float v[DIM], q[DIM];
+  VsMatch out[2];
+
+  vs_gallery_add_person (gallery, 1, "Many");
+  vs_gallery_add_person (gallery, 2, "One");
+  /* Person 1: many poor samples and one excellent one in the middle. */
+  for (guint i = 0; i < 9; i++)
+    {
+      make_vec (v, DIM, 0, i == 4 ? 0.95f : 0.1f);
+      vs_gallery_add_sample (gallery, 1, v);
+    }
+  make_vec (v, DIM, 0, 0.8f);
+  vs_gallery_add_sample (gallery, 2, v);
+  g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, 10);
+  g_assert_cmpuint (vs_gallery_get_n_people (gallery), ==, 2);
+
+  make_vec (q, DIM, 0, 1.0f);
+  g_assert_cmpuint (vs_gallery_search (gallery, q, out, 2), ==, 2);
+  g_assert_cmpint (out[0].person_id, ==, 1);
+  g_assert_cmpfloat_with_epsilon (out[0].score, 0.95f, 1e-5);
+  g_assert_cmpint (out[1].person_id, ==, 2);
+  g_assert_cmpfloat_with_epsilon (out[1].score, 0.8f, 1e-5);
+}
+
+static void
+test_gallery_ties (void)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("test", DIM);
+  float v[DIM], q[DIM];
+  VsMatch out[4];
+
+  /* Identical vectors, ids added in decreasing order: lower id must win. */
+  make_vec (v, DIM, 2, 0.7f);
+  for (gint64 id = 40; id >= 10; id -= 10)
+    {
+      vs_gallery_add_person (gallery, id, "Twin");
+      vs_gallery_add_sample (gallery, id, v);
+    }
+  make_vec (q, DIM, 2, 1.0f);
+
+  g_assert_cmpuint (vs_gallery_search (gallery, q, out, 4), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (out[i].person_id, ==, 10 * (i + 1));
+
+  g_assert_cmpuint (vs_gallery_search (gallery, q, out, 1), ==, 1);
+  g_assert_cmpint (out[0].person_id, ==, 10);
+}
+
+static void
+test_gallery_identify (void)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("test", DIM);
+  float v[DIM], q[DIM];
+  VsMatchParams params = { 0.5f, 0.05f };
+  VsIdentity id;
+
+  vs_gallery_add_person (gallery, 1, "Alice");
+  make_vec (v, DIM, 0, 1.0f);
+  vs_gallery_add_sample (gallery, 1, v);
+  vs_gallery_add_person (gallery, 2, "Bob");
+  make_vec (v, DIM, 1, 1.0f);
+  vs_gallery_add_sample (gallery, 2, v);
+
+  /* Clearly Alice; Bob far below the threshold. */
+  make_vec (q, DIM, 0, 0.9f);   /* Bob gets sqrt(1 - 0.81) ≈ 0.436 */
+  id = vs_gallery_identify (gallery, q, &params);
+  g_assert_cmpint (id.kind, ==, VS_IDENTITY_KNOWN);
+  g_assert_cmpint (id.best.person_id, ==, 1);
+  g_assert_cmpstr (id.best.name, ==, "Alice");
+  g_assert_cmpint (id.second.person_id, ==, 2);
+  g_assert_cmpfloat (id.second.score, <, params.threshold);
+
+  /* Below the threshold: unknown, yet the best guess is filled. */
+  for (guint i = 0; i < DIM; i++)
+    q[i] = 0;
+  q[0] = 0.45f;
+  q[1] = 0.3f;
+  q[3] = sqrtf (1.0f - 0.45f * 0.45f - 0.3f * 0.3f);
+  id = vs_gallery_identify (gallery, q, &params);
+  g_assert_cmpint (id.kind, ==, VS_IDENTITY_UNKNOWN);
+  g_assert_cmpint (id.best.person_id, ==, 1);
+  g_assert_cmpfloat_with_epsilon (id.best.score, 0.45f, 1e-5);
+
+  /* Both above the threshold and within the margin: ambiguous. */
+  q[0] = 0.70f;
+  q[1] = 0.68f;
+  q[3] = sqrtf (1.0f - 0.70f * 0.70f - 0.68f * 0.68f);
+  id = vs_gallery_identify (gallery, q, &params);
+  g_assert_cmpint (id.kind, ==, VS_IDENTITY_AMBIGUOUS);
+  g_assert_cmpint (id.best.person_id, ==, 1);
+  g_assert_cmpint (id.second.person_id, ==, 2);
+
+  /* Both above, but the lead is at least the margin: known. */
+  q[0] = 0.72f;
+  q[1] = 0.60f;
+  q[3] = sqrtf (1.0f - 0.72f * 0.72f - 0.60f * 0.60f);
+  id = vs_gallery_identify (gallery, q, &params);
+  g_assert_cmpint (id.kind, ==, VS_IDENTITY_KNOWN);
+  g_assert_cmpint (id.best.person_id, ==, 1);
+
+  /* Exactly at the threshold counts as passing. */
+  params.threshold = 0.72f;
+  params.margin = 0.0f;
+  id = vs_gallery_identify (gallery, q, &params);
+  g_assert_cmpint (id.kind, ==, VS_IDENTITY_KNOWN);
+
+  /* One person only: no second, known when above the threshold. */
+  {
+    g_autoptr(VsGallery) solo = vs_gallery_new ("test", DIM);
+    params = (VsMatchParams) { 0.5f, 0.05f };
+    vs_gallery_add_person (solo, 9, "Solo");
+    make_vec (v, DIM, 0, 1.0f);
+    vs_gallery_add_sample (solo, 9, v);
+    make_vec (q, DIM, 0, 0.6f);
+    id = vs_gallery_identify (solo, q, &params);
+    g_assert_cmpint (id.kind, ==, VS_IDENTITY_KNOWN);
+    g_assert_cmpint (id.best.person_id, ==, 9);
+    g_assert_cmpint (id.second.person_id, ==, 0);
+  }
+}
+
+static void
+test_gallery_refcount (void)
+{
+  VsGallery *gallery = vs_gallery_new ("x", 4);
+  VsGallery *other = vs_gallery_ref (gallery);
+  float v[4] = { 1, 0, 0, 0 };
+
+  g_assert_true (other == gallery);
+  vs_gallery_add_sample (gallery, 3, v);
+  vs_gallery_unref (gallery);
+  g_assert_cmpuint (vs_gallery_get_n_samples (other), ==, 1);
+  /* A sample added before its person gets a name, not NULL. */
+  g_assert_cmpstr (vs_gallery_get_name (other, 3), ==, "");
+  vs_gallery_unref (other);
+}
+
+static void
+test_gallery_cosine (void)
+{
+  float a[13], b[13];
+  double naive = 0;
+
+  random_unit (a, 13);
+  random_unit (b, 13);
+  for (guint i = 0; i < 13; i++)
+    naive += (double) a[i] * b[i];
+  g_assert_cmpfloat_with_epsilon (vs_cosine (a, b, 13), naive, 1e-6);
+  g_assert_cmpfloat_with_epsilon (vs_cosine (a, a, 13), 1.0, 1e-6);
+
+  {
+    float z[5] = { 0 };
+    vs_l2_normalize (z, 5);
+    for (guint i = 0; i < 5; i++)
+      g_assert_cmpfloat (z[i], ==, 0.0f);
+  }
+}
+
+typedef struct {
+  gint64 id;
+  double score;
+} Naive;
+
+static int
+naive_compare (const void *pa, const void *pb)
+{
+  const Naive *a = pa, *b = pb;
+
+  if (a->score != b->score)
+    return a->score > b->score ? -1 : 1;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The vectorised search against a plain double-precision loop. */
+static void
+check_against_naive (guint dim,
+                     guint n_samples,
+                     guint n_people,
+                     guint k)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("rand", dim);
+  g_autofree float *rows = g_new (float, (gsize) n_samples * dim);
+  g_autofree gint64 *owner = g_new (gint64, n_samples);
+  g_autofree Naive *naive = g_new (Naive, n_people);
+  g_autofree double *per_person = g_new (double, n_people);
+  g_autofree VsMatch *out = g_new (VsMatch, k);
+  float *q = g_new (float, dim);
+  guint n;
+
+  for (guint p = 0; p < n_people; p++)
+    {
+      g_autofree char *name = g_strdup_printf ("person %u", p);
+      vs_gallery_add_person (gallery, 1000 + p, name);
+    }
+  for (guint i = 0; i < n_samples; i++)
+    {
+      random_unit (rows + (gsize) i * dim, dim);
+      owner[i] = 1000 + g_test_rand_int_range (0, n_people);
+      vs_gallery_add_sample (gallery, owner[i], rows + (gsize) i * dim);
+    }
+
+  for (guint trial = 0; trial < 5; trial++)
+    {
+      guint n_naive = 0;
+
+      random_unit (q, dim);
+      for (guint p = 0; p < n_people; p++)
+        naive[p] = (Naive) { 1000 + p, -INFINITY };
+      for (guint i = 0; i < n_samples; i++)
+        {
+          double s = 0;
+          for (guint j = 0; j < dim; j++)
+            s += (double) q[j] * rows[(gsize) i * dim + j];
+          if (s > naive[owner[i] - 1000].score)
+            naive[owner[i] - 1000].score = s;
+        }
+      for (guint p = 0; p < n_people; p++)
+        {
+          per_person[p] = naive[p].score;
+          if (naive[p].score != -INFINITY)
+            naive[n_naive++] = naive[p];
+        }
+      qsort (naive, n_naive, sizeof (Naive), naive_compare);
+
+      n = vs_gallery_search (gallery, q, out, k);
+      g_assert_cmpuint (n, ==, MIN (k, n_naive));
+      for (guint i = 0; i < n; i++)
+        {
+          g_assert_cmpfloat_with_epsilon (out[i].score, naive[i].score, 1e-5);
+          /* Float rounding may swap near-ties; otherwise the same person. */
+          g_assert_cmpint (out[i].person_id, >=, 1000);
+          g_assert_cmpint (out[i].person_id, <, 1000 + n_people);
+          if (out[i].person_id != naive[i].id)
+            g_assert_cmpfloat (fabs (per_person[out[i].person_id - 1000] - naive[i].score), <, 1e-5);
+          if (i > 0)
+            g_assert_cmpfloat (out[i - 1].score, >=, out[i].score);
+        }
+    }
+  g_free (q);
+}
+
+static void
+test_gallery_random_vs_naive (void)
+{
+  /* Odd dimensions exercise the padding, odd counts the row tail. */
+  check_against_naive (128, 10000, 2500, 10);
+  check_against_naive (512, 10001, 3001, 5);
+  check_against_naive (37, 1003, 50, 100);      /* k > insertion limit: sort path */
+  check_against_naive (1500, 203, 17, 3);       /* larger than the stack scratch */
+  check_against_naive (128, 5000, 2000, 2000);  /* everyone */
+}
+
+typedef struct {
+  VsGallery *gallery;
+  const float *queries;
+  guint n_queries;
+  gint64 *expected;
+  gboolean ok;
+} ThreadData;
+
+static gpointer
+search_thread (gpointer data)
+{
+  ThreadData *td = data;
+  guint dim = vs_gallery_get_dim (td->gallery);
+
+  td->ok = TRUE;
+  for (guint round = 0; round < 20; round++)
+    for (guint i = 0; i < td->n_queries; i++)
+      {
+        VsMatch m;
+        if (vs_gallery_search (td->gallery, td->queries + (gsize) i * dim, &m, 1) != 1 ||
+            m.person_id != td->expected[i])
+          td->ok = FALSE;
+      }
+  return NULL;
+}
+
+static void
+test_gallery_threads (void)
+{
+  const guint dim = 64, n_queries = 16;
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("rand", dim);
+  g_autofree float *queries = g_new (float, n_queries * dim);
+  gint64 expected[16];
+  float v[64];
+  ThreadData td[4];
+  GThread *threads[4];
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      random_unit (v, dim);
+      vs_gallery_add_sample (gallery, 1 + i % 300, v);
+    }
+  for (guint i = 0; i < n_queries; i++)
+    {
+      VsMatch m;
+      random_unit (queries + i * dim, dim);
+      g_assert_cmpuint (vs_gallery_search (gallery, queries + i * dim, &m, 1), ==, 1);
+      expected[i] = m.person_id;
+    }
+
+  for (guint t = 0; t < 4; t++)
+    {
+      td[t] = (ThreadData) { vs_gallery_ref (gallery), queries, n_queries, expected, FALSE };
+      threads[t] = g_thread_new ("search", search_thread, &td[t]);
+    }
+  for (guint t = 0; t < 4; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_true (td[t].ok);
+      vs_gallery_unref (td[t].gallery);
+    }
+}
+
+static void
+test_gallery_speed (void)
+{
+  const guint dim = 128, n_samples = 100000, n_queries = 50;
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("rand", dim);
+  float v[128];
+  VsMatch out[5];
+  gint64 start;
+  double ms;
+
+  for (guint i = 0; i < n_samples; i++)
+    {
+      random_unit (v, dim);
+      vs_gallery_add_sample (gallery, 1 + i / 5, v);
+    }
+  random_unit (v, dim);
+  vs_gallery_search (gallery, v, out, 5);   /* warm the caches and pages */
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n_queries; i++)
+    {
+      random_unit (v, dim);
+      g_assert_cmpuint (vs_gallery_search (gallery, v, out, 5), ==, 5);
+    }
+  ms = (g_get_monotonic_time () - start) / 1000.0 / n_queries;
+  g_test_message ("search %u x %u-d samples (%u people), top 5: %.2f ms per query, one thread",
+                  n_samples, dim, vs_gallery_get_n_people (gallery), ms);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gallery/empty", test_gallery_empty);
+  g_test_add_func ("/gallery/topk-order", test_gallery_topk_order);
+  g_test_add_func ("/gallery/best-of-samples", test_gallery_best_of_samples);
+  g_test_add_func ("/gallery/ties", test_gallery_ties);
+  g_test_add_func ("/gallery/identify", test_gallery_identify);
+  g_test_add_func ("/gallery/refcount", test_gallery_refcount);
+  g_test_add_func ("/gallery/cosine", test_gallery_cosine);
+  g_test_add_func ("/gallery/random-vs-naive", test_gallery_random_vs_naive);
+  g_test_add_func ("/gallery/threads", test_gallery_threads);
+  g_test_add_func ("/gallery/speed", test_gallery_speed);
+
+  return g_test_run ();
+}

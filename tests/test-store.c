@@ -1,0 +1,1002 @@
+/* test-store.c: the SQLite store: schema, transactions, names, permissions,
+ * secure deletion, concurrency. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "vs-store.h"
+#include "vs-test-util.h"
+
+#define DIM 128
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static char *
+new_db_path (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  return g_build_filename (dir, "visage.db", NULL);
+}
+
+static void
+random_unit (float *v,
+             guint  dim)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < dim; i++)
+    {
+      v[i] = (float) g_test_rand_double_range (-1.0, 1.0);
+      sum += v[i] * v[i];
+    }
+  for (guint i = 0; i < dim; i++)
+    v[i] /= (float) sqrt (sum);
+}
+
+/* A sample with a random embedding and a random “crop” large enough to
+ * need SQLite overflow pages (the store never decodes it). */
+static VsSample *
+make_sample (const char *embedder,
+             guint       dim)
+{
+  g_autofree float *v = g_new (float, dim);
+  g_autoptr(GBytes) crop = NULL;
+  guint8 *bytes = g_malloc (6000);
+
+  random_unit (v, dim);
+  memcpy (bytes, "\x89PNG\r\n\x1a\n", 8);
+  for (guint i = 8; i < 6000; i++)
+    bytes[i] = g_test_rand_int_range (0, 256);
+  crop = g_bytes_new_take (bytes, 6000);
+  return vs_sample_new (embedder, v, dim, 0.9, crop, "test");
+}
+
+static GPtrArray *
+make_samples (const char *embedder,
+              guint       dim,
+              guint       n)
+{
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (samples, make_sample (embedder, dim));
+  return samples;
+}
+
+/* Reads a number straight from the file with a separate SQLite connection. */
+static gint64
+raw_query (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gboolean
+bytes_contain (const guint8 *haystack,
+               gsize         len,
+               const guint8 *needle,
+               gsize         needle_len)
+{
+  for (gsize i = 0; i + needle_len <= len; i++)
+    if (haystack[i] == needle[0] && memcmp (haystack + i, needle, needle_len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the exact bytes occur in the database or any of its side files. */
+static gboolean
+files_contain (const char *path,
+               const void *needle,
+               gsize       needle_len)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (!g_file_test (file, G_FILE_TEST_EXISTS))
+        continue;
+      g_assert_true (g_file_get_contents (file, &contents, &len, NULL));
+      if (bytes_contain ((const guint8 *) contents, len, needle, needle_len))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static VsStore *
+open_ok (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  VsStore *store = vs_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static gint64
+add_ok (VsStore    *store,
+        gint64      person_id,
+        const char *name,
+        GPtrArray  *samples)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = vs_store_add_samples (store, person_id, name, samples, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void
+test_store_open_reopen (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GPtrArray) samples = make_samples ("sface", DIM, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  VsStore *store = open_ok (path);
+  gint64 id;
+
+  g_assert_cmpstr (vs_store_get_path (store), ==, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  id = add_ok (store, 0, "Ada Lovelace", samples);
+  /* The samples learnt their ids. */
+  for (guint i = 0; i < samples->len; i++)
+    {
+      VsSample *s = g_ptr_array_index (samples, i);
+      g_assert_cmpint (s->id, >, 0);
+      g_assert_cmpint (s->person_id, ==, id);
+    }
+  g_object_unref (store);
+
+  store = open_ok (path);
+  people = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (people->len, ==, 1);
+  g_assert_cmpstr (((VsPerson *) people->pdata[0])->name, ==, "Ada Lovelace");
+  g_assert_cmpuint (((VsPerson *) people->pdata[0])->n_samples, ==, 3);
+  g_assert_cmpint (((VsPerson *) people->pdata[0])->created, >, 1600000000);
+
+  stored = vs_store_list_samples (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      VsSample *a = g_ptr_array_index (samples, i);
+      VsSample *b = g_ptr_array_index (stored, i);
+
+      g_assert_cmpint (a->id, ==, b->id);
+      g_assert_cmpstr (b->embedder, ==, "sface");
+      g_assert_cmpuint (b->dim, ==, DIM);
+      g_assert_cmpmem (a->embedding, DIM * sizeof (float), b->embedding, DIM * sizeof (float));
+      g_assert_true (g_bytes_equal (a->crop, b->crop));
+      g_assert_cmpstr (b->source, ==, "test");
+      g_assert_cmpfloat_with_epsilon (b->quality, 0.9, 1e-9);
+    }
+  g_object_unref (store);
+}
+
+static void
+test_store_default_path (void)
+{
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "visage", "visage.db", NULL);
+  g_autofree char *path = vs_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = NULL;
+
+  g_assert_cmpstr (path, ==, expected);
+  /* G_TEST_OPTION_ISOLATE_DIRS: this is a throwaway data dir. */
+  store = vs_store_open (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_store_get_path (store), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_store_migrate_empty_file (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = NULL;
+
+  /* A zero-byte file is an SQLite database at version 0. */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  store = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('people','samples','events')"), ==, 3);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'samples'"), ==, 2);
+  g_clear_object (&store);
+
+  /* Opening again does not migrate twice. */
+  store = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
+}
+
+static void
+test_store_newer_schema (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  VsStore *store = open_ok (path);
+
+  g_object_unref (store);
+  raw_exec (path, "PRAGMA user_version = 999");
+
+  store = vs_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA);
+  g_test_message ("newer schema: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "newer version of Visage"));
+  /* Refused, not touched. */
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 999);
+}
+
+static void
+test_store_not_a_database (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autofree char *foreign = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  VsStore *store;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append (text, "This is a shopping list, not a database.\n");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+
+  store = vs_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA);
+  g_test_message ("text file: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "not a Visage database"));
+  g_clear_error (&error);
+
+  /* Someone else's SQLite database is not migrated into ours. */
+  raw_exec (foreign, "CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)");
+  store = vs_store_open (foreign, &error);
+  g_assert_null (store);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA);
+  g_test_message ("foreign database: %s", error->message);
+  g_assert_cmpint (raw_query (foreign, "SELECT count(*) FROM sqlite_schema WHERE name = 'people'"), ==, 0);
+  g_clear_error (&error);
+
+  /* A folder where the file should be. */
+  g_clear_pointer (&path, g_free);
+  path = vs_test_make_tmpdir ();
+  store = vs_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == VS_STORE_ERROR);
+}
+
+static void
+test_store_add_is_atomic (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GPtrArray) bad = make_samples ("sface", DIM, 3);
+  g_autoptr(GPtrArray) good = make_samples ("sface", DIM, 2);
+  g_autoptr(GPtrArray) wrong_dim = make_samples ("sface", 64, 1);
+  VsSample *no_embedding;
+  gint64 id;
+
+  /* The last of three samples has the wrong dimension. */
+  vs_sample_free (g_ptr_array_steal_index (bad, 2));
+  g_ptr_array_add (bad, make_sample ("sface", 64));
+  g_assert_cmpint (vs_store_add_samples (store, 0, "Grace Hopper", bad, &error), ==, 0);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_test_message ("dim mismatch: %s", error->message);
+  g_clear_error (&error);
+  people = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (people->len, ==, 0);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 0);
+  g_assert_cmpint (((VsSample *) bad->pdata[0])->id, ==, 0);
+
+  /* A NULL embedding. */
+  no_embedding = make_sample ("sface", DIM);
+  g_clear_pointer (&no_embedding->embedding, g_free);
+  g_ptr_array_add (good, no_embedding);
+  g_assert_cmpint (vs_store_add_samples (store, 0, "Grace Hopper", good, &error), ==, 0);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 0);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 0);
+
+  /* Now stored properly; then a sample whose size contradicts the stored
+   * ones of the same model leaves the person as they were. */
+  vs_sample_free (g_ptr_array_steal_index (good, 2));
+  id = add_ok (store, 0, "Grace Hopper", good);
+  g_assert_cmpint (vs_store_add_samples (store, id, NULL, wrong_dim, &error), ==, 0);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 2);
+
+  /* Another model may have its own size. */
+  {
+    g_autoptr(GPtrArray) other = make_samples ("other-model", 64, 1);
+    g_assert_cmpint (add_ok (store, id, NULL, other), ==, id);
+    g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 3);
+  }
+
+  /* Unknown person. */
+  {
+    g_autoptr(GPtrArray) more = make_samples ("sface", DIM, 1);
+    g_assert_cmpint (vs_store_add_samples (store, 4242, NULL, more, &error), ==, 0);
+    g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+    g_assert_cmpstr (error->message, ==, "No person with id 4242");
+    g_clear_error (&error);
+  }
+
+  /* A bad name creates nothing. */
+  {
+    g_autoptr(GPtrArray) more = make_samples ("sface", DIM, 1);
+    g_assert_cmpint (vs_store_add_samples (store, 0, "   ", more, &error), ==, 0);
+    g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 1);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 3);
+}
+
+static void
+test_store_reuse_by_name (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 1);
+  g_autoptr(GPtrArray) s2 = make_samples ("sface", DIM, 2);
+  g_autoptr(GPtrArray) s3 = make_samples ("sface", DIM, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) found = NULL;
+  g_autoptr(VsPerson) missing = NULL;
+  gint64 a, b, c;
+
+  a = add_ok (store, 0, "Ada Lovelace", s1);
+  b = add_ok (store, 0, "  Ada   Lovelace\n", s2);
+  g_assert_cmpint (a, ==, b);
+  c = add_ok (store, 0, "ada lovelace", s3);   /* names are case-sensitive */
+  g_assert_cmpint (c, !=, a);
+
+  found = vs_store_find_person_by_name (store, " Ada Lovelace ", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpint (found->id, ==, a);
+  g_assert_cmpuint (found->n_samples, ==, 3);
+
+  missing = vs_store_find_person_by_name (store, "Charles Babbage", &error);
+  g_assert_no_error (error);
+  g_assert_null (missing);
+}
+
+static void
+test_store_cascade_delete (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 3);
+  g_autoptr(GPtrArray) s2 = make_samples ("sface", DIM, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) gone = NULL;
+  gint64 a, b, ids[2];
+
+  a = add_ok (store, 0, "Alice", s1);
+  b = add_ok (store, 0, "Bob", s2);
+  g_assert_true (vs_store_record_seen (store, a, 1700000000, &error));
+  g_assert_true (vs_store_record_seen (store, a, 1700000100, &error));
+  g_assert_true (vs_store_record_seen (store, b, 1700000200, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM events"), ==, 3);
+
+  /* One unknown id cancels the whole deletion. */
+  ids[0] = a;
+  ids[1] = 999;
+  g_assert_false (vs_store_delete_people (store, ids, 2, &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "No person with id 999");
+  g_clear_error (&error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 2);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 5);
+
+  g_assert_true (vs_store_delete_person (store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 1);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 2);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM events"), ==, 1);
+
+  gone = vs_store_get_person (store, a, &error);
+  g_assert_null (gone);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (vs_store_record_seen (store, a, 0, &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (vs_store_list_samples (store, a, &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Single samples. */
+  g_assert_true (vs_store_delete_sample (store, ((VsSample *) s2->pdata[0])->id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 1);
+  g_assert_false (vs_store_delete_sample (store, ((VsSample *) s2->pdata[0])->id, &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Both ids listed twice still delete once. */
+  ids[0] = b;
+  ids[1] = b;
+  g_assert_true (vs_store_delete_people (store, ids, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 0);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 0);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM events"), ==, 0);
+}
+
+static void
+test_store_rename (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  gint64 id = add_ok (store, 0, "Alan Turing", s1);
+
+  g_assert_true (vs_store_rename_person (store, id, "  Alan M. Turing ", &error));
+  g_assert_no_error (error);
+  person = vs_store_get_person (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (person->name, ==, "Alan M. Turing");
+  g_assert_cmpuint (person->n_samples, ==, 1);
+
+  g_assert_false (vs_store_rename_person (store, id, "\t", &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vs_store_rename_person (store, id + 100, "Someone", &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_clear_pointer (&person, vs_person_free);
+  person = vs_store_get_person (store, id, &error);
+  g_assert_cmpstr (person->name, ==, "Alan M. Turing");
+}
+
+static void
+expect_invalid_name (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normalized = vs_person_name_normalize (name, &error);
+
+  g_assert_null (normalized);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+}
+
+static void
+expect_name (const char *name,
+             const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normalized = vs_person_name_normalize (name, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (normalized, ==, expected);
+}
+
+static void
+test_store_names (void)
+{
+  g_autoptr(GString) longest = g_string_new (NULL);
+  g_autoptr(GString) too_long = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msg_name = NULL;
+
+  expect_invalid_name (NULL);
+  expect_invalid_name ("");
+  expect_invalid_name ("   ");
+  expect_invalid_name ("\t\n \r");
+  expect_invalid_name ("\xc2\xa0\xe2\x80\x83");      /* no-break space, em space */
+  expect_invalid_name ("Bad\xff" "UTF-8");
+  expect_invalid_name ("Tab\tinside");
+  expect_invalid_name ("New\nline");
+  expect_invalid_name ("Bell\x07");
+  expect_invalid_name ("C1\xc2\x85" "control");      /* U+0085 */
+
+  expect_name ("  Ada Lovelace  ", "Ada Lovelace");
+  expect_name ("\xc2\xa0" "Ada\xe2\x80\x83Lovelace\n", "Ada Lovelace");
+  expect_name ("Ada    Lovelace", "Ada Lovelace");
+  expect_name ("X", "X");
+  /* NFC: e + combining acute becomes é (U+00E9). */
+  expect_name ("Jose\xcc\x81", "Jos\xc3\xa9");
+  expect_name ("Zoë 李", "Zoë 李");
+
+  /* 100 characters (of 2 bytes each) pass, 101 fail: characters, not bytes. */
+  for (guint i = 0; i < VS_PERSON_NAME_MAX_CHARS; i++)
+    g_string_append (longest, "é");
+  expect_name (longest->str, longest->str);
+  too_long = g_string_new (longest->str);
+  g_string_append_c (too_long, 'x');
+  expect_invalid_name (too_long->str);
+  /* Combining marks count after NFC composition. */
+  {
+    g_autoptr(GString) decomposed = g_string_new (NULL);
+    for (guint i = 0; i < VS_PERSON_NAME_MAX_CHARS; i++)
+      g_string_append (decomposed, "e\xcc\x81");
+    expect_name (decomposed->str, longest->str);
+  }
+
+  msg_name = vs_person_name_normalize ("", &error);
+  g_assert_null (msg_name);
+  g_assert_cmpstr (error->message, ==, "The name is empty");
+}
+
+static void
+test_store_list_people (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  const char *names[] = { "zoe", "Bob", "alice", "Émile", "Carl", "bob" };
+  const char *sorted[] = { "alice", "Bob", "bob", "Carl", "Émile", "zoe" };
+  gint64 ids[G_N_ELEMENTS (names)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GPtrArray) s = make_samples ("sface", DIM, i + 1);
+      ids[i] = add_ok (store, 0, names[i], s);
+    }
+  g_assert_true (vs_store_record_seen (store, ids[2], 1700000000, &error));
+  g_assert_true (vs_store_record_seen (store, ids[2], 1700000500, &error));
+  g_assert_true (vs_store_record_seen (store, ids[2], 1700000300, &error));
+  g_assert_no_error (error);
+
+  people = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (people->len, ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < people->len; i++)
+    {
+      VsPerson *p = g_ptr_array_index (people, i);
+      guint original = 0;
+
+      g_assert_cmpstr (p->name, ==, sorted[i]);
+      while (ids[original] != p->id)
+        original++;
+      g_assert_cmpuint (p->n_samples, ==, original + 1);
+      g_assert_cmpint (p->last_seen, ==, original == 2 ? 1700000500 : 0);
+    }
+
+  /* vs_person_copy */
+  {
+    g_autoptr(VsPerson) copy = vs_person_copy (people->pdata[0]);
+    g_assert_cmpstr (copy->name, ==, "alice");
+    g_assert_true (copy->name != ((VsPerson *) people->pdata[0])->name);
+  }
+}
+
+static void
+test_store_permissions (void)
+{
+  g_autofree char *top = vs_test_make_tmpdir ();
+  g_autofree char *dir = g_build_filename (top, "data", "visage", NULL);
+  g_autofree char *path = g_build_filename (dir, "visage.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *loose = g_build_filename (top, "loose.db", NULL);
+  g_autoptr(GPtrArray) s = make_samples ("sface", DIM, 1);
+  GStatBuf st;
+  VsStore *store;
+  mode_t old_umask;
+
+  /* The worst umask: everything readable and writable by everyone. */
+  old_umask = umask (0);
+  store = open_ok (path);
+  add_ok (store, 0, "Someone", s);
+
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (shm, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_object_unref (store);
+
+  /* An existing database open to others is tightened. */
+  g_assert_true (g_file_set_contents (loose, "", 0, NULL));
+  g_assert_cmpint (g_chmod (loose, 0666), ==, 0);
+  store = open_ok (loose);
+  g_assert_cmpint (g_stat (loose, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_object_unref (store);
+
+  umask (old_umask);
+}
+
+static void
+test_store_delete_erases_bytes (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GPtrArray) doomed = make_samples ("sface", DIM, 3);
+  g_autoptr(GPtrArray) kept = make_samples ("sface", DIM, 3);
+  g_autoptr(GError) error = NULL;
+  VsStore *store = open_ok (path);
+  VsStore *reader;
+  gint64 doomed_id;
+
+  doomed_id = add_ok (store, 0, "Doomed", doomed);
+  add_ok (store, 0, "Kept", kept);
+
+  /* Before: every embedding is somewhere in the files (WAL or database). */
+  for (guint i = 0; i < 3; i++)
+    {
+      VsSample *d = g_ptr_array_index (doomed, i);
+      g_assert_true (files_contain (path, d->embedding, DIM * sizeof (float)));
+    }
+
+  /* Checkpointed into the main file by closing, then reopened. */
+  g_object_unref (store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+  for (guint i = 0; i < 3; i++)
+    {
+      VsSample *d = g_ptr_array_index (doomed, i);
+      g_assert_true (files_contain (path, d->embedding, DIM * sizeof (float)));
+    }
+  store = open_ok (path);
+  /* A second connection stays open, as the GUI would while the CLI deletes:
+   * the WAL is not removed at close then, the checkpoint must do it. */
+  reader = open_ok (path);
+  {
+    g_autoptr(GPtrArray) people = vs_store_list_people (reader, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (people->len, ==, 2);
+  }
+
+  g_assert_true (vs_store_delete_person (store, doomed_id, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      VsSample *d = g_ptr_array_index (doomed, i);
+      VsSample *k = g_ptr_array_index (kept, i);
+      gsize crop_len;
+      const guint8 *crop = g_bytes_get_data (d->crop, &crop_len);
+
+      g_assert_false (files_contain (path, d->embedding, DIM * sizeof (float)));
+      /* Not even a 16-byte piece of the embedding or the face picture. */
+      g_assert_false (files_contain (path, (guint8 *) d->embedding + 200, 16));
+      g_assert_false (files_contain (path, crop + 3000, 32));
+      /* The search does find what is still there. */
+      g_assert_true (files_contain (path, k->embedding, DIM * sizeof (float)));
+    }
+
+  g_object_unref (reader);
+  g_object_unref (store);
+  for (guint i = 0; i < 3; i++)
+    {
+      VsSample *d = g_ptr_array_index (doomed, i);
+      g_assert_false (files_contain (path, d->embedding, DIM * sizeof (float)));
+    }
+}
+
+typedef struct {
+  guint calls;
+  guint fail_at;      /* 0: never */
+  guint progress_done;
+  guint progress_total;
+} ReembedData;
+
+static gboolean
+reembed_func (GBytes   *crop,
+              float    *embedding_out,
+              gpointer  user_data,
+              GError  **error)
+{
+  ReembedData *data = user_data;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (crop, &len);
+
+  data->calls++;
+  if (data->calls == data->fail_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no face in the crop");
+      return FALSE;
+    }
+  /* A deterministic “embedding” of the crop: 64 of its bytes. */
+  for (guint i = 0; i < 64; i++)
+    embedding_out[i] = bytes[100 + i] + 1.0f;
+  return TRUE;
+}
+
+static void
+reembed_progress (guint    done,
+                  guint    total,
+                  gpointer user_data)
+{
+  ReembedData *data = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  data->progress_done = done;
+  data->progress_total = total;
+}
+
+static void
+test_store_reembed (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 3);
+  g_autoptr(GPtrArray) s2 = make_samples ("old-model", 32, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  ReembedData data = { 0, 4, 0, 0 };
+  gint64 a, b;
+
+  a = add_ok (store, 0, "A", s1);
+  b = add_ok (store, 0, "B", s2);
+
+  /* The fourth of five fails: nothing changes. */
+  g_assert_false (vs_store_reembed (store, "new-model", 64, reembed_func, reembed_progress, &data, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (data.calls, ==, 4);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples WHERE embedder = 'new-model'"), ==, 0);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples WHERE embedder = 'sface' AND dim = 128"), ==, 3);
+  after = vs_store_list_samples (store, a, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpmem (((VsSample *) after->pdata[i])->embedding, DIM * sizeof (float),
+                     ((VsSample *) s1->pdata[i])->embedding, DIM * sizeof (float));
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* All succeed: every sample, whatever its model, is recomputed. */
+  data = (ReembedData) { 0, 0, 0, 0 };
+  g_assert_true (vs_store_reembed (store, "new-model", 64, reembed_func, reembed_progress, &data, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (data.calls, ==, 5);
+  g_assert_cmpuint (data.progress_done, ==, 5);
+  g_assert_cmpuint (data.progress_total, ==, 5);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples WHERE embedder = 'new-model' AND dim = 64 AND length(embedding) = 256"), ==, 5);
+
+  after = vs_store_list_samples (store, b, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      VsSample *s = g_ptr_array_index (after, i);
+      const guint8 *crop = g_bytes_get_data (s->crop, NULL);
+      g_assert_cmpuint (s->dim, ==, 64);
+      g_assert_cmpfloat (s->embedding[5], ==, crop[105] + 1.0f);
+    }
+
+  /* A sample without a picture cannot be recomputed: refused, unchanged. */
+  {
+    g_autoptr(GPtrArray) bare = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+    float v[64] = { 1.0f };
+    g_ptr_array_add (bare, vs_sample_new ("new-model", v, 64, 0.5, NULL, NULL));
+    add_ok (store, a, NULL, bare);
+  }
+  data = (ReembedData) { 0, 0, 0, 0 };
+  g_assert_false (vs_store_reembed (store, "newer-model", 64, reembed_func, NULL, &data, &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_test_message ("no crop: %s", error->message);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples WHERE embedder = 'newer-model'"), ==, 0);
+}
+
+static void
+test_store_data_version (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) a = open_ok (path);
+  g_autoptr(VsStore) b = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 1);
+  g_autoptr(GPtrArray) s2 = make_samples ("sface", DIM, 1);
+  g_autoptr(GError) error = NULL;
+  gint64 va0, va1, vb0, vb1;
+
+  va0 = vs_store_get_data_version (a);
+  vb0 = vs_store_get_data_version (b);
+  g_assert_cmpint (vs_store_get_data_version (a), ==, va0);   /* stable */
+
+  /* Another connection commits. */
+  add_ok (b, 0, "From B", s1);
+  va1 = vs_store_get_data_version (a);
+  g_assert_cmpint (va1, !=, va0);
+  /* Its own commit changes its own value too. */
+  vb1 = vs_store_get_data_version (b);
+  g_assert_cmpint (vb1, !=, vb0);
+
+  add_ok (a, 0, "From A", s2);
+  g_assert_cmpint (vs_store_get_data_version (a), !=, va1);
+  g_assert_cmpint (vs_store_get_data_version (b), !=, vb1);
+
+  /* A failed change is no change. */
+  va1 = vs_store_get_data_version (a);
+  g_assert_false (vs_store_rename_person (a, 777, "Nobody", &error));
+  g_clear_error (&error);
+  g_assert_cmpint (vs_store_get_data_version (a), ==, va1);
+}
+
+typedef struct {
+  const char *path;
+  guint       thread;
+  guint       n_done;
+  GError     *error;
+} WriterData;
+
+static gpointer
+writer_thread (gpointer user_data)
+{
+  WriterData *data = user_data;
+  g_autoptr(VsStore) store = vs_store_open (data->path, &data->error);
+
+  if (store == NULL)
+    return NULL;
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Writer %u person %u", data->thread, i);
+      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+      float v[DIM];
+      gint64 id;
+
+      for (guint j = 0; j < 2; j++)
+        {
+          for (guint d = 0; d < DIM; d++)
+            v[d] = (float) ((d + i + j + data->thread) % 7) + 0.5f;
+          g_ptr_array_add (samples, vs_sample_new ("sface", v, DIM, 0.5, NULL, "thread"));
+        }
+      id = vs_store_add_samples (store, 0, name, samples, &data->error);
+      if (id == 0)
+        return NULL;
+      if (!vs_store_record_seen (store, id, 0, &data->error))
+        return NULL;
+      data->n_done++;
+    }
+  return NULL;
+}
+
+static void
+test_store_concurrent_writers (void)
+{
+  g_autofree char *path = new_db_path ();
+  WriterData data[2] = { { path, 0, 0, NULL }, { path, 1, 0, NULL } };
+  GThread *threads[2];
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Both open a database that does not exist yet, then write at once. */
+  for (guint t = 0; t < 2; t++)
+    threads[t] = g_thread_new ("writer", writer_thread, &data[t]);
+  for (guint t = 0; t < 2; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_no_error (data[t].error);
+      g_assert_cmpuint (data[t].n_done, ==, 25);
+    }
+
+  store = open_ok (path);
+  people = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (people->len, ==, 50);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 100);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
+}
+
+static void
+test_store_load_gallery (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 3);
+  g_autoptr(GPtrArray) s2 = make_samples ("sface", DIM, 2);
+  g_autoptr(GPtrArray) s3 = make_samples ("other", 64, 4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(VsGallery) empty = NULL;
+  VsMatch out[3];
+  gint64 a, b, c;
+
+  a = add_ok (store, 0, "Alice", s1);
+  b = add_ok (store, 0, "Bob", s2);
+  c = add_ok (store, 0, "Carol", s3);
+  /* A corrupt row of the wrong size, written behind the store's back. */
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO samples (person_id, embedder, dim, embedding, created)"
+                                            " VALUES (%" G_GINT64_FORMAT ", 'sface', 3, x'0000803f0000803f0000803f', 0)", c);
+    raw_exec (path, sql);
+  }
+
+  gallery = vs_store_load_gallery (store, "sface", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_gallery_get_embedder (gallery), ==, "sface");
+  g_assert_cmpuint (vs_gallery_get_dim (gallery), ==, DIM);
+  g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, 5);
+  g_assert_cmpuint (vs_gallery_get_n_people (gallery), ==, 2);
+  g_assert_cmpstr (vs_gallery_get_name (gallery, a), ==, "Alice");
+  g_assert_null (vs_gallery_get_name (gallery, c));
+
+  /* Each stored embedding finds its person first, with a score of 1. */
+  for (guint i = 0; i < s2->len; i++)
+    {
+      VsSample *s = g_ptr_array_index (s2, i);
+      g_assert_cmpuint (vs_gallery_search (gallery, s->embedding, out, 3), ==, 2);
+      g_assert_cmpint (out[0].person_id, ==, b);
+      g_assert_cmpstr (out[0].name, ==, "Bob");
+      g_assert_cmpfloat_with_epsilon (out[0].score, 1.0, 1e-5);
+    }
+
+  empty = vs_store_load_gallery (store, "no-such-model", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_gallery_get_n_samples (empty), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/store/open-reopen", test_store_open_reopen);
+  g_test_add_func ("/store/default-path", test_store_default_path);
+  g_test_add_func ("/store/migrate-empty-file", test_store_migrate_empty_file);
+  g_test_add_func ("/store/newer-schema", test_store_newer_schema);
+  g_test_add_func ("/store/not-a-database", test_store_not_a_database);
+  g_test_add_func ("/store/add-is-atomic", test_store_add_is_atomic);
+  g_test_add_func ("/store/reuse-by-name", test_store_reuse_by_name);
+  g_test_add_func ("/store/cascade-delete", test_store_cascade_delete);
+  g_test_add_func ("/store/rename", test_store_rename);
+  g_test_add_func ("/store/names", test_store_names);
+  g_test_add_func ("/store/list-people", test_store_list_people);
+  g_test_add_func ("/store/permissions", test_store_permissions);
+  g_test_add_func ("/store/delete-erases-bytes", test_store_delete_erases_bytes);
+  g_test_add_func ("/store/reembed", test_store_reembed);
+  g_test_add_func ("/store/data-version", test_store_data_version);
+  g_test_add_func ("/store/concurrent-writers", test_store_concurrent_writers);
+  g_test_add_func ("/store/load-gallery", test_store_load_gallery);
+
+  return g_test_run ();
+}
