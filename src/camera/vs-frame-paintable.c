@@ -1,0 +1,645 @@
+/* vs-frame-paintable.c: camera frame + face overlay as a GdkPaintable.
+ *
+ * Like GTK's own GStreamer paintable, the frame is a GdkTexture swapped on
+ * the main thread; the overlay is drawn in the same snapshot so boxes can
+ * never be out of step with the letterboxing of the frame under them. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "vs-frame-paintable.h"
+#include "vs-track.h"
+
+/* Drawing sizes in logical pixels. */
+#define STROKE_WIDTH   3.0f
+#define OUTLINE_WIDTH  1.0f   /* dark line on both sides of the stroke */
+#define BOX_RADIUS     6.0f
+#define LABEL_PAD_X    8.0
+#define LABEL_PAD_Y    3.0
+#define LABEL_GAP      3.0
+#define LABEL_MAX_WIDTH 320.0
+
+struct _VsFramePaintable
+{
+  GObject       parent_instance;
+
+  PangoContext *context;
+  GdkTexture   *texture;
+  double        pixel_aspect_ratio;
+  guint64       frame_number;
+  gint64        frame_time;
+
+  GListModel   *tracks;
+  GPtrArray    *watched;    /* VsTrack whose notify we listen to */
+  gboolean      show_scores;
+};
+
+static void vs_frame_paintable_paintable_init (GdkPaintableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VsFramePaintable, vs_frame_paintable, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE,
+                                                      vs_frame_paintable_paintable_init))
+
+enum {
+  PROP_0,
+  PROP_TRACKS,
+  PROP_SHOW_SCORES,
+  N_PROPS
+};
+
+enum {
+  FRAME_SHOWN,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* GNOME palette. Stroke colour, label background, label text. */
+typedef struct {
+  GdkRGBA stroke;
+  GdkRGBA fill;
+  GdkRGBA text;
+} StateColors;
+
+static const StateColors state_colors[] = {
+  /* identifying: Yellow 3, dark text */
+  [VS_TRACK_IDENTIFYING] = { { 0.965f, 0.827f, 0.176f, 1.f }, { 0.965f, 0.827f, 0.176f, 1.f }, { 0.141f, 0.122f, 0.192f, 1.f } },
+  /* known: Green 3 stroke, Green 5 label, white text */
+  [VS_TRACK_KNOWN]       = { { 0.200f, 0.820f, 0.478f, 1.f }, { 0.149f, 0.635f, 0.412f, 1.f }, { 1.f, 1.f, 1.f, 1.f } },
+  /* unknown: Red 2 stroke, Red 3 label, white text */
+  [VS_TRACK_UNKNOWN]     = { { 0.929f, 0.200f, 0.231f, 1.f }, { 0.878f, 0.106f, 0.141f, 1.f }, { 1.f, 1.f, 1.f, 1.f } },
+};
+
+static const GdkRGBA outline_color = { 0.f, 0.f, 0.f, 0.6f };
+static const GdkRGBA black = { 0.f, 0.f, 0.f, 1.f };
+
+/* Geometry ----------------------------------------------------------------- */
+
+void
+vs_frame_paintable_compute_letterbox (double           frame_width,
+                                      double           frame_height,
+                                      double           area_width,
+                                      double           area_height,
+                                      graphene_rect_t *out)
+{
+  double scale, w, h;
+
+  g_return_if_fail (out != NULL);
+
+  if (!(frame_width > 0 && frame_height > 0 && area_width > 0 && area_height > 0))
+    {
+      graphene_rect_init (out, 0, 0, 0, 0);
+      return;
+    }
+
+  scale = MIN (area_width / frame_width, area_height / frame_height);
+  w = frame_width * scale;
+  h = frame_height * scale;
+  graphene_rect_init (out, (area_width - w) / 2.0, (area_height - h) / 2.0, w, h);
+}
+
+void
+vs_frame_paintable_map_box (const graphene_rect_t *letterbox,
+                            float                  x,
+                            float                  y,
+                            float                  width,
+                            float                  height,
+                            graphene_rect_t       *out)
+{
+  g_return_if_fail (letterbox != NULL && out != NULL);
+
+  graphene_rect_init (out,
+                      letterbox->origin.x + x * letterbox->size.width,
+                      letterbox->origin.y + y * letterbox->size.height,
+                      width * letterbox->size.width,
+                      height * letterbox->size.height);
+}
+
+void
+vs_frame_paintable_place_label (const graphene_rect_t *bounds,
+                                const graphene_rect_t *box,
+                                double                 label_width,
+                                double                 label_height,
+                                double                 gap,
+                                graphene_rect_t       *out)
+{
+  double left, top, right, bottom, x, y;
+
+  g_return_if_fail (bounds != NULL && box != NULL && out != NULL);
+
+  left = bounds->origin.x;
+  top = bounds->origin.y;
+  right = left + bounds->size.width;
+  bottom = top + bounds->size.height;
+
+  x = box->origin.x;
+  if (x + label_width > right)
+    x = right - label_width;
+  if (x < left)
+    x = left;
+
+  y = box->origin.y - gap - label_height;
+  if (y < top)
+    {
+      y = box->origin.y + box->size.height + gap;
+      if (y + label_height > bottom)
+        y = MAX (box->origin.y + gap, top);
+    }
+
+  graphene_rect_init (out, x, y, label_width, label_height);
+}
+
+/* Overlay ------------------------------------------------------------------ */
+
+static PangoLayout *
+make_label_layout (VsFramePaintable *self,
+                   VsTrack          *track,
+                   double            max_width)
+{
+  g_autoptr(PangoFontDescription) font = NULL;
+  g_autofree char *text = NULL;
+  PangoLayout *layout;
+  const char *label = vs_track_get_label (track);
+
+  if (label == NULL)
+    label = "";
+  if (self->show_scores)
+    /* Translators: a face label: the name, then the similarity (0 to 1). */
+    text = g_strdup_printf (_("%s · %.2f"), label, vs_track_get_score (track));
+  else
+    text = g_strdup (label);
+
+  layout = pango_layout_new (self->context);
+  font = pango_font_description_copy (pango_context_get_font_description (self->context));
+  pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, (int) (MAX (max_width, 1.0) * PANGO_SCALE));
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+append_rounded_border (GtkSnapshot           *snapshot,
+                       const graphene_rect_t *rect,
+                       float                  grow,
+                       float                  radius,
+                       float                  width,
+                       const GdkRGBA         *color)
+{
+  const float widths[4] = { width, width, width, width };
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+  graphene_rect_t outer;
+  GskRoundedRect rounded;
+
+  graphene_rect_inset_r (rect, -grow, -grow, &outer);
+  gsk_rounded_rect_init_from_rect (&rounded, &outer, radius + grow);
+  gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
+}
+
+static void
+draw_track (VsFramePaintable      *self,
+            GtkSnapshot           *snapshot,
+            const graphene_rect_t *letterbox,
+            VsTrack               *track)
+{
+  const StateColors *colors;
+  g_autoptr(PangoLayout) layout = NULL;
+  VsTrackState state = vs_track_get_state (track);
+  graphene_rect_t box, stroke_box, label;
+  PangoRectangle ink, logical;
+  GskRoundedRect pill;
+  float x, y, w, h, radius;
+  double label_w, label_h;
+
+  if ((guint) state >= G_N_ELEMENTS (state_colors))
+    state = VS_TRACK_IDENTIFYING;
+  colors = &state_colors[state];
+
+  vs_track_get_box (track, &x, &y, &w, &h);
+  vs_frame_paintable_map_box (letterbox, x, y, w, h, &box);
+  if (box.size.width <= 0 || box.size.height <= 0)
+    return;
+
+  /* The stroke is centred on the box edge; a dark line either side keeps it
+   * visible over bright and dark pictures alike. */
+  radius = MIN (BOX_RADIUS, MIN (box.size.width, box.size.height) / 4.f);
+  append_rounded_border (snapshot, &box, STROKE_WIDTH / 2.f + OUTLINE_WIDTH, radius,
+                         STROKE_WIDTH + 2.f * OUTLINE_WIDTH, &outline_color);
+  append_rounded_border (snapshot, &box, STROKE_WIDTH / 2.f, radius,
+                         STROKE_WIDTH, &colors->stroke);
+
+  layout = make_label_layout (self, track,
+                              MIN (LABEL_MAX_WIDTH, letterbox->size.width) - 2 * LABEL_PAD_X);
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  label_w = logical.width + 2 * LABEL_PAD_X;
+  label_h = logical.height + 2 * LABEL_PAD_Y;
+
+  graphene_rect_inset_r (&box, -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH),
+                         -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH), &stroke_box);
+  vs_frame_paintable_place_label (letterbox, &stroke_box, label_w, label_h, LABEL_GAP, &label);
+
+  gsk_rounded_rect_init_from_rect (&pill, &label, label_h / 2.0);
+  gtk_snapshot_push_rounded_clip (snapshot, &pill);
+  gtk_snapshot_append_color (snapshot, &colors->fill, &label);
+  gtk_snapshot_pop (snapshot);
+  append_rounded_border (snapshot, &label, 0.f, label_h / 2.0, OUTLINE_WIDTH, &outline_color);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label.origin.x + LABEL_PAD_X - logical.x,
+                                                          label.origin.y + LABEL_PAD_Y - logical.y));
+  gtk_snapshot_append_layout (snapshot, layout, &colors->text);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+draw_overlay (VsFramePaintable      *self,
+              GtkSnapshot           *snapshot,
+              const graphene_rect_t *letterbox)
+{
+  guint n;
+
+  if (self->tracks == NULL || (n = g_list_model_get_n_items (self->tracks)) == 0)
+    return;
+
+  gtk_snapshot_push_clip (snapshot, letterbox);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (self->tracks, i);
+
+      if (VS_IS_TRACK (item))
+        draw_track (self, snapshot, letterbox, VS_TRACK (item));
+    }
+  gtk_snapshot_pop (snapshot);
+}
+
+/* GdkPaintable --------------------------------------------------------------- */
+
+static double
+frame_width (VsFramePaintable *self)
+{
+  return gdk_texture_get_width (self->texture) * self->pixel_aspect_ratio;
+}
+
+static void
+vs_frame_paintable_snapshot (GdkPaintable *paintable,
+                             GdkSnapshot  *snapshot,
+                             double        width,
+                             double        height)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
+  graphene_rect_t letterbox;
+
+  if (self->texture == NULL)
+    return;
+
+  vs_frame_paintable_compute_letterbox (frame_width (self), gdk_texture_get_height (self->texture),
+                                        width, height, &letterbox);
+  if (letterbox.size.width <= 0 || letterbox.size.height <= 0)
+    return;
+
+  if (letterbox.size.width < width - 0.5 || letterbox.size.height < height - 0.5)
+    gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_texture (snapshot, self->texture, &letterbox);
+  draw_overlay (self, snapshot, &letterbox);
+}
+
+static GdkPaintable *
+vs_frame_paintable_get_current_image (GdkPaintable *paintable)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
+
+  if (self->texture != NULL)
+    return GDK_PAINTABLE (g_object_ref (self->texture));
+  return gdk_paintable_new_empty (0, 0);
+}
+
+static int
+vs_frame_paintable_get_intrinsic_width (GdkPaintable *paintable)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
+
+  return self->texture != NULL ? (int) round (frame_width (self)) : 0;
+}
+
+static int
+vs_frame_paintable_get_intrinsic_height (GdkPaintable *paintable)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
+
+  return self->texture != NULL ? gdk_texture_get_height (self->texture) : 0;
+}
+
+static double
+vs_frame_paintable_get_intrinsic_aspect_ratio (GdkPaintable *paintable)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
+
+  if (self->texture == NULL)
+    return 0.0;
+  return frame_width (self) / gdk_texture_get_height (self->texture);
+}
+
+static void
+vs_frame_paintable_paintable_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = vs_frame_paintable_snapshot;
+  iface->get_current_image = vs_frame_paintable_get_current_image;
+  iface->get_intrinsic_width = vs_frame_paintable_get_intrinsic_width;
+  iface->get_intrinsic_height = vs_frame_paintable_get_intrinsic_height;
+  iface->get_intrinsic_aspect_ratio = vs_frame_paintable_get_intrinsic_aspect_ratio;
+}
+
+/* Tracks --------------------------------------------------------------------- */
+
+static void
+invalidate_contents (VsFramePaintable *self)
+{
+  if (self->texture != NULL)
+    gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+}
+
+static void
+unwatch_tracks (VsFramePaintable *self)
+{
+  for (guint i = 0; i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
+  g_ptr_array_set_size (self->watched, 0);
+}
+
+static void
+watch_tracks (VsFramePaintable *self)
+{
+  guint n = g_list_model_get_n_items (self->tracks);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GObject *item = g_list_model_get_item (self->tracks, i);
+
+      g_signal_connect_swapped (item, "notify", G_CALLBACK (invalidate_contents), self);
+      g_ptr_array_add (self->watched, item);
+    }
+}
+
+static void
+tracks_changed_cb (VsFramePaintable *self,
+                   guint             position,
+                   guint             removed,
+                   guint             added,
+                   GListModel       *model)
+{
+  /* A handful of faces: re-watching all of them is simpler than splicing. */
+  unwatch_tracks (self);
+  watch_tracks (self);
+  invalidate_contents (self);
+}
+
+void
+vs_frame_paintable_set_tracks (VsFramePaintable *self,
+                               GListModel       *tracks)
+{
+  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+  g_return_if_fail (tracks == NULL || G_IS_LIST_MODEL (tracks));
+
+  if (self->tracks == tracks)
+    return;
+
+  unwatch_tracks (self);
+  if (self->tracks != NULL)
+    g_signal_handlers_disconnect_by_func (self->tracks, tracks_changed_cb, self);
+  g_set_object (&self->tracks, tracks);
+  if (self->tracks != NULL)
+    {
+      g_signal_connect_object (self->tracks, "items-changed",
+                               G_CALLBACK (tracks_changed_cb), self, G_CONNECT_SWAPPED);
+      watch_tracks (self);
+    }
+
+  invalidate_contents (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACKS]);
+}
+
+GListModel *
+vs_frame_paintable_get_tracks (VsFramePaintable *self)
+{
+  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), NULL);
+  return self->tracks;
+}
+
+void
+vs_frame_paintable_set_show_scores (VsFramePaintable *self,
+                                    gboolean          show_scores)
+{
+  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+
+  show_scores = !!show_scores;
+  if (self->show_scores == show_scores)
+    return;
+  self->show_scores = show_scores;
+  invalidate_contents (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SCORES]);
+}
+
+gboolean
+vs_frame_paintable_get_show_scores (VsFramePaintable *self)
+{
+  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), FALSE);
+  return self->show_scores;
+}
+
+/* Frames --------------------------------------------------------------------- */
+
+void
+vs_frame_paintable_set_texture (VsFramePaintable *self,
+                                GdkTexture       *texture,
+                                double            pixel_aspect_ratio,
+                                guint64           frame_number,
+                                gint64            capture_time_us)
+{
+  gboolean size_changed;
+
+  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+  g_return_if_fail (texture == NULL || GDK_IS_TEXTURE (texture));
+
+  if (!(pixel_aspect_ratio > 0))
+    pixel_aspect_ratio = 1.0;
+
+  size_changed = (self->texture == NULL) != (texture == NULL) ||
+                 (texture != NULL &&
+                  (gdk_texture_get_width (self->texture) != gdk_texture_get_width (texture) ||
+                   gdk_texture_get_height (self->texture) != gdk_texture_get_height (texture) ||
+                   self->pixel_aspect_ratio != pixel_aspect_ratio));
+
+  g_set_object (&self->texture, texture);
+  self->pixel_aspect_ratio = pixel_aspect_ratio;
+  self->frame_number = frame_number;
+  self->frame_time = capture_time_us;
+
+  if (size_changed)
+    gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
+  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+
+  if (texture != NULL)
+    g_signal_emit (self, signals[FRAME_SHOWN], 0, frame_number, capture_time_us);
+}
+
+GdkTexture *
+vs_frame_paintable_get_latest_texture (VsFramePaintable *self)
+{
+  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), NULL);
+  return self->texture;
+}
+
+gint64
+vs_frame_paintable_get_frame_time (VsFramePaintable *self)
+{
+  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), 0);
+  return self->frame_time;
+}
+
+guint64
+vs_frame_paintable_get_frame_number (VsFramePaintable *self)
+{
+  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), 0);
+  return self->frame_number;
+}
+
+static PangoContext *
+make_private_context (void)
+{
+  PangoFontMap *font_map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (font_map);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 11");
+
+  pango_context_set_font_description (context, font);
+  return context;
+}
+
+void
+vs_frame_paintable_set_pango_context (VsFramePaintable *self,
+                                      PangoContext     *context)
+{
+  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+  g_return_if_fail (context == NULL || PANGO_IS_CONTEXT (context));
+
+  g_clear_object (&self->context);
+  self->context = context != NULL ? g_object_ref (context) : make_private_context ();
+  invalidate_contents (self);
+}
+
+/* GObject -------------------------------------------------------------------- */
+
+static void
+vs_frame_paintable_dispose (GObject *object)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+
+  unwatch_tracks (self);
+  if (self->tracks != NULL)
+    g_signal_handlers_disconnect_by_func (self->tracks, tracks_changed_cb, self);
+  g_clear_object (&self->tracks);
+  g_clear_object (&self->texture);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (vs_frame_paintable_parent_class)->dispose (object);
+}
+
+static void
+vs_frame_paintable_finalize (GObject *object)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vs_frame_paintable_parent_class)->finalize (object);
+}
+
+static void
+vs_frame_paintable_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRACKS:
+      g_value_set_object (value, self->tracks);
+      break;
+    case PROP_SHOW_SCORES:
+      g_value_set_boolean (value, self->show_scores);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_frame_paintable_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRACKS:
+      vs_frame_paintable_set_tracks (self, g_value_get_object (value));
+      break;
+    case PROP_SHOW_SCORES:
+      vs_frame_paintable_set_show_scores (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_frame_paintable_class_init (VsFramePaintableClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vs_frame_paintable_dispose;
+  object_class->finalize = vs_frame_paintable_finalize;
+  object_class->get_property = vs_frame_paintable_get_property;
+  object_class->set_property = vs_frame_paintable_set_property;
+
+  properties[PROP_TRACKS] =
+    g_param_spec_object ("tracks", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_SCORES] =
+    g_param_spec_boolean ("show-scores", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* frame-shown (guint64 frame_number, gint64 capture_time_us): a new frame
+   * is shown; capture_time_us is g_get_monotonic_time() at its arrival. */
+  signals[FRAME_SHOWN] =
+    g_signal_new ("frame-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_INT64);
+}
+
+static void
+vs_frame_paintable_init (VsFramePaintable *self)
+{
+  self->pixel_aspect_ratio = 1.0;
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+VsFramePaintable *
+vs_frame_paintable_new (PangoContext *context)
+{
+  VsFramePaintable *self;
+
+  g_return_val_if_fail (context == NULL || PANGO_IS_CONTEXT (context), NULL);
+
+  self = g_object_new (VS_TYPE_FRAME_PAINTABLE, NULL);
+  vs_frame_paintable_set_pango_context (self, context);
+  return self;
+}
