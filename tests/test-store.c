@@ -724,6 +724,52 @@ test_store_delete_erases_bytes (void)
     }
 }
 
+/* A reader holding an old snapshot (another process in the middle of a
+ * query) blocks the checkpoint: the deletion still succeeds promptly, and the
+ * bytes are gone as soon as the reader lets go and this store closes. */
+static void
+test_store_delete_while_reading (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GPtrArray) doomed = make_samples ("sface", DIM, 2);
+  g_autoptr(GPtrArray) kept = make_samples ("sface", DIM, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) other = NULL;
+  VsStore *store = open_ok (path);
+  sqlite3 *reader = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 doomed_id, start;
+
+  doomed_id = add_ok (store, 0, "Doomed", doomed);
+  add_ok (store, 0, "Kept", kept);
+  other = open_ok (path);   /* keeps the WAL alive after `store` closes */
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &reader, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (reader, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (reader, "SELECT embedding FROM samples", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (vs_store_delete_person (store, doomed_id, &error));
+  g_assert_no_error (error);
+  g_test_message ("deletion with a reader holding the WAL took %.1f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+
+  sqlite3_finalize (stmt);
+  sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (reader);
+
+  g_object_unref (store);
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      VsSample *d = g_ptr_array_index (doomed, i);
+      VsSample *k = g_ptr_array_index (kept, i);
+      g_assert_false (files_contain (path, d->embedding, DIM * sizeof (float)));
+      g_assert_true (files_contain (path, k->embedding, DIM * sizeof (float)));
+    }
+}
+
 typedef struct {
   guint calls;
   guint fail_at;      /* 0: never */
@@ -993,6 +1039,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/list-people", test_store_list_people);
   g_test_add_func ("/store/permissions", test_store_permissions);
   g_test_add_func ("/store/delete-erases-bytes", test_store_delete_erases_bytes);
+  g_test_add_func ("/store/delete-while-reading", test_store_delete_while_reading);
   g_test_add_func ("/store/reembed", test_store_reembed);
   g_test_add_func ("/store/data-version", test_store_data_version);
   g_test_add_func ("/store/concurrent-writers", test_store_concurrent_writers);

@@ -66,6 +66,7 @@ struct _VsStore
   char    *path;
   sqlite3 *db;
   gint64   own_commits;   /* data_version ignores this connection's commits */
+  gboolean checkpoint_pending;
 };
 
 static void vs_store_initable_iface_init (GInitableIface *iface);
@@ -243,6 +244,8 @@ begin (VsStore     *self,
   return exec (self, "BEGIN IMMEDIATE", error);
 }
 
+static void checkpoint (VsStore *self);
+
 static gboolean
 commit (VsStore     *self,
         GError     **error)
@@ -250,6 +253,8 @@ commit (VsStore     *self,
   if (!exec (self, "COMMIT", error))
     return FALSE;
   self->own_commits++;
+  if (self->checkpoint_pending)
+    checkpoint (self);
   return TRUE;
 }
 
@@ -262,16 +267,24 @@ rollback (VsStore *self)
 
 /* Moves every WAL frame into the database and empties the WAL, so the zeroed
  * pages replace the old ones and no old frame keeps deleted bytes. */
+#define VS_STORE_CHECKPOINT_TIMEOUT_MS 2000
+
 static void
 checkpoint (VsStore *self)
 {
   int n_log = -1, n_done = -1;
-  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_done);
+  int rc;
 
-  /* A reader in another process can hold it off; the next checkpoint (at
-   * the latest when the last connection closes) completes the job. */
-  if (rc != SQLITE_OK || n_log != n_done)
-    g_debug ("Checkpoint of %s incomplete (%s, %d of %d frames)",
+  /* A reader (the GUI's recognizer, say) can hold the WAL; do not freeze the
+   * caller for the whole busy timeout: retry after the next commit and when
+   * closing instead. */
+  sqlite3_busy_timeout (self->db, VS_STORE_CHECKPOINT_TIMEOUT_MS);
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_done);
+  sqlite3_busy_timeout (self->db, VS_STORE_BUSY_TIMEOUT_MS);
+
+  self->checkpoint_pending = rc != SQLITE_OK || n_log != n_done;
+  if (self->checkpoint_pending)
+    g_debug ("Checkpoint of %s incomplete (%s, %d of %d frames); will retry",
              self->path, sqlite3_errstr (rc), n_done, n_log);
 }
 
@@ -694,7 +707,10 @@ vs_store_finalize (GObject *object)
 {
   VsStore *self = VS_STORE (object);
 
-  /* The last connection to close checkpoints and removes the WAL. */
+  /* The last connection to close checkpoints and removes the WAL; while
+   * others stay open, a deletion's checkpoint that was held off is retried. */
+  if (self->db != NULL && self->checkpoint_pending)
+    checkpoint (self);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
 
