@@ -236,6 +236,11 @@ test_gallery_refcount (void)
   g_assert_cmpuint (vs_gallery_get_n_samples (other), ==, 1);
   /* A sample added before its person gets a name, not NULL. */
   g_assert_cmpstr (vs_gallery_get_name (other, 3), ==, "");
+  vs_gallery_add_person (other, 3, "Late name");
+  g_assert_cmpstr (vs_gallery_get_name (other, 3), ==, "Late name");
+  vs_gallery_add_person (other, 3, NULL);
+  g_assert_cmpstr (vs_gallery_get_name (other, 3), ==, "Late name");
+  g_assert_cmpuint (vs_gallery_get_n_people (other), ==, 1);
   vs_gallery_unref (other);
 }
 
@@ -424,8 +429,7 @@ test_gallery_speed (void)
   g_autoptr(VsGallery) gallery = vs_gallery_new ("rand", dim);
   float v[128];
   VsMatch out[5];
-  gint64 start;
-  double ms;
+  double total = 0, fastest = G_MAXDOUBLE;
 
   for (guint i = 0; i < n_samples; i++)
     {
@@ -435,15 +439,23 @@ test_gallery_speed (void)
   random_unit (v, dim);
   vs_gallery_search (gallery, v, out, 5);   /* warm the caches and pages */
 
-  start = g_get_monotonic_time ();
+  /* The fastest query shows what the code does on an idle core; the mean
+   * includes whatever else the machine is busy with. */
   for (guint i = 0; i < n_queries; i++)
     {
+      gint64 start = g_get_monotonic_time ();
+      double one;
+
       random_unit (v, dim);
       g_assert_cmpuint (vs_gallery_search (gallery, v, out, 5), ==, 5);
+      one = (g_get_monotonic_time () - start) / 1000.0;
+      total += one;
+      fastest = MIN (fastest, one);
     }
-  ms = (g_get_monotonic_time () - start) / 1000.0 / n_queries;
-  g_test_message ("search %u x %u-d samples (%u people), top 5: %.2f ms per query, one thread",
-                  n_samples, dim, vs_gallery_get_n_people (gallery), ms);
+  g_test_message ("search %u x %u-d samples (%u people), top 5, one thread: "
+                  "%.2f ms per query (mean of %u), fastest %.2f ms",
+                  n_samples, dim, vs_gallery_get_n_people (gallery),
+                  total / n_queries, n_queries, fastest);
 }
 
 int

@@ -129,7 +129,8 @@ vs_gallery_add_person (VsGallery  *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (person_id != 0);
 
-  vs_gallery_person_index (self, person_id, name ? name : "");
+  /* NULL keeps the name a person already has. */
+  vs_gallery_person_index (self, person_id, name);
 }
 
 void
