@@ -188,6 +188,7 @@ visage_application_command_line (GApplication            *app,
     {
       window = g_object_new (VISAGE_TYPE_WINDOW,
                              "application", self,
+                             "settings", visage_application_get_settings (self),
                              "source", abs_source,
                              "images-fps", fps,
                              "db-path", abs_db,
@@ -211,7 +212,10 @@ visage_application_activate (GApplication *app)
   VisageWindow *window = visage_application_get_any_window (self);
 
   if (window == NULL)
-    window = g_object_new (VISAGE_TYPE_WINDOW, "application", self, NULL);
+    window = g_object_new (VISAGE_TYPE_WINDOW,
+                           "application", self,
+                           "settings", visage_application_get_settings (self),
+                           NULL);
 
   gtk_window_present (GTK_WINDOW (window));
 }

@@ -24,6 +24,7 @@ enum {
   PROP_MODELS_DIR,
   PROP_EMBEDDER,
   PROP_CAMERA,
+  PROP_SETTINGS,
   N_PROPS
 };
 
@@ -242,14 +243,19 @@ static void
 visage_window_constructed (GObject *object)
 {
   VisageWindow *self = VISAGE_WINDOW (object);
-  GtkApplication *app;
   g_autofree char *spec = NULL;
 
   G_OBJECT_CLASS (visage_window_parent_class)->constructed (object);
 
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  g_return_if_fail (VISAGE_IS_APPLICATION (app));
-  self->settings = g_object_ref (visage_application_get_settings (VISAGE_APPLICATION (app)));
+  /* "application" is set only after constructed(): the settings come as a
+   * construct property, or from the default application. */
+  if (self->settings == NULL)
+    {
+      GApplication *app = g_application_get_default ();
+
+      g_return_if_fail (VISAGE_IS_APPLICATION (app));
+      self->settings = g_object_ref (visage_application_get_settings (VISAGE_APPLICATION (app)));
+    }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -368,6 +374,10 @@ visage_window_get_property (GObject    *object,
       g_value_set_string (value, self->embedder);
       break;
 
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
     case PROP_CAMERA:
       /* The property action wants a string, even with no camera. */
       g_value_set_string (value, self->camera ? self->camera : "");
@@ -406,6 +416,10 @@ visage_window_set_property (GObject      *object,
 
     case PROP_EMBEDDER:
       self->embedder = g_value_dup_string (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
       break;
 
     case PROP_CAMERA:
@@ -461,6 +475,10 @@ visage_window_class_init (VisageWindowClass *klass)
     g_param_spec_string ("camera", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VISAGE_TYPE_LIVE_PAGE);

@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (VisageWindow, visage_window, VISAGE, WINDOW, AdwApplicatio
 
 /* Construct properties (all optional): "source" (the --source spec; NULL
  * picks the remembered camera or the first one found), "images-fps" (0: the
- * setting), "db-path" (NULL: the user's database), "models-dir", "embedder".
+ * setting), "settings" (NULL: the default VisageApplication's), "db-path" (NULL: the user's database), "models-dir", "embedder".
  * Property "camera": the source shown now ("device:ID", "file:PATH", …;
  * NULL when none); the camera menu's radio items change it and remember it. */
 

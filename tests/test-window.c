@@ -1,0 +1,372 @@
+/* test-window.c: the window as `visage` opens it (g_application_run with a
+ * command line), its states and its actions. Runs under xvfb-run. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "visage-application.h"
+#include "visage-live-page.h"
+#include "visage-preferences-window.h"
+#include "visage-window-private.h"
+#include "vs-devices.h"
+#include "vs-gui-test-util.h"
+#include "vs-test-util.h"
+
+#define STARTUP_TIMEOUT_MS 20000
+
+typedef struct _Run Run;
+typedef gboolean (*RunCheck) (Run *run, VisageWindow *window);
+
+/* One g_application_run(): check() is polled in the running main loop until
+ * it returns TRUE (done) or the timeout; then the windows are closed. */
+struct _Run {
+  VisageApplication *app;
+  RunCheck           check;
+  gint64             deadline;
+  gboolean           timed_out;
+  gboolean           done;
+  /* What the checks saw */
+  char              *page_name;
+  char              *live_state;
+  char              *camera;
+  char              *status_title;
+  gboolean           flag;
+  guint              poll_id;
+};
+
+static void
+run_clear (Run *run)
+{
+  g_clear_object (&run->app);
+  g_clear_pointer (&run->page_name, g_free);
+  g_clear_pointer (&run->live_state, g_free);
+  g_clear_pointer (&run->camera, g_free);
+  g_clear_pointer (&run->status_title, g_free);
+}
+
+static gboolean
+poll_cb (gpointer data)
+{
+  Run *run = data;
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (run->app));
+  GList *windows;
+
+  if (active != NULL && VISAGE_IS_WINDOW (active) && run->check (run, VISAGE_WINDOW (active)))
+    run->done = TRUE;
+  else if (g_get_monotonic_time () > run->deadline)
+    run->timed_out = TRUE;
+  else
+    return G_SOURCE_CONTINUE;
+
+  run->poll_id = 0;
+
+  /* The application quits when its last window goes. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (run->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+run_app (Run         *run,
+         RunCheck     check,
+         const char  *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) "visage");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  run->app = visage_application_new (G_APPLICATION_NON_UNIQUE);
+  run->check = check;
+  run->deadline = g_get_monotonic_time () + STARTUP_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  run->poll_id = g_timeout_add (50, poll_cb, run);
+
+  status = g_application_run (G_APPLICATION (run->app), argv->len - 1, (char **) argv->pdata);
+  /* Still there when the run ended without a window. */
+  g_clear_handle_id (&run->poll_id, g_source_remove);
+  return status;
+}
+
+static char *
+make_db_path (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+
+  return g_build_filename (dir, "visage.db", NULL);
+}
+
+/* The AdwStatusPage of the live page shown now, or NULL. */
+static AdwStatusPage *
+find_mapped_status_page (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwStatusPage *found;
+
+      if (ADW_IS_STATUS_PAGE (child) && gtk_widget_get_mapped (child))
+        return ADW_STATUS_PAGE (child);
+      if ((found = find_mapped_status_page (child)))
+        return found;
+    }
+
+  return NULL;
+}
+
+/* --source test: the Live page shows the test pattern. */
+static gboolean
+check_video (Run          *run,
+             VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+
+  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+      !gtk_widget_get_mapped (GTK_WIDGET (page)))
+    return FALSE;
+
+  run->page_name = g_strdup (visage_window_get_visible_page_name (window));
+  run->camera = g_strdup (visage_window_get_camera (window));
+  run->live_state = g_strdup (visage_live_page_get_state (page));
+  return TRUE;
+}
+
+static void
+test_window_source_test (void)
+{
+  g_autofree char *db = make_db_path ();
+  Run run = { 0 };
+  int status;
+
+  status = run_app (&run, check_video, "--source", "test", "--db", db, NULL);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_false (run.timed_out);
+  g_assert_true (run.done);
+  g_assert_cmpstr (run.page_name, ==, "live");
+  g_assert_cmpstr (run.camera, ==, "test");
+  g_assert_cmpstr (run.live_state, ==, "video");
+  /* The database was created where --db said. */
+  g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
+  run_clear (&run);
+}
+
+/* No --source: the remembered camera or the first one found; with none at
+ * all, "No Camera Found" with its two buttons. */
+static gboolean
+check_no_camera (Run          *run,
+                 VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+  const char *state = visage_live_page_get_state (page);
+  AdwStatusPage *status_page;
+
+  if (g_str_equal (state, "starting"))
+    return FALSE;
+
+  run->live_state = g_strdup (state);
+  run->camera = g_strdup (visage_window_get_camera (window));
+  run->page_name = g_strdup (visage_window_get_visible_page_name (window));
+
+  /* Wait for the stack to map the page shown. */
+  status_page = find_mapped_status_page (GTK_WIDGET (page));
+  if (g_str_equal (state, "no-camera") && status_page == NULL)
+    return FALSE;
+
+  if (status_page != NULL)
+    {
+      run->status_title = g_strdup (adw_status_page_get_title (status_page));
+
+      /* Retry with still no camera stays here. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "live.retry", NULL));
+      run->flag = g_str_equal (visage_live_page_get_state (page), "no-camera");
+    }
+
+  return TRUE;
+}
+
+static void
+test_window_no_camera (void)
+{
+  g_autoptr(VsDevices) devices = vs_devices_new ();
+  g_autofree char *db = make_db_path ();
+  guint n_cameras;
+  Run run = { 0 };
+  int status;
+
+  /* Let the device monitor report what is plugged in. */
+  vs_gui_test_run_for (200);
+  n_cameras = g_list_model_get_n_items (G_LIST_MODEL (devices));
+  g_test_message ("%u camera(s) on this machine", n_cameras);
+
+  status = run_app (&run, check_no_camera, "--db", db, NULL);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (run.done);
+  g_assert_cmpstr (run.page_name, ==, "live");
+
+  if (n_cameras == 0)
+    {
+      g_assert_cmpstr (run.live_state, ==, "no-camera");
+      g_assert_null (run.camera);
+      g_assert_cmpstr (run.status_title, ==, "No Camera Found");
+      g_assert_true (run.flag);
+    }
+  else
+    {
+      /* A camera is plugged in: it is chosen by itself. */
+      g_assert_true (g_str_has_prefix (run.camera, "device:"));
+    }
+
+  run_clear (&run);
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  return vs_gui_test_find_window (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+/* Every item of the primary menu activates, and opens its window. */
+static gboolean
+check_actions (Run          *run,
+               VisageWindow *window)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (window->primary_menu_button);
+  GMenuModel *section;
+  guint n_items = 0;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return FALSE;
+
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_nonnull (section);
+  for (int i = 0; i < g_menu_model_get_n_items (section); i++)
+    {
+      g_autofree char *action = NULL;
+      const char *dot;
+
+      g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      dot = strchr (action, '.');
+      g_assert_nonnull (dot);
+      g_test_message ("menu action %s", action);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+      n_items++;
+    }
+  g_object_unref (section);
+  g_assert_cmpuint (n_items, ==, 3);
+
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
+
+  /* The camera menu offers "Open Video File…" and the property action. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (run->app), "quit"));
+
+  /* Quitting by the action ends g_application_run() with the windows open. */
+  run->flag = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (run->app), "quit", NULL);
+  return TRUE;
+}
+
+static void
+test_window_actions (void)
+{
+  g_autofree char *db = make_db_path ();
+  Run run = { 0 };
+  int status;
+  struct { const char *action; const char *accel; } accels[] = {
+    { "app.quit", "<Control>q" },
+    { "window.close", "<Control>w" },
+    { "win.preferences", "<Control>comma" },
+    { "win.show-help-overlay", "<Control>question" },
+    { "win.fullscreen", "F11" },
+  };
+
+  status = run_app (&run, check_actions, "--source", "test", "--db", db, NULL);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (run.done);
+  g_assert_true (run.flag);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    {
+      g_auto(GStrv) set = gtk_application_get_accels_for_action (GTK_APPLICATION (run.app),
+                                                                 accels[i].action);
+
+      g_assert_nonnull (set);
+      g_assert_cmpstr (set[0], ==, accels[i].accel);
+    }
+
+  run_clear (&run);
+}
+
+/* Bad arguments fail in the launching process, with no window. */
+static gboolean
+check_never (Run          *run,
+             VisageWindow *window)
+{
+  run->flag = TRUE;
+  return TRUE;
+}
+
+static void
+test_window_bad_arguments (void)
+{
+  Run run = { 0 };
+
+  g_assert_cmpint (run_app (&run, check_never, "--source", "webcam", NULL), ==, 1);
+  g_assert_false (run.flag);
+  run_clear (&run);
+
+  g_assert_cmpint (run_app (&run, check_never, "--source", "file:", NULL), ==, 1);
+  run_clear (&run);
+
+  g_assert_cmpint (run_app (&run, check_never, "--source", "test", "--fps", "-2", NULL), ==, 1);
+  run_clear (&run);
+}
+
+static void
+test_window_source_spec (void)
+{
+  const char *good[] = { "test", "file:/x.mp4", "images:/tmp", "device:/dev/video0" };
+  const char *bad[] = { "", "video", "file:", "images:", "device:", "File:/x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (visage_source_spec_validate (good[i], &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (visage_source_spec_validate (bad[i], &error));
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  vs_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/window/source-spec", test_window_source_spec);
+  g_test_add_func ("/window/bad-arguments", test_window_bad_arguments);
+  g_test_add_func ("/window/source-test", test_window_source_test);
+  g_test_add_func ("/window/no-camera", test_window_no_camera);
+  g_test_add_func ("/window/actions", test_window_actions);
+
+  return g_test_run ();
+}

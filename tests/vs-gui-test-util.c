@@ -1,0 +1,128 @@
+/* vs-gui-test-util.c */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "vs-gui-test-util.h"
+
+void
+vs_gui_test_init (int    *argc,
+                  char ***argv)
+{
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run the gui tests under xvfb-run -a\n");
+      exit (1);
+    }
+  adw_init ();
+}
+
+gboolean
+vs_gui_test_wait_for (VsGuiTestCondition  condition,
+                      gpointer            data,
+                      guint               timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return condition (data);
+
+      /* Non-blocking, so the deadline is kept even when nothing happens. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+
+  return TRUE;
+}
+
+void
+vs_gui_test_run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+GdkTexture *
+vs_gui_test_render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_assert_nonnull (renderer);
+
+  return gsk_renderer_render_texture (renderer, node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+char *
+vs_gui_test_save_png (GtkWidget  *widget,
+                      const char *filename)
+{
+  g_autoptr(GdkTexture) texture = vs_gui_test_render (widget);
+  char *path = g_build_filename (VS_BUILD_ROOT, filename, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+  return path;
+}
+
+GtkWindow *
+vs_gui_test_find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      /* GTK keeps its own reference to every toplevel. */
+      if (g_type_is_a (G_OBJECT_TYPE (window), type))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+no_toplevels (gpointer data)
+{
+  return g_list_model_get_n_items (gtk_window_get_toplevels ()) == 0;
+}
+
+void
+vs_gui_test_destroy_all_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *window;
+
+  while (g_list_model_get_n_items (toplevels) > 0 &&
+         (window = g_list_model_get_item (toplevels, 0)) != NULL)
+    {
+      gtk_window_destroy (window);
+      g_object_unref (window);
+    }
+
+  vs_gui_test_wait_for (no_toplevels, NULL, 2000);
+}

@@ -1,0 +1,39 @@
+/* vs-gui-test-util.h: helpers for the GUI tests (suite gui, under xvfb-run). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* gtk_init() and adw_init() after g_test_init(); fails the test when there is
+ * no display (run the gui suite under xvfb-run). */
+void      vs_gui_test_init         (int        *argc,
+                                    char     ***argv);
+
+typedef gboolean (*VsGuiTestCondition) (gpointer data);
+
+/* Iterates the default main context until condition(data) is TRUE or
+ * timeout_ms passed; returns the last value of the condition. */
+gboolean  vs_gui_test_wait_for     (VsGuiTestCondition  condition,
+                                    gpointer            data,
+                                    guint               timeout_ms);
+/* Iterates the default main context for ms milliseconds. */
+void      vs_gui_test_run_for      (guint               ms);
+
+/* Renders widget (realized and shown) to a PNG named filename in the build
+ * folder, with the renderer of its window; returns the path. Like GNOME
+ * Console's screenshot tests: gtk_widget_paintable_new() →
+ * gsk_renderer_render_texture() → gdk_texture_save_to_png(). */
+char     *vs_gui_test_save_png     (GtkWidget          *widget,
+                                    const char         *filename);
+
+/* The rendered widget as a texture (for assertions on pixels). */
+GdkTexture *vs_gui_test_render     (GtkWidget          *widget);
+
+/* The first toplevel window of this type, or NULL. */
+GtkWindow *vs_gui_test_find_window (GType               type);
+
+/* Destroys every toplevel and lets the main context settle. */
+void      vs_gui_test_destroy_all_windows (void);
+
+G_END_DECLS
