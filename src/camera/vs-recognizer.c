@@ -673,9 +673,10 @@ vs_recognizer_set_gallery (VsRecognizer  *self,
 {
   g_return_val_if_fail (VS_IS_RECOGNIZER (self), FALSE);
 
+  /* An empty gallery may not know its dimension yet. */
   if (gallery != NULL &&
       (g_strcmp0 (vs_gallery_get_embedder (gallery), self->embedder_id) != 0 ||
-       vs_gallery_get_dim (gallery) != self->dim))
+       (vs_gallery_get_n_samples (gallery) > 0 && vs_gallery_get_dim (gallery) != self->dim)))
     {
       g_set_error (error, VS_RECOGNIZER_ERROR, VS_RECOGNIZER_ERROR_GALLERY,
                    _("The gallery was made with “%s” (%u values), the recognizer uses “%s” (%u values)"),

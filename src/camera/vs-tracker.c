@@ -177,16 +177,12 @@ box_iou (float ax, float ay, float aw, float ah,
 }
 
 static float
-match_score (const VsTracker *self,
-             const Track     *track,
-             const VsFace    *face,
-             gint64           time_us)
+match_score_at (const VsTracker *self,
+                const VsFace    *last,
+                float            px,
+                float            py,
+                const VsFace    *face)
 {
-  const VsFace *last = &track->pub.face;
-  /* Predict where the face is now; never extrapolate far. */
-  double dt = (double) CLAMP (time_us - track->pub.last_seen_us, 0, G_USEC_PER_SEC / 2);
-  float px = last->x + (float) (track->vx * dt);
-  float py = last->y + (float) (track->vy * dt);
   float iou = box_iou (px, py, last->width, last->height,
                        face->x, face->y, face->width, face->height);
   float ratio, size, dx, dy, dist;
@@ -209,33 +205,50 @@ match_score (const VsTracker *self,
   return 0.f;
 }
 
+static float
+match_score (const VsTracker *self,
+             const Track     *track,
+             const VsFace    *face,
+             gint64           time_us)
+{
+  const VsFace *last = &track->pub.face;
+  /* Predict where the face is now, never further than a box away: frame
+   * times can come in bursts, and a prediction is only a hint. The box where
+   * it was last seen counts too, whichever matches better. */
+  double dt = (double) CLAMP (time_us - track->pub.last_seen_us, 0, G_USEC_PER_SEC / 2);
+  float mx = CLAMP ((float) (track->vx * dt), -last->width, last->width);
+  float my = CLAMP ((float) (track->vy * dt), -last->height, last->height);
+  float predicted = match_score_at (self, last, last->x + mx, last->y + my, face);
+  float still = match_score_at (self, last, last->x, last->y, face);
+
+  return MAX (predicted, still);
+}
+
 static void
 track_move (Track        *track,
             const VsFace *face,
             gint64        time_us)
 {
-  gint64 dt = time_us - track->pub.last_seen_us;
+  /* Arrival times come in bursts: a velocity over a very short interval is
+   * noise, so never divide by less than 20 ms. */
+  double dt = (double) MAX (time_us - track->pub.last_seen_us, 20 * 1000);
+  double cx0 = track->pub.face.x + track->pub.face.width / 2;
+  double cy0 = track->pub.face.y + track->pub.face.height / 2;
+  double cx1 = face->x + face->width / 2;
+  double cy1 = face->y + face->height / 2;
+  double ivx = (cx1 - cx0) / dt, ivy = (cy1 - cy0) / dt;
 
-  if (dt > 0)
+  /* Smoothed: detections jitter by a few pixels. */
+  if (!track->has_velocity)
     {
-      double cx0 = track->pub.face.x + track->pub.face.width / 2;
-      double cy0 = track->pub.face.y + track->pub.face.height / 2;
-      double cx1 = face->x + face->width / 2;
-      double cy1 = face->y + face->height / 2;
-      double ivx = (cx1 - cx0) / dt, ivy = (cy1 - cy0) / dt;
-
-      /* Smoothed: detections jitter by a few pixels. */
-      if (!track->has_velocity)
-        {
-          track->vx = ivx;
-          track->vy = ivy;
-          track->has_velocity = TRUE;
-        }
-      else
-        {
-          track->vx = 0.5 * track->vx + 0.5 * ivx;
-          track->vy = 0.5 * track->vy + 0.5 * ivy;
-        }
+      track->vx = ivx;
+      track->vy = ivy;
+      track->has_velocity = TRUE;
+    }
+  else
+    {
+      track->vx = 0.5 * track->vx + 0.5 * ivx;
+      track->vy = 0.5 * track->vy + 0.5 * ivy;
     }
 
   track->pub.face = *face;

@@ -1,0 +1,569 @@
+/* visage-cli watch: the live pipeline without a window.
+ *
+ * The camera's recognition frames go to the recognition worker; every track
+ * event becomes one JSON line on stdout. The benchmark (--fast) decodes a
+ * file as fast as the worker takes frames, none dropped.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "visage-cli.h"
+#include "vs-camera.h"
+#include "vs-cli-common.h"
+#include "vs-gallery-monitor.h"
+#include "vs-recognizer.h"
+
+typedef struct {
+  VsCliOptions      opts;
+  gboolean          stats;
+  gboolean          fast;
+  gint64            max_frames;
+
+  GMainLoop        *loop;
+  VsCamera         *camera;
+  VsRecognizer     *recognizer;
+  VsGalleryMonitor *monitor;
+
+  /* Set on the streaming thread. */
+  gint              frames_seen;       /* atomic */
+  gint              have_first;        /* atomic: first_capture_us is set */
+  gint64            first_capture_us;
+
+  gint64            start_us;        /* main thread: when watching began */
+  double            last_frame_time; /* frame time of the newest results */
+  guint64           last_frame_number;
+  GHashTable       *names;           /* track id → name of the decision, for "left" */
+  guint             n_tracks;
+  gboolean          finishing;
+  int               status;
+} Watch;
+
+static double
+frame_time (Watch   *watch,
+            guint64  frame_number,
+            gint64   capture_time_us)
+{
+  double fps = vs_camera_get_source_fps (watch->camera);
+  gint64 first = g_atomic_int_get (&watch->have_first) ? watch->first_capture_us : capture_time_us;
+
+  /* In the benchmark the arrival times only measure the worker: the frame's
+   * place in the video is its time. */
+  if (watch->fast && fps > 0)
+    return frame_number / fps;
+  return (capture_time_us - first) / (double) G_USEC_PER_SEC;
+}
+
+static const char *
+event_name (VsTrackerEventType type)
+{
+  switch (type)
+    {
+    case VS_TRACKER_EVENT_ADDED:
+      return "appeared";
+    case VS_TRACKER_EVENT_DECIDED:
+      return "decided";
+    case VS_TRACKER_EVENT_REMOVED:
+      return "left";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+add_identity (JsonBuilder  *b,
+              VsTrackState  state,
+              gint64        person_id,
+              const char   *name,
+              float         score)
+{
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, state == VS_TRACK_KNOWN ? "known" : "unknown");
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, state == VS_TRACK_KNOWN && name != NULL ? name : "unknown");
+  json_builder_set_member_name (b, "person_id");
+  if (state == VS_TRACK_KNOWN)
+    json_builder_add_int_value (b, person_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "score");
+  json_builder_add_double_value (b, (double) (gint64) (score * 1000 + (score >= 0 ? 0.5 : -0.5)) / 1000);
+}
+
+typedef struct {
+  VsTrackState state;
+  gint64       person_id;
+  char        *name;
+  float        score;
+} Decision;
+
+static void
+decision_free (gpointer data)
+{
+  Decision *d = data;
+  g_free (d->name);
+  g_free (d);
+}
+
+static void
+print_event (Watch                *watch,
+             const VsTrackerEvent *event,
+             double                time,
+             gboolean              at_end)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const Decision *d = g_hash_table_lookup (watch->names, GUINT_TO_POINTER (event->track_id));
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, event_name (event->type));
+  json_builder_set_member_name (b, "track");
+  json_builder_add_int_value (b, event->track_id);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_double_value (b, (double) (gint64) (time * 1000 + 0.5) / 1000);
+  json_builder_set_member_name (b, "frame");
+  json_builder_add_int_value (b, event->frame_number);
+
+  if (event->type == VS_TRACKER_EVENT_DECIDED)
+    add_identity (b, event->state, event->person_id, event->name, event->score);
+  else if (event->type == VS_TRACKER_EVENT_REMOVED && d != NULL)
+    /* Who left, as decided (the track may have been outvoted since). */
+    add_identity (b, d->state, d->person_id, d->name, d->score);
+  if (at_end)
+    {
+      json_builder_set_member_name (b, "end");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  json_builder_end_object (b);
+
+  vs_cli_print_json (json_builder_get_root (b));
+}
+
+static void
+on_results (VsRecognizer         *recognizer,
+            VsRecognitionResults *results,
+            Watch                *watch)
+{
+  for (guint i = 0; i < results->events->len; i++)
+    {
+      const VsTrackerEvent *event = &g_array_index (results->events, VsTrackerEvent, i);
+      double time = frame_time (watch, event->frame_number, event->time_us);
+
+      switch (event->type)
+        {
+        case VS_TRACKER_EVENT_ADDED:
+          watch->n_tracks++;
+          print_event (watch, event, time, FALSE);
+          break;
+
+        case VS_TRACKER_EVENT_DECIDED:
+          {
+            Decision *d = g_new0 (Decision, 1);
+
+            d->state = event->state;
+            d->person_id = event->person_id;
+            d->name = g_strdup (event->name);
+            d->score = event->score;
+            g_hash_table_replace (watch->names, GUINT_TO_POINTER (event->track_id), d);
+            print_event (watch, event, time, FALSE);
+
+            if (event->state == VS_TRACK_KNOWN && watch->monitor != NULL)
+              {
+                g_autoptr(GError) error = NULL;
+
+                if (!vs_gallery_monitor_record_seen (watch->monitor, event->person_id, &error) &&
+                    error != NULL)
+                  g_debug ("Could not record that %s was seen: %s", event->name, error->message);
+              }
+          }
+          break;
+
+        case VS_TRACKER_EVENT_REMOVED:
+          print_event (watch, event, time, FALSE);
+          g_hash_table_remove (watch->names, GUINT_TO_POINTER (event->track_id));
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  watch->last_frame_time = frame_time (watch, results->frame_number, results->capture_time_us);
+  watch->last_frame_number = results->frame_number;
+}
+
+/* Streaming thread. */
+static void
+frame_func (VsImage  *frame,
+            gint64    capture_time_us,
+            guint64   frame_number,
+            gpointer  data);
+
+static gboolean finish_cb (gpointer data);
+
+static gboolean
+max_frames_cb (gpointer data)
+{
+  Watch *watch = data;
+
+  g_debug ("Reached --max-frames");
+  finish_cb (watch);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+frame_func (VsImage  *frame,
+            gint64    capture_time_us,
+            guint64   frame_number,
+            gpointer  data)
+{
+  Watch *watch = data;
+  gint64 seen;
+
+  if (!g_atomic_int_get (&watch->have_first))
+    {
+      watch->first_capture_us = capture_time_us;
+      g_atomic_int_set (&watch->have_first, TRUE);
+    }
+
+  seen = (gint64) g_atomic_int_add (&watch->frames_seen, 1) + 1;
+  if (watch->max_frames > 0 && seen > watch->max_frames)
+    return;
+
+  vs_recognizer_push_frame (watch->recognizer, frame, capture_time_us, frame_number);
+
+  if (watch->max_frames > 0 && seen == watch->max_frames)
+    g_idle_add_full (G_PRIORITY_DEFAULT, max_frames_cb, watch, NULL);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  Watch *watch = data;
+
+  g_main_loop_quit (watch->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops the source, lets the worker finish what it has, and quits once its
+ * last results were delivered. */
+static gboolean
+finish_cb (gpointer data)
+{
+  Watch *watch = data;
+
+  if (watch->finishing)
+    return G_SOURCE_REMOVE;
+  watch->finishing = TRUE;
+
+  vs_camera_stop (watch->camera);
+  vs_recognizer_drain (watch->recognizer);
+  /* After the deliveries already queued at default priority. */
+  g_idle_add_full (G_PRIORITY_LOW, quit_cb, watch, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  Watch *watch = data;
+
+  g_debug ("Interrupted");
+  finish_cb (watch);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_eos (VsCamera *camera,
+        Watch    *watch)
+{
+  g_debug ("End of the source");
+  finish_cb (watch);
+}
+
+static int
+exit_code_for_camera (const GError *error)
+{
+  if (error->domain != VS_CAMERA_ERROR)
+    return vs_cli_exit_code_for (error);
+  switch (error->code)
+    {
+    case VS_CAMERA_ERROR_INVALID_SOURCE:
+      return VS_EXIT_USAGE;
+    case VS_CAMERA_ERROR_NOT_FOUND:
+    case VS_CAMERA_ERROR_NO_PICTURES:
+    case VS_CAMERA_ERROR_NOT_VIDEO:
+    case VS_CAMERA_ERROR_OPEN:
+    case VS_CAMERA_ERROR_DISCONNECTED:
+      return VS_EXIT_INPUT;
+    default:
+      return VS_EXIT_FAILED;
+    }
+}
+
+static void
+on_camera_error (VsCamera *camera,
+                 GError   *error,
+                 Watch    *watch)
+{
+  g_printerr ("visage-cli: %s\n", error->message);
+  if (watch->status == VS_EXIT_OK)
+    watch->status = exit_code_for_camera (error);
+  finish_cb (watch);
+}
+
+static void
+on_gallery_changed (VsGalleryMonitor *monitor,
+                    VsGallery        *gallery,
+                    Watch            *watch)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_recognizer_set_gallery (watch->recognizer, gallery, &error))
+    g_printerr ("visage-cli: %s\n", error->message);
+  else
+    g_printerr (_("visage-cli: the database changed: %u people known now\n"),
+                vs_gallery_get_n_people (gallery));
+}
+
+static double
+delivered_fps (Watch *watch)
+{
+  double elapsed = (g_get_monotonic_time () - watch->start_us) / (double) G_USEC_PER_SEC;
+  return elapsed > 0 ? vs_camera_get_frames_delivered (watch->camera) / elapsed : 0;
+}
+
+static gboolean
+print_progress_cb (gpointer data)
+{
+  Watch *watch = data;
+  VsRecognizerStats s;
+
+  vs_recognizer_get_stats (watch->recognizer, &s);
+  g_printerr (_("frames %" G_GUINT64_FORMAT "  recognition %.1f fps  faces %u  "
+                "latency p50 %.0f ms p95 %.0f ms\n"),
+              s.frames_processed, s.recognition_fps, s.faces_last,
+              s.latency_p50_ms, s.latency_p95_ms);
+  return G_SOURCE_CONTINUE;
+}
+
+static double
+round3 (double v)
+{
+  return (double) (gint64) (v * 1000 + (v >= 0 ? 0.5 : -0.5)) / 1000;
+}
+
+static void
+print_stats (Watch *watch)
+{
+  VsRecognizerStats s;
+  double elapsed = (g_get_monotonic_time () - watch->start_us) / (double) G_USEC_PER_SEC;
+  double source_fps = vs_camera_get_source_fps (watch->camera);
+
+  vs_recognizer_get_stats (watch->recognizer, &s);
+
+  if (watch->opts.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+#define MEMBER_INT(key, value) \
+      json_builder_set_member_name (b, key); json_builder_add_int_value (b, value)
+#define MEMBER_DOUBLE(key, value) \
+      json_builder_set_member_name (b, key); json_builder_add_double_value (b, round3 (value))
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "stats");
+      MEMBER_INT ("frames", s.frames_processed);
+      MEMBER_INT ("frames_delivered", vs_camera_get_frames_delivered (watch->camera));
+      MEMBER_INT ("frames_dropped", s.frames_dropped);
+      MEMBER_DOUBLE ("source_fps", source_fps);
+      MEMBER_DOUBLE ("camera_fps", delivered_fps (watch));
+      MEMBER_DOUBLE ("recognition_fps", s.average_fps);
+      MEMBER_DOUBLE ("process_mean_ms", s.process_mean_ms);
+      MEMBER_DOUBLE ("latency_p50_ms", s.latency_p50_ms);
+      MEMBER_DOUBLE ("latency_p95_ms", s.latency_p95_ms);
+      MEMBER_DOUBLE ("latency_max_ms", s.latency_max_ms);
+      MEMBER_INT ("faces_max", s.faces_max);
+      MEMBER_INT ("tracks", watch->n_tracks);
+      MEMBER_INT ("embeddings", s.embeddings);
+      MEMBER_INT ("errors", s.errors);
+      MEMBER_DOUBLE ("elapsed_s", elapsed);
+      json_builder_end_object (b);
+#undef MEMBER_INT
+#undef MEMBER_DOUBLE
+
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    {
+      g_printerr (_("Frames processed:   %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " dropped)\n"),
+                  s.frames_processed, s.frames_dropped);
+      g_printerr (_("Source:             %.1f fps\n"), source_fps);
+      g_printerr (_("Camera frames:      %.1f per second\n"), delivered_fps (watch));
+      g_printerr (_("Recognition:        %.1f frames per second (%.1f ms per frame)\n"),
+                  s.average_fps, s.process_mean_ms);
+      g_printerr (_("Latency:            p50 %.1f ms, p95 %.1f ms, max %.1f ms\n"),
+                  s.latency_p50_ms, s.latency_p95_ms, s.latency_max_ms);
+      g_printerr (_("Faces:              at most %u in a frame, %u tracks\n"),
+                  s.faces_max, watch->n_tracks);
+    }
+}
+
+/* "file:" for an existing file, "images:" for a folder, else as given. */
+static char *
+normalize_source (const char *source)
+{
+  if (strchr (source, ':') == NULL || g_file_test (source, G_FILE_TEST_EXISTS))
+    {
+      if (g_file_test (source, G_FILE_TEST_IS_DIR))
+        return g_strconcat ("images:", source, NULL);
+      if (g_file_test (source, G_FILE_TEST_IS_REGULAR))
+        return g_strconcat ("file:", source, NULL);
+    }
+  return g_strdup (source);
+}
+
+int
+vs_cli_watch (int    argc,
+              char **argv)
+{
+  Watch watch = { .status = VS_EXIT_OK };
+  double fps = 0;
+  g_auto(GStrv) rest = NULL;
+  const GOptionEntry entries[] = {
+    { "stats", 0, 0, G_OPTION_ARG_NONE, &watch.stats,
+      N_("Print frame rates and latency every second (stderr) and at the end"), NULL },
+    { "fast", 0, 0, G_OPTION_ARG_NONE, &watch.fast,
+      N_("Process a file as fast as possible, every frame (benchmark)"), NULL },
+    { "max-frames", 0, 0, G_OPTION_ARG_INT64, &watch.max_frames,
+      N_("Stop after N frames"), N_("N") },
+    { "fps", 0, 0, G_OPTION_ARG_DOUBLE, &fps,
+      N_("Pictures per second for images: sources (default 5)"), N_("FPS") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("SOURCE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("SOURCE — recognise faces live, without a window"),
+                        _("SOURCE is “test”, “file:PATH” (a video), “images:DIR” (a slideshow), "
+                          "“device:ID” (a camera) or the path of a video or folder.\n"
+                          "Prints one JSON line per event: a track appeared, was decided "
+                          "(a name, or “unknown”), or left. Stop with Ctrl+C."),
+                        entries, &watch.opts);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = NULL;
+  g_autofree char *source = NULL;
+  VsCameraFlags flags = VS_CAMERA_NO_DISPLAY;
+  guint sigint_id = 0, sigterm_id = 0, progress_id = 0;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (rest == NULL || rest[0] == NULL)
+    return vs_cli_usage (context, _("Name a source, for example “test” or “file:video.mp4”"));
+  if (rest[1] != NULL)
+    return vs_cli_usage (context, _("Only one source, please"));
+  if (watch.max_frames < 0)
+    return vs_cli_usage (context, _("--max-frames must be positive"));
+  if (fps < 0 || fps > 1000)
+    return vs_cli_usage (context, _("--fps must be between 0 and 1000"));
+
+  source = normalize_source (rest[0]);
+  if (watch.fast)
+    flags |= VS_CAMERA_FAST;
+
+  watch.camera = vs_camera_new (source, flags, &error);
+  if (watch.camera == NULL)
+    {
+      g_printerr ("visage-cli: %s\n", error->message);
+      vs_cli_options_clear (&watch.opts);
+      return exit_code_for_camera (error);
+    }
+  if (fps > 0)
+    vs_camera_set_fps (watch.camera, fps);
+
+  watch.recognizer = vs_recognizer_new (watch.opts.models_dir, watch.opts.embedder, &error);
+  if (watch.recognizer == NULL)
+    {
+      int status = vs_cli_fail (error);
+      g_clear_object (&watch.camera);
+      vs_cli_options_clear (&watch.opts);
+      return status;
+    }
+  vs_recognizer_set_lossless (watch.recognizer, watch.fast);
+
+  store = vs_cli_open_store (&watch.opts, &error);
+  if (store != NULL)
+    watch.monitor = vs_gallery_monitor_new (store, vs_recognizer_get_embedder (watch.recognizer), &error);
+  if (watch.monitor == NULL ||
+      !vs_recognizer_set_gallery (watch.recognizer, vs_gallery_monitor_get_gallery (watch.monitor), &error))
+    {
+      int status = vs_cli_fail (error);
+      g_clear_object (&watch.monitor);
+      g_clear_object (&watch.recognizer);
+      g_clear_object (&watch.camera);
+      vs_cli_options_clear (&watch.opts);
+      return status;
+    }
+  if (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (watch.monitor)) == 0)
+    g_printerr (_("visage-cli: nobody is enrolled with the %s embedder yet; every face will be unknown\n"),
+                vs_recognizer_get_embedder (watch.recognizer));
+
+  watch.loop = g_main_loop_new (NULL, FALSE);
+  watch.names = g_hash_table_new_full (NULL, NULL, NULL, decision_free);
+
+  g_signal_connect (watch.recognizer, "results", G_CALLBACK (on_results), &watch);
+  g_signal_connect (watch.monitor, "gallery-changed", G_CALLBACK (on_gallery_changed), &watch);
+  g_signal_connect (watch.camera, "eos", G_CALLBACK (on_eos), &watch);
+  g_signal_connect (watch.camera, "error", G_CALLBACK (on_camera_error), &watch);
+  vs_camera_set_frame_func (watch.camera, frame_func, &watch, NULL);
+
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &watch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &watch);
+  if (watch.stats)
+    progress_id = g_timeout_add_seconds (1, print_progress_cb, &watch);
+
+  watch.start_us = g_get_monotonic_time ();
+  vs_camera_start (watch.camera);
+  g_main_loop_run (watch.loop);
+
+  g_clear_handle_id (&sigint_id, g_source_remove);
+  g_clear_handle_id (&sigterm_id, g_source_remove);
+  g_clear_handle_id (&progress_id, g_source_remove);
+
+  /* Tracks still there at the end leave too, so every track that appeared
+   * has its "left". */
+  {
+    GListModel *model = G_LIST_MODEL (vs_recognizer_get_model (watch.recognizer));
+
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(VsTrack) track = g_list_model_get_item (model, i);
+        VsTrackerEvent event = {
+          .type = VS_TRACKER_EVENT_REMOVED,
+          .track_id = vs_track_get_id (track),
+          .frame_number = watch.last_frame_number,
+        };
+
+        print_event (&watch, &event, watch.last_frame_time, TRUE);
+      }
+  }
+
+  vs_recognizer_stop (watch.recognizer);
+  if (watch.stats)
+    print_stats (&watch);
+
+  vs_camera_set_frame_func (watch.camera, NULL, NULL, NULL);
+  g_clear_object (&watch.camera);
+  g_clear_object (&watch.recognizer);
+  g_clear_object (&watch.monitor);
+  g_clear_pointer (&watch.names, g_hash_table_unref);
+  g_clear_pointer (&watch.loop, g_main_loop_unref);
+  vs_cli_options_clear (&watch.opts);
+
+  return watch.status;
+}

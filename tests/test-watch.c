@@ -1,0 +1,448 @@
+/* test-watch.c: `visage-cli watch`, the live pipeline without a window, run
+ * as a program on the street video and on LFW slideshows. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "vs-test-util.h"
+
+typedef struct {
+  int        status;     /* exit status, or -signal */
+  char      *out;
+  char      *err;
+  GPtrArray *lines;      /* JsonObject* (referenced), one per stdout line */
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+  g_clear_pointer (&run->lines, g_ptr_array_unref);
+}
+
+static const char *
+cli_path (void)
+{
+  const char *cli = g_getenv ("VISAGE_CLI");
+
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("$VISAGE_CLI must name the built visage-cli (set by meson)");
+  return cli;
+}
+
+static GPtrArray *
+base_argv (const char *command, const char *db)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (argv, g_strdup (cli_path ()));
+  g_ptr_array_add (argv, g_strdup (command));
+  g_ptr_array_add (argv, g_strdup_printf ("--db=%s", db));
+  g_ptr_array_add (argv, g_strdup_printf ("--models=%s", vs_test_models_dir ()));
+  return argv;
+}
+
+/* Every stdout line must be one JSON object. */
+static void
+parse_lines (Run *run)
+{
+  g_auto(GStrv) lines = g_strsplit (run->out, "\n", -1);
+
+  run->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonNode *root;
+
+      if (lines[i][0] == '\0')
+        {
+          /* Only the very end may be empty (the final newline). */
+          g_assert_null (lines[i + 1]);
+          break;
+        }
+      if (!json_parser_load_from_data (parser, lines[i], -1, &error))
+        g_error ("Line %u of the output is not JSON (%s): %s", i + 1, error->message, lines[i]);
+      root = json_parser_get_root (parser);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+      g_ptr_array_add (run->lines, json_object_ref (json_node_get_object (root)));
+    }
+}
+
+static void
+run_sync (GPtrArray *argv, Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  int wait_status;
+
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -WTERMSIG (wait_status);
+  if (g_test_verbose ())
+    g_printerr ("%s%s", run->err, run->out);
+}
+
+static char *
+make_db (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  return g_build_filename (dir, "visage.db", NULL);
+}
+
+static JsonObject *
+last_line (Run *run)
+{
+  g_assert_cmpuint (run->lines->len, >, 0);
+  return g_ptr_array_index (run->lines, run->lines->len - 1);
+}
+
+/* Checks the events: known kinds, track ids, times, each track appears
+ * once before anything else happens to it and leaves exactly once. Returns
+ * the number of tracks. */
+static guint
+check_events (Run *run, double max_time)
+{
+  g_autoptr(GHashTable) appeared = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) left = g_hash_table_new (NULL, NULL);
+  double last_time = 0;
+
+  for (guint i = 0; i + 1 < run->lines->len; i++)
+    {
+      JsonObject *ev = g_ptr_array_index (run->lines, i);
+      const char *kind = json_object_get_string_member (ev, "event");
+      gint64 track = json_object_get_int_member (ev, "track");
+      double time = json_object_get_double_member (ev, "time");
+
+      g_assert_cmpint (track, >, 0);
+      g_assert_cmpfloat (time, >=, 0);
+      g_assert_cmpfloat (time, <=, max_time);
+      /* Events come in frame order. */
+      g_assert_cmpfloat (time, >=, last_time - 1e-9);
+      last_time = time;
+
+      if (g_str_equal (kind, "appeared"))
+        {
+          g_assert_false (g_hash_table_contains (appeared, GINT_TO_POINTER (track)));
+          g_hash_table_add (appeared, GINT_TO_POINTER (track));
+        }
+      else if (g_str_equal (kind, "decided"))
+        {
+          const char *name = json_object_get_string_member (ev, "name");
+          const char *state = json_object_get_string_member (ev, "state");
+
+          g_assert_true (g_hash_table_contains (appeared, GINT_TO_POINTER (track)));
+          g_assert_false (g_hash_table_contains (left, GINT_TO_POINTER (track)));
+          g_assert_nonnull (name);
+          g_assert_true (json_object_has_member (ev, "person_id"));
+          g_assert_true (json_object_has_member (ev, "score"));
+          if (g_str_equal (state, "unknown"))
+            {
+              g_assert_cmpstr (name, ==, "unknown");
+              g_assert_true (json_object_get_null_member (ev, "person_id"));
+            }
+          else
+            {
+              g_assert_cmpstr (state, ==, "known");
+              g_assert_cmpint (json_object_get_int_member (ev, "person_id"), >, 0);
+            }
+        }
+      else if (g_str_equal (kind, "left"))
+        {
+          g_assert_true (g_hash_table_contains (appeared, GINT_TO_POINTER (track)));
+          g_assert_false (g_hash_table_contains (left, GINT_TO_POINTER (track)));
+          g_hash_table_add (left, GINT_TO_POINTER (track));
+        }
+      else
+        g_error ("Unknown event “%s”", kind);
+    }
+
+  g_assert_cmpuint (g_hash_table_size (left), ==, g_hash_table_size (appeared));
+  return g_hash_table_size (appeared);
+}
+
+static void
+test_street (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *video = vs_test_data_path ("video/street.mp4");
+  g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+  Run run = { 0 };
+  JsonObject *stats;
+  guint n_tracks, n_decided = 0;
+
+  g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--stats"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup_printf ("file:%s", video));
+  run_sync (argv, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  parse_lines (&run);
+
+  /* The last line: the benchmark figures. Every one of the 105 frames went
+   * through the worker. */
+  stats = last_line (&run);
+  g_assert_cmpstr (json_object_get_string_member (stats, "event"), ==, "stats");
+  g_assert_cmpint (json_object_get_int_member (stats, "frames"), ==, 105);
+  g_assert_cmpint (json_object_get_int_member (stats, "frames_dropped"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (stats, "faces_max"), >=, 3);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "source_fps"), ==, 25.0);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "recognition_fps"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "latency_p95_ms"), >, 0);
+
+  /* Walkers appear, are decided (nobody is enrolled: unknown), and leave. */
+  n_tracks = check_events (&run, 4.2 + 1e-6);
+  g_assert_cmpuint (n_tracks, >=, 3);
+  g_assert_cmpint (json_object_get_int_member (stats, "tracks"), ==, n_tracks);
+  for (guint i = 0; i + 1 < run.lines->len; i++)
+    {
+      JsonObject *ev = g_ptr_array_index (run.lines, i);
+      if (g_str_equal (json_object_get_string_member (ev, "event"), "decided"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (ev, "name"), ==, "unknown");
+          n_decided++;
+        }
+    }
+  g_assert_cmpuint (n_decided, >=, 3);
+
+  run_clear (&run);
+}
+
+static void
+test_known_person (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *slides = vs_test_make_tmpdir ();
+  g_autoptr(GPtrArray) enroll = base_argv ("enroll", db);
+  g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+  g_autofree char *name = NULL;
+  Run run = { 0 };
+  gint64 known_track = 0;
+
+  /* Enroll Colin Powell from photos 1–5 with the CLI… */
+  g_ptr_array_add (enroll, g_strdup ("--name=Colin Powell"));
+  g_ptr_array_add (enroll, g_strdup ("--central"));
+  for (guint n = 1; n <= 5; n++)
+    g_ptr_array_add (enroll, g_strdup_printf ("%s/lfw/Colin_Powell/Colin_Powell_%04u.jpg",
+                                              vs_test_data_dir (), n));
+  run_sync (enroll, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* …then watch a slideshow of other photos of him. */
+  for (guint n = 10; n < 18; n++)
+    {
+      g_autofree char *target = g_strdup_printf ("%s/lfw/Colin_Powell/Colin_Powell_%04u.jpg",
+                                                 vs_test_data_dir (), n);
+      g_autofree char *link = g_strdup_printf ("%s/slide_%02u.jpg", slides, n);
+      g_assert_cmpint (symlink (target, link), ==, 0);
+    }
+  g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--stats"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup_printf ("images:%s", slides));
+  run_sync (argv, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  parse_lines (&run);
+  check_events (&run, 100);
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), ==, 8);
+
+  for (guint i = 0; i + 1 < run.lines->len; i++)
+    {
+      JsonObject *ev = g_ptr_array_index (run.lines, i);
+
+      if (g_str_equal (json_object_get_string_member (ev, "event"), "decided") &&
+          g_str_equal (json_object_get_string_member (ev, "state"), "known"))
+        {
+          g_assert_cmpint (known_track, ==, 0);
+          known_track = json_object_get_int_member (ev, "track");
+          name = g_strdup (json_object_get_string_member (ev, "name"));
+          /* Within a few frames of the start. */
+          g_assert_cmpint (json_object_get_int_member (ev, "frame"), <=, 4);
+        }
+    }
+  g_assert_cmpint (known_track, >, 0);
+  g_assert_cmpstr (name, ==, "Colin Powell");
+
+  /* He was seen: the database says so. */
+  run_clear (&run);
+  {
+    g_autoptr(GPtrArray) people = base_argv ("people", db);
+    JsonNode *node;
+
+    g_ptr_array_add (people, g_strdup ("--json"));
+    run_sync (people, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Colin Powell"));
+    node = json_from_string (run.out, NULL);
+    g_assert_nonnull (node);
+    json_node_unref (node);
+  }
+  run_clear (&run);
+}
+
+static void
+test_max_frames (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *video = vs_test_data_path ("video/street.mp4");
+  Run run = { 0 };
+
+  /* Benchmark mode: exactly N frames. */
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+
+    g_ptr_array_add (argv, g_strdup ("--fast"));
+    g_ptr_array_add (argv, g_strdup ("--stats"));
+    g_ptr_array_add (argv, g_strdup ("--json"));
+    g_ptr_array_add (argv, g_strdup ("--max-frames=20"));
+    g_ptr_array_add (argv, g_strdup (video));   /* a bare path is a file: */
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    parse_lines (&run);
+    check_events (&run, 20 / 25.0 + 1e-6);
+    g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), ==, 20);
+    run_clear (&run);
+  }
+
+  /* Real time on the test pattern: stops by itself, frames may be skipped
+   * but never more than N processed. */
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+    gint64 frames;
+
+    g_ptr_array_add (argv, g_strdup ("--stats"));
+    g_ptr_array_add (argv, g_strdup ("--json"));
+    g_ptr_array_add (argv, g_strdup ("--max-frames=10"));
+    g_ptr_array_add (argv, g_strdup ("test"));
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    parse_lines (&run);
+    frames = json_object_get_int_member (last_line (&run), "frames");
+    g_assert_cmpint (frames, >=, 1);
+    g_assert_cmpint (frames, <=, 10);
+    g_assert_cmpint (json_object_get_int_member (last_line (&run), "faces_max"), ==, 0);
+    run_clear (&run);
+  }
+}
+
+static void
+test_interrupt (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *video = vs_test_data_path ("video/street.mp4");
+  g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) out_channel = NULL;
+  GPid pid;
+  int out_fd, wait_status;
+  Run run = { 0 };
+  gsize len;
+
+  /* Real time (looping video) until Ctrl+C. */
+  g_ptr_array_add (argv, g_strdup ("--stats"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup_printf ("file:%s", video));
+  g_ptr_array_add (argv, NULL);
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                            NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+
+  g_usleep (3 * G_USEC_PER_SEC);
+  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
+
+  out_channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (out_channel, TRUE);
+  g_io_channel_read_to_end (out_channel, &run.out, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
+  parse_lines (&run);
+  check_events (&run, 60);
+  /* Real time: the worker kept up with a good part of 25 fps for ~2 s. */
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), >=, 10);
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "faces_max"), >=, 1);
+  run_clear (&run);
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *empty_dir = vs_test_make_tmpdir ();
+  Run run = { 0 };
+
+  /* A missing file: a message and status 3. */
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+
+    g_ptr_array_add (argv, g_strdup ("file:/nonexistent/video.mp4"));
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, ==, 3);
+    g_assert_nonnull (strstr (run.err, "visage-cli:"));
+    run_clear (&run);
+  }
+
+  /* Not a video. */
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+
+    g_ptr_array_add (argv, g_strdup ("--fast"));
+    g_ptr_array_add (argv, vs_test_data_path ("pairs.txt"));
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, >=, 3);
+    g_assert_nonnull (strstr (run.err, "visage-cli:"));
+    run_clear (&run);
+  }
+
+  /* A folder without pictures. */
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+
+    g_ptr_array_add (argv, g_strdup_printf ("images:%s", empty_dir));
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, ==, 3);
+    run_clear (&run);
+  }
+
+  /* No source, or a source string nobody understands: usage. */
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    run_clear (&run);
+  }
+  {
+    g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+
+    g_ptr_array_add (argv, g_strdup ("bogus:thing"));
+    run_sync (argv, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    run_clear (&run);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/watch/street", test_street);
+  g_test_add_func ("/watch/known-person", test_known_person);
+  g_test_add_func ("/watch/max-frames", test_max_frames);
+  g_test_add_func ("/watch/interrupt", test_interrupt);
+  g_test_add_func ("/watch/errors", test_errors);
+
+  return g_test_run ();
+}
