@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "vs-align.h"
 
@@ -72,13 +71,16 @@ test_align_least_squares (void)
   g_assert_cmpfloat_with_epsilon (sx, 0, 1e-3);
   g_assert_cmpfloat_with_epsilon (sy, 0, 1e-3);
 
-  for (int k = 0; k < 6; k++)
+  /* Nudge each of the four similarity parameters (a, b, tx, ty) both ways. */
+  for (int k = 0; k < 8; k++)
     {
+      double params[4] = { m[0][0], m[1][0], m[0][2], m[1][2] };
       double p[2][3];
       double err = 0;
 
-      memcpy (p, m, sizeof p);
-      ((double *) p)[k] += 1e-3;
+      params[k / 2] += (k % 2 ? -1 : 1) * (k < 4 ? 1e-3 : 1e-2);
+      p[0][0] = params[0]; p[0][1] = -params[1]; p[0][2] = params[2];
+      p[1][0] = params[1]; p[1][1] = params[0];  p[1][2] = params[3];
       for (int i = 0; i < 5; i++)
         {
           float x, y;
