@@ -115,6 +115,17 @@ vs_cv_detector_detect (VsCvDetector  *self,
       cv::Mat mat = image_to_mat (image);
       cv::Mat out;
 
+      /* YuNet's last pooling layers need about 64 px each way: a smaller
+       * (or very flat, once scaled) picture is padded at the right and
+       * bottom, which keeps the coordinates, instead of making OpenCV raise. */
+      if (mat.cols < 64 || mat.rows < 64)
+        {
+          cv::Mat padded;
+          cv::copyMakeBorder (mat, padded, 0, MAX (0, 64 - mat.rows), 0, MAX (0, 64 - mat.cols),
+                              cv::BORDER_CONSTANT, cv::Scalar::all (0));
+          mat = padded;
+        }
+
       if (self->input_size != mat.size ())
         {
           self->input_size = mat.size ();
