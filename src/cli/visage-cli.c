@@ -21,9 +21,7 @@ static const Command commands[] = {
   { "identify", vs_cli_identify, N_("Name the enrolled people in pictures") },
   { "people",   vs_cli_people,   N_("List, show, rename or delete enrolled people") },
   { "reembed",  vs_cli_reembed,  N_("Recompute every sample with another embedder") },
-#ifdef VS_CLI_HAVE_WATCH
   { "watch",    vs_cli_watch,    N_("Recognise faces live from a camera or video, without a window") },
-#endif
   { "bench",    vs_cli_bench,    N_("Measure accuracy on LFW, or the speed of each stage") },
 };
 
