@@ -1383,6 +1383,31 @@ fail:
   return FALSE;
 }
 
+GBytes *
+vs_store_get_person_thumbnail (VsStore  *self,
+                               gint64    person_id,
+                               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  /* Only the crop column is read: lists ask for one picture per row. */
+  stmt = prepare (self,
+                  "SELECT crop FROM samples WHERE person_id = ? AND crop IS NOT NULL"
+                  " ORDER BY id LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) > 0)
+    return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  return NULL;
+}
+
 gboolean
 vs_store_reembed (VsStore         *self,
                   const char      *embedder,

@@ -119,6 +119,11 @@ GPtrArray *vs_store_list_samples       (VsStore      *self,
 gboolean   vs_store_delete_sample      (VsStore      *self,
                                         gint64        sample_id,
                                         GError      **error);
+/* The face crop (PNG) of the person's first sample that has one: what a
+ * list shows as their picture. NULL without error when they have none. */
+GBytes    *vs_store_get_person_thumbnail (VsStore    *self,
+                                          gint64      person_id,
+                                          GError    **error);
 
 /* Recomputes every sample's embedding from its stored crop, in one
  * transaction: either all samples change, or none. */
