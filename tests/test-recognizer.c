@@ -86,6 +86,7 @@ make_recognizer (void)
 }
 
 typedef struct {
+  VsRecognizer *rec;
   guint    n_results;
   guint64  last_frame;
   GArray  *decisions;   /* Decision */
@@ -141,6 +142,7 @@ static void
 log_init (Log *log, VsRecognizer *rec)
 {
   memset (log, 0, sizeof *log);
+  log->rec = rec;
   log->decisions = g_array_new (FALSE, TRUE, sizeof (Decision));
   g_array_set_clear_func (log->decisions, (GDestroyNotify) decision_clear);
   g_signal_connect (rec, "results", G_CALLBACK (on_results), log);
@@ -148,9 +150,12 @@ log_init (Log *log, VsRecognizer *rec)
   g_signal_connect (rec, "track-removed", G_CALLBACK (on_removed), log);
 }
 
+/* Deliveries still queued keep the recognizer alive after the test: they
+ * must not reach a log that is gone. */
 static void
 log_clear (Log *log)
 {
+  g_signal_handlers_disconnect_by_data (log->rec, log);
   g_clear_pointer (&log->decisions, g_array_unref);
 }
 
