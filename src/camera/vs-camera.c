@@ -15,6 +15,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 #include <math.h>
+#include <string.h>
 
 #include "vs-camera.h"
 #include "vs-devices.h"
@@ -128,6 +129,13 @@ typedef struct {
   guint        next;
   guint64      pushed;
 } Slideshow;
+
+static void
+buffer_unref0 (gpointer buffer)
+{
+  if (buffer != NULL)
+    gst_buffer_unref (buffer);
+}
 
 static void
 slideshow_free (Slideshow *show)
@@ -885,7 +893,9 @@ build_file_source (VsCamera    *self,
   if (uri == NULL)
     return FALSE;
   /* Video only: other streams are neither decoded nor exposed. */
-  caps = gst_caps_from_string ("video/x-raw");
+  /* "(ANY)": with plain video/x-raw and expose-all-streams off, decodebin
+   * 1.22 refuses H.264 decoders and stalls. */
+  caps = gst_caps_from_string ("video/x-raw(ANY)");
   g_object_set (decode, "uri", uri, "caps", caps, "expose-all-streams", FALSE, NULL);
   g_signal_connect (decode, "pad-added", G_CALLBACK (pad_added_cb), self);
   g_signal_connect (decode, "no-more-pads", G_CALLBACK (no_more_pads_cb), self);
@@ -908,6 +918,14 @@ build_images_source (VsCamera  *self,
   const char *name;
   int fps_n, fps_d;
 
+  if (!g_file_test (self->location, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_FOUND,
+                   _("Could not open the folder “%s”: %s"), self->display_name,
+                   g_file_test (self->location, G_FILE_TEST_EXISTS) ? _("it is not a folder")
+                                                                    : g_strerror (ENOENT));
+      return NULL;
+    }
   dir = g_dir_open (self->location, 0, &local_error);
   if (dir == NULL)
     {
@@ -942,7 +960,7 @@ build_images_source (VsCamera  *self,
   GST_VIDEO_INFO_FPS_N (&show->info) = fps_n;
   GST_VIDEO_INFO_FPS_D (&show->info) = fps_d;
   show->use_cache = (guint64) GST_VIDEO_INFO_SIZE (&show->info) * show->paths->len <= SLIDESHOW_CACHE_BYTES;
-  show->cache = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
+  show->cache = g_ptr_array_new_with_free_func (buffer_unref0);
   g_ptr_array_set_size (show->cache, show->paths->len);
   if (show->use_cache)
     g_ptr_array_index (show->cache, 0) = render_picture (&show->info, first);
@@ -1156,6 +1174,46 @@ error_for_message (VsCamera *self,
 }
 
 static gboolean
+video_linked (VsCamera *self)
+{
+  g_autoptr(GstPad) sink = NULL;
+
+  if (self->link_target == NULL)
+    return TRUE;
+  sink = gst_element_get_static_pad (self->link_target, "sink");
+  return gst_pad_is_linked (sink);
+}
+
+/* debug reads "…Missing decoder: H.264 (video/x-h264, …)". */
+static GError *
+missing_decoder_error (VsCamera   *self,
+                       const char *debug)
+{
+  const char *start = strstr (debug, "Missing decoder: ");
+  g_autofree char *what = NULL;
+  g_autofree char *reason = NULL;
+
+  if (start != NULL)
+    {
+      const char *end;
+
+      start += strlen ("Missing decoder: ");
+      end = strstr (start, " (");
+      what = end != NULL ? g_strndup (start, end - start) : NULL;
+    }
+  if (what != NULL)
+    /* Translators: %s is a video format, such as H.264 */
+    reason = g_strdup_printf (_("the GStreamer plug-in that decodes %s is not installed"), what);
+  else
+    reason = g_strdup (_("a GStreamer plug-in needed to decode it is not installed"));
+
+  return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_MISSING_PLUGIN,
+                      self->kind == SOURCE_DEVICE ? _("Could not open the camera: %s")
+                                                  : _("This file is not a video Visage can play: %s"),
+                      reason);
+}
+
+static gboolean
 bus_cb (GstBus     *bus,
         GstMessage *message,
         gpointer    user_data)
@@ -1185,9 +1243,16 @@ bus_cb (GstBus     *bus,
     case GST_MESSAGE_WARNING:
       {
         g_autoptr(GError) warning = NULL;
-        gst_message_parse_warning (message, &warning, NULL);
-        g_debug ("%s: warning from %s: %s", self->source, GST_MESSAGE_SRC_NAME (message),
-                 warning->message);
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_warning (message, &warning, &debug);
+        g_debug ("%s: warning from %s: %s (%s)", self->source, GST_MESSAGE_SRC_NAME (message),
+                 warning->message, debug ? debug : "");
+        /* decodebin only warns when it has no decoder for the video, and
+         * then may wait forever for a stream that never comes. */
+        if (g_error_matches (warning, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND) &&
+            debug != NULL && strstr (debug, "video/") != NULL && !video_linked (self))
+          fail (self, missing_decoder_error (self, debug));
       }
       break;
 
