@@ -123,7 +123,9 @@ vs_cli_detect (int    argc,
       json_builder_add_string_value (b, path);
       if (faces == NULL)
         {
-          status = MAX (status, vs_cli_fail (local_error));
+          int code = vs_cli_fail (local_error);   /* once: MAX evaluates twice */
+
+          status = MAX (status, code);
           json_builder_set_member_name (b, "error");
           json_builder_add_string_value (b, local_error->message);
           json_builder_end_object (b);
@@ -640,7 +642,9 @@ vs_cli_identify (int    argc,
       json_builder_add_string_value (b, path);
       if (faces == NULL)
         {
-          worst = MAX (worst, vs_cli_fail (local_error));
+          int code = vs_cli_fail (local_error);   /* once: MAX evaluates twice */
+
+          worst = MAX (worst, code);
           json_builder_set_member_name (b, "error");
           json_builder_add_string_value (b, local_error->message);
           json_builder_end_object (b);
@@ -664,7 +668,9 @@ vs_cli_identify (int    argc,
 
           if (!vs_engine_embed_face (engine, image, face, embedding, NULL, &local_error))
             {
-              worst = MAX (worst, vs_cli_fail (local_error));
+              int code = vs_cli_fail (local_error);   /* once: MAX evaluates twice */
+
+              worst = MAX (worst, code);
               json_object_set_string_member (obj, "error", local_error->message);
               json_builder_add_value (b, node);
               g_clear_error (&local_error);
