@@ -1,0 +1,823 @@
+/* vs-people-model.c: the enrolled people as a GListModel that follows the
+ * store. */
+#include "config.h"
+
+#include <string.h>
+
+#include "vs-people-model.h"
+
+/* ---- VsPersonItem ----------------------------------------------------- */
+
+struct _VsPersonItem
+{
+  GObject  parent_instance;
+
+  gint64   id;
+  char    *name;
+  guint    n_samples;
+  gint64   created;
+  gint64   last_seen;
+
+  guint    name_rank;    /* position in the store's name order */
+  char    *search_key;   /* lazily, from name */
+  gboolean dirty;        /* changed by the refresh in progress */
+};
+
+G_DEFINE_FINAL_TYPE (VsPersonItem, vs_person_item, G_TYPE_OBJECT)
+
+enum {
+  ITEM_PROP_0,
+  ITEM_PROP_ID,
+  ITEM_PROP_NAME,
+  ITEM_PROP_N_SAMPLES,
+  ITEM_PROP_CREATED,
+  ITEM_PROP_LAST_SEEN,
+  N_ITEM_PROPS
+};
+
+static GParamSpec *item_properties[N_ITEM_PROPS];
+
+static void
+vs_person_item_finalize (GObject *object)
+{
+  VsPersonItem *self = VS_PERSON_ITEM (object);
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->search_key, g_free);
+
+  G_OBJECT_CLASS (vs_person_item_parent_class)->finalize (object);
+}
+
+static void
+vs_person_item_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VsPersonItem *self = VS_PERSON_ITEM (object);
+
+  switch (prop_id)
+    {
+    case ITEM_PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case ITEM_PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case ITEM_PROP_N_SAMPLES:
+      g_value_set_uint (value, self->n_samples);
+      break;
+    case ITEM_PROP_CREATED:
+      g_value_set_int64 (value, self->created);
+      break;
+    case ITEM_PROP_LAST_SEEN:
+      g_value_set_int64 (value, self->last_seen);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_person_item_class_init (VsPersonItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = vs_person_item_finalize;
+  object_class->get_property = vs_person_item_get_property;
+
+  item_properties[ITEM_PROP_ID] =
+    g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  item_properties[ITEM_PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  item_properties[ITEM_PROP_N_SAMPLES] =
+    g_param_spec_uint ("n-samples", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  item_properties[ITEM_PROP_CREATED] =
+    g_param_spec_int64 ("created", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  item_properties[ITEM_PROP_LAST_SEEN] =
+    g_param_spec_int64 ("last-seen", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  g_object_class_install_properties (object_class, N_ITEM_PROPS, item_properties);
+}
+
+static void
+vs_person_item_init (VsPersonItem *self)
+{
+}
+
+/* Copies person into the item; TRUE when anything visible changed. */
+static gboolean
+vs_person_item_update (VsPersonItem   *self,
+                       const VsPerson *person)
+{
+  gboolean changed = FALSE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (self->name, person->name) != 0)
+    {
+      g_free (self->name);
+      self->name = g_strdup (person->name);
+      g_clear_pointer (&self->search_key, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_NAME]);
+      changed = TRUE;
+    }
+  if (self->n_samples != person->n_samples)
+    {
+      self->n_samples = person->n_samples;
+      g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_N_SAMPLES]);
+      changed = TRUE;
+    }
+  if (self->created != person->created)
+    {
+      self->created = person->created;
+      g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_CREATED]);
+      changed = TRUE;
+    }
+  if (self->last_seen != person->last_seen)
+    {
+      self->last_seen = person->last_seen;
+      g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_LAST_SEEN]);
+      changed = TRUE;
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return changed;
+}
+
+static VsPersonItem *
+vs_person_item_new (const VsPerson *person)
+{
+  VsPersonItem *self = g_object_new (VS_TYPE_PERSON_ITEM, NULL);
+
+  self->id = person->id;
+  self->name = g_strdup (person->name);
+  self->n_samples = person->n_samples;
+  self->created = person->created;
+  self->last_seen = person->last_seen;
+  return self;
+}
+
+gint64
+vs_person_item_get_id (VsPersonItem *self)
+{
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (self), 0);
+  return self->id;
+}
+
+const char *
+vs_person_item_get_name (VsPersonItem *self)
+{
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (self), NULL);
+  return self->name;
+}
+
+guint
+vs_person_item_get_n_samples (VsPersonItem *self)
+{
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (self), 0);
+  return self->n_samples;
+}
+
+gint64
+vs_person_item_get_created (VsPersonItem *self)
+{
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (self), 0);
+  return self->created;
+}
+
+gint64
+vs_person_item_get_last_seen (VsPersonItem *self)
+{
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (self), 0);
+  return self->last_seen;
+}
+
+char *
+vs_people_search_key (const char *text)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *decomposed = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  folded = g_utf8_casefold (text, -1);
+  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+  out = g_string_new (NULL);
+  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+vs_person_item_matches (VsPersonItem *self,
+                        const char   *key)
+{
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (self), FALSE);
+
+  if (key == NULL || *key == '\0')
+    return TRUE;
+  /* Computed once per name: typing filters 10,000 rows per keystroke. */
+  if (self->search_key == NULL)
+    self->search_key = vs_people_search_key (self->name);
+  return strstr (self->search_key, key) != NULL;
+}
+
+static int
+compare_int64_desc (gint64 a,
+                    gint64 b)
+{
+  return a > b ? -1 : a < b;
+}
+
+int
+vs_person_item_compare (VsPersonItem *a,
+                        VsPersonItem *b,
+                        VsPeopleSort  sort)
+{
+  int cmp = 0;
+
+  g_return_val_if_fail (VS_IS_PERSON_ITEM (a) && VS_IS_PERSON_ITEM (b), 0);
+
+  switch (sort)
+    {
+    case VS_PEOPLE_SORT_RECENTLY_ADDED:
+      cmp = compare_int64_desc (a->created, b->created);
+      if (cmp == 0)
+        cmp = compare_int64_desc (a->id, b->id);   /* ids grow with time */
+      break;
+    case VS_PEOPLE_SORT_LAST_SEEN:
+      cmp = compare_int64_desc (a->last_seen, b->last_seen);
+      break;
+    case VS_PEOPLE_SORT_NAME:
+    default:
+      break;
+    }
+  if (cmp == 0)
+    cmp = a->name_rank < b->name_rank ? -1 : a->name_rank > b->name_rank;
+  return cmp;
+}
+
+/* ---- VsPeopleModel ---------------------------------------------------- */
+
+typedef struct {
+  guint   token;
+  GArray *ids;   /* gint64 */
+} Staged;
+
+static void
+staged_free (Staged *staged)
+{
+  g_array_unref (staged->ids);
+  g_free (staged);
+}
+
+struct _VsPeopleModel
+{
+  GObject     parent_instance;
+
+  VsStore    *store;
+  GPtrArray  *all;       /* VsPersonItem*, the store's name order */
+  GHashTable *by_id;     /* gint64* → VsPersonItem* (in all) */
+  GPtrArray  *visible;   /* all minus the staged ones: what the model shows */
+  GHashTable *hidden;    /* gint64* (owned) → token */
+  GList      *staged;    /* Staged*, oldest first */
+  guint       next_token;
+  gint64      data_version;
+  gboolean    loaded;
+
+  guint       poll_interval;
+  guint       poll_id;
+};
+
+static void vs_people_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VsPeopleModel, vs_people_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      vs_people_model_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_N_ITEMS,
+  PROP_POLL_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  REFRESHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GType
+vs_people_model_get_item_type (GListModel *list)
+{
+  return VS_TYPE_PERSON_ITEM;
+}
+
+static guint
+vs_people_model_get_n_items (GListModel *list)
+{
+  return VS_PEOPLE_MODEL (list)->visible->len;
+}
+
+static gpointer
+vs_people_model_get_item (GListModel *list,
+                          guint       position)
+{
+  VsPeopleModel *self = VS_PEOPLE_MODEL (list);
+
+  if (position >= self->visible->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->visible, position));
+}
+
+static void
+vs_people_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = vs_people_model_get_item_type;
+  iface->get_n_items = vs_people_model_get_n_items;
+  iface->get_item = vs_people_model_get_item;
+}
+
+/* Rebuilds the visible list from all and announces the one range that
+ * differs (by identity, or because an item in it changed). */
+static void
+update_visible (VsPeopleModel *self)
+{
+  g_autoptr(GPtrArray) old = self->visible;
+  GPtrArray *visible = g_ptr_array_new_full (self->all->len, g_object_unref);
+  guint prefix = 0, suffix = 0, old_n, new_n;
+
+  for (guint i = 0; i < self->all->len; i++)
+    {
+      VsPersonItem *item = g_ptr_array_index (self->all, i);
+
+      if (!g_hash_table_contains (self->hidden, &item->id))
+        g_ptr_array_add (visible, g_object_ref (item));
+    }
+  self->visible = visible;
+
+  old_n = old->len;
+  new_n = visible->len;
+  while (prefix < old_n && prefix < new_n &&
+         old->pdata[prefix] == visible->pdata[prefix] &&
+         !VS_PERSON_ITEM (visible->pdata[prefix])->dirty)
+    prefix++;
+  while (suffix < old_n - prefix && suffix < new_n - prefix &&
+         old->pdata[old_n - 1 - suffix] == visible->pdata[new_n - 1 - suffix] &&
+         !VS_PERSON_ITEM (visible->pdata[new_n - 1 - suffix])->dirty)
+    suffix++;
+
+  for (guint i = 0; i < self->all->len; i++)
+    VS_PERSON_ITEM (self->all->pdata[i])->dirty = FALSE;
+
+  if (prefix == old_n && prefix == new_n)
+    return;
+
+  g_list_model_items_changed (G_LIST_MODEL (self), prefix,
+                              old_n - prefix - suffix, new_n - prefix - suffix);
+  if (old_n != new_n)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+gboolean
+vs_people_model_refresh (VsPeopleModel  *self,
+                         gboolean        force,
+                         GError        **error)
+{
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
+  gboolean changed = FALSE;
+  gint64 version;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
+
+  /* Read the version first: a commit landing during the listing is then
+   * seen again at the next poll rather than missed. */
+  version = vs_store_get_data_version (self->store);
+  if (!force && self->loaded && version == self->data_version)
+    return TRUE;
+
+  people = vs_store_list_people (self->store, error);
+  if (people == NULL)
+    return FALSE;
+  self->data_version = version;
+  self->loaded = TRUE;
+
+  all = g_ptr_array_new_full (people->len, g_object_unref);
+  by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < people->len; i++)
+    {
+      const VsPerson *person = g_ptr_array_index (people, i);
+      VsPersonItem *item = g_hash_table_lookup (self->by_id, &person->id);
+
+      if (item != NULL)
+        {
+          g_object_ref (item);
+          if (vs_person_item_update (item, person))
+            item->dirty = TRUE;
+        }
+      else
+        {
+          item = vs_person_item_new (person);
+          item->dirty = TRUE;
+        }
+      /* A moved item is announced through the identity check. */
+      if (item->name_rank != i)
+        changed = TRUE;
+      item->name_rank = i;
+      changed |= item->dirty;
+      g_ptr_array_add (all, item);
+      g_hash_table_insert (by_id, &item->id, item);
+    }
+  if (all->len != self->all->len)
+    changed = TRUE;
+
+  g_ptr_array_unref (self->all);
+  self->all = g_steal_pointer (&all);
+  g_hash_table_unref (self->by_id);
+  self->by_id = g_steal_pointer (&by_id);
+
+  update_visible (self);
+  if (changed)
+    g_signal_emit (self, signals[REFRESHED], 0);
+  return TRUE;
+}
+
+static gboolean
+poll_cb (gpointer data)
+{
+  VsPeopleModel *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_people_model_refresh (self, FALSE, &error))
+    g_debug ("Cannot reload the people: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+vs_people_model_set_poll_interval (VsPeopleModel *self,
+                                   guint          interval_ms)
+{
+  g_return_if_fail (VS_IS_PEOPLE_MODEL (self));
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (interval_ms > 0)
+    {
+      self->poll_id = g_timeout_add (interval_ms, poll_cb, self);
+      g_source_set_name_by_id (self->poll_id, "[visage] people poll");
+    }
+  if (self->poll_interval != interval_ms)
+    {
+      self->poll_interval = interval_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+    }
+}
+
+VsStore *
+vs_people_model_get_store (VsPeopleModel *self)
+{
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), NULL);
+  return self->store;
+}
+
+VsPersonItem *
+vs_people_model_lookup (VsPeopleModel *self,
+                        gint64         person_id)
+{
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), NULL);
+  return g_hash_table_lookup (self->by_id, &person_id);
+}
+
+/* ---- Staged deletions ------------------------------------------------- */
+
+static Staged *
+find_staged (VsPeopleModel *self,
+             guint          token)
+{
+  for (GList *l = self->staged; l != NULL; l = l->next)
+    {
+      Staged *staged = l->data;
+      if (staged->token == token)
+        return staged;
+    }
+  return NULL;
+}
+
+static void
+unstage (VsPeopleModel *self,
+         Staged        *staged)
+{
+  for (guint i = 0; i < staged->ids->len; i++)
+    g_hash_table_remove (self->hidden, &g_array_index (staged->ids, gint64, i));
+  self->staged = g_list_remove (self->staged, staged);
+  staged_free (staged);
+}
+
+guint
+vs_people_model_stage_deletion (VsPeopleModel *self,
+                                const gint64  *person_ids,
+                                guint          n_ids)
+{
+  Staged *staged;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), 0);
+  g_return_val_if_fail (person_ids != NULL || n_ids == 0, 0);
+
+  staged = g_new0 (Staged, 1);
+  staged->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < n_ids; i++)
+    {
+      if (!g_hash_table_contains (self->by_id, &person_ids[i]) ||
+          g_hash_table_contains (self->hidden, &person_ids[i]))
+        continue;
+      g_array_append_val (staged->ids, person_ids[i]);
+      g_hash_table_insert (self->hidden, g_memdup2 (&person_ids[i], sizeof (gint64)),
+                           GUINT_TO_POINTER (self->next_token));
+    }
+  if (staged->ids->len == 0)
+    {
+      staged_free (staged);
+      return 0;
+    }
+
+  staged->token = self->next_token++;
+  self->staged = g_list_append (self->staged, staged);
+  update_visible (self);
+  return staged->token;
+}
+
+gboolean
+vs_people_model_undo_deletion (VsPeopleModel *self,
+                               guint          token)
+{
+  Staged *staged;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
+
+  staged = find_staged (self, token);
+  if (staged == NULL)
+    return FALSE;
+  unstage (self, staged);
+  update_visible (self);
+  return TRUE;
+}
+
+/* Deletes the ids of every staged entry in list, in one transaction. */
+static gboolean
+commit_staged (VsPeopleModel  *self,
+               GList          *list,
+               GError        **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  /* Someone else may have deleted some of them meanwhile; the store's
+   * deletion is all or nothing, so ask only for those still there. */
+  if (!vs_people_model_refresh (self, FALSE, &local_error))
+    g_debug ("Cannot reload before deleting: %s", local_error->message);
+
+  for (GList *l = list; l != NULL; l = l->next)
+    {
+      Staged *staged = l->data;
+
+      for (guint i = 0; i < staged->ids->len; i++)
+        {
+          gint64 id = g_array_index (staged->ids, gint64, i);
+          if (g_hash_table_contains (self->by_id, &id))
+            g_array_append_val (ids, id);
+        }
+    }
+
+  ok = vs_store_delete_people (self->store, (const gint64 *) ids->data, ids->len, error);
+
+  while (list != NULL)
+    {
+      GList *next = list->next;
+      unstage (self, list->data);
+      list = next;
+    }
+  /* Done or failed, the rows stop being hidden: gone after a reload, or
+   * back when the deletion failed. */
+  g_clear_error (&local_error);
+  if (ok && !vs_people_model_refresh (self, TRUE, &local_error))
+    g_debug ("Cannot reload after deleting: %s", local_error->message);
+  update_visible (self);
+  return ok;
+}
+
+gboolean
+vs_people_model_commit_deletion (VsPeopleModel  *self,
+                                 guint           token,
+                                 GError        **error)
+{
+  Staged *staged;
+  GList one = { 0 };
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
+
+  staged = find_staged (self, token);
+  if (staged == NULL)
+    return TRUE;   /* undone, or already committed */
+  one.data = staged;
+  return commit_staged (self, &one, error);
+}
+
+gboolean
+vs_people_model_commit_all (VsPeopleModel  *self,
+                            GError        **error)
+{
+  g_autoptr(GList) list = NULL;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
+
+  if (self->staged == NULL)
+    return TRUE;
+  list = g_list_copy (self->staged);
+  return commit_staged (self, list, error);
+}
+
+guint
+vs_people_model_get_n_staged (VsPeopleModel *self)
+{
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), 0);
+  return g_hash_table_size (self->hidden);
+}
+
+const gint64 *
+vs_people_model_get_staged_ids (VsPeopleModel *self,
+                                guint          token,
+                                guint         *n_ids)
+{
+  Staged *staged;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), NULL);
+
+  staged = find_staged (self, token);
+  if (n_ids != NULL)
+    *n_ids = staged != NULL ? staged->ids->len : 0;
+  return staged != NULL ? (const gint64 *) staged->ids->data : NULL;
+}
+
+/* ---- GObject ---------------------------------------------------------- */
+
+static void
+vs_people_model_constructed (GObject *object)
+{
+  VsPeopleModel *self = VS_PEOPLE_MODEL (object);
+  g_autoptr(GError) error = NULL;
+
+  G_OBJECT_CLASS (vs_people_model_parent_class)->constructed (object);
+
+  g_return_if_fail (VS_IS_STORE (self->store));
+
+  if (!vs_people_model_refresh (self, TRUE, &error))
+    g_debug ("Cannot load the people: %s", error->message);
+  if (self->poll_id == 0 && self->poll_interval > 0)
+    vs_people_model_set_poll_interval (self, self->poll_interval);
+}
+
+static void
+vs_people_model_dispose (GObject *object)
+{
+  VsPeopleModel *self = VS_PEOPLE_MODEL (object);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (vs_people_model_parent_class)->dispose (object);
+}
+
+static void
+vs_people_model_finalize (GObject *object)
+{
+  VsPeopleModel *self = VS_PEOPLE_MODEL (object);
+
+  if (self->staged != NULL)
+    g_debug ("%u staged deletions dropped, nothing deleted", g_list_length (self->staged));
+  g_list_free_full (self->staged, (GDestroyNotify) staged_free);
+  g_clear_pointer (&self->hidden, g_hash_table_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->all, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vs_people_model_parent_class)->finalize (object);
+}
+
+static void
+vs_people_model_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VsPeopleModel *self = VS_PEOPLE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->visible->len);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_interval);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_people_model_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  VsPeopleModel *self = VS_PEOPLE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_POLL_INTERVAL:
+      if (self->store != NULL && self->loaded)
+        vs_people_model_set_poll_interval (self, g_value_get_uint (value));
+      else
+        self->poll_interval = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_people_model_class_init (VsPeopleModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = vs_people_model_constructed;
+  object_class->dispose = vs_people_model_dispose;
+  object_class->finalize = vs_people_model_finalize;
+  object_class->get_property = vs_people_model_get_property;
+  object_class->set_property = vs_people_model_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         VS_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POLL_INTERVAL] =
+    g_param_spec_uint ("poll-interval", NULL, NULL,
+                       0, G_MAXUINT, 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VsPeopleModel::refreshed:
+   *
+   * A reload found changes (people added, removed, renamed, seen…).
+   */
+  signals[REFRESHED] =
+    g_signal_new ("refreshed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+vs_people_model_init (VsPeopleModel *self)
+{
+  self->all = g_ptr_array_new_with_free_func (g_object_unref);
+  self->visible = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->next_token = 1;
+  self->poll_interval = 1000;
+}
+
+VsPeopleModel *
+vs_people_model_new (VsStore *store)
+{
+  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+
+  return g_object_new (VS_TYPE_PEOPLE_MODEL, "store", store, NULL);
+}
