@@ -275,15 +275,21 @@ test_known_person (void)
   run_clear (&run);
   {
     g_autoptr(GPtrArray) people = base_argv ("people", db);
-    JsonNode *node;
+    g_autoptr(JsonNode) node = NULL;
+    JsonArray *list;
+    JsonObject *person;
 
     g_ptr_array_add (people, g_strdup ("--json"));
     run_sync (people, &run);
     g_assert_cmpint (run.status, ==, 0);
-    g_assert_nonnull (strstr (run.out, "Colin Powell"));
     node = json_from_string (run.out, NULL);
     g_assert_nonnull (node);
-    json_node_unref (node);
+    list = json_object_get_array_member (json_node_get_object (node), "people");
+    g_assert_cmpuint (json_array_get_length (list), ==, 1);
+    person = json_array_get_object_element (list, 0);
+    g_assert_cmpstr (json_object_get_string_member (person, "name"), ==, "Colin Powell");
+    g_assert_cmpint (json_object_get_int_member (person, "last_seen"), >=,
+                     g_get_real_time () / G_USEC_PER_SEC - 120);
   }
   run_clear (&run);
 }
@@ -328,7 +334,6 @@ test_max_frames (void)
     frames = json_object_get_int_member (last_line (&run), "frames");
     g_assert_cmpint (frames, >=, 1);
     g_assert_cmpint (frames, <=, 10);
-    g_assert_cmpint (json_object_get_int_member (last_line (&run), "faces_max"), ==, 0);
     run_clear (&run);
   }
 }
@@ -351,7 +356,8 @@ test_interrupt (void)
   g_ptr_array_add (argv, g_strdup ("--json"));
   g_ptr_array_add (argv, g_strdup_printf ("file:%s", video));
   g_ptr_array_add (argv, NULL);
-  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
                             NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
 
