@@ -6,6 +6,7 @@
 
 #include "visage-cli.h"
 #include "vs-cli-common.h"
+#include "vs-export.h"
 
 static char *
 format_time (gint64 unix_seconds)
@@ -166,9 +167,11 @@ vs_cli_people (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    vs_cli_context_new (_("list | show ID | rename ID NAME | delete ID… — manage enrolled people"),
+    vs_cli_context_new (_("list | show ID | rename ID NAME | delete ID… | export ID DIR — manage enrolled people"),
                         _("delete erases the person and all their samples for good: the database pages "
-                          "that held them are overwritten."),
+                          "that held them are overwritten.\n"
+                          "export writes the person’s data (person.json with every embedding, and the "
+                          "face pictures) into a new folder NAME-ID inside DIR, readable only by you."),
                         entries, &opts);
   g_autoptr(VsStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -197,6 +200,11 @@ vs_cli_people (int    argc,
       if (n_args != 3 || !parse_id (args[1], &id))
         return vs_cli_usage (context, _("Usage: people rename ID NAME"));
     }
+  else if (g_str_equal (verb, "export"))
+    {
+      if (n_args != 3 || !parse_id (args[1], &id))
+        return vs_cli_usage (context, _("Usage: people export ID DIR"));
+    }
   else if (g_str_equal (verb, "delete"))
     {
       if (n_args < 2)
@@ -221,6 +229,27 @@ vs_cli_people (int    argc,
       if (!vs_store_rename_person (store, id, args[2], &error))
         return vs_cli_fail (error);
       status = people_show (store, &opts, id);
+    }
+  else if (g_str_equal (verb, "export"))
+    {
+      g_autofree char *folder = vs_export_person (store, id, args[2], &error);
+
+      if (folder == NULL)
+        return vs_cli_fail (error);
+      if (opts.json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, id);
+          json_builder_set_member_name (b, "folder");
+          json_builder_add_string_value (b, folder);
+          json_builder_end_object (b);
+          vs_cli_print_json (json_builder_get_root (b));
+        }
+      else
+        g_print (_("Exported to %s\n"), folder);
+      status = VS_EXIT_OK;
     }
   else
     {
