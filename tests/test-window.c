@@ -182,6 +182,10 @@ check_no_camera (Run          *run,
 
   if (status_page != NULL)
     {
+      g_autofree char *png = NULL;
+
+      vs_gui_test_run_for (300);   /* the stack's crossfade */
+      png = vs_gui_test_save_png (GTK_WIDGET (window), "visage-no-camera.png");
       run->status_title = g_strdup (adw_status_page_get_title (status_page));
 
       /* Retry with still no camera stays here. */
@@ -264,6 +268,13 @@ check_actions (Run          *run,
   g_assert_cmpuint (n_items, ==, 3);
 
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), 5000));
+  {
+    GtkWidget *prefs = GTK_WIDGET (vs_gui_test_find_window (VISAGE_TYPE_PREFERENCES_WINDOW));
+    g_autofree char *png = NULL;
+
+    g_assert_true (vs_gui_test_wait_allocated (prefs, 5000));
+    png = vs_gui_test_save_png (prefs, "visage-preferences.png");
+  }
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
 

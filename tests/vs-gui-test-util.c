@@ -49,23 +49,63 @@ vs_gui_test_run_for (guint ms)
     }
 }
 
+static gboolean
+is_allocated (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) &&
+         gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
+gboolean
+vs_gui_test_wait_allocated (GtkWidget *widget,
+                            guint      timeout_ms)
+{
+  if (!vs_gui_test_wait_for (is_allocated, widget, timeout_ms))
+    return FALSE;
+
+  /* A few more frames, so animations and late layouts settle. */
+  vs_gui_test_run_for (200);
+  return TRUE;
+}
+
+/* The widget's render node; NULL until it was drawn once. */
+static GskRenderNode *
+snapshot_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot,
+                          gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static gboolean
+has_render_node (gpointer data)
+{
+  g_autoptr(GskRenderNode) node = snapshot_widget (data);
+
+  return node != NULL;
+}
+
 GdkTexture *
 vs_gui_test_render (GtkWidget *widget)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  GtkSnapshot *snapshot;
   GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
 
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
+  g_assert_true (vs_gui_test_wait_allocated (widget, 5000));
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
 
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A new window may not have drawn its first frame yet. */
+  g_assert_true (vs_gui_test_wait_for (has_render_node, widget, 5000));
+  node = snapshot_widget (widget);
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));

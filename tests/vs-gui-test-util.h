@@ -20,6 +20,11 @@ gboolean  vs_gui_test_wait_for     (VsGuiTestCondition  condition,
 /* Iterates the default main context for ms milliseconds. */
 void      vs_gui_test_run_for      (guint               ms);
 
+/* Waits until widget is mapped with a size, then a little more for the
+ * first frames; FALSE on timeout. */
+gboolean  vs_gui_test_wait_allocated (GtkWidget        *widget,
+                                      guint             timeout_ms);
+
 /* Renders widget (realized and shown) to a PNG named filename in the build
  * folder, with the renderer of its window; returns the path. Like GNOME
  * Console's screenshot tests: gtk_widget_paintable_new() →

@@ -271,6 +271,29 @@ settings_changed_cb (VisageLivePage *self,
     apply_images_fps (self);
 }
 
+/* The title says what failed in the words of the source chosen. */
+static const char *
+error_title_for (const char *source)
+{
+  if (source != NULL && g_str_has_prefix (source, "file:"))
+    return _("Cannot Play the Video");
+  if (source != NULL && g_str_has_prefix (source, "images:"))
+    return _("Cannot Show the Pictures");
+  if (source != NULL && g_str_has_prefix (source, "device:"))
+    return _("Cannot Use the Camera");
+  return _("The Video Stopped");
+}
+
+static void
+show_error (VisageLivePage *self,
+            const char     *message)
+{
+  adw_status_page_set_title (self->error_page, error_title_for (self->source));
+  adw_status_page_set_description (self->error_page,
+                                   message ? message : _("The video stopped for an unknown reason"));
+  set_state (self, "error");
+}
+
 static void
 camera_state_changed_cb (VisageLivePage *self,
                          GParamSpec     *pspec,
@@ -294,9 +317,7 @@ camera_state_changed_cb (VisageLivePage *self,
       break;
 
     case VS_CAMERA_STATE_ERROR:
-      adw_status_page_set_description (self->error_page,
-                                       error ? error->message : _("The video stopped for an unknown reason"));
-      set_state (self, "error");
+      show_error (self, error ? error->message : NULL);
       break;
 
     case VS_CAMERA_STATE_STOPPED:
@@ -355,13 +376,7 @@ stop_camera (VisageLivePage *self)
   vs_live_model_clear (visage_live_page_get_live_model (self));
 }
 
-static void
-show_error (VisageLivePage *self,
-            const char     *message)
-{
-  adw_status_page_set_description (self->error_page, message);
-  set_state (self, "error");
-}
+
 
 void
 visage_live_page_set_source (VisageLivePage *self,
