@@ -305,6 +305,7 @@ struct _VsCamera
 
   GMainContext     *context;
   Shared           *shared;
+  VsDevices        *devices;       /* device sources: hot-plug */
   GstElement       *pipeline;
   GstElement       *link_target;   /* where dynamic source pads go */
   GstElement       *recognition_filter;
@@ -1309,6 +1310,27 @@ bus_cb (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+/* Device sources: unplugging is seen here even when the driver does not
+ * report an error, and the camera restarts by itself when plugged back. */
+static void
+devices_changed_cb (VsCamera   *self,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    GListModel *devices)
+{
+  gboolean present = vs_devices_find (self->devices, self->location) != NULL;
+
+  if (!present && self->pipeline != NULL)
+    fail (self, g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED,
+                             _("The camera “%s” was disconnected"), self->display_name));
+  else if (present && self->state == VS_CAMERA_STATE_DISCONNECTED)
+    {
+      g_debug ("%s: camera is back", self->source);
+      vs_camera_start (self);
+    }
+}
+
 /* Public API. ---------------------------------------------------------------- */
 
 void
@@ -1321,6 +1343,13 @@ vs_camera_start (VsCamera *self)
 
   if (self->pipeline != NULL || self->fail_source != NULL)
     return;
+
+  if (self->kind == SOURCE_DEVICE && self->devices == NULL)
+    {
+      self->devices = vs_devices_new ();
+      g_signal_connect_object (self->devices, "items-changed",
+                               G_CALLBACK (devices_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   g_clear_error (&self->error);
   self->next_frame = 0;
@@ -1557,6 +1586,7 @@ vs_camera_dispose (GObject *object)
   teardown (self);
   vs_camera_set_frame_func (self, NULL, NULL, NULL);
   g_clear_object (&self->paintable);
+  g_clear_object (&self->devices);
 
   G_OBJECT_CLASS (vs_camera_parent_class)->dispose (object);
 }

@@ -41,7 +41,9 @@ typedef enum {
   VS_CAMERA_STATE_STOPPED,
   VS_CAMERA_STATE_STARTING,
   VS_CAMERA_STATE_PLAYING,
-  VS_CAMERA_STATE_DISCONNECTED, /* device source unplugged, or not plugged in at start */
+  /* device source unplugged, or not plugged in at start; the camera starts
+   * again by itself when that device is plugged back in */
+  VS_CAMERA_STATE_DISCONNECTED,
   VS_CAMERA_STATE_ERROR,        /* see vs_camera_get_error() */
 } VsCameraState;
 
