@@ -92,20 +92,57 @@ test_association (void)
     g_assert_cmpfloat_with_epsilon (vs_tracker_lookup (tracker, 2)->face.x, 340, 0.01);
   }
 
-  /* A third face far away starts a new track with the next id. */
-  {
-    g_autoptr(GArray) faces = faces_new (3, face_at (340, 110, 50), face_at (160, 100, 60),
-                                         face_at (600, 300, 40));
-    g_autoptr(GArray) ev = NULL;
+  /* A third face far away: tentative in its first frame (no id, no event),
+   * a track with the next id from its second. */
+  for (guint f = 21; f <= 22; f++)
+    {
+      g_autoptr(GArray) faces = faces_new (3, face_at (340, 110, 50), face_at (160, 100, 60),
+                                           face_at (600, 300, 40));
+      g_autoptr(GArray) ev = NULL;
 
-    vs_tracker_update (tracker, faces, 21 * 40 * MS);
-    g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 3);
-    ev = vs_tracker_take_events (tracker);
-    g_assert_cmpuint (ev->len, ==, 1);
-    g_assert_cmpint (g_array_index (ev, VsTrackerEvent, 0).type, ==, VS_TRACKER_EVENT_ADDED);
-    g_assert_cmpuint (g_array_index (ev, VsTrackerEvent, 0).track_id, ==, 3);
-    g_assert_cmpint (g_array_index (ev, VsTrackerEvent, 0).time_us, ==, 21 * 40 * MS);
-  }
+      vs_tracker_update (tracker, faces, f * 40 * MS);
+      g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 3);
+      ev = vs_tracker_take_events (tracker);
+      if (f == 21)
+        {
+          g_assert_cmpuint (ev->len, ==, 0);
+          g_assert_false (vs_tracker_get_track (tracker, 2)->confirmed);
+          g_assert_cmpuint (vs_tracker_get_track (tracker, 2)->id, ==, 0);
+          continue;
+        }
+      g_assert_cmpuint (ev->len, ==, 1);
+      g_assert_true (vs_tracker_get_track (tracker, 2)->confirmed);
+      g_assert_cmpint (g_array_index (ev, VsTrackerEvent, 0).type, ==, VS_TRACKER_EVENT_ADDED);
+      g_assert_cmpuint (g_array_index (ev, VsTrackerEvent, 0).track_id, ==, 3);
+      g_assert_cmpint (g_array_index (ev, VsTrackerEvent, 0).time_us, ==, 22 * 40 * MS);
+    }
+}
+
+static void
+test_false_detection (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 50));
+  g_autoptr(GArray) two = faces_new (2, face_at (100, 100, 50), face_at (400, 100, 30));
+  g_autoptr(GArray) events = NULL;
+
+  /* A detection that flashes for one frame never becomes a track: no id
+   * used, no event, nothing to embed. */
+  vs_tracker_update (tracker, one, 0);
+  vs_tracker_update (tracker, two, 40 * MS);
+  vs_tracker_update (tracker, one, 80 * MS);
+  vs_tracker_update (tracker, one, 120 * MS);
+  g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 1);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpuint (g_array_index (events, VsTrackerEvent, 0).track_id, ==, 1);
+  g_assert_false (vs_tracker_needs_embed (tracker, 0, 120 * MS));
+
+  /* The next real face gets id 2. */
+  vs_tracker_update (tracker, two, 160 * MS);
+  vs_tracker_update (tracker, two, 200 * MS);
+  g_assert_nonnull (vs_tracker_lookup (tracker, 2));
+  g_assert_cmpfloat (vs_tracker_lookup (tracker, 2)->face.x, ==, 400);
 }
 
 static void
@@ -139,6 +176,7 @@ test_fast_motion (void)
     g_autoptr(GArray) ev = NULL;
 
     vs_tracker_update (tracker, faces, 10 * 200 * MS);
+    vs_tracker_update (tracker, faces, 11 * 200 * MS);
     ev = vs_tracker_take_events (tracker);
     g_assert_cmpuint (count_events (ev, VS_TRACKER_EVENT_ADDED), ==, 1);
   }
@@ -158,6 +196,7 @@ test_death (void)
   params.max_missed_us = 10 * G_USEC_PER_SEC;
   tracker = vs_tracker_new (&params);
 
+  vs_tracker_update (tracker, one, t += 40 * MS);
   vs_tracker_update (tracker, one, t += 40 * MS);
   /* Missed twice: still there, and not embedded while missed. */
   vs_tracker_update (tracker, empty, t += 40 * MS);
@@ -185,6 +224,7 @@ test_death (void)
 
   /* A face at the same place now is a new track: ids are never reused. */
   vs_tracker_update (tracker, one, t += 40 * MS);
+  vs_tracker_update (tracker, one, t += 40 * MS);
   g_assert_cmpuint (vs_tracker_get_track (tracker, 0)->id, ==, 2);
 
   /* Death by time: one missed frame, but two seconds later. */
@@ -194,6 +234,7 @@ test_death (void)
     g_autoptr(VsTracker) slow = vs_tracker_new (&params);
 
     vs_tracker_update (slow, one, 0);
+    vs_tracker_update (slow, one, 40 * MS);
     vs_tracker_update (slow, empty, 500 * MS);
     g_assert_cmpuint (vs_tracker_get_n_tracks (slow), ==, 1);
     vs_tracker_update (slow, empty, 2 * G_USEC_PER_SEC);
@@ -219,6 +260,7 @@ test_vote_known (void)
   const VsTrackerTrack *track;
 
   vs_tracker_update (tracker, one, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
   g_array_unref (vs_tracker_take_events (tracker));
   track = vs_tracker_lookup (tracker, 1);
 
@@ -300,6 +342,7 @@ test_vote_unknown (void)
   const VsTrackerTrack *track;
 
   vs_tracker_update (tracker, one, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
   track = vs_tracker_lookup (tracker, 1);
 
   /* A stranger: the gallery says nobody, with a weak best match. */
@@ -336,6 +379,7 @@ test_vote_unknown (void)
     const VsTrackerTrack *other;
 
     vs_tracker_update (tracker, two, t += 40 * MS);
+    vs_tracker_update (tracker, two, t += 40 * MS);
     other = vs_tracker_lookup (tracker, 2);
     g_assert_nonnull (other);
     for (guint i = 0; i < 5; i++)
@@ -359,6 +403,7 @@ test_reset_votes (void)
   const VsTrackerTrack *track;
 
   vs_tracker_update (tracker, one, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
   track = vs_tracker_lookup (tracker, 1);
   for (guint i = 0; i < 5; i++)
     vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
@@ -390,6 +435,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/tracker/association", test_association);
+  g_test_add_func ("/tracker/false-detection", test_false_detection);
   g_test_add_func ("/tracker/fast-motion", test_fast_motion);
   g_test_add_func ("/tracker/death", test_death);
   g_test_add_func ("/tracker/vote/known", test_vote_known);

@@ -277,7 +277,7 @@ process_frame (VsRecognizer *self,
       VsFace face = track->face;
       VsIdentity identity;
 
-      if (!vs_tracker_needs_embed (self->tracker, id, time_us))
+      if (!track->confirmed || !vs_tracker_needs_embed (self->tracker, id, time_us))
         continue;
 
       if (!vs_engine_embed_face (self->engine, frame, &face, embedding, NULL, &error))
@@ -328,7 +328,11 @@ process_frame (VsRecognizer *self,
     {
       const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
       float sx = 1.f / MAX (frame->width, 1), sy = 1.f / MAX (frame->height, 1);
-      VsTrackInfo info = {
+      VsTrackInfo info;
+
+      if (!track->confirmed)
+        continue;
+      info = (VsTrackInfo) {
         .id = track->id,
         .state = track->state,
         .person_id = track->state == VS_TRACK_KNOWN ? track->person_id : 0,

@@ -22,6 +22,7 @@ typedef struct {
    * later frame when recognition runs at a few frames per second. */
   double         vx, vy;
   gboolean       has_velocity;
+  guint          hits;       /* frames matched in a row while tentative */
   Vote          *votes;      /* ring of params.vote_window */
   guint          n_votes;    /* filled entries, ≤ vote_window */
   guint          next_vote;  /* ring position of the next vote */
@@ -43,6 +44,7 @@ vs_tracker_params_init (VsTrackerParams *params)
   *params = (VsTrackerParams) {
     .iou_threshold = 0.3f,
     .centre_distance = 0.5f,
+    .min_hits = 2,
     .max_missed_frames = 8,
     .max_missed_us = G_USEC_PER_SEC,
     .vote_window = 5,
@@ -96,6 +98,7 @@ vs_tracker_new (const VsTrackerParams *params)
   self->params.votes_to_unknown = CLAMP (self->params.votes_to_unknown, 1, self->params.vote_window);
   self->params.votes_to_switch = CLAMP (self->params.votes_to_switch, 1, self->params.vote_window);
   self->params.max_missed_frames = MAX (self->params.max_missed_frames, 1);
+  self->params.min_hits = MAX (self->params.min_hits, 1);
 
   self->tracks = g_ptr_array_new_with_free_func (track_free);
   self->events = g_array_new (FALSE, TRUE, sizeof (VsTrackerEvent));
@@ -256,6 +259,22 @@ track_move (Track        *track,
   track->pub.missed = 0;
 }
 
+/* One more frame where the track was seen: confirmed (an id, "added") once
+ * it was seen often enough. */
+static void
+track_hit (VsTracker *self,
+           Track     *track,
+           gint64     time_us)
+{
+  if (track->pub.confirmed)
+    return;
+  if (++track->hits < self->params.min_hits)
+    return;
+  track->pub.confirmed = TRUE;
+  track->pub.id = self->next_id++;
+  push_event (self, VS_TRACKER_EVENT_ADDED, track, time_us);
+}
+
 void
 vs_tracker_update (VsTracker    *self,
                    const GArray *faces,
@@ -305,13 +324,24 @@ vs_tracker_update (VsTracker    *self,
                   &g_array_index (faces, VsFace, c->face), time_us);
     }
 
-  /* Missed tracks age and die; iterate backwards to remove in place. */
+  /* Ids in the order the tracks started. */
+  for (guint t = 0; t < n_tracks; t++)
+    if (track_used[t])
+      track_hit (self, g_ptr_array_index (self->tracks, t), time_us);
+
+  /* Missed tracks age and die; iterate backwards to remove in place. A
+   * tentative track missed once was a false detection: gone silently. */
   for (guint t = n_tracks; t > 0; t--)
     {
       Track *track = g_ptr_array_index (self->tracks, t - 1);
 
       if (track_used[t - 1])
         continue;
+      if (!track->pub.confirmed)
+        {
+          g_ptr_array_remove_index (self->tracks, t - 1);
+          continue;
+        }
       track->pub.missed++;
       if (track->pub.missed >= self->params.max_missed_frames ||
           time_us - track->pub.last_seen_us >= self->params.max_missed_us)
@@ -328,14 +358,13 @@ vs_tracker_update (VsTracker    *self,
       if (face_used[f])
         continue;
       track = g_new0 (Track, 1);
-      track->pub.id = self->next_id++;
       track->pub.face = g_array_index (faces, VsFace, f);
       track->pub.state = VS_TRACK_IDENTIFYING;
       track->pub.first_seen_us = time_us;
       track->pub.last_seen_us = time_us;
       track->votes = g_new0 (Vote, self->params.vote_window);
       g_ptr_array_add (self->tracks, track);
-      push_event (self, VS_TRACKER_EVENT_ADDED, track, time_us);
+      track_hit (self, track, time_us);
     }
 }
 
@@ -359,6 +388,8 @@ static Track *
 find_track (VsTracker *self,
             guint      track_id)
 {
+  if (track_id == 0)
+    return NULL;   /* tentative tracks have no id yet */
   for (guint i = 0; i < self->tracks->len; i++)
     {
       Track *track = g_ptr_array_index (self->tracks, i);

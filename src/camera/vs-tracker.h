@@ -16,6 +16,10 @@ typedef struct {
   /* Association */
   float  iou_threshold;         /* same face when IoU ≥ this (0.3) */
   float  centre_distance;       /* …or centres closer than this × box size (0.5) */
+  /* A new face becomes a track (an id, events, embeddings) once it was seen
+   * in this many processed frames in a row: one-frame false detections
+   * never show. */
+  guint  min_hits;              /* 2 */
   /* Death: a track missed for this many processed frames or this long goes. */
   guint  max_missed_frames;     /* 8 */
   gint64 max_missed_us;         /* 1 s */
@@ -57,7 +61,8 @@ typedef enum {
 } VsVoteKind;
 
 typedef struct {
-  guint         id;
+  guint         id;              /* 0 while tentative */
+  gboolean      confirmed;       /* seen min_hits times: reported and embedded */
   VsFace        face;            /* latest box, frame pixels */
   VsTrackState  state;
   gint64        person_id;       /* decided person (KNOWN), else 0 */
@@ -85,7 +90,8 @@ void         vs_tracker_update         (VsTracker             *self,
                                         const GArray          *faces,
                                         gint64                 time_us);
 
-/* Living tracks, oldest first (including ones missed for a few frames). */
+/* Living tracks, oldest first (including ones missed for a few frames, and
+ * tentative ones: skip those that are not confirmed). */
 guint                 vs_tracker_get_n_tracks (VsTracker *self);
 const VsTrackerTrack *vs_tracker_get_track    (VsTracker *self,
                                                guint      index);
