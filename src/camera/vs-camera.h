@@ -118,7 +118,8 @@ double            vs_camera_get_display_fps  (VsCamera          *self);
 void              vs_camera_get_frame_size   (VsCamera          *self,
                                               int               *width,
                                               int               *height);
-/* Property "fps" (double, default 5): the rate of images: slideshows. */
+/* Property "fps" (double, default 5): the rate of images: slideshows; takes
+ * effect at the next start. */
 double            vs_camera_get_fps          (VsCamera          *self);
 void              vs_camera_set_fps          (VsCamera          *self,
                                               double             fps);
