@@ -9,7 +9,8 @@
 
 #include "visage-application.h"
 #include "visage-live-page.h"
-#include "visage-window.h"
+#include "visage-people-page.h"
+#include "visage-window-private.h"
 #include "vs-engine.h"
 #include "vs-gui-test-util.h"
 #include "vs-live-model.h"
@@ -191,6 +192,16 @@ watch_cb (gpointer data)
   return TRUE;
 }
 
+static void
+recognized_cb (VisageLivePage *page,
+               gint64          person_id,
+               const char     *name,
+               GHashTable     *names)
+{
+  g_assert_cmpint (person_id, >, 0);
+  g_hash_table_add (names, g_strdup (name));
+}
+
 static gboolean
 is_video (gpointer data)
 {
@@ -205,6 +216,7 @@ test_live_names_enrolled (void)
   g_autofree char *images = make_slideshow (people, 10, 13);
   VisageWindow *window = open_window (images);
   Watch watch = { 0 };
+  g_autoptr(GHashTable) recognized = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *status = NULL;
   g_autofree char *png = NULL;
   g_autoptr(GdkTexture) texture = NULL;
@@ -213,6 +225,7 @@ test_live_names_enrolled (void)
   watch.page = visage_window_get_live_page (window);
   watch.known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   watch.wanted = wanted;
+  g_signal_connect (watch.page, "recognized", G_CALLBACK (recognized_cb), recognized);
 
   g_assert_true (vs_gui_test_wait_for (is_video, watch.page, 10000));
   g_assert_true (vs_gui_test_wait_for (watch_cb, &watch, RECOGNIZE_TIMEOUT_MS));
@@ -223,7 +236,9 @@ test_live_names_enrolled (void)
   g_assert_cmpuint (watch.max_faces, >=, 1);
   g_assert_cmpuint (g_hash_table_size (watch.known), ==, 2);
 
-  /* The last person named was announced. */
+  /* Each person named was announced (and recorded as seen). */
+  g_assert_true (g_hash_table_contains (recognized, NAME_A));
+  g_assert_true (g_hash_table_contains (recognized, NAME_B));
   g_assert_true (g_str_has_suffix (visage_live_page_get_announcement (watch.page), " recognized"));
 
   status = visage_live_page_dup_status_text (watch.page);
@@ -237,6 +252,14 @@ test_live_names_enrolled (void)
   texture = gdk_texture_new_from_filename (png, NULL);
   g_assert_nonnull (texture);
   g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (window)));
+
+  /* The People page lists the two, by name. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "people"));
+  g_assert_cmpstr (visage_window_get_visible_page_name (window), ==, "people");
+  g_assert_cmpuint (visage_people_page_get_n_people (window->people_page), ==, 2);
+  g_clear_pointer (&png, g_free);
+  vs_gui_test_run_for (300);
+  png = vs_gui_test_save_png (GTK_WIDGET (window), "visage-people.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   vs_gui_test_run_for (100);

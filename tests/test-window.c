@@ -232,6 +232,38 @@ test_window_no_camera (void)
   run_clear (&run);
 }
 
+/* A camera chosen but not plugged in: "Camera Disconnected", not an error. */
+static gboolean
+check_disconnected (Run          *run,
+                    VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+  AdwStatusPage *status_page = find_mapped_status_page (GTK_WIDGET (page));
+
+  if (status_page == NULL)
+    return FALSE;
+
+  run->live_state = g_strdup (visage_live_page_get_state (page));
+  run->status_title = g_strdup (adw_status_page_get_title (status_page));
+  run->camera = g_strdup (visage_window_get_camera (window));
+  return TRUE;
+}
+
+static void
+test_window_disconnected (void)
+{
+  g_autofree char *db = make_db_path ();
+  Run run = { 0 };
+
+  g_assert_cmpint (run_app (&run, check_disconnected,
+                            "--source", "device:/dev/video-visage-test", "--db", db, NULL), ==, 0);
+  g_assert_true (run.done);
+  g_assert_cmpstr (run.live_state, ==, "disconnected");
+  g_assert_cmpstr (run.status_title, ==, "Camera Disconnected");
+  g_assert_cmpstr (run.camera, ==, "device:/dev/video-visage-test");
+  run_clear (&run);
+}
+
 static gboolean
 has_toplevel (gpointer data)
 {
@@ -377,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/window/bad-arguments", test_window_bad_arguments);
   g_test_add_func ("/window/source-test", test_window_source_test);
   g_test_add_func ("/window/no-camera", test_window_no_camera);
+  g_test_add_func ("/window/disconnected", test_window_disconnected);
   g_test_add_func ("/window/actions", test_window_actions);
 
   return g_test_run ();

@@ -42,7 +42,7 @@ struct _VisageLivePage
   char           *recognizer_error;
   VsLiveModel    *empty_model;       /* the live model without recognizer */
   VsGallery      *gallery;
-  GHashTable     *announced;         /* track ids already announced */
+  GHashTable     *announced;         /* track id → person id announced */
   char           *announcement;
 
   VsCamera       *camera;
@@ -194,13 +194,18 @@ track_decided_cb (VisageLivePage *self,
                   VsRecognizer   *recognizer)
 {
   g_autofree char *text = NULL;
+  gint64 *announced;
 
   if (state != VS_TRACK_KNOWN || name == NULL)
     return;
 
-  /* Once per track: a face that stays in view is not announced again. */
-  if (!g_hash_table_add (self->announced, GUINT_TO_POINTER (track_id)))
+  /* Once per track and person: a face that stays in view is not announced
+   * again, but one that turns out to be someone else is. */
+  announced = g_hash_table_lookup (self->announced, GUINT_TO_POINTER (track_id));
+  if (announced != NULL && *announced == person_id)
     return;
+  g_hash_table_insert (self->announced, GUINT_TO_POINTER (track_id),
+                       g_memdup2 (&person_id, sizeof person_id));
 
   /* Translators: said by the screen reader and shown in the status line */
   text = g_strdup_printf (_("%s recognized"), name);
@@ -688,7 +693,7 @@ visage_live_page_class_init (VisageLivePageClass *klass)
 static void
 visage_live_page_init (VisageLivePage *self)
 {
-  self->announced = g_hash_table_new (NULL, NULL);
+  self->announced = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -49,7 +49,7 @@ VsLiveModel *visage_live_page_get_live_model   (VisageLivePage *self);
 
 /* Signals: "retry": the person asked to try again (no camera / error);
  * "recognized" (gint64 person_id, const char *name): a face was first
- * decided to be this person (once per track).
+ * decided to be this person (once per track and person).
  *
  * "starting", "video", "no-camera", "disconnected" or "error". Property
  * "state", notified. */
