@@ -9,7 +9,9 @@
 
 #include "vs-engine.h"
 #include "vs-gallery.h"
+#include "vs-gallery-monitor.h"
 #include "vs-recognizer.h"
+#include "vs-store.h"
 #include "vs-test-util.h"
 
 #define ENROLLED_A "Colin_Powell"
@@ -361,6 +363,129 @@ test_gallery_swap (void)
   log_clear (&log);
 }
 
+static void
+on_gallery_changed (VsGalleryMonitor *monitor,
+                    VsGallery        *gallery,
+                    gpointer          user_data)
+{
+  VsRecognizer *rec = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vs_gallery_monitor_get_gallery (monitor) == gallery);
+  g_assert_true (vs_recognizer_set_gallery (rec, gallery, &error));
+  g_assert_no_error (error);
+}
+
+static void
+count_cb (gpointer instance, gpointer arg, guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_gallery_monitor (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "visage.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (path, &error);
+  g_autoptr(VsRecognizer) rec = make_recognizer ();
+  g_autoptr(VsGalleryMonitor) monitor = NULL;
+  g_autoptr(VsStore) other = NULL;
+  g_autoptr(VsEngine) engine = NULL;
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+  g_autoptr(VsPerson) person = NULL;
+  guint changes = 0;
+  gint64 person_id, deadline;
+  guint64 frame;
+  VsTrack *track;
+  Log log;
+
+  g_assert_no_error (error);
+  monitor = vs_gallery_monitor_new (store, vs_recognizer_get_embedder (rec), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)), ==, 0);
+  g_signal_connect (monitor, "gallery-changed", G_CALLBACK (on_gallery_changed), rec);
+  g_signal_connect (monitor, "gallery-changed", G_CALLBACK (count_cb), &changes);
+  g_assert_true (vs_recognizer_set_gallery (rec, vs_gallery_monitor_get_gallery (monitor), &error));
+  g_assert_false (vs_gallery_monitor_check (monitor, &error));
+  g_assert_no_error (error);
+
+  log_init (&log, rec);
+  vs_recognizer_set_lossless (rec, TRUE);
+  frame = push_photos (rec, ENROLLED_A, 10, 5, 0);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  track = central_track (rec);
+  g_assert_nonnull (track);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_UNKNOWN);
+
+  /* Enrolled through another connection (as visage-cli would): the poll
+   * notices within a second and the same track gets the name. */
+  engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
+  g_assert_no_error (error);
+  for (guint n = 1; n <= 5; n++)
+    {
+      g_autoptr(VsImage) image = load_lfw (ENROLLED_A, n);
+      g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+      int pick = vs_faces_pick_central (faces, image);
+      VsSample *sample;
+
+      g_assert_cmpint (pick, >=, 0);
+      sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, pick), "test", &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (samples, sample);
+    }
+  other = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  person_id = vs_store_add_samples (other, 0, "Colin Powell", samples, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (person_id, >, 0);
+
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (changes == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)), ==, 1);
+
+  frame = push_photos (rec, ENROLLED_A, 15, 6, frame);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  g_assert_true (central_track (rec) == track);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (vs_track_get_person_id (track), ==, person_id);
+  g_assert_cmpstr (vs_track_get_name (track), ==, "Colin Powell");
+
+  /* Last seen: written once a minute at most, and our own write does not
+   * reload the gallery. */
+  g_assert_true (vs_gallery_monitor_record_seen (monitor, person_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (vs_gallery_monitor_record_seen (monitor, person_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (vs_gallery_monitor_check (monitor, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 1);
+  person = vs_store_get_person (other, person_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (person->last_seen, >=, g_get_real_time () / G_USEC_PER_SEC - 60);
+
+  /* A rename elsewhere reaches the live track without a new decision. */
+  g_assert_true (vs_store_rename_person (other, person_id, "General Powell", &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_gallery_monitor_check (monitor, &error));
+  g_assert_cmpuint (changes, ==, 2);
+  frame = push_photos (rec, ENROLLED_A, 21, 2, frame);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  g_assert_true (central_track (rec) == track);
+  g_assert_cmpstr (vs_track_get_name (track), ==, "General Powell");
+
+  log_clear (&log);
+}
+
 typedef struct {
   VsRecognizer *rec;
   VsImage      *frame;
@@ -491,6 +616,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recognizer/known", test_known);
   g_test_add_func ("/recognizer/stranger", test_stranger);
   g_test_add_func ("/recognizer/gallery-swap", test_gallery_swap);
+  g_test_add_func ("/recognizer/gallery-monitor", test_gallery_monitor);
   g_test_add_func ("/recognizer/lossless", test_lossless);
   g_test_add_func ("/recognizer/shutdown", test_shutdown);
   g_test_add_func ("/recognizer/models-error", test_models_error);

@@ -104,6 +104,8 @@ struct _VsRecognizer
   gint64         first_start_us;
   gint64         last_done_us;
   double         process_total_ms;
+  double         detect_total_ms;
+  double         embed_total_ms;
   double         latencies[LATENCY_RING];
   guint          latency_pos;
 };
@@ -236,7 +238,7 @@ process_frame (VsRecognizer *self,
   guint serial;
   guint n_embedded = 0;
   gboolean failed = FALSE;
-  gint64 done_us;
+  gint64 done_us, detect_us, embed_start_us, embed_end_us;
 
   g_mutex_lock (&self->lock);
   if (self->tracker_params_changed || self->tracker == NULL)
@@ -258,6 +260,7 @@ process_frame (VsRecognizer *self,
     }
 
   faces = vs_engine_detect (self->engine, frame, &error);
+  detect_us = g_get_monotonic_time ();
   if (faces == NULL)
     {
       g_debug ("Detection failed on frame %" G_GUINT64_FORMAT ": %s",
@@ -270,6 +273,7 @@ process_frame (VsRecognizer *self,
   vs_tracker_update (self->tracker, faces, time_us);
 
   embedding = g_new0 (float, MAX (self->dim, 1));
+  embed_start_us = g_get_monotonic_time ();
   for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
     {
       const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
@@ -313,6 +317,8 @@ process_frame (VsRecognizer *self,
           break;
         }
     }
+
+  embed_end_us = g_get_monotonic_time ();
 
   results = results_new ();
   results->frame_number = frame_number;
@@ -366,6 +372,8 @@ process_frame (VsRecognizer *self,
   self->stats.faces_max = MAX (self->stats.faces_max, faces->len);
   self->stats.tracks_last = results->tracks->len;
   self->process_total_ms += (done_us - start_us) / 1000.0;
+  self->detect_total_ms += (detect_us - start_us) / 1000.0;
+  self->embed_total_ms += (embed_end_us - embed_start_us) / 1000.0;
   self->done_times[self->done_pos] = done_us;
   self->done_pos = (self->done_pos + 1) % FPS_RING;
   self->last_done_us = done_us;
@@ -769,7 +777,12 @@ vs_recognizer_get_stats (VsRecognizer      *self,
     stats->average_fps = self->stats.frames_processed * (double) G_USEC_PER_SEC /
                          (self->last_done_us - self->first_start_us);
   if (self->stats.frames_processed > 0)
-    stats->process_mean_ms = self->process_total_ms / self->stats.frames_processed;
+    {
+      stats->process_mean_ms = self->process_total_ms / self->stats.frames_processed;
+      stats->detect_mean_ms = self->detect_total_ms / self->stats.frames_processed;
+    }
+  if (self->stats.embeddings > 0)
+    stats->embed_mean_ms = self->embed_total_ms / self->stats.embeddings;
 
   n = MIN (self->stats.latency_count, LATENCY_RING);
   memcpy (sorted, self->latencies, n * sizeof (double));

@@ -47,6 +47,8 @@ typedef struct {
   double  recognition_fps;    /* frames processed in the last second */
   double  average_fps;        /* frames processed / time from first to last */
   double  process_mean_ms;    /* worker time per frame */
+  double  detect_mean_ms;     /* of which detection */
+  double  embed_mean_ms;      /* per embedding (align + network + identify) */
   guint   faces_last;         /* detections in the last processed frame */
   guint   faces_max;
   guint   tracks_last;

@@ -386,6 +386,8 @@ print_stats (Watch *watch)
       MEMBER_DOUBLE ("camera_fps", delivered_fps (watch));
       MEMBER_DOUBLE ("recognition_fps", s.average_fps);
       MEMBER_DOUBLE ("process_mean_ms", s.process_mean_ms);
+      MEMBER_DOUBLE ("detect_mean_ms", s.detect_mean_ms);
+      MEMBER_DOUBLE ("embed_mean_ms", s.embed_mean_ms);
       MEMBER_DOUBLE ("latency_p50_ms", s.latency_p50_ms);
       MEMBER_DOUBLE ("latency_p95_ms", s.latency_p95_ms);
       MEMBER_DOUBLE ("latency_max_ms", s.latency_max_ms);
@@ -406,8 +408,9 @@ print_stats (Watch *watch)
                   s.frames_processed, s.frames_dropped);
       g_printerr (_("Source:             %.1f fps\n"), source_fps);
       g_printerr (_("Camera frames:      %.1f per second\n"), delivered_fps (watch));
-      g_printerr (_("Recognition:        %.1f frames per second (%.1f ms per frame)\n"),
-                  s.average_fps, s.process_mean_ms);
+      g_printerr (_("Recognition:        %.1f frames per second (%.1f ms per frame: "
+                    "detection %.1f ms, %.1f ms per embedded face)\n"),
+                  s.average_fps, s.process_mean_ms, s.detect_mean_ms, s.embed_mean_ms);
       g_printerr (_("Latency:            p50 %.1f ms, p95 %.1f ms, max %.1f ms\n"),
                   s.latency_p50_ms, s.latency_p95_ms, s.latency_max_ms);
       g_printerr (_("Faces:              at most %u in a frame, %u tracks\n"),
