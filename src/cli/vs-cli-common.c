@@ -174,6 +174,10 @@ vs_cli_collect_images (char **paths)
         if (is_picture_name (name))
           g_ptr_array_add (names, g_build_filename (paths[i], name, NULL));
       g_ptr_array_sort (names, compare_paths);
+      /* Nor is a folder without pictures silently skipped: the loader
+       * reports it, so that the command fails instead of doing nothing. */
+      if (names->len == 0)
+        g_ptr_array_add (files, g_strdup (paths[i]));
       for (guint j = 0; j < names->len; j++)
         g_ptr_array_add (files, g_strdup (g_ptr_array_index (names, j)));
     }
