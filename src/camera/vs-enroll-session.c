@@ -1,0 +1,790 @@
+/* vs-enroll-session.c
+ *
+ * Threads: the camera's streaming thread pushes into the slot; the worker
+ * owns the engine and does everything expensive; the main thread reads the
+ * captures, removes some, and receives the signals from an idle source
+ * attached to its context (never g_main_context_invoke(), which could run the
+ * callback on the worker when the main context happens to be free).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "vs-enroll-session.h"
+
+#define DEFAULT_TARGET            5
+#define DEFAULT_MIN_INTERVAL_US   (300 * G_TIME_SPAN_MILLISECOND)
+#define DEFAULT_MAX_SIMILARITY    0.95f
+#define DEFAULT_MIN_POSE_CHANGE   8.0f
+
+G_DEFINE_QUARK (vs-enroll-error-quark, vs_enroll_error)
+
+G_DEFINE_ENUM_TYPE (VsEnrollVerdict, vs_enroll_verdict,
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_REJECTED, "rejected"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_WAIT, "wait"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_DUPLICATE, "duplicate"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_CAPTURED, "captured"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_COMPLETE, "complete"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_ERROR, "error"))
+
+G_DEFINE_BOXED_TYPE (VsEnrollCapture, vs_enroll_capture,
+                     vs_enroll_capture_ref, vs_enroll_capture_unref)
+
+static VsEnrollCapture *
+capture_new (VsSample              *sample,
+             const VsQualityReport *report,
+             gint64                 time_us)
+{
+  VsEnrollCapture *self = g_new0 (VsEnrollCapture, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->sample = sample;
+  self->report = *report;
+  self->time_us = time_us;
+  return self;
+}
+
+VsEnrollCapture *
+vs_enroll_capture_ref (VsEnrollCapture *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+vs_enroll_capture_unref (VsEnrollCapture *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_clear_pointer (&self->sample, vs_sample_free);
+  g_free (self);
+}
+
+struct _VsEnrollSession
+{
+  GObject          parent_instance;
+
+  VsEngine        *engine;          /* the worker's, after construction */
+  char            *embedder;
+  GMainContext    *context;         /* where signals go */
+  GThread         *thread;
+
+  GMutex           lock;
+  GCond            cond;
+  /* Under lock: */
+  VsImage         *slot;
+  gint64           slot_time_us;
+  guint64          slot_number;
+  gboolean         busy;
+  gboolean         stopping;
+  gboolean         paused;
+  guint            target;
+  VsEnrollParams   params;
+  VsQualityParams  quality;
+  GPtrArray       *captures;        /* VsEnrollCapture*, the samples kept */
+  guint            next_id;
+  gint64           last_capture_us;
+  guint            generation;      /* bumped by clear(): late captures dropped */
+  VsEnrollFeedback pending_feedback;
+  gboolean         has_pending_feedback;
+  GPtrArray       *pending_captures; /* to announce */
+  gboolean         delivery_scheduled;
+  gboolean         complete_announced;
+};
+
+G_DEFINE_FINAL_TYPE (VsEnrollSession, vs_enroll_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TARGET,
+  PROP_N_CAPTURED,
+  PROP_EMBEDDER,
+  N_PROPS
+};
+
+enum {
+  FEEDBACK,
+  CAPTURED,
+  COMPLETE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  VsEnrollSession *self = data;
+  g_autoptr(GPtrArray) captures = NULL;
+  VsEnrollFeedback feedback;
+  gboolean has_feedback, complete = FALSE;
+
+  g_mutex_lock (&self->lock);
+  captures = g_steal_pointer (&self->pending_captures);
+  self->pending_captures = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  feedback = self->pending_feedback;
+  has_feedback = self->has_pending_feedback;
+  self->has_pending_feedback = FALSE;
+  self->delivery_scheduled = FALSE;
+  if (self->captures->len >= self->target && !self->complete_announced)
+    {
+      self->complete_announced = TRUE;
+      complete = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < captures->len; i++)
+    g_signal_emit (self, signals[CAPTURED], 0, g_ptr_array_index (captures, i));
+  if (captures->len > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CAPTURED]);
+  if (has_feedback)
+    g_signal_emit (self, signals[FEEDBACK], 0, &feedback);
+  if (complete)
+    g_signal_emit (self, signals[COMPLETE], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Under lock. */
+static void
+schedule_delivery (VsEnrollSession *self)
+{
+  GSource *source;
+
+  if (self->delivery_scheduled)
+    return;
+
+  self->delivery_scheduled = TRUE;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_cb, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[visage] enroll delivery");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static float
+pose_distance (const VsQualityReport *a,
+               const VsQualityReport *b)
+{
+  return MAX (fabsf (a->yaw - b->yaw), fabsf (a->pitch - b->pitch));
+}
+
+/* Under lock: is this a near-duplicate of a sample already kept? Both the
+ * embedding and the pose must be close: a new pose or a clearly different
+ * picture is worth keeping. */
+static gboolean
+is_duplicate (VsEnrollSession       *self,
+              const VsSample        *sample,
+              const VsQualityReport *report)
+{
+  for (guint i = 0; i < self->captures->len; i++)
+    {
+      VsEnrollCapture *other = g_ptr_array_index (self->captures, i);
+      float cosine = vs_cosine (other->sample->embedding, sample->embedding, sample->dim);
+
+      if (cosine >= self->params.max_similarity &&
+          pose_distance (&other->report, report) < self->params.min_pose_change)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+process_frame (VsEnrollSession *self,
+               VsImage         *frame,
+               gint64           time_us,
+               guint64          frame_number)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) faces = NULL;
+  g_autoptr(VsSample) sample = NULL;
+  VsEnrollFeedback feedback = { 0 };
+  VsQualityParams quality;
+  guint generation;
+  gboolean want;
+
+  g_mutex_lock (&self->lock);
+  quality = self->quality;
+  g_mutex_unlock (&self->lock);
+
+  feedback.frame_width = frame->width;
+  feedback.frame_height = frame->height;
+  feedback.frame_number = frame_number;
+  feedback.report.face_index = -1;
+
+  faces = vs_engine_detect (self->engine, frame, &error);
+  if (faces == NULL)
+    {
+      g_debug ("Enrollment frame %" G_GUINT64_FORMAT ": %s", frame_number, error->message);
+      feedback.verdict = VS_ENROLL_VERDICT_ERROR;
+      goto deliver;
+    }
+
+  vs_quality_check (frame, faces, &quality, &feedback.report);
+  if (feedback.report.face_index >= 0)
+    {
+      const VsFace *face = &g_array_index (faces, VsFace, feedback.report.face_index);
+
+      feedback.has_face = TRUE;
+      feedback.x = face->x / frame->width;
+      feedback.y = face->y / frame->height;
+      feedback.width = face->width / frame->width;
+      feedback.height = face->height / frame->height;
+    }
+
+  g_mutex_lock (&self->lock);
+  generation = self->generation;
+  if (self->captures->len >= self->target)
+    feedback.verdict = VS_ENROLL_VERDICT_COMPLETE;
+  else if (feedback.report.issue != VS_QUALITY_OK)
+    feedback.verdict = VS_ENROLL_VERDICT_REJECTED;
+  else if (self->last_capture_us != 0 &&
+           time_us - self->last_capture_us < self->params.min_interval_us)
+    feedback.verdict = VS_ENROLL_VERDICT_WAIT;
+  else
+    feedback.verdict = VS_ENROLL_VERDICT_CAPTURED;   /* unless a duplicate */
+  want = feedback.verdict == VS_ENROLL_VERDICT_CAPTURED;
+  g_mutex_unlock (&self->lock);
+
+  if (!want)
+    goto deliver;
+
+  sample = vs_engine_make_sample (self->engine, frame,
+                                  &g_array_index (faces, VsFace, feedback.report.face_index),
+                                  "camera", &error);
+  if (sample == NULL)
+    {
+      g_debug ("Enrollment frame %" G_GUINT64_FORMAT ": %s", frame_number, error->message);
+      feedback.verdict = VS_ENROLL_VERDICT_ERROR;
+      goto deliver;
+    }
+
+  g_mutex_lock (&self->lock);
+  if (generation != self->generation || self->captures->len >= self->target)
+    {
+      /* Cleared or completed meanwhile. */
+      feedback.verdict = self->captures->len >= self->target ? VS_ENROLL_VERDICT_COMPLETE
+                                                             : VS_ENROLL_VERDICT_WAIT;
+    }
+  else if (is_duplicate (self, sample, &feedback.report))
+    feedback.verdict = VS_ENROLL_VERDICT_DUPLICATE;
+  else
+    {
+      VsEnrollCapture *capture = capture_new (g_steal_pointer (&sample), &feedback.report, time_us);
+
+      capture->id = ++self->next_id;
+      g_ptr_array_add (self->captures, capture);
+      g_ptr_array_add (self->pending_captures, vs_enroll_capture_ref (capture));
+      self->last_capture_us = time_us;
+      g_debug ("Captured sample %u (%u of %u): yaw %.0f pitch %.0f sharpness %.0f",
+               capture->id, self->captures->len, self->target,
+               feedback.report.yaw, feedback.report.pitch, feedback.report.sharpness);
+    }
+  g_mutex_unlock (&self->lock);
+
+deliver:
+  g_mutex_lock (&self->lock);
+  self->pending_feedback = feedback;
+  self->has_pending_feedback = TRUE;
+  schedule_delivery (self);
+  g_mutex_unlock (&self->lock);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  VsEnrollSession *self = data;
+
+  for (;;)
+    {
+      g_autoptr(VsImage) frame = NULL;
+      gint64 time_us;
+      guint64 number;
+
+      g_mutex_lock (&self->lock);
+      while (self->slot == NULL && !self->stopping)
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->stopping)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      frame = g_steal_pointer (&self->slot);
+      time_us = self->slot_time_us;
+      number = self->slot_number;
+      self->busy = TRUE;
+      g_mutex_unlock (&self->lock);
+
+      process_frame (self, frame, time_us, number);
+
+      g_mutex_lock (&self->lock);
+      self->busy = FALSE;
+      g_cond_broadcast (&self->cond);   /* drain() waits for this */
+      g_mutex_unlock (&self->lock);
+    }
+
+  return NULL;
+}
+
+VsEnrollSession *
+vs_enroll_session_new (const char  *models_dir,
+                       const char  *embedder_id,
+                       GError     **error)
+{
+  g_autoptr(VsEnrollSession) self = g_object_new (VS_TYPE_ENROLL_SESSION, NULL);
+
+  self->engine = vs_engine_new (models_dir, embedder_id, error);
+  if (self->engine == NULL)
+    return NULL;
+  self->embedder = g_strdup (vs_engine_get_embedder (self->engine)->id);
+
+  self->thread = g_thread_try_new ("visage-enroll", worker_thread, self, error);
+  if (self->thread == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+vs_enroll_session_get_embedder (VsEnrollSession *self)
+{
+  g_return_val_if_fail (VS_IS_ENROLL_SESSION (self), NULL);
+
+  return self->embedder;
+}
+
+void
+vs_enroll_session_set_target (VsEnrollSession *self,
+                              guint            target)
+{
+  gboolean changed;
+
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+  g_return_if_fail (target > 0);
+
+  g_mutex_lock (&self->lock);
+  changed = self->target != target;
+  self->target = target;
+  self->complete_announced = self->captures->len >= target;
+  g_mutex_unlock (&self->lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET]);
+}
+
+guint
+vs_enroll_session_get_target (VsEnrollSession *self)
+{
+  guint target;
+
+  g_return_val_if_fail (VS_IS_ENROLL_SESSION (self), 0);
+
+  g_mutex_lock (&self->lock);
+  target = self->target;
+  g_mutex_unlock (&self->lock);
+  return target;
+}
+
+static void
+default_params (VsEnrollParams *params)
+{
+  params->min_interval_us = DEFAULT_MIN_INTERVAL_US;
+  params->max_similarity = DEFAULT_MAX_SIMILARITY;
+  params->min_pose_change = DEFAULT_MIN_POSE_CHANGE;
+}
+
+void
+vs_enroll_session_set_params (VsEnrollSession      *self,
+                              const VsEnrollParams *params)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  if (params != NULL)
+    self->params = *params;
+  else
+    default_params (&self->params);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_enroll_session_set_quality (VsEnrollSession       *self,
+                               const VsQualityParams *params)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  if (params != NULL)
+    self->quality = *params;
+  else
+    vs_quality_params_init_camera (&self->quality);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_enroll_session_set_paused (VsEnrollSession *self,
+                              gboolean         paused)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  self->paused = !!paused;
+  if (self->paused)
+    g_clear_pointer (&self->slot, vs_image_unref);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_enroll_session_push_frame (VsEnrollSession *self,
+                              VsImage         *frame,
+                              gint64           capture_time_us,
+                              guint64          frame_number)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+  g_return_if_fail (frame != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (!self->stopping && !self->paused)
+    {
+      g_clear_pointer (&self->slot, vs_image_unref);
+      self->slot = vs_image_ref (frame);
+      self->slot_time_us = capture_time_us;
+      self->slot_number = frame_number;
+      g_cond_broadcast (&self->cond);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+GPtrArray *
+vs_enroll_session_dup_captures (VsEnrollSession *self)
+{
+  GPtrArray *copy;
+
+  g_return_val_if_fail (VS_IS_ENROLL_SESSION (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  copy = g_ptr_array_new_full (self->captures->len, (GDestroyNotify) vs_enroll_capture_unref);
+  for (guint i = 0; i < self->captures->len; i++)
+    g_ptr_array_add (copy, vs_enroll_capture_ref (g_ptr_array_index (self->captures, i)));
+  g_mutex_unlock (&self->lock);
+
+  return copy;
+}
+
+guint
+vs_enroll_session_get_n_captured (VsEnrollSession *self)
+{
+  guint n;
+
+  g_return_val_if_fail (VS_IS_ENROLL_SESSION (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->captures->len;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+gboolean
+vs_enroll_session_remove_capture (VsEnrollSession *self,
+                                  guint            id)
+{
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (VS_IS_ENROLL_SESSION (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->captures->len; i++)
+    {
+      VsEnrollCapture *capture = g_ptr_array_index (self->captures, i);
+
+      if (capture->id == id)
+        {
+          g_ptr_array_remove_index (self->captures, i);
+          found = TRUE;
+          break;
+        }
+    }
+  if (found)
+    self->complete_announced = self->captures->len >= self->target;
+  g_mutex_unlock (&self->lock);
+
+  if (found)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CAPTURED]);
+  return found;
+}
+
+void
+vs_enroll_session_clear (VsEnrollSession *self)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_set_size (self->captures, 0);
+  g_ptr_array_set_size (self->pending_captures, 0);
+  self->generation++;
+  self->last_capture_us = 0;
+  self->complete_announced = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CAPTURED]);
+}
+
+void
+vs_enroll_session_drain (VsEnrollSession *self)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  while ((self->slot != NULL || self->busy) && !self->stopping)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_enroll_session_stop (VsEnrollSession *self)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_clear_pointer (&self->slot, vs_image_unref);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  if (self->thread != NULL)
+    g_thread_join (g_steal_pointer (&self->thread));
+}
+
+static void
+vs_enroll_session_dispose (GObject *object)
+{
+  VsEnrollSession *self = VS_ENROLL_SESSION (object);
+
+  vs_enroll_session_stop (self);
+
+  G_OBJECT_CLASS (vs_enroll_session_parent_class)->dispose (object);
+}
+
+static void
+vs_enroll_session_finalize (GObject *object)
+{
+  VsEnrollSession *self = VS_ENROLL_SESSION (object);
+
+  g_clear_pointer (&self->engine, vs_engine_free);
+  g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->captures, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_captures, g_ptr_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (vs_enroll_session_parent_class)->finalize (object);
+}
+
+static void
+vs_enroll_session_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  VsEnrollSession *self = VS_ENROLL_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TARGET:
+      g_value_set_uint (value, vs_enroll_session_get_target (self));
+      break;
+
+    case PROP_N_CAPTURED:
+      g_value_set_uint (value, vs_enroll_session_get_n_captured (self));
+      break;
+
+    case PROP_EMBEDDER:
+      g_value_set_string (value, self->embedder);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_enroll_session_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  VsEnrollSession *self = VS_ENROLL_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TARGET:
+      vs_enroll_session_set_target (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_enroll_session_class_init (VsEnrollSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vs_enroll_session_dispose;
+  object_class->finalize = vs_enroll_session_finalize;
+  object_class->get_property = vs_enroll_session_get_property;
+  object_class->set_property = vs_enroll_session_set_property;
+
+  properties[PROP_TARGET] =
+    g_param_spec_uint ("target", NULL, NULL,
+                       1, 100, DEFAULT_TARGET,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_CAPTURED] =
+    g_param_spec_uint ("n-captured", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EMBEDDER] =
+    g_param_spec_string ("embedder", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The feedback is only valid during the emission. */
+  signals[FEEDBACK] =
+    g_signal_new ("feedback",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[CAPTURED] =
+    g_signal_new ("captured",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, VS_TYPE_ENROLL_CAPTURE);
+  signals[COMPLETE] =
+    g_signal_new ("complete",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+vs_enroll_session_init (VsEnrollSession *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->context = g_main_context_ref_thread_default ();
+  self->target = DEFAULT_TARGET;
+  default_params (&self->params);
+  vs_quality_params_init_camera (&self->quality);
+  self->captures = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  self->pending_captures = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+}
+
+/* Photos. */
+
+static const char *
+photo_issue_message (VsQualityIssue issue)
+{
+  switch (issue)
+    {
+    case VS_QUALITY_NO_FACE:
+      return _("No face found");
+    case VS_QUALITY_MANY_FACES:
+      return _("More than one face");
+    case VS_QUALITY_CUT_OFF:
+      return _("The face is cut off");
+    case VS_QUALITY_TOO_SMALL:
+      return _("The face is too small");
+    case VS_QUALITY_TOO_DARK:
+      return _("Too dark");
+    case VS_QUALITY_TOO_BRIGHT:
+      return _("Too bright");
+    case VS_QUALITY_BLURRY:
+      return _("Blurry");
+    case VS_QUALITY_TILTED:
+      return _("The head is tilted");
+    case VS_QUALITY_TURNED:
+      return _("Not facing the camera");
+    case VS_QUALITY_OK:
+    case VS_QUALITY_N_ISSUES:
+    default:
+      return _("Good");
+    }
+}
+
+VsEnrollCapture *
+vs_enroll_check_photo (VsEngine              *engine,
+                       const char            *path,
+                       const VsQualityParams *params,
+                       VsQualityReport       *report,
+                       GError               **error)
+{
+  g_autoptr(VsImage) image = NULL;
+  g_autoptr(GArray) faces = NULL;
+  VsQualityParams photo;
+  VsQualityReport local;
+  VsSample *sample;
+
+  g_return_val_if_fail (engine != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (report == NULL)
+    report = &local;
+  memset (report, 0, sizeof *report);
+  report->face_index = -1;
+
+  if (params == NULL)
+    {
+      vs_quality_params_init_photo (&photo);
+      params = &photo;
+    }
+
+  image = vs_image_load (path, error);
+  if (image == NULL)
+    return NULL;
+
+  faces = vs_engine_detect (engine, image, error);
+  if (faces == NULL)
+    return NULL;
+
+  if (!vs_quality_check (image, faces, params, report))
+    {
+      g_set_error_literal (error, VS_ENROLL_ERROR, VS_ENROLL_ERROR_QUALITY,
+                           photo_issue_message (report->issue));
+      return NULL;
+    }
+
+  sample = vs_engine_make_sample (engine, image,
+                                  &g_array_index (faces, VsFace, report->face_index),
+                                  path, error);
+  if (sample == NULL)
+    return NULL;
+
+  return capture_new (sample, report, g_get_monotonic_time ());
+}
+
+GPtrArray *
+vs_enroll_captures_to_samples (GPtrArray *captures)
+{
+  GPtrArray *samples;
+
+  g_return_val_if_fail (captures != NULL, NULL);
+
+  samples = g_ptr_array_sized_new (captures->len);
+  for (guint i = 0; i < captures->len; i++)
+    g_ptr_array_add (samples, ((VsEnrollCapture *) g_ptr_array_index (captures, i))->sample);
+  return samples;
+}

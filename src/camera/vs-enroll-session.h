@@ -1,0 +1,143 @@
+/* vs-enroll-session.h: guided capture of face samples for enrollment.
+ *
+ * A worker thread with its own engine takes the newest frame pushed (a slot,
+ * never a queue), detects the faces, checks the quality (vs-quality.h) and,
+ * when the face is good, far enough in time from the last capture and not a
+ * near-duplicate of a sample already taken (same pose and embedding), makes a
+ * sample of it — until the target count is reached. What it saw and what it
+ * captured reach the main context the session was created in as signals.
+ * Nothing is written anywhere: the caller saves the samples.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "vs-engine.h"
+#include "vs-image.h"
+#include "vs-quality.h"
+#include "vs-store.h"
+
+G_BEGIN_DECLS
+
+/* What the session did with a frame. */
+typedef enum {
+  VS_ENROLL_VERDICT_REJECTED,   /* the quality check failed: see report.issue */
+  VS_ENROLL_VERDICT_WAIT,       /* good, but too soon after the last capture */
+  VS_ENROLL_VERDICT_DUPLICATE,  /* good, but too much like a sample taken: move a little */
+  VS_ENROLL_VERDICT_CAPTURED,   /* this frame became a sample */
+  VS_ENROLL_VERDICT_COMPLETE,   /* the target is reached: nothing more is taken */
+  VS_ENROLL_VERDICT_ERROR,      /* the engine failed on this frame */
+} VsEnrollVerdict;
+
+GType vs_enroll_verdict_get_type (void);
+#define VS_TYPE_ENROLL_VERDICT (vs_enroll_verdict_get_type ())
+
+/* One processed frame, as delivered on the main thread. */
+typedef struct {
+  VsEnrollVerdict  verdict;
+  VsQualityReport  report;
+  gboolean         has_face;
+  float            x, y, width, height;   /* the face judged, normalised 0..1 */
+  int              frame_width;
+  int              frame_height;
+  guint64          frame_number;
+} VsEnrollFeedback;
+
+/* One sample taken. Immutable once delivered; reference counted. */
+typedef struct {
+  guint            id;        /* unique in its session, never reused */
+  VsSample        *sample;    /* embedding, PNG crop, quality, source */
+  VsQualityReport  report;
+  gint64           time_us;   /* capture time (monotonic) */
+  /*< private >*/
+  gatomicrefcount  ref_count;
+} VsEnrollCapture;
+
+#define VS_TYPE_ENROLL_CAPTURE (vs_enroll_capture_get_type ())
+GType            vs_enroll_capture_get_type (void);
+VsEnrollCapture *vs_enroll_capture_ref      (VsEnrollCapture *self);
+void             vs_enroll_capture_unref    (VsEnrollCapture *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsEnrollCapture, vs_enroll_capture_unref)
+
+/* Rules for what counts as a new sample. */
+typedef struct {
+  gint64 min_interval_us;   /* between two captures (default 300 ms) */
+  float  max_similarity;    /* cosine to a sample taken: at or above… */
+  float  min_pose_change;   /* …and a pose closer than this (degrees, yaw and
+                             * pitch) makes a near-duplicate */
+} VsEnrollParams;
+
+#define VS_ENROLL_ERROR (vs_enroll_error_quark ())
+GQuark vs_enroll_error_quark (void);
+
+typedef enum {
+  VS_ENROLL_ERROR_THREAD,
+  VS_ENROLL_ERROR_QUALITY,   /* a photo failed the checks: the message says why */
+} VsEnrollError;
+
+#define VS_TYPE_ENROLL_SESSION (vs_enroll_session_get_type ())
+G_DECLARE_FINAL_TYPE (VsEnrollSession, vs_enroll_session, VS, ENROLL_SESSION, GObject)
+
+/* Loads the models (errors reported here) and starts the worker. Signals go
+ * to the thread-default main context of the caller:
+ *   "feedback" (VsEnrollFeedback *)  each processed frame (the newest only
+ *                                    when the main thread lags)
+ *   "captured" (VsEnrollCapture *)   a sample was taken
+ *   "complete"                       the target was reached
+ * Properties: "target" (guint, default 5), "n-captured" (guint, notified),
+ * "embedder" (string, read-only). */
+VsEnrollSession *vs_enroll_session_new          (const char            *models_dir,
+                                                 const char            *embedder_id,
+                                                 GError               **error);
+
+const char      *vs_enroll_session_get_embedder (VsEnrollSession       *self);
+
+void             vs_enroll_session_set_target   (VsEnrollSession       *self,
+                                                 guint                  target);
+guint            vs_enroll_session_get_target   (VsEnrollSession       *self);
+/* NULL params: the defaults. Takes effect at the next frame. */
+void             vs_enroll_session_set_params   (VsEnrollSession       *self,
+                                                 const VsEnrollParams  *params);
+void             vs_enroll_session_set_quality  (VsEnrollSession       *self,
+                                                 const VsQualityParams *params);
+/* Pausing keeps the samples; frames pushed meanwhile are dropped. */
+void             vs_enroll_session_set_paused   (VsEnrollSession       *self,
+                                                 gboolean               paused);
+
+/* Any thread (a VsCamera frame function): the newest frame replaces one the
+ * worker has not taken yet. */
+void             vs_enroll_session_push_frame   (VsEnrollSession       *self,
+                                                 VsImage               *frame,
+                                                 gint64                 capture_time_us,
+                                                 guint64                frame_number);
+
+/* Main thread. The samples taken so far, oldest first (VsEnrollCapture *,
+ * new references). */
+GPtrArray       *vs_enroll_session_dup_captures (VsEnrollSession       *self);
+guint            vs_enroll_session_get_n_captured (VsEnrollSession     *self);
+/* Forgets a sample (it will be taken again: capture resumes when below the
+ * target). FALSE when there is no such id. */
+gboolean         vs_enroll_session_remove_capture (VsEnrollSession     *self,
+                                                   guint                id);
+void             vs_enroll_session_clear        (VsEnrollSession       *self);
+
+/* Blocks until the frame in the slot (if any) has been processed. */
+void             vs_enroll_session_drain        (VsEnrollSession       *self);
+/* Stops and joins the worker; later frames are ignored. Idempotent. */
+void             vs_enroll_session_stop         (VsEnrollSession       *self);
+
+/* Photos, any thread (each thread its own engine): loads `path`, detects,
+ * checks with `params` (NULL: vs_quality_params_init_photo) and makes the
+ * sample (source = path). On a quality failure returns NULL with
+ * VS_ENROLL_ERROR_QUALITY and report->issue set; a picture that cannot be
+ * read gives the image error. report may be NULL. */
+VsEnrollCapture *vs_enroll_check_photo          (VsEngine              *engine,
+                                                 const char            *path,
+                                                 const VsQualityParams *params,
+                                                 VsQualityReport       *report,
+                                                 GError               **error);
+
+/* Samples of the captures as the store takes them (borrowed: the array does
+ * not own them, keep the captures alive while using it). */
+GPtrArray       *vs_enroll_captures_to_samples  (GPtrArray             *captures);
+
+G_END_DECLS
