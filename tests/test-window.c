@@ -309,6 +309,10 @@ check_actions (Run          *run,
   }
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
+  {
+    GtkWidget *shortcuts = GTK_WIDGET (vs_gui_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
+    g_autofree char *png = vs_gui_test_save_png (shortcuts, "visage-shortcuts.png");
+  }
 
   /* The camera menu offers "Open Video File…" and the property action. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (run->app), "quit"));
