@@ -1,0 +1,41 @@
+/* visage-person-page.h: one enrolled person: their face samples (each can
+ * be removed), their name (renamed in place), when they were added and last
+ * seen, and the buttons to add samples, export their data or delete them.
+ *
+ * Actions (person.*): "add-samples", "export", "delete", "remove-sample"
+ * (x: sample id), "rename". Deleting is not done here: the page emits
+ * "delete-requested" (gint64 person_id) and the People page confirms it and
+ * offers the undo.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vs-people-model.h"
+#include "vs-store.h"
+
+G_BEGIN_DECLS
+
+#define VISAGE_TYPE_PERSON_PAGE (visage_person_page_get_type ())
+G_DECLARE_FINAL_TYPE (VisagePersonPage, visage_person_page, VISAGE, PERSON_PAGE, GtkWidget)
+
+/* Shows the person of item (NULL: nobody) read from store. */
+void          visage_person_page_set_person  (VisagePersonPage *self,
+                                              VsStore          *store,
+                                              VsPersonItem     *item);
+VsPersonItem *visage_person_page_get_item    (VisagePersonPage *self);
+gint64        visage_person_page_get_person_id (VisagePersonPage *self);
+/* Reads the samples again (after a change in the database). */
+void          visage_person_page_reload      (VisagePersonPage *self);
+
+/* What the name row's apply does: checks, renames in the store, or shows
+ * the problem under the name. */
+gboolean      visage_person_page_rename      (VisagePersonPage *self,
+                                              const char       *new_name);
+/* The shown title (the person's name), and the inline name error (NULL
+ * when none): for tests. */
+const char   *visage_person_page_get_title   (VisagePersonPage *self);
+const char   *visage_person_page_get_name_error (VisagePersonPage *self);
+guint         visage_person_page_get_n_samples_shown (VisagePersonPage *self);
+
+G_END_DECLS
