@@ -314,7 +314,27 @@ check_actions (Run          *run,
     g_autofree char *png = vs_gui_test_save_png (shortcuts, "visage-shortcuts.png");
   }
 
-  /* The camera menu offers "Open Video File…" and the property action. */
+  /* F9's action opens the camera menu: the cameras (here none, or the
+   * ones plugged in) and "Open Video File…". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.choose-camera", NULL));
+  {
+    GtkPopover *popover = gtk_menu_button_get_popover (window->camera_button);
+    GMenuModel *camera_menu = gtk_menu_button_get_menu_model (window->camera_button);
+    g_autoptr(GMenuModel) cameras = g_menu_model_get_item_link (camera_menu, 0, G_MENU_LINK_SECTION);
+    g_autoptr(GMenuModel) files = g_menu_model_get_item_link (camera_menu, 1, G_MENU_LINK_SECTION);
+    g_autofree char *action = NULL;
+    g_autofree char *png = NULL;
+
+    g_assert_nonnull (popover);
+    g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (popover), 5000));
+    png = vs_gui_test_save_png (GTK_WIDGET (popover), "visage-camera-menu.png");
+
+    g_assert_cmpint (g_menu_model_get_n_items (cameras), >=, 1);
+    g_assert_true (g_menu_model_get_item_attribute (files, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.open-video");
+    gtk_popover_popdown (popover);
+  }
+
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (run->app), "quit"));
 
   /* Quitting by the action ends g_application_run() with the windows open. */
