@@ -438,6 +438,7 @@ vs_cli_watch (int    argc,
 {
   Watch watch = { .status = VS_EXIT_OK };
   double fps = 0;
+  int size = 0;
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
     { "stats", 0, 0, G_OPTION_ARG_NONE, &watch.stats,
@@ -448,6 +449,9 @@ vs_cli_watch (int    argc,
       N_("Stop after N frames"), N_("N") },
     { "fps", 0, 0, G_OPTION_ARG_DOUBLE, &fps,
       N_("Pictures per second for images: sources (default 5)"), N_("FPS") },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size,
+      N_("Long side of the frames the recognition works on (default 640; smaller is faster, "
+         "but misses small faces)"), N_("PIXELS") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("SOURCE") },
     { NULL }
   };
@@ -474,6 +478,8 @@ vs_cli_watch (int    argc,
     return vs_cli_usage (context, _("--max-frames must be positive"));
   if (fps < 0 || fps > 1000)
     return vs_cli_usage (context, _("--fps must be between 0 and 1000"));
+  if (size != 0 && (size < 64 || size > 4096))
+    return vs_cli_usage (context, _("--size must be between 64 and 4096"));
 
   source = normalize_source (rest[0]);
   if (watch.fast)
@@ -488,6 +494,8 @@ vs_cli_watch (int    argc,
     }
   if (fps > 0)
     vs_camera_set_fps (watch.camera, fps);
+  if (size > 0)
+    vs_camera_set_recognition_size (watch.camera, size);
 
   watch.recognizer = vs_recognizer_new (watch.opts.models_dir, watch.opts.embedder, &error);
   if (watch.recognizer == NULL)
