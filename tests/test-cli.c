@@ -1,0 +1,779 @@
+/* test-cli.c: visage-cli run as a program ($VISAGE_CLI, set by meson): exit
+ * codes, JSON output, error messages on bad input, and the database
+ * commands end to end on LFW photos.
+ *
+ * $XDG_DATA_HOME points into a temporary folder, so that a command run
+ * without --db never touches the real database. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vs-test-images.h"
+#include "vs-test-util.h"
+
+static const char *cli;
+
+/* ── running the CLI ────────────────────────────────────────────────── */
+
+typedef struct {
+  int   status;   /* exit status */
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_argv (Run        *r,
+          GPtrArray  *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; i < args->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (args, i));
+  g_ptr_array_add (argv, NULL);
+  line = g_strjoinv (" ", (char **) argv->pdata);
+
+  run_clear (r);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r->out, &r->err, &wait_status, &error);
+  g_assert_no_error (error);
+
+  if (g_spawn_check_wait_status (wait_status, &error))
+    r->status = 0;
+  else if (error->domain == G_SPAWN_EXIT_ERROR)
+    r->status = error->code;
+  else
+    g_error ("“%s” did not exit normally (%s); stderr:\n%s", line, error->message, r->err);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, r->status);
+  g_test_message ("$ %s → %d\n%s", line, r->status, r->err);
+}
+
+/* Runs `visage-cli first …` (NULL-terminated) into r and checks the exit
+ * status. */
+static void
+run_expect (Run        *r,
+            int         expected,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+
+  run_argv (r, args);
+  if (r->status != expected)
+    g_error ("expected exit status %d, got %d; stdout:\n%s\nstderr:\n%s", expected, r->status, r->out, r->err);
+}
+
+/* stdout as one JSON object (the commands print one document on one line). */
+static JsonObject *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_assert_nonnull (text);
+  /* One line, ending with a newline. */
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  g_assert_true (strchr (text, '\n') == text + strlen (text) - 1);
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* stderr is exactly one line "visage-cli: …" that names `what`. */
+static void
+assert_one_line_error (const char *err,
+                       const char *what)
+{
+  g_assert_true (g_str_has_prefix (err, "visage-cli: "));
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  if (what != NULL && strstr (err, what) == NULL)
+    g_error ("the message “%s” does not name “%s”", err, what);
+}
+
+static char *
+lfw (const char *person,
+     guint       number)
+{
+  return vs_test_lfw_path (person, number);
+}
+
+/* ── help and usage ─────────────────────────────────────────────────── */
+
+static void
+test_help (void)
+{
+  static const char * const required[] = {
+    "detect", "verify", "enroll", "import", "identify", "people", "reembed", "bench",
+  };
+  g_auto(Run) r = { 0 };
+  g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = NULL;
+  gboolean in_commands = FALSE;
+
+  run_expect (&r, 0, "--help", NULL);
+  g_assert_nonnull (strstr (r.out, "Exit status"));
+  lines = g_strsplit (r.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_equal (lines[i], "Commands:"))
+        in_commands = TRUE;
+      else if (in_commands && g_str_has_prefix (lines[i], "  "))
+        {
+          g_auto(GStrv) words = g_strsplit (g_strstrip (lines[i]), " ", 2);
+          g_ptr_array_add (commands, g_strdup (words[0]));
+        }
+      else if (in_commands)
+        in_commands = FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (commands, required[i], g_str_equal, NULL));
+
+  /* Every command listed, and the two benchmarks. */
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const char *command = g_ptr_array_index (commands, i);
+
+      run_expect (&r, 0, command, "--help", NULL);
+      g_assert_nonnull (strstr (r.out, command));
+      g_assert_nonnull (strstr (r.out, "--json"));
+      if (g_str_equal (command, "bench"))
+        continue;   /* a dispatcher: its two commands are below */
+      g_assert_nonnull (strstr (r.out, "--db"));
+      g_assert_nonnull (strstr (r.out, "--models"));
+      g_assert_nonnull (strstr (r.out, "--embedder"));
+    }
+  run_expect (&r, 0, "bench", "lfw", "--help", NULL);
+  g_assert_nonnull (strstr (r.out, "--pairs"));
+  g_assert_nonnull (strstr (r.out, "--models"));
+  run_expect (&r, 0, "bench", "speed", "--help", NULL);
+  g_assert_nonnull (strstr (r.out, "--embedder"));
+  run_expect (&r, 0, "--version", NULL);
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *a = lfw ("Tony_Blair", 2);
+  g_autofree char *default_db = g_build_filename (g_getenv ("XDG_DATA_HOME"), "visage", "visage.db", NULL);
+  g_auto(Run) r = { 0 };
+
+  run_expect (&r, 2, NULL);
+  run_expect (&r, 2, "frobnicate", NULL);
+  assert_one_line_error (r.err, "frobnicate");
+  run_expect (&r, 2, "detect", "--no-such-option", a, NULL);
+  g_assert_nonnull (strstr (r.err, "--no-such-option"));
+  run_expect (&r, 2, "detect", NULL);
+  run_expect (&r, 2, "verify", a, NULL);
+  run_expect (&r, 2, "verify", a, a, a, NULL);
+  run_expect (&r, 2, "identify", "--top", "0", a, NULL);
+  run_expect (&r, 2, "identify", "--top", "many", a, NULL);
+  run_expect (&r, 2, "enroll", a, NULL);              /* no --name */
+  run_expect (&r, 2, "enroll", "--name", "   ", a, NULL);
+  run_expect (&r, 2, "import", NULL);
+  run_expect (&r, 2, "people", "frobnicate", NULL);
+  g_assert_nonnull (strstr (r.err, "frobnicate"));
+  run_expect (&r, 2, "people", "show", "abc", NULL);
+  run_expect (&r, 2, "people", "rename", "1", NULL);
+  run_expect (&r, 2, "people", "delete", NULL);
+  run_expect (&r, 2, "reembed", "extra", NULL);
+  run_expect (&r, 2, "bench", "frobnicate", NULL);
+  /* Nothing was created on the way. */
+  g_assert_false (g_file_test (default_db, G_FILE_TEST_EXISTS));
+}
+
+/* ── pictures ───────────────────────────────────────────────────────── */
+
+static void
+assert_face_json (JsonObject *face)
+{
+  JsonArray *box = json_object_get_array_member (face, "box");
+  JsonArray *landmarks = json_object_get_array_member (face, "landmarks");
+  double score = json_object_get_double_member (face, "score");
+
+  g_assert_cmpuint (json_array_get_length (box), ==, 4);
+  g_assert_cmpfloat (json_array_get_double_element (box, 2), >, 10);
+  g_assert_cmpfloat (json_array_get_double_element (box, 3), >, 10);
+  g_assert_cmpuint (json_array_get_length (landmarks), ==, 5);
+  for (guint p = 0; p < 5; p++)
+    g_assert_cmpuint (json_array_get_length (json_array_get_array_element (landmarks, p)), ==, 2);
+  g_assert_cmpfloat (score, >, 0.5);
+  g_assert_cmpfloat (score, <=, 1.0);
+}
+
+static void
+test_detect_json (void)
+{
+  g_autofree char *single = lfw ("Colin_Powell", 1);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *negative = vs_test_data_path ("negatives/dlib/horses.jpg");
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) doc = NULL;
+  JsonArray *images;
+  const char *paths[] = { single, group, negative };
+  guint expected[] = { 1, 3, 0 };
+
+  run_expect (&r, 0, "detect", "--json", single, group, negative, NULL);
+  doc = parse_json (r.out);
+  images = json_object_get_array_member (doc, "images");
+  g_assert_cmpuint (json_array_get_length (images), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *image = json_array_get_object_element (images, i);
+      JsonArray *faces = json_object_get_array_member (image, "faces");
+
+      g_assert_cmpstr (json_object_get_string_member (image, "path"), ==, paths[i]);
+      g_assert_cmpint (json_object_get_int_member (image, "width"), >, 0);
+      g_assert_cmpint (json_object_get_int_member (image, "height"), >, 0);
+      g_assert_cmpuint (json_array_get_length (faces), ==, expected[i]);
+      for (guint f = 0; f < json_array_get_length (faces); f++)
+        assert_face_json (json_array_get_object_element (faces, f));
+    }
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (images, 0), "width"), ==, 250);
+
+  /* The plain text form says the same. */
+  run_expect (&r, 0, "detect", group, NULL);
+  g_assert_nonnull (strstr (r.out, "3 faces"));
+}
+
+static void
+test_verify (void)
+{
+  g_autofree char *a = lfw ("Tony_Blair", 2);
+  g_autofree char *b = lfw ("Tony_Blair", 10);
+  g_autofree char *c = lfw ("Colin_Powell", 1);
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) same = NULL, different = NULL;
+
+  run_expect (&r, 0, "verify", "--json", a, b, NULL);
+  same = parse_json (r.out);
+  g_assert_true (json_object_get_boolean_member (same, "same"));
+  g_assert_cmpfloat (json_object_get_double_member (same, "similarity"), >=,
+                     json_object_get_double_member (same, "threshold"));
+  g_assert_cmpfloat (json_object_get_double_member (same, "threshold"), >, 0.1);
+  g_assert_cmpstr (json_object_get_string_member (same, "embedder"), ==, "mobilefacenet_paddlex");
+
+  run_expect (&r, 1, "verify", "--json", a, c, NULL);
+  different = parse_json (r.out);
+  g_assert_false (json_object_get_boolean_member (different, "same"));
+  g_assert_cmpfloat (json_object_get_double_member (different, "similarity"), <,
+                     json_object_get_double_member (different, "threshold"));
+
+  run_expect (&r, 0, "verify", a, b, NULL);
+  g_assert_nonnull (strstr (r.out, "Same person"));
+  run_expect (&r, 1, "verify", a, c, NULL);
+  run_expect (&r, 0, "verify", "--embedder", "mobilefacenet_foamliu", "--json", a, b, NULL);
+  run_expect (&r, 1, "verify", "--embedder", "mobilefacenet_foamliu", a, c, NULL);
+  run_expect (&r, 4, "verify", "--embedder", "no_such_model", a, c, NULL);
+  assert_one_line_error (r.err, "no_such_model");
+}
+
+static const char * const bad_kinds[] = { "missing", "empty", "truncated", "text", "folder", "huge" };
+
+static void
+test_bad_input (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *good = lfw ("Tony_Blair", 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_kinds); i++)
+    {
+      g_autofree char *path = vs_test_make_bad_input (tmp, bad_kinds[i]);
+      g_auto(Run) r = { 0 };
+      g_autoptr(JsonObject) doc = NULL;
+      JsonObject *image;
+
+      run_expect (&r, 3, "detect", path, NULL);
+      assert_one_line_error (r.err, path);
+
+      run_expect (&r, 3, "detect", "--json", path, NULL);
+      assert_one_line_error (r.err, path);
+      doc = parse_json (r.out);
+      image = json_array_get_object_element (json_object_get_array_member (doc, "images"), 0);
+      g_assert_cmpstr (json_object_get_string_member (image, "path"), ==, path);
+      g_assert_nonnull (strstr (json_object_get_string_member (image, "error"), path));
+
+      /* The good picture beside it is still read. */
+      run_expect (&r, 3, "detect", good, path, NULL);
+      g_assert_nonnull (strstr (r.out, "1 face"));
+
+      run_expect (&r, 3, "verify", good, path, NULL);
+      assert_one_line_error (r.err, path);
+    }
+}
+
+/* ── the database ───────────────────────────────────────────────────── */
+
+static JsonArray *
+list_people (Run        *r,
+             const char *db)
+{
+  g_autoptr(JsonObject) doc = NULL;
+
+  run_expect (r, 0, "people", "list", "--json", "--db", db, NULL);
+  doc = parse_json (r->out);
+  return json_array_ref (json_object_get_array_member (doc, "people"));
+}
+
+/* The name identify gives the only face of `picture`, "unknown" included. */
+static char *
+identify_one (Run        *r,
+              int         expected,
+              const char *db,
+              const char *embedder,
+              const char *picture)
+{
+  g_autoptr(JsonObject) doc = NULL;
+  JsonArray *faces;
+  JsonObject *face;
+
+  if (embedder != NULL)
+    run_expect (r, expected, "identify", "--json", "--db", db, "--embedder", embedder, picture, NULL);
+  else
+    run_expect (r, expected, "identify", "--json", "--db", db, picture, NULL);
+  doc = parse_json (r->out);
+  faces = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (doc, "images"), 0),
+                                        "faces");
+  g_assert_cmpuint (json_array_get_length (faces), ==, 1);
+  face = json_array_get_object_element (faces, 0);
+  g_assert_cmpstr (json_object_get_string_member (face, "identity"), ==, expected == 0 ? "known" : "unknown");
+  return g_strdup (json_object_get_string_member (face, "name"));
+}
+
+static void
+assert_private (const char *db)
+{
+  g_autofree char *dir = g_path_get_dirname (db);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_enroll_identify (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "new", "folder", "visage.db", NULL);
+  g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t4 = lfw ("Tony_Blair", 4);
+  g_autofree char *t5 = lfw ("Tony_Blair", 5), *t10 = lfw ("Tony_Blair", 10);
+  g_autofree char *stranger = lfw ("Colin_Powell", 1);
+  g_autofree char *name = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  g_auto(Run) r = { 0 };
+
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Tony Blair", t2, t3, t4, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpstr (json_object_get_string_member (doc, "name"), ==, "Tony Blair");
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (doc, "person_id"), >, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "skipped")), ==, 0);
+  assert_private (db);
+
+  name = identify_one (&r, 0, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+  g_clear_pointer (&name, g_free);
+  name = identify_one (&r, 1, db, NULL, stranger);
+  g_assert_cmpstr (name, ==, "unknown");
+
+  /* Plain text, and --top. */
+  run_expect (&r, 0, "identify", "--db", db, "--top", "3", t10, NULL);
+  g_assert_nonnull (strstr (r.out, "Tony Blair"));
+  run_expect (&r, 1, "identify", "--db", db, stranger, NULL);
+  g_assert_nonnull (strstr (r.out, "unknown"));
+
+  /* More samples for the same name go to the same person. */
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Tony Blair", t5, NULL);
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (people, 0), "samples"), ==, 4);
+
+  /* The default database, under $XDG_DATA_HOME, is private too. */
+  {
+    g_autofree char *default_db = g_build_filename (g_getenv ("XDG_DATA_HOME"), "visage", "visage.db", NULL);
+
+    run_expect (&r, 0, "enroll", "--name", "Tony Blair", t2, NULL);
+    assert_private (default_db);
+  }
+}
+
+static void
+test_enroll_many_faces (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *one = lfw ("Colin_Powell", 2);
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  JsonArray *skipped;
+  JsonObject *skip;
+  g_auto(Run) r = { 0 };
+
+  /* One usable picture: saved, the group photo reported and skipped. */
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Colin Powell", group, one, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), ==, 1);
+  skipped = json_object_get_array_member (doc, "skipped");
+  g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
+  skip = json_array_get_object_element (skipped, 0);
+  g_assert_cmpstr (json_object_get_string_member (skip, "path"), ==, group);
+  g_assert_nonnull (strstr (json_object_get_string_member (skip, "reason"), "3 faces"));
+
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Colin Powell", group, one, NULL);
+  g_assert_nonnull (strstr (r.err, group));
+  g_assert_nonnull (strstr (r.err, "--largest"));
+
+  /* Nothing usable: nothing saved, input error. */
+  run_expect (&r, 3, "enroll", "--db", db, "--name", "Somebody", group, NULL);
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
+  g_clear_pointer (&people, json_array_unref);
+
+  /* --largest takes one. */
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Somebody", "--largest", group, NULL);
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 2);
+}
+
+/* DIR/Person_Name/ holding symbolic links to LFW photos. */
+static void
+make_person_folder (const char *root,
+                    const char *person,
+                    guint       first,
+                    guint       n)
+{
+  g_autofree char *dir = g_build_filename (root, person, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *target = lfw (person, i);
+      g_autofree char *base = g_path_get_basename (target);
+      g_autofree char *link = g_build_filename (dir, base, NULL);
+
+      g_assert_cmpint (symlink (target, link), ==, 0);
+    }
+}
+
+static gint64
+person_id_named (JsonArray  *people,
+                 const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (people); i++)
+    {
+      JsonObject *p = json_array_get_object_element (people, i);
+
+      if (g_str_equal (json_object_get_string_member (p, "name"), name))
+        return json_object_get_int_member (p, "id");
+    }
+  return 0;
+}
+
+static void
+test_import_and_people (void)
+{
+  static const char * const folders[] = { "Colin_Powell", "George_W_Bush", "Gloria_Macapagal_Arroyo" };
+  static const char * const names[] = { "Colin Powell", "George W Bush", "Gloria Macapagal Arroyo" };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *bad_root = g_build_filename (tmp, "bad", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  /* Photos 4–6 of each are enrolled (one face each); 1 is identified. */
+  g_autofree char *colin = lfw ("Colin_Powell", 1);
+  g_autofree char *gloria = lfw ("Gloria_Macapagal_Arroyo", 1);
+  g_autofree char *id_text = NULL, *name = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  JsonArray *report;
+  g_auto(Run) r = { 0 };
+  gint64 id;
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    make_person_folder (root, folders[i], 4, 3);
+
+  run_expect (&r, 0, "import", "--json", "--db", db, root, NULL);
+  doc = parse_json (r.out);
+  report = json_object_get_array_member (doc, "people");
+  g_assert_cmpuint (json_array_get_length (report), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+
+      g_assert_cmpstr (json_object_get_string_member (p, "folder"), ==, folders[i]);
+      g_assert_cmpstr (json_object_get_string_member (p, "name"), ==, names[i]);
+      g_assert_cmpint (json_object_get_int_member (p, "added"), ==, 3);
+      g_assert_cmpint (json_object_get_int_member (p, "person_id"), >, 0);
+    }
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_samples"), ==, 9);
+
+  /* A folder of somebody without a usable face is reported, with an error. */
+  {
+    g_autofree char *nobody = g_build_filename (bad_root, "Nobody_Here", NULL);
+    g_autofree char *dog = vs_test_data_path ("negatives/dlib/dog.jpg");
+    g_autofree char *link = g_build_filename (nobody, "dog.jpg", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (nobody, 0700), ==, 0);
+    g_assert_cmpint (symlink (dog, link), ==, 0);
+    run_expect (&r, 3, "import", "--db", db, bad_root, NULL);
+    g_assert_nonnull (strstr (r.out, "Nobody Here"));
+    g_assert_nonnull (strstr (r.out, "not imported"));
+  }
+
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *p = json_array_get_object_element (people, i);
+
+      g_assert_cmpstr (json_object_get_string_member (p, "name"), ==, names[i]);   /* by name */
+      g_assert_cmpint (json_object_get_int_member (p, "samples"), ==, 3);
+    }
+
+  /* show */
+  id = person_id_named (people, "Colin Powell");
+  g_assert_cmpint (id, >, 0);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "people", "show", id_text, "--json", "--db", db, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpstr (json_object_get_string_member (doc, "name"), ==, "Colin Powell");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "sample_list")), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (doc, "sample_list"), 0), "embedder"), ==, "mobilefacenet_paddlex");
+  run_expect (&r, 0, "people", "show", id_text, "--db", db, NULL);
+  g_assert_nonnull (strstr (r.out, "Colin Powell"));
+
+  /* rename: identify uses the new name. */
+  run_expect (&r, 0, "people", "rename", id_text, "General Powell", "--db", db, NULL);
+  name = identify_one (&r, 0, db, NULL, colin);
+  g_assert_cmpstr (name, ==, "General Powell");
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&people, json_array_unref);
+  people = list_people (&r, db);
+  g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
+  g_assert_cmpint (person_id_named (people, "Colin Powell"), ==, 0);
+
+  /* delete: nobody names him any more; the others stay. */
+  run_expect (&r, 0, "people", "delete", id_text, "--db", db, NULL);
+  name = identify_one (&r, 1, db, NULL, colin);
+  g_assert_cmpstr (name, ==, "unknown");
+  g_clear_pointer (&name, g_free);
+  name = identify_one (&r, 0, db, NULL, gloria);
+  g_assert_cmpstr (name, ==, "Gloria Macapagal Arroyo");
+  g_clear_pointer (&people, json_array_unref);
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 2);
+
+  /* A person that is not there: an error naming the id, no crash. */
+  run_expect (&r, 5, "people", "show", id_text, "--db", db, NULL);
+  assert_one_line_error (r.err, id_text);
+  run_expect (&r, 5, "people", "delete", id_text, "--db", db, NULL);
+  run_expect (&r, 5, "people", "rename", id_text, "Whoever", "--db", db, NULL);
+}
+
+static void
+test_reembed (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t4 = lfw ("Tony_Blair", 4);
+  g_autofree char *t10 = lfw ("Tony_Blair", 10);
+  g_autofree char *name = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  g_auto(Run) r = { 0 };
+  g_autofree char *id_text = NULL;
+  JsonArray *samples;
+
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Tony Blair", t2, t3, t4, NULL);
+
+  run_expect (&r, 0, "reembed", "--json", "--db", db, "--embedder", "mobilefacenet_foamliu", NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpstr (json_object_get_string_member (doc, "embedder"), ==, "mobilefacenet_foamliu");
+
+  name = identify_one (&r, 0, db, "mobilefacenet_foamliu", t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+  g_clear_pointer (&name, g_free);
+  /* The samples have left the default embedder. */
+  name = identify_one (&r, 1, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "unknown");
+  g_assert_nonnull (strstr (r.err, "mobilefacenet_paddlex"));
+
+  people = list_people (&r, db);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             json_object_get_int_member (json_array_get_object_element (people, 0), "id"));
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "people", "show", id_text, "--json", "--db", db, NULL);
+  doc = parse_json (r.out);
+  samples = json_object_get_array_member (doc, "sample_list");
+  g_assert_cmpuint (json_array_get_length (samples), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (samples, i), "embedder"), ==,
+                     "mobilefacenet_foamliu");
+
+  /* And back. */
+  run_expect (&r, 0, "reembed", "--db", db, NULL);
+  g_clear_pointer (&name, g_free);
+  name = identify_one (&r, 0, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+}
+
+/* ── models and database errors ─────────────────────────────────────── */
+
+static void
+copy_file (const char *src,
+           const char *dst,
+           gssize      keep)   /* bytes to keep, -1 for all */
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (src, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (dst, contents, keep >= 0 ? (gssize) MIN ((gsize) keep, len) : (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_models (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *picture = lfw ("Tony_Blair", 2);
+  g_auto(Run) r = { 0 };
+  static const char * const files[] = {
+    "face_detection_yunet_2022mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
+  };
+
+  run_expect (&r, 4, "detect", "--models", "/nonexistent", picture, NULL);
+  assert_one_line_error (r.err, "face_detection_yunet_2022mar.onnx");
+  g_assert_nonnull (strstr (r.err, "/nonexistent"));
+  g_assert_nonnull (strstr (r.err, "models/fetch"));
+  run_expect (&r, 4, "verify", "--models", "/nonexistent", picture, picture, NULL);
+  assert_one_line_error (r.err, "models/fetch");
+
+  /* A models folder whose default embedder is cut in half. */
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *src = g_build_filename (vs_test_models_dir (), files[i], NULL);
+      g_autofree char *dst = g_build_filename (tmp, files[i], NULL);
+      gsize size = 0;
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (src, &contents, &size, NULL));
+      copy_file (src, dst, i == 1 ? (gssize) size / 2 : -1);
+    }
+  run_expect (&r, 4, "verify", "--models", tmp, picture, picture, NULL);
+  assert_one_line_error (r.err, "mobilefacenet_paddlex.onnx");
+  /* The other embedder in that folder is fine. */
+  run_expect (&r, 0, "verify", "--models", tmp, "--embedder", "mobilefacenet_foamliu", picture, picture, NULL);
+}
+
+static void
+test_database_errors (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *a_file = g_build_filename (tmp, "a-file", NULL);
+  g_autofree char *under_file = g_build_filename (a_file, "visage.db", NULL);
+  g_autofree char *text = g_build_filename (tmp, "notes.db", NULL);
+  g_autofree char *picture = lfw ("Tony_Blair", 2);
+  g_auto(Run) r = { 0 };
+
+  g_assert_true (g_file_set_contents (a_file, "x", -1, NULL));
+  g_assert_true (g_file_set_contents (text, "This is not a database, it is a shopping list.\n", -1, NULL));
+
+  /* Nowhere to create it. */
+  run_expect (&r, 5, "people", "list", "--db", under_file, NULL);
+  assert_one_line_error (r.err, a_file);
+  run_expect (&r, 5, "enroll", "--name", "Tony Blair", "--db", "/proc/visage-test/visage.db", picture, NULL);
+  assert_one_line_error (r.err, "/proc/visage-test");
+  /* A folder where the file should be. */
+  run_expect (&r, 5, "people", "list", "--db", tmp, NULL);
+  assert_one_line_error (r.err, tmp);
+
+  /* Not a database: refused, and left as it was. */
+  run_expect (&r, 5, "people", "list", "--db", text, NULL);
+  assert_one_line_error (r.err, text);
+  run_expect (&r, 5, "identify", "--db", text, picture, NULL);
+  run_expect (&r, 5, "enroll", "--name", "Tony Blair", "--db", text, picture, NULL);
+  {
+    g_autofree char *contents = NULL;
+    g_assert_true (g_file_get_contents (text, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "This is not a database, it is a shopping list.\n");
+  }
+
+  /* A read-only folder (meaningless as root, who may write anywhere). */
+  if (geteuid () != 0)
+    {
+      g_autofree char *ro = g_build_filename (tmp, "read-only", NULL);
+      g_autofree char *db = g_build_filename (ro, "visage.db", NULL);
+
+      g_assert_cmpint (g_mkdir (ro, 0500), ==, 0);
+      run_expect (&r, 5, "people", "list", "--db", db, NULL);
+      assert_one_line_error (r.err, ro);
+      g_chmod (ro, 0700);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *home = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  cli = g_getenv ("VISAGE_CLI");
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("$VISAGE_CLI must name the built visage-cli (meson test sets it), not “%s”",
+             cli ? cli : "(unset)");
+  vs_test_models_dir ();   /* fails when there are none */
+  home = vs_test_make_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/detect-json", test_detect_json);
+  g_test_add_func ("/cli/verify", test_verify);
+  g_test_add_func ("/cli/bad-input", test_bad_input);
+  g_test_add_func ("/cli/enroll-identify", test_enroll_identify);
+  g_test_add_func ("/cli/enroll-many-faces", test_enroll_many_faces);
+  g_test_add_func ("/cli/import-and-people", test_import_and_people);
+  g_test_add_func ("/cli/reembed", test_reembed);
+  g_test_add_func ("/cli/models", test_models);
+  g_test_add_func ("/cli/database-errors", test_database_errors);
+
+  return g_test_run ();
+}
