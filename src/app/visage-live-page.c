@@ -27,6 +27,7 @@ struct _VisageLivePage
   GtkSpinner     *spinner;
   GtkPicture     *picture;
   GtkRevealer    *hint_revealer;
+  GtkLabel       *hint_label;
   GtkLabel       *camera_label;
   GtkLabel       *announce_label;
   GtkLabel       *faces_label;
@@ -82,13 +83,24 @@ set_state (VisageLivePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* Over the picture: why nobody can be named, if so. */
 static void
 update_hint (VisageLivePage *self)
 {
-  gboolean nobody = self->recognizer != NULL &&
-                    (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0);
+  if (self->recognizer == NULL && self->recognizer_error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Face recognition is unavailable: %s"),
+                                               self->recognizer_error);
 
-  gtk_revealer_set_reveal_child (self->hint_revealer, nobody);
+      gtk_label_set_label (self->hint_label, text);
+      gtk_revealer_set_reveal_child (self->hint_revealer, TRUE);
+      return;
+    }
+
+  gtk_label_set_label (self->hint_label, _("No one is enrolled yet: add people on the People page"));
+  gtk_revealer_set_reveal_child (self->hint_revealer,
+                                 self->recognizer != NULL &&
+                                 (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0));
 }
 
 static void
@@ -677,6 +689,7 @@ visage_live_page_class_init (VisageLivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, picture);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, announce_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, faces_label);
