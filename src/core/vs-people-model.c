@@ -208,9 +208,20 @@ vs_people_search_key (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
-        g_string_append_unichar (out, c);
+      if (g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK)
+        continue;
+      /* Names have single spaces (vs_person_name_normalize): so has the
+       * key, and no space at either end. */
+      if (g_unichar_isspace (c))
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+          continue;
+        }
+      g_string_append_unichar (out, c);
     }
+  if (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
   return g_string_free (out, FALSE);
 }
 
