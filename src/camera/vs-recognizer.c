@@ -89,6 +89,8 @@ struct _VsRecognizer
   VsGallery     *gallery;
   guint          gallery_serial;
   VsMatchParams  match_params;
+  guint          max_embeds;
+  float          min_face_size;
   VsTrackerParams tracker_params;
   gboolean       tracker_params_changed;
 
@@ -222,6 +224,58 @@ gallery_name_lookup (gint64   person_id,
   return vs_gallery_get_name (user_data, person_id);
 }
 
+typedef struct {
+  guint  id;
+  int    priority;    /* 0: still identifying (new first), 1: checking again */
+  gint64 last_embed_us;
+} EmbedCandidate;
+
+static int
+embed_candidate_compare (gconstpointer a,
+                         gconstpointer b)
+{
+  const EmbedCandidate *ca = a, *cb = b;
+
+  if (ca->priority != cb->priority)
+    return ca->priority - cb->priority;
+  if (ca->last_embed_us != cb->last_embed_us)
+    return ca->last_embed_us < cb->last_embed_us ? -1 : 1;
+  return ca->id < cb->id ? -1 : (ca->id > cb->id);
+}
+
+/* The tracks to embed in this frame: those the tracker asks for, big enough
+ * to be recognised at all, at most max_embeds of them so that a crowd does
+ * not make one frame take ages — undecided ones first, then the ones waiting
+ * longest. The others wait for the next frames. */
+static void
+pick_embeddings (VsRecognizer *self,
+                 gint64        time_us,
+                 guint         max_embeds,
+                 float         min_face_size,
+                 GArray       *out)
+{
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (EmbedCandidate));
+
+  for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+    {
+      const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+      EmbedCandidate c;
+
+      if (!track->confirmed ||
+          MIN (track->face.width, track->face.height) < min_face_size ||
+          !vs_tracker_needs_embed (self->tracker, track->id, time_us))
+        continue;
+      c.id = track->id;
+      c.priority = track->state == VS_TRACK_IDENTIFYING ? 0 : 1;
+      c.last_embed_us = track->last_embed_us;
+      g_array_append_val (candidates, c);
+    }
+
+  g_array_sort (candidates, embed_candidate_compare);
+  for (guint i = 0; i < candidates->len && (max_embeds == 0 || i < max_embeds); i++)
+    g_array_append_val (out, g_array_index (candidates, EmbedCandidate, i).id);
+}
+
 static void
 process_frame (VsRecognizer *self,
                VsImage      *frame,
@@ -239,6 +293,9 @@ process_frame (VsRecognizer *self,
   guint n_embedded = 0;
   gboolean failed = FALSE;
   gint64 done_us, detect_us, embed_start_us, embed_end_us;
+  g_autoptr(GArray) to_embed = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint max_embeds;
+  float min_face_size;
 
   g_mutex_lock (&self->lock);
   if (self->tracker_params_changed || self->tracker == NULL)
@@ -250,6 +307,8 @@ process_frame (VsRecognizer *self,
   gallery = self->gallery != NULL ? vs_gallery_ref (self->gallery) : NULL;
   serial = self->gallery_serial;
   match_params = self->match_params;
+  max_embeds = self->max_embeds;
+  min_face_size = self->min_face_size;
   g_mutex_unlock (&self->lock);
 
   if (serial != self->worker_serial)
@@ -274,15 +333,12 @@ process_frame (VsRecognizer *self,
 
   embedding = g_new0 (float, MAX (self->dim, 1));
   embed_start_us = g_get_monotonic_time ();
-  for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+  pick_embeddings (self, time_us, max_embeds, min_face_size, to_embed);
+  for (guint i = 0; i < to_embed->len; i++)
     {
-      const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
-      guint id = track->id;
-      VsFace face = track->face;
+      guint id = g_array_index (to_embed, guint, i);
+      VsFace face = vs_tracker_lookup (self->tracker, id)->face;
       VsIdentity identity;
-
-      if (!track->confirmed || !vs_tracker_needs_embed (self->tracker, id, time_us))
-        continue;
 
       if (!vs_engine_embed_face (self->engine, frame, &face, embedding, NULL, &error))
         {
@@ -563,6 +619,8 @@ vs_recognizer_init (VsRecognizer *self)
   g_mutex_init (&self->results_lock);
   g_mutex_init (&self->stats_lock);
   vs_tracker_params_init (&self->tracker_params);
+  self->max_embeds = VS_RECOGNIZER_DEFAULT_MAX_EMBEDDINGS;
+  self->min_face_size = VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE;
   self->model = vs_live_model_new ();
   self->context = g_main_context_ref_thread_default ();
 }
@@ -732,6 +790,19 @@ vs_recognizer_set_tracker_params (VsRecognizer          *self,
   else
     vs_tracker_params_init (&self->tracker_params);
   self->tracker_params_changed = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vs_recognizer_set_embed_policy (VsRecognizer *self,
+                                guint         max_per_frame,
+                                float         min_face_size)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  self->max_embeds = max_per_frame;
+  self->min_face_size = MAX (min_face_size, 0.f);
   g_mutex_unlock (&self->lock);
 }
 

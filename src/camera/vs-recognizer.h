@@ -112,6 +112,16 @@ void          vs_recognizer_set_match_params (VsRecognizer        *self,
 void          vs_recognizer_set_tracker_params (VsRecognizer          *self,
                                                 const VsTrackerParams *params);
 
+/* At most max_per_frame faces are embedded per frame (0: no limit), and
+ * only faces whose box is at least min_face_size pixels (in the frame
+ * pushed) on its short side: smaller ones stay "identifying" until they come
+ * closer. */
+#define VS_RECOGNIZER_DEFAULT_MAX_EMBEDDINGS 4
+#define VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE  20.f
+void          vs_recognizer_set_embed_policy (VsRecognizer *self,
+                                              guint         max_per_frame,
+                                              float         min_face_size);
+
 /* Blocks until every pushed frame has been processed (its results are then
  * on their way to the main context). */
 void          vs_recognizer_drain          (VsRecognizer   *self);
