@@ -1,6 +1,7 @@
 /* test-tracker.c: association, track life and the identity vote. */
 #include "config.h"
 
+#include "vs-live-model.h"
 #include "vs-tracker.h"
 
 #define MS (1000)
@@ -429,6 +430,130 @@ test_reset_votes (void)
   g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
 }
 
+/* The live model */
+
+typedef struct {
+  guint position, removed, added;
+} Change;
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, GArray *changes)
+{
+  Change c = { position, removed, added };
+  g_array_append_val (changes, c);
+}
+
+static void
+on_notify (GObject *object, GParamSpec *pspec, GPtrArray *names)
+{
+  g_ptr_array_add (names, g_strdup (pspec->name));
+}
+
+static gboolean
+has_name (GPtrArray *names, const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_equal (g_ptr_array_index (names, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+static VsTrackInfo
+info_new (guint id, VsTrackState state, const char *name, float x)
+{
+  VsTrackInfo info = {
+    .id = id, .state = state, .person_id = name != NULL ? 100 + id : 0,
+    .name = (char *) name, .score = 0.5f, .x = x, .y = 0.2f, .width = 0.1f, .height = 0.12f,
+  };
+  return info;
+}
+
+static void
+test_live_model (void)
+{
+  g_autoptr(VsLiveModel) model = vs_live_model_new ();
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(VsTrack) first = NULL;
+  VsTrack *second;
+  float x;
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == VS_TYPE_TRACK);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), changes);
+
+  /* Two tracks arrive together. */
+  {
+    VsTrackInfo infos[] = { info_new (1, VS_TRACK_IDENTIFYING, NULL, 0.1f),
+                            info_new (2, VS_TRACK_IDENTIFYING, NULL, 0.5f) };
+    vs_live_model_update (model, infos, 2, 640, 360);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).added, ==, 2);
+  g_assert_cmpint (vs_live_model_get_frame_width (model), ==, 640);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpuint (vs_track_get_id (first), ==, 1);
+  g_assert_cmpstr (vs_track_get_label (first), ==, "Identifying…");
+  g_signal_connect (first, "notify", G_CALLBACK (on_notify), names);
+
+  /* Track 1 moves and is decided, track 2 only moves: same objects, no
+   * items-changed, only what changed is notified. */
+  g_array_set_size (changes, 0);
+  {
+    VsTrackInfo infos[] = { info_new (1, VS_TRACK_KNOWN, "Ada", 0.12f),
+                            info_new (2, VS_TRACK_IDENTIFYING, NULL, 0.52f) };
+    vs_live_model_update (model, infos, 2, 640, 360);
+  }
+  g_assert_cmpuint (changes->len, ==, 0);
+  g_assert_true (vs_live_model_lookup (model, 1) == first);
+  g_assert_cmpint (vs_track_get_state (first), ==, VS_TRACK_KNOWN);
+  g_assert_cmpstr (vs_track_get_name (first), ==, "Ada");
+  g_assert_cmpstr (vs_track_get_label (first), ==, "Ada");
+  g_assert_cmpint (vs_track_get_person_id (first), ==, 101);
+  vs_track_get_box (first, &x, NULL, NULL, NULL);
+  g_assert_cmpfloat (x, ==, 0.12f);
+  g_assert_true (has_name (names, "state"));
+  g_assert_true (has_name (names, "name"));
+  g_assert_true (has_name (names, "label"));
+  g_assert_true (has_name (names, "x"));
+  g_assert_false (has_name (names, "y"));
+  g_assert_false (has_name (names, "score"));
+  g_assert_false (has_name (names, "id"));
+
+  /* Nothing changed: nothing notified. */
+  g_ptr_array_set_size (names, 0);
+  {
+    VsTrackInfo infos[] = { info_new (1, VS_TRACK_KNOWN, "Ada", 0.12f),
+                            info_new (2, VS_TRACK_IDENTIFYING, NULL, 0.52f) };
+    vs_live_model_update (model, infos, 2, 640, 360);
+  }
+  g_assert_cmpuint (names->len, ==, 0);
+
+  /* Track 1 leaves, track 3 arrives: one removal at 0, one addition at the
+   * end; track 2 keeps its object. */
+  second = vs_live_model_lookup (model, 2);
+  {
+    VsTrackInfo infos[] = { info_new (2, VS_TRACK_UNKNOWN, NULL, 0.54f),
+                            info_new (3, VS_TRACK_IDENTIFYING, NULL, 0.8f) };
+    vs_live_model_update (model, infos, 2, 640, 360);
+  }
+  g_assert_cmpuint (changes->len, ==, 2);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).removed, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, Change, 1).position, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, Change, 1).added, ==, 1);
+  g_assert_true (vs_live_model_lookup (model, 2) == second);
+  g_assert_cmpstr (vs_track_get_label (second), ==, "Unknown");
+  g_assert_null (vs_live_model_lookup (model, 1));
+  /* The overlay may still hold a removed track: it stays valid. */
+  g_assert_cmpstr (vs_track_get_name (first), ==, "Ada");
+
+  vs_live_model_clear (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_signal_handlers_disconnect_by_data (first, names);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -441,6 +566,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/vote/known", test_vote_known);
   g_test_add_func ("/tracker/vote/unknown", test_vote_unknown);
   g_test_add_func ("/tracker/vote/reset", test_reset_votes);
+  g_test_add_func ("/live-model/update", test_live_model);
 
   return g_test_run ();
 }
