@@ -348,9 +348,15 @@ sort_changed_cb (VisagePeoplePage *self)
 static void
 update_selection_label (VisagePeoplePage *self)
 {
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  guint n = (guint) gtk_bitset_get_size (selected);
+  g_autoptr(GtkBitset) selected = NULL;
   g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (self->selection != NULL)
+    {
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      n = (guint) gtk_bitset_get_size (selected);
+    }
 
   if (n == 0)
     text = g_strdup (_("Select people to delete"));
@@ -524,7 +530,8 @@ visage_people_page_set_selection_mode (VisagePeoplePage *self,
   /* Single click opens a person; in selection mode it must not (and the
    * hover selection of single-click mode would fight the check boxes). */
   gtk_list_view_set_single_click_activate (self->list_view, !selection_mode);
-  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  if (self->selection != NULL)
+    gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   gtk_action_bar_set_revealed (self->selection_bar, selection_mode);
 
   g_hash_table_iter_init (&iter, self->bound_rows);
@@ -725,10 +732,14 @@ delete_selected_action (GtkWidget  *widget,
                         GVariant   *param)
 {
   VisagePeoplePage *self = VISAGE_PEOPLE_PAGE (widget);
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GtkBitset) selected = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   GtkBitsetIter iter;
   guint position;
+
+  if (self->selection == NULL)
+    return;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
 
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
@@ -857,7 +868,8 @@ clear_model (VisagePeoplePage *self)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
-  gtk_list_view_set_model (self->list_view, NULL);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);

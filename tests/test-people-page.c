@@ -1,0 +1,834 @@
+/* test-people-page.c: the People page in the Visage window, on a database
+ * of LFW people enrolled by the built visage-cli ($VISAGE_CLI): search,
+ * sort, rename shown everywhere, delete then undo, delete then expiry
+ * erasing the bytes, changes made by visage-cli in another process, and ten
+ * thousand people opening in under a second. Screenshots of the list, a
+ * person, the undo toast and the empty state go to the build folder.
+ * Runs under xvfb-run. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "visage-application.h"
+#include "visage-people-page.h"
+#include "visage-person-page.h"
+#include "visage-window-private.h"
+#include "vs-gui-test-util.h"
+#include "vs-test-util.h"
+
+#define WAIT_MS 5000
+
+static VisageApplication *app;
+static char *lfw_db;   /* enrolled once by visage-cli, copied per test */
+
+static const char *lfw_people[] = {
+  "Colin_Powell", "Serena_Williams", "Hugo_Chavez", "Laura_Bush",
+  "Ariel_Sharon", "Jennifer_Lopez", NULL,
+};
+
+/* ---- visage-cli ------------------------------------------------------- */
+
+static const char *
+cli_path (void)
+{
+  const char *cli = g_getenv ("VISAGE_CLI");
+
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("VISAGE_CLI must name the built visage-cli (meson sets it)");
+  return cli;
+}
+
+/* Runs visage-cli with the arguments (NULL-terminated); returns stdout and
+ * asserts the exit status. */
+static char *
+run_cli (int         expected_status,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) cli_path ());
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL) || expected_status != 0)
+    g_test_message ("visage-cli %s: %s", first, err);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, expected_status);
+  return g_steal_pointer (&out);
+}
+
+static void
+make_lfw_db (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *photos = g_build_filename (tmp, "photos", NULL);
+  g_autofree char *out = NULL;
+
+  for (guint p = 0; lfw_people[p] != NULL; p++)
+    {
+      g_autofree char *dir = g_build_filename (photos, lfw_people[p], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      for (guint n = 1; n <= 3; n++)
+        {
+          g_autofree char *rel = g_strdup_printf ("lfw/%s/%s_%04u.jpg", lfw_people[p], lfw_people[p], n);
+          g_autofree char *src = vs_test_data_path (rel);
+          g_autofree char *base = g_path_get_basename (src);
+          g_autofree char *dst = g_build_filename (dir, base, NULL);
+
+          g_assert_cmpint (symlink (src, dst), ==, 0);
+        }
+    }
+
+  lfw_db = g_build_filename (tmp, "lfw.db", NULL);
+  out = run_cli (0, "import", "--largest", "--db", lfw_db, photos, NULL);
+  g_test_message ("%s", out);
+}
+
+static char *
+copy_lfw_db (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autoptr(GFile) src = g_file_new_for_path (lfw_db);
+  g_autofree char *path = g_build_filename (dir, "visage.db", NULL);
+  g_autoptr(GFile) dst = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* visage-cli closed it: everything is in the main file. */
+  g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* ---- Window ----------------------------------------------------------- */
+
+static VisageWindow *
+open_window (const char *db_path)
+{
+  VisageWindow *window;
+
+  window = g_object_new (VISAGE_TYPE_WINDOW,
+                         "application", app,
+                         "settings", visage_application_get_settings (app),
+                         "source", "test",
+                         "db-path", db_path,
+                         NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "people"));
+  g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (window->people_page), WAIT_MS));
+  return window;
+}
+
+static void
+close_window (VisageWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_gui_test_run_for (100);
+}
+
+typedef struct {
+  VisagePeoplePage *page;
+  const char       *state;
+  guint             n_shown;
+  gint64            id;
+  const char       *name;
+} Want;
+
+static gboolean
+state_is (gpointer data)
+{
+  Want *want = data;
+
+  return g_strcmp0 (visage_people_page_get_state (want->page), want->state) == 0;
+}
+
+static gboolean
+n_shown_is (gpointer data)
+{
+  Want *want = data;
+  GListModel *shown = visage_people_page_get_shown_model (want->page);
+
+  return shown != NULL && g_list_model_get_n_items (shown) == want->n_shown;
+}
+
+static char *
+shown_names (VisagePeoplePage *page)
+{
+  GListModel *shown = visage_people_page_get_shown_model (page);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(VsPersonItem) item = g_list_model_get_item (shown, i);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, vs_person_item_get_name (item));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gint64
+id_of (VisagePeoplePage *page,
+       const char       *name)
+{
+  GListModel *model = G_LIST_MODEL (visage_people_page_get_model (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VsPersonItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (vs_person_item_get_name (item), name) == 0)
+        return vs_person_item_get_id (item);
+    }
+  return 0;
+}
+
+static gboolean
+shown_has_name (gpointer data)
+{
+  Want *want = data;
+  g_autofree char *names = shown_names (want->page);
+  g_autofree char *padded = g_strconcat (", ", names, ", ", NULL);
+  g_autofree char *needle = g_strconcat (", ", want->name, ", ", NULL);
+
+  return strstr (padded, needle) != NULL;
+}
+
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      /* Not the sort drop-down's list. */
+      if (GTK_IS_LIST_VIEW (w) && gtk_widget_has_css_class (w, "people-list"))
+        return w;
+      found = find_list_view (w);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Number of rows the list view shows (bound to people). */
+static guint
+n_rows (VisagePeoplePage *page)
+{
+  GtkWidget *list = find_list_view (GTK_WIDGET (page));
+  guint n = 0;
+
+  g_assert_nonnull (list);
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += gtk_widget_get_mapped (child);
+  return n;
+}
+
+typedef struct {
+  VisagePeoplePage *page;
+  guint             n;
+} WantRows;
+
+static gboolean
+n_rows_is (gpointer data)
+{
+  WantRows *want = data;
+
+  return n_rows (want->page) == want->n;
+}
+
+/* ---- Tests ------------------------------------------------------------ */
+
+static void
+test_empty_state (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "empty.db", NULL);
+  g_autofree char *png = NULL;
+  VisageWindow *window = open_window (db);
+  Want want = { .page = window->people_page, .state = "empty" };
+
+  g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
+  g_assert_cmpstr (visage_people_page_get_count_text (window->people_page), ==, "0 people");
+  png = vs_gui_test_save_png (GTK_WIDGET (window), "people-empty.png");
+
+  /* The first person enrolled by visage-cli shows up by itself. */
+  {
+    g_autofree char *photo = vs_test_data_path ("lfw/Colin_Powell/Colin_Powell_0001.jpg");
+    g_autofree char *out = run_cli (0, "enroll", "--db", db, "--name", "Colin Powell", photo, NULL);
+    gint64 start = g_get_monotonic_time ();
+
+    want.state = "list";
+    g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
+    g_test_message ("visage-cli enroll seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+    g_assert_cmpstr (visage_people_page_get_count_text (window->people_page), ==, "1 person");
+  }
+  close_window (window);
+}
+
+static void
+test_list_search_sort (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  g_autofree char *names = NULL;
+  g_autofree char *png = NULL;
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  Want want = { .page = page, .state = "list" };
+  g_autoptr(VsStore) store = NULL;
+
+  g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
+  names = shown_names (page);
+  g_test_message ("List: %s", names);
+  g_assert_cmpstr (names, ==, "Ariel Sharon, Colin Powell, Hugo Chavez, Jennifer Lopez, Laura Bush, Serena Williams");
+  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "6 people");
+  {
+    WantRows rows = { page, 6 };
+    gboolean ok = vs_gui_test_wait_for (n_rows_is, &rows, WAIT_MS);
+
+    g_test_message ("%u rows shown", n_rows (page));
+    if (!ok)
+      g_free (vs_gui_test_save_png (GTK_WIDGET (window), "people-list-failed.png"));
+    g_assert_true (ok);
+  }
+  vs_gui_test_run_for (500);   /* thumbnails */
+  png = vs_gui_test_save_png (GTK_WIDGET (window), "people-list.png");
+
+  /* Search: case and accents ignored, the count says so. */
+  visage_people_page_set_search_text (page, " eR");
+  want.n_shown = 2;
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  g_clear_pointer (&names, g_free);
+  names = shown_names (page);
+  g_assert_cmpstr (names, ==, "Jennifer Lopez, Serena Williams");
+  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "2 of 6 people");
+
+  visage_people_page_set_search_text (page, "nobody at all");
+  want.state = "no-results";
+  g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
+
+  visage_people_page_set_search_text (page, "");
+  want.n_shown = 6;
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+
+  /* Sort by last seen: the one seen comes first, within the poll. */
+  store = vs_store_open (db, NULL);
+  g_assert_true (vs_store_record_seen (store, id_of (page, "Laura Bush"), 0, NULL));
+  visage_people_page_set_sort (page, VS_PEOPLE_SORT_LAST_SEEN);
+  {
+    gint64 end = g_get_monotonic_time () + WAIT_MS * 1000;
+    g_autoptr(VsPersonItem) first = NULL;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_clear_object (&first);
+        first = g_list_model_get_item (visage_people_page_get_shown_model (page), 0);
+        if (g_str_equal (vs_person_item_get_name (first), "Laura Bush"))
+          break;
+        g_main_context_iteration (NULL, FALSE);
+      }
+    g_assert_cmpstr (vs_person_item_get_name (first), ==, "Laura Bush");
+    g_assert_cmpint (vs_person_item_get_last_seen (first), >, 0);
+  }
+
+  /* Recently added: the last imported first (import order is the list's). */
+  visage_people_page_set_sort (page, VS_PEOPLE_SORT_RECENTLY_ADDED);
+  {
+    g_autoptr(VsPersonItem) first = g_list_model_get_item (visage_people_page_get_shown_model (page), 0);
+    g_autoptr(VsPersonItem) last = g_list_model_get_item (visage_people_page_get_shown_model (page), 5);
+
+    g_assert_cmpint (vs_person_item_get_id (first), >, vs_person_item_get_id (last));
+  }
+  visage_people_page_set_sort (page, VS_PEOPLE_SORT_NAME);
+  close_window (window);
+}
+
+static void
+test_rename (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  g_autofree char *png = NULL;
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  VisagePersonPage *person_page = visage_people_page_get_person_page (page);
+  Want want = { .page = page, .state = "list" };
+  g_autoptr(VsStore) store = vs_store_open (db, NULL);
+  g_autoptr(VsPerson) person = NULL;
+  gint64 id;
+
+  g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
+  id = id_of (page, "Hugo Chavez");
+  g_assert_cmpint (id, >, 0);
+
+  g_assert_true (visage_people_page_show_person (page, id));
+  g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
+  g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
+  g_assert_cmpuint (visage_person_page_get_n_samples_shown (person_page), ==, 3);
+
+  /* A bad name is refused inline; nothing changes. */
+  g_assert_false (visage_person_page_rename (person_page, "   "));
+  g_assert_nonnull (visage_person_page_get_name_error (person_page));
+  g_test_message ("Inline error: %s", visage_person_page_get_name_error (person_page));
+  g_assert_false (visage_person_page_rename (person_page, "Hugo\tChavez"));
+  person = vs_store_get_person (store, id, NULL);
+  g_assert_cmpstr (person->name, ==, "Hugo Chavez");
+  g_clear_pointer (&person, vs_person_free);
+
+  /* A good one: normalised, stored, shown on the page and in the list. */
+  g_assert_true (visage_person_page_rename (person_page, "  Hugo   Rafael Chávez "));
+  g_assert_null (visage_person_page_get_name_error (person_page));
+  person = vs_store_get_person (store, id, NULL);
+  g_assert_cmpstr (person->name, ==, "Hugo Rafael Chávez");
+  g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Rafael Chávez");
+  want.name = "Hugo Rafael Chávez";
+  g_assert_true (vs_gui_test_wait_for (shown_has_name, &want, WAIT_MS));
+  vs_gui_test_run_for (400);
+  png = vs_gui_test_save_png (GTK_WIDGET (window), "people-person.png");
+
+  /* Back (what Alt+Left, Escape and the back button do). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "people.back", NULL));
+  g_assert_cmpstr (visage_people_page_get_state (page), ==, "list");
+  close_window (window);
+}
+
+static gboolean
+person_gone (gpointer data)
+{
+  Want *want = data;
+  g_autoptr(VsStore) store = vs_store_open (want->name, NULL);
+  g_autoptr(VsPerson) person = vs_store_get_person (store, want->id, NULL);
+
+  return person == NULL;
+}
+
+/* The raw embedding bytes of every sample, in the store's byte order. */
+static GPtrArray *
+embedding_blobs (const char *db,
+                 gint64      person_id)
+{
+  g_autoptr(VsStore) store = vs_store_open (db, NULL);
+  g_autoptr(GPtrArray) samples = vs_store_list_samples (store, person_id, NULL);
+  GPtrArray *blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_assert_nonnull (samples);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const VsSample *s = g_ptr_array_index (samples, i);
+      g_ptr_array_add (blobs, g_bytes_new (s->embedding, s->dim * sizeof (float)));
+    }
+  return blobs;
+}
+
+static guint
+blobs_on_disk (const char *db,
+               GPtrArray  *blobs)
+{
+  static const char *suffixes[] = { "", "-wal", "-journal" };
+  guint found = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (suffixes); f++)
+    {
+      g_autofree char *path = g_strconcat (db, suffixes[f], NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      for (guint i = 0; i < blobs->len; i++)
+        {
+          gsize size;
+          const guint8 *blob = g_bytes_get_data (blobs->pdata[i], &size);
+
+          /* The whole embedding, and its first 32 bytes alone. */
+          for (gsize off = 0; off + 32 <= length; off++)
+            {
+              if (memcmp (contents + off, blob, 32) == 0)
+                {
+                  found++;
+                  break;
+                }
+            }
+        }
+    }
+  return found;
+}
+
+static void
+test_delete_undo (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  g_autofree char *png = NULL;
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  g_autoptr(VsStore) store = vs_store_open (db, NULL);
+  g_autoptr(VsPerson) person = NULL;
+  gint64 ids[2];
+
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  ids[0] = id_of (page, "Serena Williams");
+  ids[1] = id_of (page, "Ariel Sharon");
+
+  /* Multi-selection delete, as after the confirmation. */
+  visage_people_page_set_selection_mode (page, TRUE);
+  g_assert_cmpuint (visage_people_page_delete_people (page, ids, 2), >, 0);
+  want.n_shown = 4;
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "4 people");
+  /* Not deleted yet. */
+  person = vs_store_get_person (store, ids[0], NULL);
+  g_assert_nonnull (person);
+  g_clear_pointer (&person, vs_person_free);
+  vs_gui_test_run_for (600);   /* the toast slides in */
+  png = vs_gui_test_save_png (GTK_WIDGET (window), "people-undo-toast.png");
+
+  /* Undo: everything back, nothing was touched. */
+  g_assert_true (visage_people_page_undo (page));
+  want.n_shown = 6;
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  person = vs_store_get_person (store, ids[0], NULL);
+  g_assert_nonnull (person);
+  g_assert_cmpuint (person->n_samples, ==, 3);
+  g_clear_pointer (&person, vs_person_free);
+  /* A reload a few seconds later does not bring the deletion back. */
+  vs_gui_test_run_for (1500);
+  g_assert_true (n_shown_is (&want));
+  close_window (window);
+}
+
+static void
+test_delete_expire (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  g_autoptr(GPtrArray) gone = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  gint64 id, other, start;
+
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  id = id_of (page, "Jennifer Lopez");
+  other = id_of (page, "Colin Powell");
+  gone = embedding_blobs (db, id);
+  kept = embedding_blobs (db, other);
+  g_assert_cmpuint (blobs_on_disk (db, gone), ==, 3);
+
+  /* From her page, as "Delete Person…" does after the confirmation. */
+  g_assert_true (visage_people_page_show_person (page, id));
+  g_object_set (page, "undo-timeout", 1, NULL);
+  start = g_get_monotonic_time ();
+  g_assert_cmpuint (visage_people_page_delete_people (page, &id, 1), >, 0);
+  g_assert_cmpstr (visage_people_page_get_state (page), ==, "list");
+
+  want.name = db;
+  want.id = id;
+  g_assert_true (vs_gui_test_wait_for (person_gone, &want, WAIT_MS));
+  g_test_message ("Erased %.1f s after the delete (toast timeout 1 s)",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  /* While the window (its live view, its gallery monitor) is still open. */
+  g_assert_cmpuint (blobs_on_disk (db, gone), ==, 0);
+  g_assert_cmpuint (blobs_on_disk (db, kept), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (visage_people_page_get_shown_model (page)), ==, 5);
+
+  /* Quitting with a deletion pending erases it too. */
+  g_object_set (page, "undo-timeout", 60, NULL);
+  g_assert_cmpuint (visage_people_page_delete_people (page, &other, 1), >, 0);
+  close_window (window);
+  want.id = other;
+  g_assert_true (person_gone (&want));
+  g_assert_cmpuint (blobs_on_disk (db, kept), ==, 0);
+}
+
+static void
+test_cli_changes (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  g_autofree char *id_text = NULL;
+  g_autofree char *out = NULL;
+  gint64 id, start;
+
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  id = id_of (page, "Laura Bush");
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  /* Renamed by another process, while her page is open. */
+  g_assert_true (visage_people_page_show_person (page, id));
+  out = run_cli (0, "people", "rename", "--db", db, id_text, "Laura Welch Bush", NULL);
+  start = g_get_monotonic_time ();
+  want.name = "Laura Welch Bush";
+  g_assert_true (vs_gui_test_wait_for (shown_has_name, &want, WAIT_MS));
+  g_test_message ("visage-cli rename seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpstr (visage_person_page_get_title (visage_people_page_get_person_page (page)), ==,
+                   "Laura Welch Bush");
+
+  /* Deleted by another process: the page goes back to the list. */
+  g_clear_pointer (&out, g_free);
+  out = run_cli (0, "people", "delete", "--yes", "--db", db, id_text, NULL);
+  start = g_get_monotonic_time ();
+  want.n_shown = 5;
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  g_test_message ("visage-cli delete seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  want.state = "list";
+  g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
+
+  /* Exported by visage-cli: the same data the page's Export writes. */
+  {
+    g_autofree char *dir = vs_test_make_tmpdir ();
+    g_autofree char *other = g_strdup_printf ("%" G_GINT64_FORMAT, id_of (page, "Colin Powell"));
+    g_autofree char *folder = NULL;
+    g_autofree char *json = NULL;
+    struct stat st;
+
+    g_clear_pointer (&out, g_free);
+    out = run_cli (0, "people", "export", "--db", db, other, dir, NULL);
+    folder = g_strdup_printf ("%s/Colin Powell-%s", dir, other);
+    json = g_build_filename (folder, "person.json", NULL);
+    g_assert_cmpint (g_stat (json, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (g_stat (folder, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  }
+  close_window (window);
+}
+
+/* Ten thousand people, one sample each with the same small picture. */
+static char *
+make_big_db (guint n)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  char *path = g_build_filename (dir, "big.db", NULL);
+  g_autoptr(VsStore) store = vs_store_open (path, NULL);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint8 *pixels = g_malloc (112 * 112 * 4);
+  g_autoptr(GBytes) pixel_bytes = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *person = NULL, *sample = NULL;
+  float embedding[128];
+
+  g_assert_nonnull (store);
+  for (guint i = 0; i < 112 * 112; i++)
+    {
+      pixels[i * 4 + 0] = (guint8) (i % 112 * 2);
+      pixels[i * 4 + 1] = (guint8) (i / 112 * 2);
+      pixels[i * 4 + 2] = 160;
+      pixels[i * 4 + 3] = 255;
+    }
+  pixel_bytes = g_bytes_new_take (g_steal_pointer (&pixels), 112 * 112 * 4);
+  texture = gdk_memory_texture_new (112, 112, GDK_MEMORY_R8G8B8A8, pixel_bytes, 112 * 4);
+  png = gdk_texture_save_to_png_bytes (texture);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)", -1, &person, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
+                      " VALUES (?, 'synthetic', 128, ?, 0.9, ?, 'test', ?)", -1, &sample, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Person %05u", i);
+
+      for (guint k = 0; k < 128; k++)
+        embedding[k] = (float) g_rand_double_range (rand, -1, 1);
+      sqlite3_reset (person);
+      sqlite3_bind_text (person, 1, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (person, 2, 1700000000 + i);
+      sqlite3_bind_int64 (person, 3, 1700000000 + i);
+      g_assert_cmpint (sqlite3_step (person), ==, SQLITE_DONE);
+      sqlite3_reset (sample);
+      sqlite3_bind_int64 (sample, 1, sqlite3_last_insert_rowid (db));
+      sqlite3_bind_blob (sample, 2, embedding, sizeof embedding, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (sample, 3, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
+      sqlite3_bind_int64 (sample, 4, 1700000000 + i);
+      g_assert_cmpint (sqlite3_step (sample), ==, SQLITE_DONE);
+    }
+  sqlite3_finalize (person);
+  sqlite3_finalize (sample);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  return path;
+}
+
+static gboolean
+rows_drawn (gpointer data)
+{
+  VisagePeoplePage *page = data;
+
+  return n_rows (page) > 0 && gtk_widget_get_mapped (GTK_WIDGET (page));
+}
+
+static void
+frame_cb (GdkFrameClock *clock,
+          guint         *n_frames)
+{
+  (*n_frames)++;
+}
+
+static gboolean
+frames_at_least (gpointer data)
+{
+  guint *n = data;
+  return n[0] >= n[1];
+}
+
+static GtkScrolledWindow *
+find_scrolled (GtkWidget *widget)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkScrolledWindow *found;
+
+      if (GTK_IS_SCROLLED_WINDOW (w) && gtk_widget_has_css_class (w, "people-scrolled"))
+        return GTK_SCROLLED_WINDOW (w);
+      found = find_scrolled (w);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_ten_thousand (void)
+{
+  g_autofree char *db = make_big_db (10000);
+  GtkWidget *window;
+  VisagePeoplePage *page;
+  g_autoptr(VsStore) store = NULL;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+  GdkFrameClock *clock;
+  guint frames[2] = { 0, 0 };
+  gulong handler;
+  gint64 start, opened, scroll_start;
+  double open_ms, switch_ms, scroll_ms;
+  g_autofree char *png = NULL;
+
+  /* 1. The page alone: open the store, build the page, first frame with
+   * rows on screen. */
+  start = g_get_monotonic_time ();
+  store = vs_store_open (db, NULL);
+  g_assert_nonnull (store);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 700);
+  page = g_object_new (VISAGE_TYPE_PEOPLE_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  visage_people_page_set_store (page, store, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (vs_gui_test_wait_for (rows_drawn, page, WAIT_MS));
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &frames[0]);
+  frames[1] = 1;
+  g_assert_true (vs_gui_test_wait_for (frames_at_least, frames, WAIT_MS));
+  opened = g_get_monotonic_time ();
+  open_ms = (opened - start) / 1000.0;
+  g_test_message ("People page with 10,000 people: open to first frame in %.0f ms (%u rows realized)",
+                  open_ms, n_rows (page));
+  g_assert_cmpuint (visage_people_page_get_n_people (page), ==, 10000);
+  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "10000 people");
+  g_assert_cmpfloat (open_ms, <, 1000);
+  /* Far fewer rows than people: they are recycled. */
+  g_assert_cmpuint (n_rows (page), <, 200);
+
+  /* 2. Scrolling: 200 page-downs, each drawn. */
+  scrolled = find_scrolled (GTK_WIDGET (page));
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  scroll_start = g_get_monotonic_time ();
+  for (guint i = 0; i < 200; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                                gtk_adjustment_get_page_size (adjustment));
+      frames[1] = frames[0] + 1;
+      g_assert_true (vs_gui_test_wait_for (frames_at_least, frames, WAIT_MS));
+    }
+  scroll_ms = (g_get_monotonic_time () - scroll_start) / 1000.0 / 200;
+  g_test_message ("Scrolling: %.1f ms per page-down frame (200 pages, thumbnails loading)", scroll_ms);
+  vs_gui_test_run_for (300);
+  png = vs_gui_test_save_png (window, "people-10000.png");
+  g_signal_handler_disconnect (clock, handler);
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_gui_test_run_for (100);
+
+  /* 3. In the Visage window: switching from Live to People. */
+  {
+    VisageWindow *visage = g_object_new (VISAGE_TYPE_WINDOW,
+                                         "application", app,
+                                         "settings", visage_application_get_settings (app),
+                                         "source", "test",
+                                         "db-path", db,
+                                         NULL);
+
+    gtk_window_present (GTK_WINDOW (visage));
+    g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (visage), WAIT_MS));
+    frames[0] = 0;
+    handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (visage)), "after-paint",
+                                G_CALLBACK (frame_cb), &frames[0]);
+    start = g_get_monotonic_time ();
+    gtk_widget_activate_action (GTK_WIDGET (visage), "win.show-page", "s", "people");
+    g_assert_true (vs_gui_test_wait_for (rows_drawn, visage->people_page, WAIT_MS));
+    frames[1] = frames[0] + 1;
+    g_assert_true (vs_gui_test_wait_for (frames_at_least, frames, WAIT_MS));
+    switch_ms = (g_get_monotonic_time () - start) / 1000.0;
+    g_test_message ("Switching to the People page with 10,000 people: %.0f ms", switch_ms);
+    g_assert_cmpfloat (switch_ms, <, 1000);
+    g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (visage)), handler);
+    close_window (visage);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  vs_gui_test_init (&argc, &argv);
+
+  make_lfw_db ();
+
+  app = visage_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/people-page/empty-state", test_empty_state);
+  g_test_add_func ("/people-page/list-search-sort", test_list_search_sort);
+  g_test_add_func ("/people-page/rename", test_rename);
+  g_test_add_func ("/people-page/delete-undo", test_delete_undo);
+  g_test_add_func ("/people-page/delete-expire", test_delete_expire);
+  g_test_add_func ("/people-page/cli-changes", test_cli_changes);
+  g_test_add_func ("/people-page/ten-thousand", test_ten_thousand);
+
+  status = g_test_run ();
+
+  vs_gui_test_destroy_all_windows ();
+  g_clear_object (&app);
+  g_free (lfw_db);
+  return status;
+}
