@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "visage-application.h"
-#include "visage-window.h"
+#include "visage-window-private.h"
 
 struct _VisageApplication
 {
@@ -262,6 +262,18 @@ visage_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (APP_ID);
 }
 
+/* Quitting (Ctrl+Q) does not destroy the windows: deletions still waiting
+ * for their undo toast are erased now, not forgotten. */
+static void
+visage_application_shutdown (GApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (VISAGE_IS_WINDOW (l->data))
+      visage_people_page_flush_deletions (VISAGE_WINDOW (l->data)->people_page);
+
+  G_APPLICATION_CLASS (visage_application_parent_class)->shutdown (app);
+}
+
 static void
 visage_application_dispose (GObject *object)
 {
@@ -284,6 +296,7 @@ visage_application_class_init (VisageApplicationClass *klass)
   app_class->command_line = visage_application_command_line;
   app_class->activate = visage_application_activate;
   app_class->startup = visage_application_startup;
+  app_class->shutdown = visage_application_shutdown;
 }
 
 static void

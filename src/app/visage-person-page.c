@@ -142,11 +142,18 @@ create_sample_tile (VisagePersonPage *self,
   g_autofree char *remove_label = NULL;
   g_autofree char *when = format_date (sample->created);
   GtkWidget *overlay = gtk_overlay_new ();
+
+  gtk_widget_set_halign (overlay, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (overlay, GTK_ALIGN_CENTER);
   GtkWidget *picture;
   GtkWidget *remove;
 
   if (texture != NULL)
-    picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+    {
+      picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+    }
   else
     {
       picture = gtk_image_new_from_icon_name ("image-missing-symbolic");
