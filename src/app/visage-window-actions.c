@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "visage-application.h"
+#include "visage-enroll-window.h"
 #include "visage-preferences-window.h"
 #include "visage-window-private.h"
 
@@ -139,9 +140,41 @@ visage_window_show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (param, NULL));
 }
 
+/* win.add-person, win.add-person-photos, win.add-samples(x): the enrollment
+ * window, modal for this one, saving into this window's store. */
+static void
+visage_window_enroll_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  VisageWindow *self = VISAGE_WINDOW (widget);
+  VisageEnrollWindow *enroll;
+
+  if (self->store == NULL)
+    return;
+
+  if (param != NULL)
+    enroll = visage_enroll_window_new_for_person (GTK_WINDOW (self), self->store,
+                                                  g_variant_get_int64 (param));
+  else
+    enroll = visage_enroll_window_new (GTK_WINDOW (self), self->store);
+  gtk_window_present (GTK_WINDOW (enroll));
+
+  if (g_str_equal (action_name, "win.add-person-photos"))
+    visage_enroll_window_choose_photos (enroll);
+}
+
 void
 visage_window_class_install_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.add-person", NULL,
+                                   visage_window_enroll_action);
+  gtk_widget_class_install_action (widget_class, "win.add-person-photos", NULL,
+                                   visage_window_enroll_action);
+  gtk_widget_class_install_action (widget_class, "win.add-samples", "x",
+                                   visage_window_enroll_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.add-person", NULL);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL,
                                    visage_window_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.about", NULL,

@@ -89,6 +89,7 @@ struct _VsEnrollSession
   GPtrArray       *captures;        /* VsEnrollCapture*, the samples kept */
   guint            next_id;
   gint64           last_capture_us;
+  gboolean         has_last_capture;
   guint            generation;      /* bumped by clear(): late captures dropped */
   VsEnrollFeedback pending_feedback;
   gboolean         has_pending_feedback;
@@ -246,7 +247,7 @@ process_frame (VsEnrollSession *self,
     feedback.verdict = VS_ENROLL_VERDICT_COMPLETE;
   else if (feedback.report.issue != VS_QUALITY_OK)
     feedback.verdict = VS_ENROLL_VERDICT_REJECTED;
-  else if (self->last_capture_us != 0 &&
+  else if (self->has_last_capture &&
            time_us - self->last_capture_us < self->params.min_interval_us)
     feedback.verdict = VS_ENROLL_VERDICT_WAIT;
   else
@@ -284,6 +285,7 @@ process_frame (VsEnrollSession *self,
       g_ptr_array_add (self->captures, capture);
       g_ptr_array_add (self->pending_captures, vs_enroll_capture_ref (capture));
       self->last_capture_us = time_us;
+      self->has_last_capture = TRUE;
       g_debug ("Captured sample %u (%u of %u): yaw %.0f pitch %.0f sharpness %.0f",
                capture->id, self->captures->len, self->target,
                feedback.report.yaw, feedback.report.pitch, feedback.report.sharpness);
@@ -530,7 +532,7 @@ vs_enroll_session_clear (VsEnrollSession *self)
   g_ptr_array_set_size (self->captures, 0);
   g_ptr_array_set_size (self->pending_captures, 0);
   self->generation++;
-  self->last_capture_us = 0;
+  self->has_last_capture = FALSE;
   self->complete_announced = FALSE;
   g_mutex_unlock (&self->lock);
 

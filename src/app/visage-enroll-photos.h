@@ -1,0 +1,46 @@
+/* visage-enroll-photos.h: checks photos for enrollment in a worker thread.
+ *
+ * Each photo is loaded, checked (one face, quality) and, when good, turned
+ * into a sample; every result reaches the main thread as soon as it is known,
+ * then the whole batch completes. Nothing is written anywhere.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vs-enroll-session.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char            *path;
+  char            *basename;    /* for display */
+  VsEnrollCapture *capture;     /* NULL when the photo was refused */
+  char            *reason;      /* why it was refused, for people; NULL when good */
+  GBytes          *thumbnail;   /* PNG: the aligned face, or the photo scaled down */
+} VisagePhotoResult;
+
+void visage_photo_result_free (VisagePhotoResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VisagePhotoResult, visage_photo_result_free)
+
+/* Main thread, in the order of the paths; result is borrowed. */
+typedef void (*VisagePhotoFunc) (const VisagePhotoResult *result,
+                                 gpointer                 user_data);
+
+/* paths: char* (copied). Loads its own engine (models_dir/embedder NULL:
+ * defaults); each_func runs for every photo on the caller's thread-default
+ * main context; callback when all are done, cancelled or the models failed.
+ * each_data must stay valid until callback runs. */
+void     visage_enroll_photos_check_async  (GPtrArray           *paths,
+                                            const char          *models_dir,
+                                            const char          *embedder,
+                                            GCancellable        *cancellable,
+                                            VisagePhotoFunc      each_func,
+                                            gpointer             each_data,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* The number of good photos, or -1 with an error. */
+int      visage_enroll_photos_check_finish (GAsyncResult        *result,
+                                            GError             **error);
+
+G_END_DECLS

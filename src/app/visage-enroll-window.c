@@ -1,0 +1,1471 @@
+/* visage-enroll-window.c
+ *
+ * The window opens its own VsCamera on the main window's source and feeds a
+ * VsEnrollSession, which does all the work off the main thread; this file
+ * only shows what the session says. A device camera cannot be opened twice,
+ * so the live page lets go of it while this window is open.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "visage-application.h"
+#include "visage-enroll-photos.h"
+#include "visage-enroll-window.h"
+#include "visage-window-private.h"
+#include "vs-camera.h"
+#include "vs-enroll-session.h"
+#include "vs-models.h"
+
+#define THUMBNAIL_SIZE 64
+
+struct _VisageEnrollWindow
+{
+  AdwWindow             parent_instance;
+
+  /* Template children */
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkListBox           *name_list;
+  AdwEntryRow          *name_row;
+  GtkLabel             *name_message;
+  AdwViewStack         *view_stack;
+  GtkStack             *video_stack;
+  GtkSpinner           *spinner;
+  GtkPicture           *picture;
+  AdwStatusPage        *camera_error_page;
+  GtkDrawingArea       *guide;
+  GtkLabel             *hint_label;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *progress_label;
+  GtkBox               *thumbnails;
+  GtkStack             *photos_stack;
+  GtkListBox           *photos_list;
+  GtkSpinner           *photos_spinner;
+  GtkLabel             *photos_status;
+
+  /* Construct options */
+  VsStore              *store;
+  gint64                person_id;
+  char                 *source;
+  GSettings            *settings;
+  char                 *models_dir;
+  char                 *embedder;
+  double                images_fps;
+
+  char                 *person_name;     /* person mode */
+  char                 *name;            /* normalised, NULL when not valid */
+
+  VsCamera             *camera;
+  VsEnrollSession      *session;
+  VsEnrollFeedback      feedback;
+  gboolean              has_feedback;
+  GHashTable           *textures;        /* capture id → GdkTexture */
+  gint64                opened_us;
+
+  GPtrArray            *photo_captures;  /* VsEnrollCapture*, the good photos */
+  guint                 photos_checked;
+  guint                 photos_total;
+  guint                 photos_running;
+  GCancellable         *cancellable;
+  GtkNativeDialog      *chooser;
+
+  VisageWindow         *main_window;     /* weak: the window we came from */
+  gboolean              released_camera; /* the live page let go of the device */
+  gboolean              saved;
+};
+
+G_DEFINE_FINAL_TYPE (VisageEnrollWindow, visage_enroll_window, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_PERSON_ID,
+  PROP_SOURCE,
+  PROP_SETTINGS,
+  PROP_MODELS_DIR,
+  PROP_EMBEDDER,
+  PROP_IMAGES_FPS,
+  PROP_MODE,
+  PROP_N_SAMPLES,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void update_save (VisageEnrollWindow *self);
+
+static gboolean
+is_camera_mode (VisageEnrollWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "photos") != 0;
+}
+
+/* Hints. */
+
+static const char *
+issue_hint (VsQualityIssue issue)
+{
+  switch (issue)
+    {
+    case VS_QUALITY_NO_FACE:
+      return _("Look at the camera");
+    case VS_QUALITY_MANY_FACES:
+      return _("Only one person in view, please");
+    case VS_QUALITY_CUT_OFF:
+      return _("Move your face into the oval");
+    case VS_QUALITY_TOO_SMALL:
+      return _("Come closer");
+    case VS_QUALITY_TOO_DARK:
+      return _("Too dark: turn towards the light");
+    case VS_QUALITY_TOO_BRIGHT:
+      return _("Too bright: avoid direct light");
+    case VS_QUALITY_BLURRY:
+      return _("Hold still");
+    case VS_QUALITY_TILTED:
+      return _("Keep your head straight");
+    case VS_QUALITY_TURNED:
+      return _("Look straight at the camera");
+    case VS_QUALITY_OK:
+    case VS_QUALITY_N_ISSUES:
+    default:
+      return _("Good, hold on");
+    }
+}
+
+static const char *
+feedback_hint (VisageEnrollWindow     *self,
+               const VsEnrollFeedback *feedback)
+{
+  switch (feedback->verdict)
+    {
+    case VS_ENROLL_VERDICT_REJECTED:
+      return issue_hint (feedback->report.issue);
+    case VS_ENROLL_VERDICT_WAIT:
+    case VS_ENROLL_VERDICT_CAPTURED:
+      return _("Good, hold on");
+    case VS_ENROLL_VERDICT_DUPLICATE:
+      return _("Now turn your head a little");
+    case VS_ENROLL_VERDICT_COMPLETE:
+      if (self->person_id == 0 && self->name == NULL)
+        return _("All samples taken: type the name, then save");
+      return _("All samples taken: save to finish");
+    case VS_ENROLL_VERDICT_ERROR:
+    default:
+      return _("Something went wrong with this picture");
+    }
+}
+
+static void
+set_hint (VisageEnrollWindow *self,
+          const char         *hint)
+{
+  if (g_strcmp0 (gtk_label_get_label (self->hint_label), hint) != 0)
+    gtk_label_set_label (self->hint_label, hint);
+}
+
+/* The guide: an oval where the face should be, the rest dimmed; green when
+ * the face is good, blue when all samples are taken. */
+static void
+draw_guide (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        user_data)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (user_data);
+  graphene_rect_t box;
+  int frame_width = 0, frame_height = 0;
+  double cx, cy, rx, ry;
+  gboolean good = FALSE, complete = FALSE, face = FALSE;
+
+  if (self->camera == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->video_stack), "video") != 0)
+    return;
+
+  vs_camera_get_frame_size (self->camera, &frame_width, &frame_height);
+  if (frame_width <= 0 || frame_height <= 0)
+    return;
+
+  vs_frame_paintable_compute_letterbox (frame_width, frame_height, width, height, &box);
+  cx = box.origin.x + box.size.width / 2;
+  cy = box.origin.y + box.size.height * 0.48;
+  ry = box.size.height * 0.34;
+  rx = MIN (ry * 0.76, box.size.width * 0.45);
+
+  if (self->has_feedback)
+    {
+      VsEnrollVerdict verdict = self->feedback.verdict;
+
+      face = self->feedback.has_face;
+      complete = verdict == VS_ENROLL_VERDICT_COMPLETE;
+      good = verdict == VS_ENROLL_VERDICT_CAPTURED ||
+             verdict == VS_ENROLL_VERDICT_WAIT ||
+             verdict == VS_ENROLL_VERDICT_DUPLICATE;
+    }
+
+  /* Dim outside the oval. */
+  cairo_save (cr);
+  cairo_rectangle (cr, box.origin.x, box.origin.y, box.size.width, box.size.height);
+  cairo_translate (cr, cx, cy);
+  cairo_scale (cr, rx, ry);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
+  cairo_restore (cr);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.4);
+  cairo_fill (cr);
+
+  /* The outline. */
+  cairo_save (cr);
+  cairo_translate (cr, cx, cy);
+  cairo_scale (cr, rx, ry);
+  cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
+  cairo_restore (cr);
+  if (complete)
+    cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1.0);   /* blue 3 */
+  else if (good)
+    cairo_set_source_rgba (cr, 0.20, 0.82, 0.48, 1.0);   /* green 3 */
+  else
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  if (!face && !complete)
+    {
+      static const double dashes[] = { 10, 8 };
+
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+    }
+  cairo_set_line_width (cr, 4);
+  cairo_stroke (cr);
+}
+
+/* Progress and thumbnails. */
+
+static GdkTexture *
+capture_texture (VisageEnrollWindow *self,
+                 VsEnrollCapture    *capture)
+{
+  GdkTexture *texture = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (capture->id));
+
+  if (texture == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      texture = gdk_texture_new_from_bytes (capture->sample->crop, &error);
+      if (texture == NULL)
+        {
+          g_warning ("Cannot show a sample: %s", error->message);
+          return NULL;
+        }
+      g_hash_table_insert (self->textures, GUINT_TO_POINTER (capture->id), texture);
+    }
+
+  return texture;
+}
+
+static void
+remove_clicked_cb (VisageEnrollWindow *self,
+                   GtkButton          *button)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "capture-id"));
+
+  vs_enroll_session_remove_capture (self->session, id);
+  g_hash_table_remove (self->textures, GUINT_TO_POINTER (id));
+}
+
+static GtkWidget *
+make_thumbnail (VisageEnrollWindow *self,
+                VsEnrollCapture    *capture,
+                guint               number)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (capture_texture (self, capture)));
+  GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+  g_autofree char *label = g_strdup_printf (_("Sample %u"), number);
+  g_autofree char *remove_label = g_strdup_printf (_("Remove sample %u"), number);
+
+  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_alternative_text (GTK_PICTURE (picture), label);
+  gtk_widget_add_css_class (overlay, "card");
+  gtk_widget_set_overflow (overlay, GTK_OVERFLOW_HIDDEN);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+
+  gtk_widget_set_halign (remove, GTK_ALIGN_END);
+  gtk_widget_set_valign (remove, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (remove, 2);
+  gtk_widget_set_margin_end (remove, 2);
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_widget_add_css_class (remove, "osd");
+  gtk_widget_set_tooltip_text (remove, _("Remove and Take Again"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label,
+                                  -1);
+  g_object_set_data (G_OBJECT (remove), "capture-id", GUINT_TO_POINTER (capture->id));
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), remove);
+
+  return overlay;
+}
+
+static GtkWidget *
+make_empty_slot (void)
+{
+  GtkWidget *slot = gtk_image_new_from_icon_name ("avatar-default-symbolic");
+
+  gtk_widget_set_size_request (slot, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_add_css_class (slot, "card");
+  gtk_widget_add_css_class (slot, "dim-label");
+  return slot;
+}
+
+static void
+update_progress (VisageEnrollWindow *self)
+{
+  g_autoptr(GPtrArray) captures = NULL;
+  guint target, n;
+  GtkWidget *child;
+  g_autofree char *text = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  captures = vs_enroll_session_dup_captures (self->session);
+  target = vs_enroll_session_get_target (self->session);
+  n = captures->len;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thumbnails))) != NULL)
+    gtk_box_remove (self->thumbnails, child);
+  for (guint i = 0; i < n; i++)
+    gtk_box_append (self->thumbnails, make_thumbnail (self, g_ptr_array_index (captures, i), i + 1));
+  for (guint i = n; i < target; i++)
+    gtk_box_append (self->thumbnails, make_empty_slot ());
+
+  gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) n / target));
+  /* Translators: samples taken of the number wanted, e.g. "3 of 5" */
+  text = g_strdup_printf (_("%u of %u"), MIN (n, target), target);
+  gtk_label_set_label (self->progress_label, text);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
+  update_save (self);
+}
+
+/* Session signals (main thread). */
+
+static void
+session_feedback_cb (VisageEnrollWindow     *self,
+                     const VsEnrollFeedback *feedback,
+                     VsEnrollSession        *session)
+{
+  self->feedback = *feedback;
+  self->has_feedback = TRUE;
+  if (is_camera_mode (self))
+    set_hint (self, feedback_hint (self, feedback));
+  gtk_widget_queue_draw (GTK_WIDGET (self->guide));
+}
+
+static void
+session_n_captured_cb (VisageEnrollWindow *self,
+                       GParamSpec         *pspec,
+                       VsEnrollSession    *session)
+{
+  update_progress (self);
+}
+
+static void
+session_complete_cb (VisageEnrollWindow *self,
+                     VsEnrollSession    *session)
+{
+  g_debug ("All %u samples taken %.1f s after opening",
+           vs_enroll_session_get_n_captured (session),
+           (g_get_monotonic_time () - self->opened_us) / 1e6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, _("All samples taken"),
+                                  -1);
+}
+
+/* Camera. */
+
+static void
+camera_frame_cb (VsImage  *frame,
+                 gint64    capture_time_us,
+                 guint64   frame_number,
+                 gpointer  data)
+{
+  vs_enroll_session_push_frame (VS_ENROLL_SESSION (data), frame, capture_time_us, frame_number);
+}
+
+static void
+show_camera_error (VisageEnrollWindow *self,
+                   const char         *message)
+{
+  adw_status_page_set_description (self->camera_error_page, message);
+  gtk_stack_set_visible_child_name (self->video_stack, "error");
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), FALSE);
+}
+
+static void
+camera_state_cb (VisageEnrollWindow *self,
+                 GParamSpec         *pspec,
+                 VsCamera           *camera)
+{
+  const GError *error = vs_camera_get_error (camera);
+
+  switch (vs_camera_get_state (camera))
+    {
+    case VS_CAMERA_STATE_PLAYING:
+      gtk_stack_set_visible_child_name (self->video_stack, "video");
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+      if (!self->has_feedback)
+        set_hint (self, _("Look at the camera"));
+      break;
+
+    case VS_CAMERA_STATE_ERROR:
+    case VS_CAMERA_STATE_DISCONNECTED:
+      show_camera_error (self, error ? error->message : _("The camera stopped"));
+      break;
+
+    case VS_CAMERA_STATE_STARTING:
+    case VS_CAMERA_STATE_STOPPED:
+    default:
+      break;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->guide));
+}
+
+static void
+stop_capture (VisageEnrollWindow *self)
+{
+  if (self->camera != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->camera, self);
+      vs_camera_stop (self->camera);
+      gtk_picture_set_paintable (self->picture, NULL);
+      g_clear_object (&self->camera);
+    }
+
+  if (self->session != NULL)
+    vs_enroll_session_stop (self->session);
+
+  g_cancellable_cancel (self->cancellable);
+
+  /* Give the device back to the live view. */
+  if (self->released_camera && self->main_window != NULL)
+    {
+      self->released_camera = FALSE;
+      visage_window_set_source (self->main_window, visage_window_get_camera (self->main_window));
+    }
+}
+
+static void
+start_capture (VisageEnrollWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  double fps;
+
+  self->session = vs_enroll_session_new (self->models_dir, self->embedder, &error);
+  if (self->session == NULL)
+    {
+      g_warning ("Face capture is unavailable: %s", error->message);
+      show_camera_error (self, error->message);
+      return;
+    }
+
+  vs_enroll_session_set_target (self->session,
+                                (guint) MAX (1, g_settings_get_int (self->settings, "enroll-samples")));
+  g_signal_connect_object (self->session, "feedback",
+                           G_CALLBACK (session_feedback_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::n-captured",
+                           G_CALLBACK (session_n_captured_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "complete",
+                           G_CALLBACK (session_complete_cb), self, G_CONNECT_SWAPPED);
+  update_progress (self);
+
+  if (self->source == NULL)
+    {
+      show_camera_error (self, _("There is no camera to take pictures with. Add the person from photos instead."));
+      return;
+    }
+
+  /* A camera cannot stream to two pipelines: the live view lets go of it. */
+  if (g_str_has_prefix (self->source, "device:") && self->main_window != NULL)
+    {
+      visage_live_page_set_source (visage_window_get_live_page (self->main_window), NULL, NULL);
+      self->released_camera = TRUE;
+    }
+
+  self->camera = vs_camera_new (self->source, VS_CAMERA_FLAGS_NONE, &error);
+  if (self->camera == NULL)
+    {
+      show_camera_error (self, error->message);
+      return;
+    }
+
+  fps = self->images_fps > 0 ? self->images_fps : g_settings_get_double (self->settings, "images-fps");
+  if (g_str_has_prefix (self->source, "images:"))
+    vs_camera_set_fps (self->camera, fps);
+
+  vs_camera_set_frame_func (self->camera, camera_frame_cb,
+                            g_object_ref (self->session), g_object_unref);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (vs_camera_get_paintable (self->camera)));
+  g_signal_connect_object (self->camera, "notify::state",
+                           G_CALLBACK (camera_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->camera, "notify::frame-width",
+                           G_CALLBACK (gtk_widget_queue_draw), self->guide, G_CONNECT_SWAPPED);
+
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  vs_camera_start (self->camera);
+  camera_state_cb (self, NULL, self->camera);
+}
+
+/* Name. */
+
+static void
+name_changed_cb (VisageEnrollWindow *self,
+                 GtkEditable        *editable)
+{
+  const char *text = gtk_editable_get_text (editable);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) existing = NULL;
+  g_autofree char *message = NULL;
+  const char *css = NULL;
+
+  g_clear_pointer (&self->name, g_free);
+  self->name = vs_person_name_normalize (text, &error);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_message), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_message), "warning");
+
+  if (self->name == NULL)
+    {
+      /* Nothing typed yet (or only spaces) is not an error worth shouting. */
+      if (g_strstrip (g_strdup (text))[0] != '\0')
+        {
+          message = g_strdup (error->message);
+          css = "error";
+          gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+        }
+    }
+  else
+    {
+      existing = vs_store_find_person_by_name (self->store, self->name, NULL);
+      if (existing != NULL)
+        {
+          /* Not an error: the store adds to the person of that name. */
+          message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "“%s” is already enrolled (%u sample): saving adds these samples to them.",
+                                                  "“%s” is already enrolled (%u samples): saving adds these samples to them.",
+                                                  existing->n_samples),
+                                     existing->name, existing->n_samples);
+          css = "warning";
+        }
+    }
+
+  gtk_label_set_label (self->name_message, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->name_message), message != NULL);
+  if (css != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->name_message), css);
+
+  if (self->has_feedback && is_camera_mode (self))
+    set_hint (self, feedback_hint (self, &self->feedback));
+  update_save (self);
+}
+
+/* Photos. */
+
+static void
+update_photos_status (VisageEnrollWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->photos_running > 0)
+    text = g_strdup_printf (_("Checking photo %u of %u…"),
+                            MIN (self->photos_checked + 1, self->photos_total), self->photos_total);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u good photo of %u",
+                                         "%u good photos of %u",
+                                         self->photo_captures->len),
+                            self->photo_captures->len, self->photos_total);
+
+  gtk_label_set_label (self->photos_status, text);
+  gtk_spinner_set_spinning (self->photos_spinner, self->photos_running > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->photos_spinner), self->photos_running > 0);
+}
+
+static void
+photo_result_cb (const VisagePhotoResult *result,
+                 gpointer                 user_data)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (user_data);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *status;
+  GtkWidget *picture = NULL;
+
+  self->photos_checked++;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result->basename);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), result->reason ? result->reason : _("Good"));
+  gtk_widget_set_tooltip_text (row, result->path);
+
+  if (result->thumbnail != NULL)
+    {
+      g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (result->thumbnail, NULL);
+
+      if (texture != NULL)
+        {
+          picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+          gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+          gtk_widget_set_size_request (picture, 48, 48);
+          gtk_widget_set_margin_top (picture, 6);
+          gtk_widget_set_margin_bottom (picture, 6);
+          gtk_picture_set_alternative_text (GTK_PICTURE (picture), result->basename);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+        }
+    }
+
+  if (result->capture != NULL)
+    {
+      status = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+      gtk_widget_add_css_class (status, "success");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (status),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Good"), -1);
+      g_ptr_array_add (self->photo_captures, vs_enroll_capture_ref (result->capture));
+    }
+  else
+    {
+      status = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (status, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (status),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not used"), -1);
+    }
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+
+  gtk_list_box_append (self->photos_list, row);
+  update_photos_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
+}
+
+static void
+photos_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VisageEnrollWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->photos_running--;
+  if (visage_enroll_photos_check_finish (result, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  update_photos_status (self);
+  update_save (self);
+}
+
+void
+visage_enroll_window_add_photos (VisageEnrollWindow *self,
+                                 GPtrArray          *paths)
+{
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+  g_return_if_fail (paths != NULL);
+
+  if (paths->len == 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "photos");
+  gtk_stack_set_visible_child_name (self->photos_stack, "list");
+
+  self->photos_total += paths->len;
+  self->photos_running++;
+  update_photos_status (self);
+  update_save (self);
+
+  visage_enroll_photos_check_async (paths, self->models_dir, self->embedder, self->cancellable,
+                                    photo_result_cb, self,
+                                    photos_checked_cb, g_object_ref (self));
+}
+
+static void
+chooser_response_cb (VisageEnrollWindow *self,
+                     int                 response,
+                     GtkNativeDialog    *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      guint n = g_list_model_get_n_items (files);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+          char *path = g_file_get_path (file);
+
+          if (path != NULL)
+            g_ptr_array_add (paths, path);
+        }
+
+      if (paths->len < n)
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_("Only photos on this computer can be used")));
+      visage_enroll_window_add_photos (self, paths);
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+}
+
+void
+visage_enroll_window_choose_photos (VisageEnrollWindow *self)
+{
+  g_autoptr(GtkFileFilter) pictures = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "photos");
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (self->chooser);
+      return;
+    }
+
+  chooser = gtk_file_chooser_native_new (_("Choose Photos"),
+                                         GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Add"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+
+  gtk_file_filter_set_name (pictures, _("Pictures"));
+  gtk_file_filter_add_mime_type (pictures, "image/jpeg");
+  gtk_file_filter_add_mime_type (pictures, "image/png");
+  gtk_file_filter_add_mime_type (pictures, "image/webp");
+  gtk_file_filter_add_mime_type (pictures, "image/bmp");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pictures);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+
+  g_signal_connect_object (chooser, "response",
+                           G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+/* Saving. */
+
+/* Samples ready to save in the current mode (new references). */
+static GPtrArray *
+dup_captures (VisageEnrollWindow *self)
+{
+  GPtrArray *copy;
+
+  if (is_camera_mode (self))
+    {
+      if (self->session == NULL)
+        return g_ptr_array_new ();
+      return vs_enroll_session_dup_captures (self->session);
+    }
+
+  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  for (guint i = 0; i < self->photo_captures->len; i++)
+    g_ptr_array_add (copy, vs_enroll_capture_ref (g_ptr_array_index (self->photo_captures, i)));
+  return copy;
+}
+
+static gboolean
+can_save (VisageEnrollWindow *self)
+{
+  if (self->saved || (self->person_id == 0 && self->name == NULL))
+    return FALSE;
+
+  if (is_camera_mode (self))
+    return self->session != NULL &&
+           vs_enroll_session_get_n_captured (self->session) >= vs_enroll_session_get_target (self->session);
+
+  return self->photos_running == 0 && self->photo_captures->len > 0;
+}
+
+static void
+update_save (VisageEnrollWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.save", can_save (self));
+}
+
+static gboolean
+close_idle_cb (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+commit (VisageEnrollWindow *self,
+        gint64              person_id)
+{
+  g_autoptr(GPtrArray) captures = dup_captures (self);
+  g_autoptr(GPtrArray) samples = vs_enroll_captures_to_samples (captures);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  gint64 id;
+
+  id = vs_store_add_samples (self->store, person_id, person_id ? NULL : self->name, samples, &error);
+  if (id == 0)
+    {
+      g_warning ("Cannot save: %s", error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  self->saved = TRUE;
+  update_save (self);
+  person = vs_store_get_person (self->store, id, NULL);
+  g_debug ("Saved %u samples for person %" G_GINT64_FORMAT " %.1f s after opening",
+           samples->len, id, (g_get_monotonic_time () - self->opened_us) / 1e6);
+
+  /* The live view should know the person now, not at the next poll. */
+  if (self->main_window != NULL && self->main_window->gallery_monitor != NULL)
+    vs_gallery_monitor_check (self->main_window->gallery_monitor, NULL);
+
+  g_signal_emit (self, signals[SAVED], 0, id,
+                 person ? person->name : self->name, samples->len);
+
+  /* Not now: the look-alike dialog may be emitting its response and must
+   * go before the window it is transient for. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+typedef struct {
+  gint64 person_id;
+  guint  votes;
+  float  best;
+} Vote;
+
+/* The enrolled person (other than the one we add to) that at least half of
+ * the samples are identified as, or 0. */
+static gint64
+find_look_alike (VisageEnrollWindow *self,
+                 GPtrArray          *captures,
+                 char              **name_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(GArray) votes = g_array_new (FALSE, TRUE, sizeof (Vote));
+  const VsModelInfo *info;
+  VsMatchParams params;
+  double threshold;
+  Vote *winner = NULL;
+
+  if (captures->len == 0)
+    return 0;
+
+  gallery = vs_store_load_gallery (self->store,
+                                   ((VsEnrollCapture *) g_ptr_array_index (captures, 0))->sample->embedder,
+                                   &error);
+  if (gallery == NULL)
+    {
+      g_warning ("Cannot compare with the people enrolled: %s", error->message);
+      return 0;
+    }
+  if (vs_gallery_get_n_people (gallery) == 0)
+    return 0;
+
+  info = vs_models_lookup (vs_gallery_get_embedder (gallery), NULL);
+  threshold = g_settings_get_double (self->settings, "match-threshold");
+  params.threshold = threshold > 0 ? (float) threshold : (info ? info->threshold : 0.5f);
+  params.margin = info ? info->margin : 0.0f;
+
+  for (guint i = 0; i < captures->len; i++)
+    {
+      VsEnrollCapture *capture = g_ptr_array_index (captures, i);
+      VsIdentity identity = vs_gallery_identify (gallery, capture->sample->embedding, &params);
+      Vote *vote = NULL;
+
+      if (identity.kind != VS_IDENTITY_KNOWN || identity.best.person_id == self->person_id)
+        continue;
+
+      for (guint v = 0; v < votes->len && vote == NULL; v++)
+        if (g_array_index (votes, Vote, v).person_id == identity.best.person_id)
+          vote = &g_array_index (votes, Vote, v);
+      if (vote == NULL)
+        {
+          g_array_set_size (votes, votes->len + 1);
+          vote = &g_array_index (votes, Vote, votes->len - 1);
+          vote->person_id = identity.best.person_id;
+        }
+      vote->votes++;
+      vote->best = MAX (vote->best, identity.best.score);
+    }
+
+  for (guint v = 0; v < votes->len; v++)
+    if (winner == NULL || g_array_index (votes, Vote, v).votes > winner->votes)
+      winner = &g_array_index (votes, Vote, v);
+
+  if (winner == NULL || winner->votes * 2 < captures->len)
+    return 0;
+
+  g_debug ("Samples look like person %" G_GINT64_FORMAT " (%u of %u, best %.2f)",
+           winner->person_id, winner->votes, captures->len, winner->best);
+  *name_out = g_strdup (vs_gallery_get_name (gallery, winner->person_id));
+  return winner->person_id;
+}
+
+static void
+look_alike_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        gpointer          user_data)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (user_data);
+  gint64 look_alike = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "person-id"));
+
+  if (g_str_equal (response, "add"))
+    commit (self, look_alike);
+  else if (g_str_equal (response, "new"))
+    commit (self, self->person_id);
+}
+
+void
+visage_enroll_window_save (VisageEnrollWindow *self)
+{
+  g_autoptr(GPtrArray) captures = NULL;
+  g_autofree char *other_name = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *add_label = NULL;
+  AdwMessageDialog *dialog;
+  gint64 look_alike;
+
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  if (!can_save (self))
+    return;
+
+  captures = dup_captures (self);
+  look_alike = find_look_alike (self, captures, &other_name);
+  if (look_alike == 0)
+    {
+      commit (self, self->person_id);
+      return;
+    }
+
+  /* Translators: the name of someone already enrolled */
+  heading = g_strdup_printf (_("This Looks Like %s"), other_name);
+  if (self->person_id != 0)
+    body = g_strdup_printf (_("These samples match %s better than %s. Add them to %s instead?"),
+                            other_name, self->person_name, other_name);
+  else
+    body = g_strdup_printf (_("These samples match %s, who is already enrolled. Add them to %s, or save %s as a new person?"),
+                            other_name, other_name, self->name);
+  add_label = g_strdup_printf (_("_Add to %s"), other_name);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "new", self->person_id ? _("Add _Anyway") : _("Save as _New Person"),
+                                    "add", add_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "person-id", GSIZE_TO_POINTER (look_alike));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (look_alike_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  visage_enroll_window_save (VISAGE_ENROLL_WINDOW (widget));
+}
+
+static void
+choose_photos_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  visage_enroll_window_choose_photos (VISAGE_ENROLL_WINDOW (widget));
+}
+
+static void
+name_activated_cb (VisageEnrollWindow *self,
+                   AdwEntryRow        *row)
+{
+  if (can_save (self))
+    visage_enroll_window_save (self);
+}
+
+static void
+mode_changed_cb (VisageEnrollWindow *self,
+                 GParamSpec         *pspec,
+                 AdwViewStack       *stack)
+{
+  gboolean camera = is_camera_mode (self);
+
+  if (self->session != NULL)
+    vs_enroll_session_set_paused (self->session, !camera);
+
+  update_save (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
+}
+
+/* Construction. */
+
+static void
+visage_enroll_window_constructed (GObject *object)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
+  GtkWindow *parent;
+
+  G_OBJECT_CLASS (visage_enroll_window_parent_class)->constructed (object);
+
+  self->opened_us = g_get_monotonic_time ();
+  g_return_if_fail (VS_IS_STORE (self->store));
+
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  if (VISAGE_IS_WINDOW (parent))
+    {
+      VisageWindow *window = VISAGE_WINDOW (parent);
+
+      g_set_weak_pointer (&self->main_window, window);
+      /* What the caller did not say comes from the main window. */
+      if (self->settings == NULL && window->settings != NULL)
+        self->settings = g_object_ref (window->settings);
+      if (self->models_dir == NULL)
+        self->models_dir = g_strdup (window->models_dir);
+      if (self->embedder == NULL)
+        self->embedder = g_strdup (window->embedder);
+      if (self->images_fps <= 0)
+        self->images_fps = window->images_fps;
+    }
+
+  if (self->settings == NULL)
+    {
+      GApplication *app = g_application_get_default ();
+
+      g_return_if_fail (VISAGE_IS_APPLICATION (app));
+      self->settings = g_object_ref (visage_application_get_settings (VISAGE_APPLICATION (app)));
+    }
+
+  if (self->person_id != 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsPerson) person = vs_store_get_person (self->store, self->person_id, &error);
+
+      self->person_name = g_strdup (person ? person->name : "");
+      if (person == NULL)
+        g_warning ("Cannot add samples: %s", error->message);
+
+      gtk_window_set_title (GTK_WINDOW (self), _("Add Samples"));
+      adw_view_switcher_title_set_title (self->switcher_title, _("Add Samples"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, self->person_name);
+      gtk_widget_set_visible (GTK_WIDGET (self->name_list), FALSE);
+    }
+
+  start_capture (self);
+  update_photos_status (self);
+  update_save (self);
+
+  if (self->person_id == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
+static gboolean
+visage_enroll_window_close_request (GtkWindow *window)
+{
+  /* Stop the camera now: closing must not wait for the last reference. */
+  stop_capture (VISAGE_ENROLL_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (visage_enroll_window_parent_class)->close_request (window);
+}
+
+static void
+visage_enroll_window_dispose (GObject *object)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
+
+  stop_capture (self);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VISAGE_TYPE_ENROLL_WINDOW);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_weak_pointer (&self->main_window);
+
+  G_OBJECT_CLASS (visage_enroll_window_parent_class)->dispose (object);
+}
+
+static void
+visage_enroll_window_finalize (GObject *object)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
+
+  g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->models_dir, g_free);
+  g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->person_name, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->textures, g_hash_table_unref);
+  g_clear_pointer (&self->photo_captures, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (visage_enroll_window_parent_class)->finalize (object);
+}
+
+static void
+visage_enroll_window_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_PERSON_ID:
+      g_value_set_int64 (value, self->person_id);
+      break;
+
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_MODELS_DIR:
+      g_value_set_string (value, self->models_dir);
+      break;
+
+    case PROP_EMBEDDER:
+      g_value_set_string (value, self->embedder);
+      break;
+
+    case PROP_IMAGES_FPS:
+      g_value_set_double (value, self->images_fps);
+      break;
+
+    case PROP_MODE:
+      g_value_set_string (value, visage_enroll_window_get_mode (self));
+      break;
+
+    case PROP_N_SAMPLES:
+      g_value_set_uint (value, visage_enroll_window_get_n_samples (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+visage_enroll_window_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_PERSON_ID:
+      self->person_id = g_value_get_int64 (value);
+      break;
+
+    case PROP_SOURCE:
+      self->source = g_value_dup_string (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_MODELS_DIR:
+      self->models_dir = g_value_dup_string (value);
+      break;
+
+    case PROP_EMBEDDER:
+      self->embedder = g_value_dup_string (value);
+      break;
+
+    case PROP_IMAGES_FPS:
+      self->images_fps = g_value_get_double (value);
+      break;
+
+    case PROP_MODE:
+      adw_view_stack_set_visible_child_name (self->view_stack, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+visage_enroll_window_class_init (VisageEnrollWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = visage_enroll_window_constructed;
+  object_class->dispose = visage_enroll_window_dispose;
+  object_class->finalize = visage_enroll_window_finalize;
+  object_class->get_property = visage_enroll_window_get_property;
+  object_class->set_property = visage_enroll_window_set_property;
+
+  window_class->close_request = visage_enroll_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         VS_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PERSON_ID] =
+    g_param_spec_int64 ("person-id", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SOURCE] =
+    g_param_spec_string ("source", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODELS_DIR] =
+    g_param_spec_string ("models-dir", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EMBEDDER] =
+    g_param_spec_string ("embedder", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMAGES_FPS] =
+    g_param_spec_double ("images-fps", NULL, NULL,
+                         0.0, 240.0, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] =
+    g_param_spec_string ("mode", NULL, NULL,
+                         "camera",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_SAMPLES] =
+    g_param_spec_uint ("n-samples", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAVED] =
+    g_signal_new ("saved",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/visage/Visage/ui/visage-enroll-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, name_list);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, name_message);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, video_stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, picture);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, camera_error_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, guide);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, thumbnails);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, photos_stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, photos_list);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, photos_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, photos_status);
+  gtk_widget_class_bind_template_callback (widget_class, name_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, name_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "enroll.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "enroll.choose-photos", NULL, choose_photos_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "enroll.save", NULL);
+}
+
+static void
+visage_enroll_window_init (VisageEnrollWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->textures = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->photo_captures = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  self->cancellable = g_cancellable_new ();
+  gtk_drawing_area_set_draw_func (self->guide, draw_guide, self, NULL);
+}
+
+static const char *
+source_of (GtkWindow *parent)
+{
+  return VISAGE_IS_WINDOW (parent) ? visage_window_get_camera (VISAGE_WINDOW (parent)) : NULL;
+}
+
+VisageEnrollWindow *
+visage_enroll_window_new (GtkWindow *parent,
+                          VsStore   *store)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+
+  return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
+                       "transient-for", parent,
+                       "application", parent ? gtk_window_get_application (parent) : NULL,
+                       "store", store,
+                       "source", source_of (parent),
+                       NULL);
+}
+
+VisageEnrollWindow *
+visage_enroll_window_new_for_person (GtkWindow *parent,
+                                     VsStore   *store,
+                                     gint64     person_id)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+  g_return_val_if_fail (person_id > 0, NULL);
+
+  return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
+                       "transient-for", parent,
+                       "application", parent ? gtk_window_get_application (parent) : NULL,
+                       "store", store,
+                       "person-id", person_id,
+                       "source", source_of (parent),
+                       NULL);
+}
+
+const char *
+visage_enroll_window_get_name (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
+
+  return self->person_id ? NULL : self->name;
+}
+
+void
+visage_enroll_window_set_name (VisageEnrollWindow *self,
+                               const char         *name)
+{
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
+}
+
+gint64
+visage_enroll_window_get_person_id (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), 0);
+
+  return self->person_id;
+}
+
+const char *
+visage_enroll_window_get_mode (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
+
+  return is_camera_mode (self) ? "camera" : "photos";
+}
+
+guint
+visage_enroll_window_get_n_samples (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), 0);
+
+  if (is_camera_mode (self))
+    return self->session ? vs_enroll_session_get_n_captured (self->session) : 0;
+  return self->photo_captures->len;
+}
+
+guint
+visage_enroll_window_get_target (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), 0);
+
+  return self->session ? vs_enroll_session_get_target (self->session) : 0;
+}
+
+void
+visage_enroll_window_remove_sample (VisageEnrollWindow *self,
+                                    guint               index)
+{
+  g_autoptr(GPtrArray) captures = NULL;
+  VsEnrollCapture *capture;
+
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  if (self->session == NULL)
+    return;
+
+  captures = vs_enroll_session_dup_captures (self->session);
+  g_return_if_fail (index < captures->len);
+  capture = g_ptr_array_index (captures, index);
+  vs_enroll_session_remove_capture (self->session, capture->id);
+  g_hash_table_remove (self->textures, GUINT_TO_POINTER (capture->id));
+}
+
+const char *
+visage_enroll_window_get_hint (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->hint_label);
+}
+
+const char *
+visage_enroll_window_get_name_message (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->name_message)))
+    return NULL;
+  return gtk_label_get_label (self->name_message);
+}
+
+gboolean
+visage_enroll_window_get_can_save (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), FALSE);
+
+  return can_save (self);
+}
