@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -611,6 +612,44 @@ test_cli_changes (void)
     g_assert_cmpint (st.st_mode & 0777, ==, 0600);
     g_assert_cmpint (g_stat (folder, &st), ==, 0);
     g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+    /* The JSON holds what the store holds: every sample and its numbers,
+     * and names the crop files written beside it. */
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsStore) store = vs_store_open (db, NULL);
+      g_autoptr(GPtrArray) samples = vs_store_list_samples (store, g_ascii_strtoll (other, NULL, 10), NULL);
+      JsonObject *root;
+      JsonArray *list;
+
+      json_parser_load_from_file (parser, json, &error);
+      g_assert_no_error (error);
+      root = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (root, "name"), ==, "Colin Powell");
+      g_assert_cmpint (json_object_get_int_member (root, "id"), ==, g_ascii_strtoll (other, NULL, 10));
+      list = json_object_get_array_member (root, "samples");
+      g_assert_cmpuint (json_array_get_length (list), ==, samples->len);
+      for (guint i = 0; i < samples->len; i++)
+        {
+          const VsSample *sample = g_ptr_array_index (samples, i);
+          JsonObject *o = json_array_get_object_element (list, i);
+          JsonArray *embedding = json_object_get_array_member (o, "embedding");
+          g_autofree char *crop = g_build_filename (folder, json_object_get_string_member (o, "crop"), NULL);
+          g_autofree char *png = NULL;
+          gsize png_size;
+
+          g_assert_cmpint (json_object_get_int_member (o, "id"), ==, sample->id);
+          g_assert_cmpint (json_object_get_int_member (o, "dim"), ==, sample->dim);
+          g_assert_cmpuint (json_array_get_length (embedding), ==, sample->dim);
+          for (guint k = 0; k < sample->dim; k++)
+            g_assert_cmpfloat ((float) json_array_get_double_element (embedding, k), ==, sample->embedding[k]);
+          g_assert_true (g_file_get_contents (crop, &png, &png_size, NULL));
+          g_assert_cmpmem (png, png_size, g_bytes_get_data (sample->crop, NULL), g_bytes_get_size (sample->crop));
+          g_assert_cmpint (g_stat (crop, &st), ==, 0);
+          g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+        }
+    }
   }
   close_window (window);
 }
