@@ -61,6 +61,7 @@ struct _VisageEnrollWindow
   VsEnrollFeedback      feedback;
   gboolean              has_feedback;
   GHashTable           *textures;        /* capture id → GdkTexture */
+  guint                 n_shown;         /* samples shown (the session may be ahead) */
   gint64                opened_us;
 
   GPtrArray            *photo_captures;  /* VsEnrollCapture*, the good photos */
@@ -219,7 +220,7 @@ draw_guide (GtkDrawingArea *area,
   cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
   cairo_restore (cr);
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.4);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
   cairo_fill (cr);
 
   /* The outline. */
@@ -338,6 +339,7 @@ update_progress (VisageEnrollWindow *self)
   captures = vs_enroll_session_dup_captures (self->session);
   target = vs_enroll_session_get_target (self->session);
   n = captures->len;
+  self->n_shown = n;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thumbnails))) != NULL)
     gtk_box_remove (self->thumbnails, child);
@@ -387,6 +389,13 @@ session_complete_cb (VisageEnrollWindow *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, _("All samples taken"),
                                   -1);
+
+  /* Say so now, not at the next frame. */
+  self->feedback.verdict = VS_ENROLL_VERDICT_COMPLETE;
+  self->has_feedback = TRUE;
+  if (is_camera_mode (self))
+    set_hint (self, feedback_hint (self, &self->feedback));
+  gtk_widget_queue_draw (GTK_WIDGET (self->guide));
 }
 
 /* Camera. */
@@ -624,13 +633,21 @@ photo_result_cb (const VisagePhotoResult *result,
         {
           picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
           gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-          gtk_widget_set_size_request (picture, 48, 48);
-          gtk_widget_set_margin_top (picture, 6);
-          gtk_widget_set_margin_bottom (picture, 6);
+          gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+          gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
           gtk_picture_set_alternative_text (GTK_PICTURE (picture), result->basename);
-          adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
         }
     }
+  if (picture == NULL)
+    {
+      picture = gtk_image_new_from_icon_name ("image-missing-symbolic");
+      gtk_image_set_pixel_size (GTK_IMAGE (picture), 32);
+      gtk_widget_add_css_class (picture, "dim-label");
+    }
+  gtk_widget_set_size_request (picture, 48, 48);
+  gtk_widget_set_margin_top (picture, 6);
+  gtk_widget_set_margin_bottom (picture, 6);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
 
   if (result->capture != NULL)
     {
@@ -797,7 +814,7 @@ can_save (VisageEnrollWindow *self)
 
   if (is_camera_mode (self))
     return self->session != NULL &&
-           vs_enroll_session_get_n_captured (self->session) >= vs_enroll_session_get_target (self->session);
+           self->n_shown >= vs_enroll_session_get_target (self->session);
 
   return self->photos_running == 0 && self->photo_captures->len > 0;
 }
@@ -1413,7 +1430,7 @@ visage_enroll_window_get_n_samples (VisageEnrollWindow *self)
   g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), 0);
 
   if (is_camera_mode (self))
-    return self->session ? vs_enroll_session_get_n_captured (self->session) : 0;
+    return self->n_shown;
   return self->photo_captures->len;
 }
 
