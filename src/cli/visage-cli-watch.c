@@ -439,6 +439,7 @@ vs_cli_watch (int    argc,
   Watch watch = { .status = VS_EXIT_OK };
   double fps = 0;
   int size = 0;
+  int max_embeddings = -1;
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
     { "stats", 0, 0, G_OPTION_ARG_NONE, &watch.stats,
@@ -452,6 +453,8 @@ vs_cli_watch (int    argc,
     { "size", 0, 0, G_OPTION_ARG_INT, &size,
       N_("Long side of the frames the recognition works on (default 640; smaller is faster, "
          "but misses small faces)"), N_("PIXELS") },
+    { "max-embeddings", 0, 0, G_OPTION_ARG_INT, &max_embeddings,
+      N_("Faces embedded per frame at most (default 4; 0: no limit)"), N_("N") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("SOURCE") },
     { NULL }
   };
@@ -478,6 +481,8 @@ vs_cli_watch (int    argc,
     return vs_cli_usage (context, _("--max-frames must be positive"));
   if (fps < 0 || fps > 1000)
     return vs_cli_usage (context, _("--fps must be between 0 and 1000"));
+  if (max_embeddings < -1 || max_embeddings > 1000)
+    return vs_cli_usage (context, _("--max-embeddings must be between 0 and 1000"));
   if (size != 0 && (size < 64 || size > 4096))
     return vs_cli_usage (context, _("--size must be between 64 and 4096"));
 
@@ -506,6 +511,9 @@ vs_cli_watch (int    argc,
       return status;
     }
   vs_recognizer_set_lossless (watch.recognizer, watch.fast);
+  if (max_embeddings >= 0)
+    vs_recognizer_set_embed_policy (watch.recognizer, max_embeddings,
+                                    VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE);
 
   store = vs_cli_open_store (&watch.opts, &error);
   if (store != NULL)
