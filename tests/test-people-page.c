@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "visage-application.h"
+#include "visage-enroll-window.h"
 #include "visage-people-page.h"
 #include "visage-person-page.h"
 #include "visage-window-private.h"
@@ -405,6 +406,17 @@ test_rename (void)
   g_assert_true (vs_gui_test_wait_for (shown_has_name, &want, WAIT_MS));
   vs_gui_test_run_for (400);
   png = vs_gui_test_save_png (GTK_WIDGET (window), "people-person.png");
+
+  /* Add Samples opens the enrollment window for this person. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (person_page), "person.add-samples", NULL));
+  {
+    GtkWindow *enroll = vs_gui_test_find_window (VISAGE_TYPE_ENROLL_WINDOW);
+
+    g_assert_nonnull (enroll);
+    g_assert_cmpint (visage_enroll_window_get_person_id (VISAGE_ENROLL_WINDOW (enroll)), ==, id);
+    gtk_window_destroy (enroll);
+    vs_gui_test_run_for (100);
+  }
 
   /* Back (what Alt+Left, Escape and the back button do). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "people.back", NULL));
