@@ -14,14 +14,15 @@ vs_test_data_dir (void)
     {
       const char *env = g_getenv ("VISAGE_TEST_DATA");
       g_autofree char *beside = g_build_filename (VS_SOURCE_ROOT, "..", "shared", "faces", NULL);
+      g_autofree char *pairs = NULL;
 
       if (env != NULL && *env != '\0')
         dir = g_strdup (env);
       else
         dir = g_canonicalize_filename (beside, NULL);
 
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) ||
-          !g_file_test (g_build_filename (dir, "pairs.txt", NULL), G_FILE_TEST_EXISTS))
+      pairs = g_build_filename (dir, "pairs.txt", NULL);
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || !g_file_test (pairs, G_FILE_TEST_EXISTS))
         g_error ("Test data not found in “%s”. The tests need the shared face data "
                  "(LFW with pairs.txt, groups/, negatives/, video/): put it in "
                  "../shared/faces beside the checkout or point $VISAGE_TEST_DATA at it.",
