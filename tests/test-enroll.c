@@ -499,17 +499,27 @@ test_enroll_window_save (void)
   captured_us = g_get_monotonic_time ();
   g_test_message ("hint when done: %s", visage_enroll_window_get_hint (enroll));
   g_assert_true (visage_enroll_window_get_can_save (enroll));
+  g_assert_true (g_str_has_prefix (visage_enroll_window_get_hint (enroll), "All samples taken"));
   vs_gui_test_run_for (200);
   png = vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-done.png");
 
-  visage_enroll_window_save (enroll);
+  /* A sample removed is taken again. */
+  visage_enroll_window_remove_sample (enroll, 1);
+  g_assert_cmpuint (visage_enroll_window_get_n_samples (enroll), ==, 4);
+  g_assert_false (visage_enroll_window_get_can_save (enroll));
+  g_assert_true (vs_gui_test_wait_for (has_samples, enroll, CAPTURE_TIMEOUT_MS));
+  g_assert_true (visage_enroll_window_get_can_save (enroll));
+
   saved_us = g_get_monotonic_time ();
+  visage_enroll_window_save (enroll);
+  saved_us = g_get_monotonic_time () - saved_us;
   g_assert_cmpint (saved_id, >, 0);
   g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
 
-  g_test_message ("enrollment wall time: %.2f s from the action to %u samples, %.2f s to saved",
-                  (captured_us - start) / 1e6, 5, (saved_us - start) / 1e6);
-  g_assert_cmpfloat ((saved_us - start) / 1e6, <, 10.0);
+  /* The time a person waits: the action to all samples, plus saving. */
+  g_test_message ("enrollment wall time: %.2f s from the action to 5 samples, save %.0f ms",
+                  (captured_us - start) / 1e6, saved_us / 1e3);
+  g_assert_cmpfloat ((captured_us - start + saved_us) / 1e6, <, 10.0);
 
   /* In the database: the person and five samples, from the camera. */
   store = vs_store_open (db_path, &error);
@@ -625,6 +635,8 @@ test_enroll_look_alike (void)
   g_test_message ("%s — %s", adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "This Looks Like " PERSON_NAME);
   g_assert_cmpint (saved_id, ==, 0);
+  vs_gui_test_run_for (300);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (dialog), "visage-enroll-look-alike.png"));
   adw_message_dialog_response (dialog, "add");
   g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
 
@@ -769,6 +781,7 @@ test_enroll_for_person (void)
   g_signal_connect (enroll, "saved", G_CALLBACK (saved_cb), &saved_id);
 
   g_assert_true (vs_gui_test_wait_for (has_samples, enroll, CAPTURE_TIMEOUT_MS));
+  g_free (vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-person.png"));
   visage_enroll_window_save (enroll);
   g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
   g_assert_cmpint (saved_id, ==, before->id);

@@ -28,6 +28,8 @@ struct _VisageEnrollWindow
   AdwToastOverlay      *toast_overlay;
   GtkListBox           *name_list;
   AdwEntryRow          *name_row;
+  AdwActionRow         *person_row;
+  AdwAvatar            *person_avatar;
   GtkLabel             *name_message;
   AdwViewStack         *view_stack;
   GtkStack             *video_stack;
@@ -465,7 +467,8 @@ stop_capture (VisageEnrollWindow *self)
   g_cancellable_cancel (self->cancellable);
 
   /* Give the device back to the live view. */
-  if (self->released_camera && self->main_window != NULL)
+  if (self->released_camera && self->main_window != NULL &&
+      !gtk_widget_in_destruction (GTK_WIDGET (self->main_window)))
     {
       self->released_camera = FALSE;
       visage_window_set_source (self->main_window, visage_window_get_camera (self->main_window));
@@ -1094,7 +1097,11 @@ visage_enroll_window_constructed (GObject *object)
       gtk_window_set_title (GTK_WINDOW (self), _("Add Samples"));
       adw_view_switcher_title_set_title (self->switcher_title, _("Add Samples"));
       adw_view_switcher_title_set_subtitle (self->switcher_title, self->person_name);
-      gtk_widget_set_visible (GTK_WIDGET (self->name_list), FALSE);
+      /* Whose samples these are, instead of the name entry. */
+      gtk_widget_set_visible (GTK_WIDGET (self->name_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->person_row), TRUE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->person_row), self->person_name);
+      adw_avatar_set_text (self->person_avatar, self->person_name);
     }
 
   start_capture (self);
@@ -1315,6 +1322,8 @@ visage_enroll_window_class_init (VisageEnrollWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, name_list);
   gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, person_row);
+  gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, person_avatar);
   gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, name_message);
   gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VisageEnrollWindow, video_stack);
