@@ -432,7 +432,7 @@ static int
 bench_lfw (int    argc,
            char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   g_autofree char *root = NULL, *pairs_file = NULL, *roc = NULL;
   int n_threads = 0;
   gboolean largest = FALSE;
@@ -667,7 +667,7 @@ static int
 bench_speed (int    argc,
              char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   int repeat = 30;
   gboolean skip_million = FALSE;
   g_auto(GStrv) files = NULL;

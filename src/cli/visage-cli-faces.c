@@ -82,7 +82,7 @@ int
 vs_cli_detect (int    argc,
                char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
@@ -188,7 +188,7 @@ int
 vs_cli_verify (int    argc,
                char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   PickOptions pick = { 0 };
   double threshold = 0;
   g_auto(GStrv) files = NULL;
@@ -332,7 +332,7 @@ int
 vs_cli_enroll (int    argc,
                char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   PickOptions pick = { 0 };
   g_autofree char *name = NULL;
   gint64 person_id_arg = 0;
@@ -430,7 +430,7 @@ int
 vs_cli_import (int    argc,
                char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   PickOptions pick = { 0 };
   g_auto(GStrv) dirs = NULL;
   const GOptionEntry entries[] = {
@@ -572,7 +572,7 @@ int
 vs_cli_identify (int    argc,
                  char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   int top = 1;
   double threshold = 0;
   g_auto(GStrv) files = NULL;

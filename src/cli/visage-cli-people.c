@@ -158,7 +158,7 @@ int
 vs_cli_people (int    argc,
                char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   gboolean yes = FALSE;
   g_auto(GStrv) args = NULL;
   const GOptionEntry entries[] = {
@@ -333,7 +333,7 @@ int
 vs_cli_reembed (int    argc,
                 char **argv)
 {
-  VsCliOptions opts = { 0 };
+  g_auto(VsCliOptions) opts = { 0 };
   g_autoptr(GOptionContext) context =
     vs_cli_context_new (_("— recompute every sample with an embedder"),
                         _("Recomputes the embedding of every sample from its stored aligned face, with "

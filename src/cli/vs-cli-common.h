@@ -40,6 +40,8 @@ gboolean        vs_cli_parse          (GOptionContext      *context,
                                        int                 *argc,
                                        char              ***argv);
 void            vs_cli_options_clear  (VsCliOptions        *opts);
+/* g_auto(VsCliOptions): frees the options on every return path. */
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VsCliOptions, vs_cli_options_clear)
 
 /* Prints "visage-cli: message" (to stderr) and returns the exit code for
  * the error's domain. */
