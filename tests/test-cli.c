@@ -596,10 +596,10 @@ test_import_and_people (void)
   g_assert_cmpuint (json_array_get_length (people), ==, 2);
 
   /* A person that is not there: an error naming the id, no crash. */
-  run_expect (&r, 5, "people", "show", id_text, "--db", db, NULL);
+  run_expect (&r, 3, "people", "show", id_text, "--db", db, NULL);
   assert_one_line_error (r.err, id_text);
-  run_expect (&r, 5, "people", "delete", id_text, "--db", db, NULL);
-  run_expect (&r, 5, "people", "rename", id_text, "Whoever", "--db", db, NULL);
+  run_expect (&r, 3, "people", "delete", id_text, "--db", db, NULL);
+  run_expect (&r, 3, "people", "rename", id_text, "Whoever", "--db", db, NULL);
 }
 
 static void

@@ -674,7 +674,7 @@ bench_speed (int    argc,
   const GOptionEntry entries[] = {
     { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, N_("Rounds per measurement (default 30)"), N_("N") },
     { "no-million", 0, 0, G_OPTION_ARG_NONE, &skip_million, N_("Skip the 1,000,000-sample gallery (needs 0.5 GB)"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =

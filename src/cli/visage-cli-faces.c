@@ -85,7 +85,7 @@ vs_cli_detect (int    argc,
   g_auto(VsCliOptions) opts = { 0 };
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -196,7 +196,7 @@ vs_cli_verify (int    argc,
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
       N_("Similarity at which two faces count as the same person (default: the model’s 1:1 threshold)"), N_("T") },
     PICK_ENTRIES (pick),
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE_A IMAGE_B") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -260,14 +260,44 @@ vs_cli_verify (int    argc,
 
 /* ── enroll and import ──────────────────────────────────────────────── */
 
+/* The pictures a person was already enrolled from (absolute paths), so that
+ * enrolling or importing the same folder again adds nothing twice. */
+static GHashTable *
+enrolled_sources (VsStore     *store,
+                  const char  *name,
+                  gint64       person_id)
+{
+  GHashTable *sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(VsPerson) person = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+
+  if (person_id == 0 && name != NULL)
+    {
+      person = vs_store_find_person_by_name (store, name, NULL);
+      person_id = person ? person->id : 0;
+    }
+  if (person_id != 0)
+    samples = vs_store_list_samples (store, person_id, NULL);
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
+    {
+      const VsSample *s = g_ptr_array_index (samples, i);
+      if (s->source != NULL)
+        g_hash_table_add (sources, g_strdup (s->source));
+    }
+  return sources;
+}
+
 /* Embeds every usable picture of `paths` into samples; the others are added
- * to `skipped` (a JSON array builder, open) with the reason. */
+ * to `skipped` (a JSON array builder, open) with the reason. Pictures listed
+ * in `enrolled` are skipped too and counted in n_enrolled. */
 static GPtrArray *
 make_samples (VsEngine    *engine,
               GPtrArray   *paths,
               VsFacePick   pick,
+              GHashTable  *enrolled,
               JsonBuilder *skipped,
               gboolean     verbose,
+              guint       *n_enrolled,
               int         *worst)
 {
   GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
@@ -275,16 +305,30 @@ make_samples (VsEngine    *engine,
   for (guint i = 0; i < paths->len; i++)
     {
       const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *source = g_canonicalize_filename (path, NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(VsImage) image = NULL;
-      g_autoptr(GArray) faces = load_and_detect (engine, path, &image, &error);
+      g_autoptr(GArray) faces = NULL;
       VsSample *sample = NULL;
       int index = -1;
 
+      if (g_hash_table_contains (enrolled, source))
+        {
+          json_builder_begin_object (skipped);
+          json_builder_set_member_name (skipped, "path");
+          json_builder_add_string_value (skipped, path);
+          json_builder_set_member_name (skipped, "reason");
+          json_builder_add_string_value (skipped, "already enrolled");
+          json_builder_end_object (skipped);
+          (*n_enrolled)++;
+          continue;
+        }
+
+      faces = load_and_detect (engine, path, &image, &error);
       if (faces != NULL)
         index = vs_faces_pick (faces, image, pick, path, &error);
       if (index >= 0)
-        sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, index), path, &error);
+        sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, index), source, &error);
 
       if (sample == NULL)
         {
@@ -341,7 +385,7 @@ vs_cli_enroll (int    argc,
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("The person’s name (created if new)"), N_("NAME") },
     { "id", 0, 0, G_OPTION_ARG_INT64, &person_id_arg, N_("Add to the person with this id instead"), N_("ID") },
     PICK_ENTRIES (pick),
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE_OR_DIR…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -359,6 +403,8 @@ vs_cli_enroll (int    argc,
   g_autoptr(JsonNode) skipped_node = NULL;
   g_autoptr(VsPerson) person = NULL;
   g_autofree char *normalized = NULL;
+  g_autoptr(GHashTable) enrolled = NULL;
+  guint n_enrolled = 0;
   int worst = VS_EXIT_OK;
   gint64 person_id;
 
@@ -381,12 +427,25 @@ vs_cli_enroll (int    argc,
     return vs_cli_fail (error);
 
   paths = vs_cli_collect_images (files);
+  enrolled = enrolled_sources (store, normalized, person_id_arg);
   json_builder_begin_array (skipped);
-  samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY),
-                          skipped, !opts.json, &worst);
+  samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY), enrolled,
+                          skipped, !opts.json, &n_enrolled, &worst);
   json_builder_end_array (skipped);
   skipped_node = json_builder_get_root (skipped);
 
+  if (samples->len == 0 && n_enrolled > 0 && worst == VS_EXIT_OK)
+    {
+      g_printerr (_("visage-cli: every picture given is already enrolled for %s; nothing to add\n"),
+                  person ? person->name : normalized);
+      if (opts.json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          add_person_json (b, person_id_arg, person ? person->name : normalized, 0, json_node_ref (skipped_node));
+          vs_cli_print_json (json_builder_get_root (b));
+        }
+      return VS_EXIT_OK;
+    }
   if (samples->len == 0)
     {
       g_printerr (_("visage-cli: no usable face in the pictures given; nothing was saved\n"));
@@ -435,7 +494,7 @@ vs_cli_import (int    argc,
   g_auto(GStrv) dirs = NULL;
   const GOptionEntry entries[] = {
     PICK_ENTRIES (pick),
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -497,17 +556,22 @@ vs_cli_import (int    argc,
       g_autoptr(JsonNode) skipped_node = NULL;
       g_autoptr(GPtrArray) samples = NULL;
       g_autoptr(GError) local_error = NULL;
+      g_autoptr(GHashTable) enrolled = NULL;
+      guint n_enrolled = 0;
       gint64 person_id = 0;
 
       name = vs_person_name_normalize (raw_name, &local_error);
       json_builder_begin_array (skipped);
       if (name != NULL)
-        samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY),
-                                skipped, FALSE, &worst);
+        {
+          enrolled = enrolled_sources (store, name, 0);
+          samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY), enrolled,
+                                  skipped, FALSE, &n_enrolled, &worst);
+        }
       json_builder_end_array (skipped);
       skipped_node = json_builder_get_root (skipped);
 
-      if (samples != NULL && samples->len > 0)
+      if (samples != NULL && (samples->len > 0 || n_enrolled > 0))
         person_id = vs_store_add_samples (store, 0, name, samples, &local_error);
       else if (name != NULL && local_error == NULL)
         g_set_error (&local_error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_NO_FACE,
@@ -580,7 +644,7 @@ vs_cli_identify (int    argc,
     { "top", 'k', 0, G_OPTION_ARG_INT, &top, N_("Also list the K best candidates"), N_("K") },
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
       N_("Similarity needed to name a person (default: the model’s open-set threshold)"), N_("T") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("IMAGE…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =

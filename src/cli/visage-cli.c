@@ -37,7 +37,7 @@ print_help (void)
              "  0  done; verify: same person; identify: somebody recognised\n"
              "  1  verify: different people; identify: nobody recognised\n"
              "  2  bad command line\n"
-             "  3  a picture or file could not be read, or had no usable face\n"
+             "  3  a picture or file could not be read, or had no usable face; no such person\n"
              "  4  a model file is missing or damaged\n"
              "  5  the database could not be opened or changed\n"
              "  6  any other failure\n"));

@@ -68,7 +68,13 @@ vs_cli_exit_code_for (const GError *error)
   if (error->domain == VS_MODEL_ERROR)
     return VS_EXIT_MODEL;
   if (error->domain == VS_STORE_ERROR)
-    return error->code == VS_STORE_ERROR_INVALID ? VS_EXIT_USAGE : VS_EXIT_DATABASE;
+    {
+      if (error->code == VS_STORE_ERROR_INVALID)
+        return VS_EXIT_USAGE;
+      if (error->code == VS_STORE_ERROR_NOT_FOUND)
+        return VS_EXIT_INPUT;
+      return VS_EXIT_DATABASE;
+    }
   if (error->domain == G_OPTION_ERROR)
     return VS_EXIT_USAGE;
   return VS_EXIT_FAILED;

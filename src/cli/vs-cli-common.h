@@ -15,7 +15,7 @@ typedef enum {
   VS_EXIT_OK       = 0,  /* done; for verify/identify: a match */
   VS_EXIT_NO_MATCH = 1,  /* verify: different people; identify: nobody known */
   VS_EXIT_USAGE    = 2,  /* bad command line */
-  VS_EXIT_INPUT    = 3,  /* a file could not be read, or had no usable face */
+  VS_EXIT_INPUT    = 3,  /* a file could not be read or had no usable face; no such person */
   VS_EXIT_MODEL    = 4,  /* a model is missing, damaged or refused by OpenCV */
   VS_EXIT_DATABASE = 5,  /* the database could not be opened or changed */
   VS_EXIT_FAILED   = 6,  /* anything else */
