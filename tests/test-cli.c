@@ -433,6 +433,7 @@ test_enroll_many_faces (void)
   g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
   g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
   g_autofree char *one = lfw ("Colin_Powell", 2);
+  g_autofree char *another = lfw ("Colin_Powell", 3);
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonArray) people = NULL;
   JsonArray *skipped;
@@ -449,9 +450,17 @@ test_enroll_many_faces (void)
   g_assert_cmpstr (json_object_get_string_member (skip, "path"), ==, group);
   g_assert_nonnull (strstr (json_object_get_string_member (skip, "reason"), "3 faces"));
 
-  run_expect (&r, 0, "enroll", "--db", db, "--name", "Colin Powell", group, one, NULL);
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Colin Powell", group, another, NULL);
   g_assert_nonnull (strstr (r.err, group));
   g_assert_nonnull (strstr (r.err, "--largest"));
+
+  /* The same picture again adds nothing and is no error. */
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Colin Powell", one, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), ==, 0);
+  skip = json_array_get_object_element (json_object_get_array_member (doc, "skipped"), 0);
+  g_assert_cmpstr (json_object_get_string_member (skip, "reason"), ==, "already enrolled");
 
   /* Nothing usable: nothing saved, input error. */
   run_expect (&r, 3, "enroll", "--db", db, "--name", "Somebody", group, NULL);
