@@ -654,11 +654,14 @@ test_enroll_look_alike (void)
   close_all ();
 }
 
-/* Subtitles of the rows in the photo list. */
+/* Subtitles of the rows shown (the photo list). */
 static void
 collect_subtitles (GtkWidget *widget,
                    GPtrArray *out)
 {
+  if (!gtk_widget_get_visible (widget))
+    return;
+
   if (ADW_IS_ACTION_ROW (widget))
     g_ptr_array_add (out, g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget))));
 
@@ -754,6 +757,37 @@ test_enroll_photos (void)
   close_all ();
 }
 
+/* Closing while photos are being checked: nothing is saved, nothing breaks. */
+static void
+test_enroll_photos_closed (void)
+{
+  g_autofree char *db_path = make_database (FALSE);
+  /* Nobody enrolled in view: the live view records no sighting either. */
+  g_autofree char *images = make_slideshow (PERSON, 50, 52);
+  g_autofree char *before = dump_database (db_path);
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  VisageWindow *window = open_window (images, db_path);
+  VisageEnrollWindow *enroll;
+
+  for (guint n = 1; n <= 12; n++)
+    g_ptr_array_add (paths, lfw_path (PERSON, n));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-person", NULL));
+  enroll = VISAGE_ENROLL_WINDOW (vs_gui_test_find_window (VISAGE_TYPE_ENROLL_WINDOW));
+  visage_enroll_window_set_name (enroll, PERSON_NAME);
+  visage_enroll_window_add_photos (enroll, paths);
+  vs_gui_test_run_for (150);
+  gtk_window_close (GTK_WINDOW (enroll));
+  g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
+  /* Let the thread finish with nobody listening. */
+  vs_gui_test_run_for (2000);
+
+  close_all ();
+  after = dump_database (db_path);
+  g_assert_cmpstr (before, ==, after);
+}
+
 static void
 test_enroll_for_person (void)
 {
@@ -827,6 +861,7 @@ main (int   argc,
   g_test_add_func ("/enroll/name-checks", test_enroll_name_checks);
   g_test_add_func ("/enroll/look-alike", test_enroll_look_alike);
   g_test_add_func ("/enroll/photos", test_enroll_photos);
+  g_test_add_func ("/enroll/photos-closed", test_enroll_photos_closed);
   g_test_add_func ("/enroll/for-person", test_enroll_for_person);
 
   status = g_test_run ();

@@ -684,11 +684,15 @@ photos_checked_cb (GObject      *object,
 
   self->photos_running--;
   if (visage_enroll_photos_check_finish (result, &error) < 0 &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-
-  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  /* Closed meanwhile: the template children are gone. */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->toast_overlay == NULL)
+    return;
+
+  if (error != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 
   update_photos_status (self);
   update_save (self);
