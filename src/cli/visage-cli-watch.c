@@ -455,7 +455,7 @@ vs_cli_watch (int    argc,
          "but misses small faces)"), N_("PIXELS") },
     { "max-embeddings", 0, 0, G_OPTION_ARG_INT, &max_embeddings,
       N_("Faces embedded per frame at most (default 4; 0: no limit)"), N_("N") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("SOURCE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
