@@ -557,8 +557,10 @@ name_changed_cb (VisageEnrollWindow *self,
 
   if (self->name == NULL)
     {
+      g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
       /* Nothing typed yet (or only spaces) is not an error worth shouting. */
-      if (g_strstrip (g_strdup (text))[0] != '\0')
+      if (trimmed[0] != '\0')
         {
           message = g_strdup (error->message);
           css = "error";
