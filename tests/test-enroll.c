@@ -489,8 +489,14 @@ test_enroll_window_save (void)
   g_assert_cmpstr (visage_enroll_window_get_name (enroll), ==, PERSON_NAME);
   g_assert_null (visage_enroll_window_get_name_message (enroll));
 
+  /* The enrollment watches the live view's own camera: the video behind it
+   * keeps playing, with recognition paused (no boxes). */
+  g_assert_cmpstr (visage_live_page_get_state (watch.page), ==, "video");
+
   /* Mid-capture: a screenshot. */
   g_assert_true (vs_gui_test_wait_for (has_two_samples, enroll, CAPTURE_TIMEOUT_MS));
+  g_assert_cmpstr (visage_live_page_get_state (watch.page), ==, "video");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (visage_live_page_get_live_model (watch.page))), ==, 0);
   g_test_message ("hint mid-capture: %s", visage_enroll_window_get_hint (enroll));
   png = vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll.png");
   g_clear_pointer (&png, g_free);

@@ -74,7 +74,8 @@ struct _VisageEnrollWindow
   GtkNativeDialog      *chooser;
 
   VisageWindow         *main_window;     /* weak: the window we came from */
-  gboolean              released_camera; /* the live page let go of the device */
+  gboolean              borrowed_camera; /* the live page's, watched by a tap */
+  guint                 tap_id;
   gboolean              saved;
 };
 
@@ -456,8 +457,22 @@ stop_capture (VisageEnrollWindow *self)
   if (self->camera != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->camera, self);
-      vs_camera_stop (self->camera);
       gtk_picture_set_paintable (self->picture, NULL);
+      if (self->borrowed_camera)
+        {
+          /* The live view's camera: stop watching it and hand it back. */
+          VisageLivePage *live_page = NULL;
+
+          vs_camera_remove_frame_tap (self->camera, self->tap_id);
+          /* The main window may be going away with us. */
+          if (self->main_window != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self->main_window)))
+            live_page = visage_window_get_live_page (self->main_window);
+          if (live_page != NULL)
+            visage_live_page_give_back_camera (live_page, self->camera);
+          self->borrowed_camera = FALSE;
+        }
+      else
+        vs_camera_stop (self->camera);
       g_clear_object (&self->camera);
     }
 
@@ -465,14 +480,6 @@ stop_capture (VisageEnrollWindow *self)
     vs_enroll_session_stop (self->session);
 
   g_cancellable_cancel (self->cancellable);
-
-  /* Give the device back to the live view. */
-  if (self->released_camera && self->main_window != NULL &&
-      !gtk_widget_in_destruction (GTK_WIDGET (self->main_window)))
-    {
-      self->released_camera = FALSE;
-      visage_window_set_source (self->main_window, visage_window_get_camera (self->main_window));
-    }
 }
 
 static void
@@ -505,11 +512,22 @@ start_capture (VisageEnrollWindow *self)
       return;
     }
 
-  /* A camera cannot stream to two pipelines: the live view lets go of it. */
-  if (g_str_has_prefix (self->source, "device:") && self->main_window != NULL)
+  /* A device cannot stream to two pipelines: watch the one the live view
+   * runs, when it runs. */
+  if (self->main_window != NULL)
+    self->camera = visage_live_page_borrow_camera (visage_window_get_live_page (self->main_window));
+  if (self->camera != NULL)
     {
-      visage_live_page_set_source (visage_window_get_live_page (self->main_window), NULL, NULL);
-      self->released_camera = TRUE;
+      self->borrowed_camera = TRUE;
+      self->tap_id = vs_camera_add_frame_tap (self->camera, camera_frame_cb,
+                                              g_object_ref (self->session), g_object_unref);
+      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (vs_camera_get_paintable (self->camera)));
+      g_signal_connect_object (self->camera, "notify::state",
+                               G_CALLBACK (camera_state_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->camera, "notify::frame-width",
+                               G_CALLBACK (gtk_widget_queue_draw), self->guide, G_CONNECT_SWAPPED);
+      camera_state_cb (self, NULL, self->camera);
+      return;
     }
 
   self->camera = vs_camera_new (self->source, VS_CAMERA_FLAGS_NONE, &error);

@@ -47,6 +47,7 @@ struct _VisageLivePage
   char           *announcement;
 
   VsCamera       *camera;
+  guint           lent;              /* borrowers of the camera */
   char           *source;
   char           *display_name;
 
@@ -429,6 +430,7 @@ visage_live_page_set_source (VisageLivePage *self,
   if (self->display_name == NULL)
     self->display_name = g_strdup (vs_camera_get_display_name (self->camera));
 
+  self->lent = 0;
   if (self->recognizer != NULL)
     vs_camera_set_frame_func (self->camera, camera_frame_cb,
                               g_object_ref (self->recognizer), g_object_unref);
@@ -456,6 +458,46 @@ visage_live_page_set_source (VisageLivePage *self,
   set_state (self, "starting");
   vs_camera_start (self->camera);
   camera_state_changed_cb (self, NULL, self->camera);
+}
+
+VsCamera *
+visage_live_page_borrow_camera (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  if (self->camera == NULL ||
+      (!g_str_equal (visage_live_page_get_state (self), "video") &&
+       !g_str_equal (visage_live_page_get_state (self), "starting")))
+    return NULL;
+
+  /* The borrower gets the bare picture and the cores: recognition pauses. */
+  if (self->lent++ == 0)
+    {
+      vs_camera_set_frame_func (self->camera, NULL, NULL, NULL);
+      vs_frame_paintable_set_tracks (vs_camera_get_paintable (self->camera), NULL);
+      vs_live_model_clear (visage_live_page_get_live_model (self));
+    }
+  return g_object_ref (self->camera);
+}
+
+void
+visage_live_page_give_back_camera (VisageLivePage *self,
+                                   VsCamera       *camera)
+{
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+  g_return_if_fail (VS_IS_CAMERA (camera));
+
+  /* The source may have changed meanwhile: then there is nothing to resume. */
+  if (camera != self->camera || self->lent == 0)
+    return;
+  if (--self->lent > 0)
+    return;
+
+  if (self->recognizer != NULL)
+    vs_camera_set_frame_func (self->camera, camera_frame_cb,
+                              g_object_ref (self->recognizer), g_object_unref);
+  vs_frame_paintable_set_tracks (vs_camera_get_paintable (self->camera),
+                                 G_LIST_MODEL (visage_live_page_get_live_model (self)));
 }
 
 const char *

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "vs-camera.h"
 #include "vs-gallery.h"
 #include "vs-live-model.h"
 
@@ -32,6 +33,13 @@ void         visage_live_page_set_source       (VisageLivePage *self,
                                                 const char     *spec,
                                                 const char     *display_name);
 const char  *visage_live_page_get_source       (VisageLivePage *self);
+/* The running camera for another window to watch (add a frame tap), or NULL
+ * when none is playing. Recognition and the overlay pause until every
+ * borrower gave it back. */
+VsCamera    *visage_live_page_borrow_camera    (VisageLivePage *self);
+void         visage_live_page_give_back_camera (VisageLivePage *self,
+                                                VsCamera       *camera);
+
 /* The camera went away: stop it and say so until set_source() again. */
 void         visage_live_page_show_disconnected (VisageLivePage *self);
 

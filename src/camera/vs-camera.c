@@ -320,7 +320,16 @@ struct _VsCamera
   VsCameraFrameFunc func;
   gpointer          func_data;
   GDestroyNotify    func_destroy;
+  GArray           *taps;          /* FrameTap, under func_lock */
+  guint             next_tap_id;
 };
+
+typedef struct {
+  guint             id;
+  VsCameraFrameFunc func;
+  gpointer          data;
+  GDestroyNotify    destroy;
+} FrameTap;
 
 G_DEFINE_FINAL_TYPE (VsCamera, vs_camera, G_TYPE_OBJECT)
 
@@ -674,6 +683,11 @@ recognition_new_sample (GstAppSink *sink,
     {
       self->func (image, now, number, self->func_data);
       g_atomic_pointer_add (&self->delivered, 1);
+    }
+  for (guint i = 0; i < self->taps->len; i++)
+    {
+      const FrameTap *tap = &g_array_index (self->taps, FrameTap, i);
+      tap->func (image, now, number, tap->data);
     }
   g_mutex_unlock (&self->func_lock);
 
@@ -1410,6 +1424,46 @@ vs_camera_set_frame_func (VsCamera          *self,
     old_destroy (old_data);
 }
 
+guint
+vs_camera_add_frame_tap (VsCamera          *self,
+                         VsCameraFrameFunc  func,
+                         gpointer           data,
+                         GDestroyNotify     destroy)
+{
+  FrameTap tap = { 0, func, data, destroy };
+
+  g_return_val_if_fail (VS_IS_CAMERA (self), 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  g_mutex_lock (&self->func_lock);
+  tap.id = ++self->next_tap_id;
+  g_array_append_val (self->taps, tap);
+  g_mutex_unlock (&self->func_lock);
+  return tap.id;
+}
+
+void
+vs_camera_remove_frame_tap (VsCamera *self,
+                            guint     tap_id)
+{
+  FrameTap removed = { 0 };
+
+  g_return_if_fail (VS_IS_CAMERA (self));
+
+  g_mutex_lock (&self->func_lock);
+  for (guint i = 0; i < self->taps->len; i++)
+    if (g_array_index (self->taps, FrameTap, i).id == tap_id)
+      {
+        removed = g_array_index (self->taps, FrameTap, i);
+        g_array_remove_index (self->taps, i);
+        break;
+      }
+  g_mutex_unlock (&self->func_lock);
+
+  if (removed.destroy != NULL)
+    removed.destroy (removed.data);
+}
+
 const char *
 vs_camera_get_source (VsCamera *self)
 {
@@ -1585,6 +1639,8 @@ vs_camera_dispose (GObject *object)
 
   teardown (self);
   vs_camera_set_frame_func (self, NULL, NULL, NULL);
+  while (self->taps->len > 0)
+    vs_camera_remove_frame_tap (self, g_array_index (self->taps, FrameTap, 0).id);
   g_clear_object (&self->paintable);
   g_clear_object (&self->devices);
 
@@ -1603,6 +1659,7 @@ vs_camera_finalize (GObject *object)
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_mutex_clear (&self->func_lock);
+  g_clear_pointer (&self->taps, g_array_unref);
 
   G_OBJECT_CLASS (vs_camera_parent_class)->finalize (object);
 }
@@ -1741,6 +1798,7 @@ vs_camera_init (VsCamera *self)
   self->fps = 5.0;
   self->recognition_size = VS_CAMERA_RECOGNITION_SIZE;
   g_mutex_init (&self->func_lock);
+  self->taps = g_array_new (FALSE, FALSE, sizeof (FrameTap));
   self->context = g_main_context_ref_thread_default ();
   self->shared = shared_new (self, self->context);
 }

@@ -98,6 +98,18 @@ void              vs_camera_set_frame_func   (VsCamera          *self,
                                               gpointer           data,
                                               GDestroyNotify     destroy);
 
+/* Extra consumers of the same recognition frames, called after the frame
+ * function on the streaming thread (keep them short): how the enrollment
+ * window watches the camera the live view is already running, since a device
+ * cannot be opened twice. Returns an id for vs_camera_remove_frame_tap(),
+ * which waits for a running call and then runs destroy(data). */
+guint             vs_camera_add_frame_tap    (VsCamera          *self,
+                                              VsCameraFrameFunc  func,
+                                              gpointer           data,
+                                              GDestroyNotify     destroy);
+void              vs_camera_remove_frame_tap (VsCamera          *self,
+                                              guint              tap_id);
+
 const char       *vs_camera_get_source       (VsCamera          *self);
 VsCameraFlags     vs_camera_get_flags        (VsCamera          *self);
 /* Property "display-name": the camera's name, the file or folder name. */
