@@ -5,6 +5,14 @@
 
 G_BEGIN_DECLS
 
+/* Time bounds in tests are for a normal build on 2 cores; a sanitizer build
+ * runs several times slower, so they are stretched there. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define VS_TEST_TIME_SCALE 10
+#else
+#define VS_TEST_TIME_SCALE 1
+#endif
+
 /* $VISAGE_TEST_DATA, else ../shared/faces beside the checkout. Aborts the
  * test with a message naming the data and where to get it when missing. */
 const char *vs_test_data_dir      (void);
