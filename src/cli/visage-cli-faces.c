@@ -76,6 +76,31 @@ load_and_detect (VsEngine    *engine,
   return faces;
 }
 
+/* Opens the JSON object of one picture. When it could not be read, reports
+ * the error (stderr and JSON), closes the object and returns FALSE. */
+static gboolean
+begin_image_json (JsonBuilder  *b,
+                  const char   *path,
+                  GArray       *faces,
+                  const GError *error,
+                  int          *status)
+{
+  int code;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, path);
+  if (faces != NULL)
+    return TRUE;
+
+  code = vs_cli_fail (error);
+  *status = MAX (*status, code);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, error->message);
+  json_builder_end_object (b);
+  return FALSE;
+}
+
 /* ── detect ─────────────────────────────────────────────────────────── */
 
 int
@@ -118,19 +143,8 @@ vs_cli_detect (int    argc,
       g_autoptr(VsImage) image = NULL;
       g_autoptr(GArray) faces = load_and_detect (engine, path, &image, &local_error);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, path);
-      if (faces == NULL)
-        {
-          int code = vs_cli_fail (local_error);   /* once: MAX evaluates twice */
-
-          status = MAX (status, code);
-          json_builder_set_member_name (b, "error");
-          json_builder_add_string_value (b, local_error->message);
-          json_builder_end_object (b);
-          continue;
-        }
+      if (!begin_image_json (b, path, faces, local_error, &status))
+        continue;
       json_builder_set_member_name (b, "width");
       json_builder_add_int_value (b, image->width);
       json_builder_set_member_name (b, "height");
@@ -701,19 +715,8 @@ vs_cli_identify (int    argc,
       g_autoptr(VsImage) image = NULL;
       g_autoptr(GArray) faces = load_and_detect (engine, path, &image, &local_error);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, path);
-      if (faces == NULL)
-        {
-          int code = vs_cli_fail (local_error);   /* once: MAX evaluates twice */
-
-          worst = MAX (worst, code);
-          json_builder_set_member_name (b, "error");
-          json_builder_add_string_value (b, local_error->message);
-          json_builder_end_object (b);
-          continue;
-        }
+      if (!begin_image_json (b, path, faces, local_error, &worst))
+        continue;
       if (!opts.json)
         g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u face\n", "%s: %u faces\n", faces->len), path, faces->len);
 
