@@ -946,18 +946,20 @@ vs_store_get_person (VsStore  *self,
   return get_person (self, person_id, error);
 }
 
-/* The lowest id with exactly this (normalised) name; 0 when none, -1 on error. */
+/* The first column of the first row of sql with one text parameter: 0 when
+ * there is no row, -1 on error. */
 static gint64
-find_person_id (VsStore     *self,
-                const char  *normalized,
-                GError     **error)
+query_int64_text (VsStore     *self,
+                  const char  *sql,
+                  const char  *text,
+                  GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, normalized);
+  bind_text (stmt, 1, text);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (stmt, 0);
@@ -965,6 +967,15 @@ find_person_id (VsStore     *self,
     return 0;
   set_sqlite_error (self, rc, error);
   return -1;
+}
+
+/* The lowest id with exactly this (normalised) name; 0 when none, -1 on error. */
+static gint64
+find_person_id (VsStore     *self,
+                const char  *normalized,
+                GError     **error)
+{
+  return query_int64_text (self, "SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1", normalized, error);
 }
 
 VsPerson *
@@ -1093,19 +1104,7 @@ embedder_dim (VsStore     *self,
               const char  *embedder,
               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT dim FROM samples WHERE embedder = ? LIMIT 1", error);
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  bind_text (stmt, 1, embedder);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
-  if (rc == SQLITE_DONE)
-    return 0;
-  set_sqlite_error (self, rc, error);
-  return -1;
+  return query_int64_text (self, "SELECT dim FROM samples WHERE embedder = ? LIMIT 1", embedder, error);
 }
 
 static gboolean
