@@ -458,12 +458,48 @@ test_gallery_speed (void)
                   total / n_queries, n_queries, fastest);
 }
 
+/* People waiting to be deleted are left out of a copy, the rest matches as
+ * before. */
+static void
+test_gallery_copy_without (void)
+{
+  g_autoptr(VsGallery) gallery = vs_gallery_new ("test", 4);
+  g_autoptr(VsGallery) copy = NULL;
+  const float a[4] = { 1, 0, 0, 0 }, b[4] = { 0, 1, 0, 0 }, c[4] = { 0, 0, 1, 0 };
+  const gint64 gone[] = { 2 };
+  VsMatch match;
+
+  vs_gallery_add_person (gallery, 1, "Ada");
+  vs_gallery_add_person (gallery, 2, "Bob");
+  vs_gallery_add_person (gallery, 3, "Cy");
+  vs_gallery_add_sample (gallery, 1, a);
+  vs_gallery_add_sample (gallery, 2, b);
+  vs_gallery_add_sample (gallery, 2, a);
+  vs_gallery_add_sample (gallery, 3, c);
+
+  copy = vs_gallery_copy_without (gallery, gone, G_N_ELEMENTS (gone));
+  g_assert_cmpuint (vs_gallery_get_n_people (copy), ==, 2);
+  g_assert_cmpuint (vs_gallery_get_n_samples (copy), ==, 2);
+  g_assert_null (vs_gallery_get_name (copy, 2));
+  g_assert_cmpstr (vs_gallery_get_name (copy, 3), ==, "Cy");
+
+  g_assert_cmpuint (vs_gallery_search (copy, b, &match, 1), ==, 1);
+  g_assert_cmpint (match.person_id, !=, 2);
+  g_assert_cmpuint (vs_gallery_search (copy, c, &match, 1), ==, 1);
+  g_assert_cmpint (match.person_id, ==, 3);
+  g_assert_cmpfloat (match.score, ==, 1.0f);
+  /* The original is untouched. */
+  g_assert_cmpuint (vs_gallery_search (gallery, b, &match, 1), ==, 1);
+  g_assert_cmpint (match.person_id, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/gallery/empty", test_gallery_empty);
+  g_test_add_func ("/gallery/copy-without", test_gallery_copy_without);
   g_test_add_func ("/gallery/topk-order", test_gallery_topk_order);
   g_test_add_func ("/gallery/best-of-samples", test_gallery_best_of_samples);
   g_test_add_func ("/gallery/ties", test_gallery_ties);

@@ -441,6 +441,12 @@ test_other_connection (void)
 }
 
 static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_staged_deletion (void)
 {
   g_autofree char *path = new_db_path ();
@@ -449,16 +455,24 @@ test_staged_deletion (void)
   g_autoptr(VsPeopleModel) model = NULL;
   g_autoptr(VsPerson) person = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) staged = NULL;
   gint64 ids[5];
   gint64 unknown = 12345;
-  guint token;
+  guint token, n_changed = 0;
 
   model = small_model (path, &store, ids);
+  g_signal_connect_swapped (model, "staged-changed", G_CALLBACK (count_signal), &n_changed);
 
   g_assert_cmpuint (vs_people_model_stage_deletion (model, &unknown, 1), ==, 0);
+  g_assert_cmpuint (n_changed, ==, 0);
 
   token = vs_people_model_stage_deletion (model, ids, 2);
   g_assert_cmpuint (token, >, 0);
+  g_assert_cmpuint (n_changed, ==, 1);
+  staged = vs_people_model_dup_all_staged_ids (model);
+  g_assert_cmpuint (staged->len, ==, 2);
+  g_assert_true ((g_array_index (staged, gint64, 0) == ids[0] && g_array_index (staged, gint64, 1) == ids[1]) ||
+                 (g_array_index (staged, gint64, 0) == ids[1] && g_array_index (staged, gint64, 1) == ids[0]));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
   g_assert_cmpuint (vs_people_model_get_n_staged (model), ==, 2);
   /* Hidden, not deleted; a reload keeps them hidden. */
@@ -469,6 +483,7 @@ test_staged_deletion (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 
   g_assert_true (vs_people_model_undo_deletion (model, token));
+  g_assert_cmpuint (n_changed, ==, 2);
   g_assert_false (vs_people_model_undo_deletion (model, token));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
   g_assert_cmpuint (vs_people_model_get_n_staged (model), ==, 0);
@@ -479,6 +494,7 @@ test_staged_deletion (void)
   g_assert_true (vs_store_delete_person (other, ids[1], NULL));
   g_assert_true (vs_people_model_commit_deletion (model, token, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (n_changed, ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
   for (guint i = 0; i < 3; i++)
     {

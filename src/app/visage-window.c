@@ -181,12 +181,34 @@ live_page_retry_cb (VisageWindow   *self,
   visage_window_switch_source (self, spec, FALSE);
 }
 
+/* The live view matches against the database's gallery minus the people
+ * waiting in the undo toast to be deleted: deleted means no longer named. */
+static void
+update_live_gallery (VisageWindow *self)
+{
+  VsPeopleModel *people;
+  VsGallery *gallery;
+  g_autoptr(GArray) staged = NULL;
+  g_autoptr(VsGallery) filtered = NULL;
+
+  /* Also called while the window is being disposed. */
+  if (self->gallery_monitor == NULL || self->people_page == NULL || self->live_page == NULL)
+    return;
+  people = visage_people_page_get_model (self->people_page);
+  gallery = vs_gallery_monitor_get_gallery (self->gallery_monitor);
+  if (gallery != NULL && people != NULL)
+    staged = vs_people_model_dup_all_staged_ids (people);
+  if (staged != NULL && staged->len > 0)
+    filtered = vs_gallery_copy_without (gallery, (const gint64 *) staged->data, staged->len);
+  visage_live_page_set_gallery (self->live_page, filtered ? filtered : gallery);
+}
+
 static void
 gallery_changed_cb (VisageWindow     *self,
                     VsGallery        *gallery,
                     VsGalleryMonitor *monitor)
 {
-  visage_live_page_set_gallery (self->live_page, gallery);
+  update_live_gallery (self);
   visage_people_page_reload (self->people_page);
 }
 
@@ -235,8 +257,10 @@ open_store (VisageWindow *self)
   g_signal_connect_object (self->gallery_monitor, "gallery-changed",
                            G_CALLBACK (gallery_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  visage_live_page_set_gallery (self->live_page,
-                                vs_gallery_monitor_get_gallery (self->gallery_monitor));
+  if (visage_people_page_get_model (self->people_page) != NULL)
+    g_signal_connect_object (visage_people_page_get_model (self->people_page), "staged-changed",
+                             G_CALLBACK (update_live_gallery), self, G_CONNECT_SWAPPED);
+  update_live_gallery (self);
 }
 
 static void

@@ -78,6 +78,35 @@ vs_gallery_clear (gpointer data)
 }
 
 VsGallery *
+vs_gallery_copy_without (const VsGallery *self,
+                         const gint64    *person_ids,
+                         guint            n_ids)
+{
+  g_autoptr(GHashTable) skip = g_hash_table_new (g_int64_hash, g_int64_equal);
+  VsGallery *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; i < n_ids; i++)
+    g_hash_table_add (skip, (gpointer) &person_ids[i]);
+
+  copy = vs_gallery_new (self->embedder, self->dim);
+  for (guint p = 0; p < self->people->len; p++)
+    {
+      const VsGalleryPerson *person = g_ptr_array_index (self->people, p);
+      if (!g_hash_table_contains (skip, &person->id))
+        vs_gallery_add_person (copy, person->id, person->name);
+    }
+  for (guint r = 0; r < self->n_samples; r++)
+    {
+      const VsGalleryPerson *person = g_ptr_array_index (self->people, self->row_person[r]);
+      if (!g_hash_table_contains (skip, &person->id))
+        vs_gallery_add_sample (copy, person->id, self->matrix + (gsize) r * self->stride);
+    }
+  return copy;
+}
+
+VsGallery *
 vs_gallery_ref (VsGallery *self)
 {
   g_return_val_if_fail (self != NULL, NULL);

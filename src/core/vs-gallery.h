@@ -45,6 +45,12 @@ void        vs_gallery_add_sample   (VsGallery   *self,
                                      gint64       person_id,
                                      const float *embedding);
 
+/* A new gallery with everything but the samples of these people (people
+ * waiting to be deleted must not be recognized any more). */
+VsGallery  *vs_gallery_copy_without (const VsGallery *self,
+                                     const gint64    *person_ids,
+                                     guint            n_ids);
+
 VsGallery  *vs_gallery_ref          (VsGallery   *self);
 void        vs_gallery_unref        (VsGallery   *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsGallery, vs_gallery_unref)

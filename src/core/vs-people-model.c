@@ -324,6 +324,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   REFRESHED,
+  STAGED_CHANGED,
   N_SIGNALS
 };
 
@@ -566,6 +567,7 @@ vs_people_model_stage_deletion (VsPeopleModel *self,
   staged->token = self->next_token++;
   self->staged = g_list_append (self->staged, staged);
   update_visible (self);
+  g_signal_emit (self, signals[STAGED_CHANGED], 0);
   return staged->token;
 }
 
@@ -582,6 +584,7 @@ vs_people_model_undo_deletion (VsPeopleModel *self,
     return FALSE;
   unstage (self, staged);
   update_visible (self);
+  g_signal_emit (self, signals[STAGED_CHANGED], 0);
   return TRUE;
 }
 
@@ -626,6 +629,7 @@ commit_staged (VsPeopleModel  *self,
   if (ok && !vs_people_model_refresh (self, TRUE, &local_error))
     g_debug ("Cannot reload after deleting: %s", local_error->message);
   update_visible (self);
+  g_signal_emit (self, signals[STAGED_CHANGED], 0);
   return ok;
 }
 
@@ -665,6 +669,21 @@ vs_people_model_get_n_staged (VsPeopleModel *self)
 {
   g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), 0);
   return g_hash_table_size (self->hidden);
+}
+
+GArray *
+vs_people_model_dup_all_staged_ids (VsPeopleModel *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), ids);
+
+  g_hash_table_iter_init (&iter, self->hidden);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(gint64 *) key);
+  return ids;
 }
 
 const gint64 *
@@ -808,6 +827,12 @@ vs_people_model_class_init (VsPeopleModelClass *klass)
    */
   signals[REFRESHED] =
     g_signal_new ("refreshed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[STAGED_CHANGED] =
+    g_signal_new ("staged-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,

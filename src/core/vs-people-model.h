@@ -59,7 +59,9 @@ G_DECLARE_FINAL_TYPE (VsPeopleModel, vs_people_model, VS, PEOPLE_MODEL, GObject)
  * in the thread-default main context, so changes made by other processes
  * show up by themselves.
  * Properties: "store", "n-items" (guint), "poll-interval" (guint).
- * Signal "refreshed" (): after every reload that changed something. */
+ * Signal "refreshed" (): after every reload that changed something.
+ * Signal "staged-changed" (): people were staged for deletion, restored or
+ * deleted. */
 VsPeopleModel *vs_people_model_new               (VsStore       *store);
 VsStore       *vs_people_model_get_store         (VsPeopleModel *self);
 void           vs_people_model_set_poll_interval (VsPeopleModel *self,
@@ -94,6 +96,8 @@ gboolean       vs_people_model_commit_deletion   (VsPeopleModel *self,
 gboolean       vs_people_model_commit_all        (VsPeopleModel *self,
                                                   GError       **error);
 guint          vs_people_model_get_n_staged      (VsPeopleModel *self);
+/* Every person id staged for deletion now. */
+GArray        *vs_people_model_dup_all_staged_ids (VsPeopleModel *self);
 /* The ids a token hides (for messages); NULL for an unknown token. */
 const gint64  *vs_people_model_get_staged_ids    (VsPeopleModel *self,
                                                   guint          token,
