@@ -361,7 +361,7 @@ test_interrupt (void)
                             NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
 
-  g_usleep (3 * G_USEC_PER_SEC);
+  g_usleep (3 * G_USEC_PER_SEC * VS_TEST_TIME_SCALE);
   g_assert_cmpint (kill (pid, SIGINT), ==, 0);
 
   out_channel = g_io_channel_unix_new (out_fd);

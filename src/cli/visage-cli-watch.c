@@ -470,21 +470,30 @@ vs_cli_watch (int    argc,
   g_autofree char *source = NULL;
   VsCameraFlags flags = VS_CAMERA_NO_DISPLAY;
   guint sigint_id = 0, sigterm_id = 0, progress_id = 0;
+  const char *problem = NULL;
 
   if (!vs_cli_parse (context, &argc, &argv))
-    return VS_EXIT_USAGE;
+    {
+      vs_cli_options_clear (&watch.opts);
+      return VS_EXIT_USAGE;
+    }
   if (rest == NULL || rest[0] == NULL)
-    return vs_cli_usage (context, _("Name a source, for example “test” or “file:video.mp4”"));
-  if (rest[1] != NULL)
-    return vs_cli_usage (context, _("Only one source, please"));
-  if (watch.max_frames < 0)
-    return vs_cli_usage (context, _("--max-frames must be positive"));
-  if (fps < 0 || fps > 1000)
-    return vs_cli_usage (context, _("--fps must be between 0 and 1000"));
-  if (max_embeddings < -1 || max_embeddings > 1000)
-    return vs_cli_usage (context, _("--max-embeddings must be between 0 and 1000"));
-  if (size != 0 && (size < 64 || size > 4096))
-    return vs_cli_usage (context, _("--size must be between 64 and 4096"));
+    problem = _("Name a source, for example “test” or “file:video.mp4”");
+  else if (rest[1] != NULL)
+    problem = _("Only one source, please");
+  else if (watch.max_frames < 0)
+    problem = _("--max-frames must be positive");
+  else if (fps < 0 || fps > 1000)
+    problem = _("--fps must be between 0 and 1000");
+  else if (max_embeddings < -1 || max_embeddings > 1000)
+    problem = _("--max-embeddings must be between 0 and 1000");
+  else if (size != 0 && (size < 64 || size > 4096))
+    problem = _("--size must be between 64 and 4096");
+  if (problem != NULL)
+    {
+      vs_cli_options_clear (&watch.opts);
+      return vs_cli_usage (context, "%s", problem);
+    }
 
   source = normalize_source (rest[0]);
   if (watch.fast)
