@@ -98,7 +98,7 @@ update_hint (VisageLivePage *self)
       return;
     }
 
-  gtk_label_set_label (self->hint_label, _("No one is enrolled yet: add people on the People page"));
+  gtk_label_set_label (self->hint_label, _("No one is enrolled yet: add a person with the + button (Ctrl+N)"));
   gtk_revealer_set_reveal_child (self->hint_revealer,
                                  self->recognizer != NULL &&
                                  (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0));
