@@ -65,6 +65,7 @@ quiet_opencv_logs (void)
     {
       /* OpenCV's own INFO/WARNING lines would end up in the CLI's output. */
       cv::utils::logging::setLogLevel (cv::utils::logging::LOG_LEVEL_ERROR);
+      g_debug ("OpenCV runs %d threads", cv::getNumThreads ());
       g_once_init_leave (&once, 1);
     }
 }
