@@ -1,6 +1,6 @@
 /* vs-camera.c: the video pipeline.
  *
- *   source → videoconvert → [clocksync] → tee ┬→ queue → videoconvert → appsink (BGRA) → GdkTexture → paintable
+ *   source → videoconvert → [clocksync] → tee ┬→ queue → videoscale → capsfilter → videoconvert → appsink (BGRA) → GdkTexture → paintable
  *                                              └→ queue (leaky) → videoscale → capsfilter → videoconvert → appsink (BGR) → frame func
  *
  * Streaming threads never touch GObject state: the display frames and the
@@ -21,6 +21,11 @@
 #include "vs-devices.h"
 
 #define FPS_WINDOW_US     G_USEC_PER_SEC
+/* The picture shown is scaled to at most this long side: a 1080p frame
+ * costs the renderer 2.25 times a 720p one, and with software rendering on
+ * two cores that is what keeps the display at the source rate while
+ * recognition runs; a window seldom shows more. */
+#define VS_CAMERA_DISPLAY_SIZE 1280
 #define FPS_MAX_SAMPLES   256
 #define SLIDESHOW_CACHE_BYTES (256u * 1024u * 1024u)
 
@@ -309,6 +314,7 @@ struct _VsCamera
   GstElement       *pipeline;
   GstElement       *link_target;   /* where dynamic source pads go */
   GstElement       *recognition_filter;
+  GstElement       *display_filter;
   GSource          *bus_source;
   GSource          *fail_source;
   Slideshow        *slideshow;
@@ -407,6 +413,7 @@ teardown (VsCamera *self)
     }
   self->link_target = NULL;
   self->recognition_filter = NULL;
+  self->display_filter = NULL;
   self->looping = FALSE;
   g_clear_pointer (&self->slideshow, slideshow_free);
 
@@ -694,16 +701,16 @@ recognition_new_sample (GstAppSink *sink,
   return GST_FLOW_OK;
 }
 
-/* The recognition size for a source of this size: long side at most
- * recognition_size, aspect ratio (including non-square pixels) kept. */
+/* The size for a branch that works on at most `limit` pixels on the long
+ * side, aspect ratio (including non-square pixels) kept. */
 static GstCaps *
-recognition_caps (guint               recognition_size,
-                  const GstVideoInfo *info)
+scaled_caps (guint               limit,
+             const GstVideoInfo *info)
 {
   double width = (double) GST_VIDEO_INFO_WIDTH (info) * GST_VIDEO_INFO_PAR_N (info) /
                  MAX (GST_VIDEO_INFO_PAR_D (info), 1);
   double height = GST_VIDEO_INFO_HEIGHT (info);
-  double scale = MIN (1.0, recognition_size / MAX (width, height));
+  double scale = MIN (1.0, limit / MAX (width, height));
 
   return gst_caps_new_simple ("video/x-raw",
                               "width", G_TYPE_INT, MAX (1, (int) round (width * scale)),
@@ -742,9 +749,14 @@ tee_probe (GstPad          *pad,
       /* Set before the caps event travels down the recognition branch, so
        * videoscale negotiates the new size directly. */
       {
-        g_autoptr(GstCaps) target = recognition_caps (self->recognition_size, &video);
+        g_autoptr(GstCaps) target = scaled_caps (self->recognition_size, &video);
         g_object_set (self->recognition_filter, "caps", target, NULL);
       }
+      if (self->display_filter != NULL)
+        {
+          g_autoptr(GstCaps) target = scaled_caps (VS_CAMERA_DISPLAY_SIZE, &video);
+          g_object_set (self->display_filter, "caps", target, NULL);
+        }
 
       g_mutex_lock (&self->shared->lock);
       self->shared->width = GST_VIDEO_INFO_WIDTH (&video);
@@ -1070,12 +1082,15 @@ build_pipeline (VsCamera  *self,
   /* (a) display */
   if (!(self->flags & VS_CAMERA_NO_DISPLAY))
     {
-      GstElement *dqueue, *dconvert, *dsink;
+      GstElement *dqueue, *dscale, *dfilter, *dconvert, *dsink;
 
       if (!(dqueue = make_element (bin, "queue", error)) ||
+          !(dscale = make_element (bin, "videoscale", error)) ||
+          !(dfilter = make_element (bin, "capsfilter", error)) ||
           !(dconvert = make_element (bin, "videoconvert", error)) ||
           !(dsink = make_element (bin, "appsink", error)))
         return NULL;
+      g_object_set (dfilter, "caps", any, NULL);
       g_object_set (dqueue, "max-size-buffers", 3, "max-size-bytes", 0, "max-size-time", (guint64) 0, NULL);
       g_object_set (dsink,
                     "caps", bgra,
@@ -1085,8 +1100,9 @@ build_pipeline (VsCamera  *self,
                     "enable-last-sample", FALSE,
                     NULL);
       gst_app_sink_set_callbacks (GST_APP_SINK (dsink), &display_callbacks, self, NULL);
-      if (!link_elements (error, tee, dqueue, dconvert, dsink, NULL))
+      if (!link_elements (error, tee, dqueue, dscale, dfilter, dconvert, dsink, NULL))
         return NULL;
+      self->display_filter = dfilter;
     }
 
   /* (b) recognition: the newest frame only, unless every frame must go. */
@@ -1376,6 +1392,7 @@ vs_camera_start (VsCamera *self)
       g_clear_pointer (&self->slideshow, slideshow_free);
       self->link_target = NULL;
       self->recognition_filter = NULL;
+      self->display_filter = NULL;
       fail_later (self, g_steal_pointer (&error));
       return;
     }
