@@ -459,6 +459,7 @@ test_enroll_many_faces (void)
   run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Colin Powell", one, NULL);
   doc = parse_json (r.out);
   g_assert_cmpint (json_object_get_int_member (doc, "added"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (doc, "person_id"), ==, 1);
   skip = json_array_get_object_element (json_object_get_array_member (doc, "skipped"), 0);
   g_assert_cmpstr (json_object_get_string_member (skip, "reason"), ==, "already enrolled");
 

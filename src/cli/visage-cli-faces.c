@@ -455,7 +455,10 @@ vs_cli_enroll (int    argc,
       if (opts.json)
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
-          add_person_json (b, person_id_arg, person ? person->name : normalized, 0, json_node_ref (skipped_node));
+          g_autoptr(VsPerson) existing = person ? NULL : vs_store_find_person_by_name (store, normalized, NULL);
+
+          add_person_json (b, person ? person->id : (existing ? existing->id : 0),
+                           person ? person->name : normalized, 0, json_node_ref (skipped_node));
           vs_cli_print_json (json_builder_get_root (b));
         }
       return VS_EXIT_OK;
