@@ -26,20 +26,12 @@ load (const char *path)
   return image;
 }
 
-static char *
-lfw_path (const char *person,
-          guint       number)
-{
-  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
-  return vs_test_data_path (relative);
-}
-
 /* The embedding of the central face of an LFW photo (dim floats). */
 static float *
 embed_lfw (const char *person,
            guint       number)
 {
-  g_autofree char *path = lfw_path (person, number);
+  g_autofree char *path = vs_test_lfw_path (person, number);
   g_autoptr(VsImage) image = load (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
@@ -490,7 +482,7 @@ test_identify (void)
 
       for (guint n = 1; n < p->n_photos; n++)
         {
-          g_autofree char *path = lfw_path (p->name, n);
+          g_autofree char *path = vs_test_lfw_path (p->name, n);
           g_autoptr(VsImage) image = load (path);
           g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
           VsSample *sample;

@@ -38,20 +38,11 @@ static VsEngine *engine;
 static guint good_photos[12];   /* photo numbers of PERSON that pass the checks */
 static guint n_good_photos;
 
-static char *
-lfw_path (const char *person,
-          guint       number)
-{
-  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
-
-  return vs_test_data_path (relative);
-}
-
 static VsImage *
 load_lfw (const char *person,
           guint       number)
 {
-  g_autofree char *path = lfw_path (person, number);
+  g_autofree char *path = vs_test_lfw_path (person, number);
   g_autoptr(GError) error = NULL;
   VsImage *image = vs_image_load (path, &error);
 
@@ -182,21 +173,7 @@ make_slideshow (const char *person,
 {
   char *dir = vs_test_make_tmpdir ();
 
-  for (guint n = first; n <= last; n++)
-    {
-      g_autofree char *src = lfw_path (person, n);
-      g_autofree char *base = g_path_get_basename (src);
-      g_autofree char *dst = g_build_filename (dir, base, NULL);
-      g_autofree char *contents = NULL;
-      gsize len;
-      g_autoptr(GError) error = NULL;
-
-      g_file_get_contents (src, &contents, &len, &error);
-      g_assert_no_error (error);
-      g_file_set_contents (dst, contents, len, &error);
-      g_assert_no_error (error);
-    }
-
+  vs_test_copy_lfw (dir, person, first, last);
   return dir;
 }
 
@@ -704,7 +681,7 @@ test_enroll_photos (void)
   guint good = 0, many = 0, unreadable = 0;
 
   for (guint i = 0; i < 3; i++)
-    g_ptr_array_add (paths, lfw_path (PERSON, good_photos[i]));
+    g_ptr_array_add (paths, vs_test_lfw_path (PERSON, good_photos[i]));
 
   /* Two people side by side. */
   {
@@ -777,7 +754,7 @@ test_enroll_photos_closed (void)
   VisageEnrollWindow *enroll;
 
   for (guint n = 1; n <= 12; n++)
-    g_ptr_array_add (paths, lfw_path (PERSON, n));
+    g_ptr_array_add (paths, vs_test_lfw_path (PERSON, n));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-person", NULL));
   enroll = VISAGE_ENROLL_WINDOW (vs_gui_test_find_window (VISAGE_TYPE_ENROLL_WINDOW));

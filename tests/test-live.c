@@ -28,15 +28,6 @@
 static VisageApplication *app;
 static char *db_path;
 
-static char *
-lfw_path (const char *person,
-          guint       number)
-{
-  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
-
-  return vs_test_data_path (relative);
-}
-
 /* Photos 1–5 of a person, stored as the CLI would: engine + store. */
 static void
 enroll (VsEngine   *engine,
@@ -50,7 +41,7 @@ enroll (VsEngine   *engine,
 
   for (guint n = 1; n <= 5; n++)
     {
-      g_autofree char *path = lfw_path (person, n);
+      g_autofree char *path = vs_test_lfw_path (person, n);
       g_autoptr(VsImage) image = vs_image_load (path, &error);
       g_autoptr(GArray) faces = NULL;
       g_autoptr(VsImage) aligned = NULL;
@@ -105,22 +96,7 @@ make_slideshow (const char * const *people,
   char *dir = vs_test_make_tmpdir ();
 
   for (guint p = 0; people[p] != NULL; p++)
-    {
-      for (guint n = first; n <= last; n++)
-        {
-          g_autofree char *src = lfw_path (people[p], n);
-          g_autofree char *base = g_path_get_basename (src);
-          g_autofree char *dst = g_build_filename (dir, base, NULL);
-          g_autofree char *contents = NULL;
-          gsize len;
-          g_autoptr(GError) error = NULL;
-
-          g_file_get_contents (src, &contents, &len, &error);
-          g_assert_no_error (error);
-          g_file_set_contents (dst, contents, len, &error);
-          g_assert_no_error (error);
-        }
-    }
+    vs_test_copy_lfw (dir, people[p], first, last);
 
   return dir;
 }

@@ -90,8 +90,7 @@ make_lfw_db (void)
       g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
       for (guint n = 1; n <= 3; n++)
         {
-          g_autofree char *rel = g_strdup_printf ("lfw/%s/%s_%04u.jpg", lfw_people[p], lfw_people[p], n);
-          g_autofree char *src = vs_test_data_path (rel);
+          g_autofree char *src = vs_test_lfw_path (lfw_people[p], n);
           g_autofree char *base = g_path_get_basename (src);
           g_autofree char *dst = g_build_filename (dir, base, NULL);
 

@@ -23,8 +23,7 @@
 static VsImage *
 load_lfw (const char *person, guint number)
 {
-  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
-  g_autofree char *path = vs_test_data_path (relative);
+  g_autofree char *path = vs_test_lfw_path (person, number);
   g_autoptr(GError) error = NULL;
   VsImage *image = vs_image_load (path, &error);
 

@@ -192,14 +192,6 @@ vs_test_write_exif_jpeg (const char *src,
 }
 
 char *
-vs_test_lfw_path (const char *person,
-                  guint       number)
-{
-  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
-  return vs_test_data_path (relative);
-}
-
-char *
 vs_test_make_bad_input (const char *dir,
                         const char *kind)
 {

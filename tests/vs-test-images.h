@@ -35,8 +35,5 @@ void  vs_test_write_exif_jpeg      (const char *src,
 char *vs_test_make_bad_input       (const char *dir,
                                     const char *kind);
 
-/* An LFW photo: lfw/Person/Person_NNNN.jpg. */
-char *vs_test_lfw_path             (const char *person,
-                                    guint       number);
 
 G_END_DECLS

@@ -41,6 +41,37 @@ vs_test_data_path (const char *relative)
   return path;
 }
 
+char *
+vs_test_lfw_path (const char *person,
+                  guint       number)
+{
+  g_autofree char *relative = g_strdup_printf ("lfw/%s/%s_%04u.jpg", person, person, number);
+
+  return vs_test_data_path (relative);
+}
+
+void
+vs_test_copy_lfw (const char *dir,
+                  const char *person,
+                  guint       first,
+                  guint       last)
+{
+  for (guint n = first; n <= last; n++)
+    {
+      g_autofree char *src = vs_test_lfw_path (person, n);
+      g_autofree char *base = g_path_get_basename (src);
+      g_autofree char *dst = g_build_filename (dir, base, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+      g_autoptr(GError) error = NULL;
+
+      g_file_get_contents (src, &contents, &len, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (dst, contents, len, &error);
+      g_assert_no_error (error);
+    }
+}
+
 const char *
 vs_test_models_dir (void)
 {

@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 const char *vs_test_data_dir      (void);
 /* vs_test_data_dir()/relative; aborts when the file is missing. */
 char       *vs_test_data_path     (const char *relative);
+/* lfw/PERSON/PERSON_NNNN.jpg in the test data; aborts when missing. */
+char       *vs_test_lfw_path      (const char *person,
+                                   guint       number);
+/* Copies photos first..last of an LFW person into dir (e.g. a slideshow). */
+void        vs_test_copy_lfw      (const char *dir,
+                                   const char *person,
+                                   guint       first,
+                                   guint       last);
 /* The folder with verified models ($VISAGE_MODELS_DIR, set by meson). */
 const char *vs_test_models_dir    (void);
 /* A fresh private temporary folder, removed with its content at exit. */
