@@ -452,6 +452,26 @@ camera_state_cb (VisageEnrollWindow *self,
 }
 
 static void
+camera_frame_size_cb (VisageEnrollWindow *self,
+                      GParamSpec         *pspec,
+                      VsCamera           *camera)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->guide));
+}
+
+/* Every handler has self as data: stop_capture() disconnects them all, also
+ * from the live view's camera, which outlives a borrowing. */
+static void
+watch_camera (VisageEnrollWindow *self)
+{
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (vs_camera_get_paintable (self->camera)));
+  g_signal_connect_object (self->camera, "notify::state",
+                           G_CALLBACK (camera_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->camera, "notify::frame-width",
+                           G_CALLBACK (camera_frame_size_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
 stop_capture (VisageEnrollWindow *self)
 {
   if (self->camera != NULL)
@@ -521,11 +541,7 @@ start_capture (VisageEnrollWindow *self)
       self->borrowed_camera = TRUE;
       self->tap_id = vs_camera_add_frame_tap (self->camera, camera_frame_cb,
                                               g_object_ref (self->session), g_object_unref);
-      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (vs_camera_get_paintable (self->camera)));
-      g_signal_connect_object (self->camera, "notify::state",
-                               G_CALLBACK (camera_state_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->camera, "notify::frame-width",
-                               G_CALLBACK (gtk_widget_queue_draw), self->guide, G_CONNECT_SWAPPED);
+      watch_camera (self);
       camera_state_cb (self, NULL, self->camera);
       return;
     }
@@ -543,11 +559,7 @@ start_capture (VisageEnrollWindow *self)
 
   vs_camera_set_frame_func (self->camera, camera_frame_cb,
                             g_object_ref (self->session), g_object_unref);
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (vs_camera_get_paintable (self->camera)));
-  g_signal_connect_object (self->camera, "notify::state",
-                           G_CALLBACK (camera_state_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->camera, "notify::frame-width",
-                           G_CALLBACK (gtk_widget_queue_draw), self->guide, G_CONNECT_SWAPPED);
+  watch_camera (self);
 
   gtk_spinner_set_spinning (self->spinner, TRUE);
   vs_camera_start (self->camera);
