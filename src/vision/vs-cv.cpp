@@ -302,11 +302,15 @@ vs_cv_resize (const VsImage *image,
               int            width,
               int            height)
 {
-  cv::Mat dst;
+  VsImage *out = vs_image_new (width, height);
+  cv::Mat dst = image_to_mat (out);
 
-  cv::resize (image_to_mat (image), dst, cv::Size (width, height), 0, 0,
+  /* Straight into the new image: dst already has the size and type, so
+   * OpenCV writes in place and the frame is not copied a second time. */
+  cv::resize (image_to_mat (image), dst, dst.size (), 0, 0,
               width < image->width ? cv::INTER_AREA : cv::INTER_LINEAR);
-  return mat_to_image (dst);
+  g_assert (dst.data == out->data);
+  return out;
 }
 
 extern "C" VsImage *
