@@ -11,6 +11,7 @@
 
 #include "visage-application.h"
 #include "visage-window-private.h"
+#include "vs-models.h"
 
 struct _VisageApplication
 {
@@ -348,6 +349,24 @@ visage_application_get_settings (VisageApplication *self)
     self->settings = new_settings ();
 
   return self->settings;
+}
+
+gboolean
+visage_match_params_from_settings (GSettings     *settings,
+                                   const char    *embedder,
+                                   VsMatchParams *params)
+{
+  const VsModelInfo *info;
+  double threshold;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  info = embedder != NULL ? vs_models_lookup (embedder, NULL) : NULL;
+  threshold = g_settings_get_double (settings, "match-threshold");
+  params->threshold = threshold > 0 ? (float) threshold : (info ? info->threshold : 0.5f);
+  params->margin = info ? info->margin : 0.0f;
+  return info != NULL;
 }
 
 VisageApplication *

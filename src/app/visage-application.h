@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "vs-gallery.h"
+
 G_BEGIN_DECLS
 
 #define VISAGE_TYPE_APPLICATION (visage_application_get_type ())
@@ -17,5 +19,12 @@ GSettings         *visage_application_get_settings (VisageApplication *self);
  * "device:ID". Returns FALSE with a translated message otherwise. */
 gboolean           visage_source_spec_validate     (const char        *spec,
                                                     GError           **error);
+
+/* The match parameters the "match-threshold" setting asks for with the
+ * embedder's defaults. FALSE for an embedder Visage does not know: params
+ * then hold the setting or 0.5, without margin. */
+gboolean           visage_match_params_from_settings (GSettings      *settings,
+                                                      const char     *embedder,
+                                                      VsMatchParams  *params);
 
 G_END_DECLS

@@ -15,7 +15,6 @@
 #include "visage-window-private.h"
 #include "vs-camera.h"
 #include "vs-enroll-session.h"
-#include "vs-models.h"
 
 #define THUMBNAIL_SIZE 64
 
@@ -923,9 +922,7 @@ find_look_alike (VisageEnrollWindow *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(VsGallery) gallery = NULL;
   g_autoptr(GArray) votes = g_array_new (FALSE, TRUE, sizeof (Vote));
-  const VsModelInfo *info;
   VsMatchParams params;
-  double threshold;
   Vote *winner = NULL;
 
   if (captures->len == 0)
@@ -942,10 +939,7 @@ find_look_alike (VisageEnrollWindow *self,
   if (vs_gallery_get_n_people (gallery) == 0)
     return 0;
 
-  info = vs_models_lookup (vs_gallery_get_embedder (gallery), NULL);
-  threshold = g_settings_get_double (self->settings, "match-threshold");
-  params.threshold = threshold > 0 ? (float) threshold : (info ? info->threshold : 0.5f);
-  params.margin = info ? info->margin : 0.0f;
+  visage_match_params_from_settings (self->settings, vs_gallery_get_embedder (gallery), &params);
 
   for (guint i = 0; i < captures->len; i++)
     {

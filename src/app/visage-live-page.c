@@ -9,9 +9,9 @@
 
 #include <glib/gi18n.h>
 
+#include "visage-application.h"
 #include "visage-live-page.h"
 #include "vs-camera.h"
-#include "vs-models.h"
 #include "vs-recognizer.h"
 
 /* How long "NAME recognized" stays in the status line. */
@@ -238,21 +238,16 @@ track_removed_cb (VisageLivePage *self,
 static void
 apply_match_threshold (VisageLivePage *self)
 {
-  const VsModelInfo *info;
   VsMatchParams params;
-  double threshold;
 
   if (self->recognizer == NULL)
     return;
 
-  info = vs_models_lookup (vs_recognizer_get_embedder (self->recognizer), NULL);
-  if (info == NULL)
-    return;
-
-  threshold = g_settings_get_double (self->settings, "match-threshold");
-  params.threshold = threshold > 0 ? (float) threshold : info->threshold;
-  params.margin = info->margin;
-  vs_recognizer_set_match_params (self->recognizer, &params);
+  /* An unknown embedder keeps the recognizer's own parameters. */
+  if (visage_match_params_from_settings (self->settings,
+                                         vs_recognizer_get_embedder (self->recognizer),
+                                         &params))
+    vs_recognizer_set_match_params (self->recognizer, &params);
 }
 
 static void
