@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "vs-enroll-session.h"
+#include "vs-frame-slot.h"
 
 #define DEFAULT_TARGET            5
 #define DEFAULT_MIN_INTERVAL_US   (300 * G_TIME_SPAN_MILLISECOND)
@@ -74,15 +75,10 @@ struct _VsEnrollSession
   GMainContext    *context;         /* where signals go */
   GThread         *thread;
 
+  VsFrameSlot      slot;
+
   GMutex           lock;
-  GCond            cond;
   /* Under lock: */
-  VsImage         *slot;
-  gint64           slot_time_us;
-  guint64          slot_number;
-  gboolean         busy;
-  gboolean         stopping;
-  gboolean         paused;
   guint            target;
   VsEnrollParams   params;
   VsQualityParams  quality;
@@ -311,26 +307,11 @@ worker_thread (gpointer data)
       gint64 time_us;
       guint64 number;
 
-      g_mutex_lock (&self->lock);
-      while (self->slot == NULL && !self->stopping)
-        g_cond_wait (&self->cond, &self->lock);
-      if (self->stopping)
-        {
-          g_mutex_unlock (&self->lock);
-          break;
-        }
-      frame = g_steal_pointer (&self->slot);
-      time_us = self->slot_time_us;
-      number = self->slot_number;
-      self->busy = TRUE;
-      g_mutex_unlock (&self->lock);
-
+      frame = vs_frame_slot_take (&self->slot, &time_us, &number);
+      if (frame == NULL)
+        break;
       process_frame (self, frame, time_us, number);
-
-      g_mutex_lock (&self->lock);
-      self->busy = FALSE;
-      g_cond_broadcast (&self->cond);   /* drain() waits for this */
-      g_mutex_unlock (&self->lock);
+      vs_frame_slot_done (&self->slot);
     }
 
   return NULL;
@@ -437,11 +418,7 @@ vs_enroll_session_set_paused (VsEnrollSession *self,
 {
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
 
-  g_mutex_lock (&self->lock);
-  self->paused = !!paused;
-  if (self->paused)
-    g_clear_pointer (&self->slot, vs_image_unref);
-  g_mutex_unlock (&self->lock);
+  vs_frame_slot_set_paused (&self->slot, paused);
 }
 
 void
@@ -453,16 +430,7 @@ vs_enroll_session_push_frame (VsEnrollSession *self,
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
   g_return_if_fail (frame != NULL);
 
-  g_mutex_lock (&self->lock);
-  if (!self->stopping && !self->paused)
-    {
-      g_clear_pointer (&self->slot, vs_image_unref);
-      self->slot = vs_image_ref (frame);
-      self->slot_time_us = capture_time_us;
-      self->slot_number = frame_number;
-      g_cond_broadcast (&self->cond);
-    }
-  g_mutex_unlock (&self->lock);
+  vs_frame_slot_push (&self->slot, frame, capture_time_us, frame_number);
 }
 
 GPtrArray *
@@ -544,10 +512,7 @@ vs_enroll_session_drain (VsEnrollSession *self)
 {
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
 
-  g_mutex_lock (&self->lock);
-  while ((self->slot != NULL || self->busy) && !self->stopping)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+  vs_frame_slot_drain (&self->slot);
 }
 
 void
@@ -555,11 +520,7 @@ vs_enroll_session_stop (VsEnrollSession *self)
 {
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
 
-  g_mutex_lock (&self->lock);
-  self->stopping = TRUE;
-  g_clear_pointer (&self->slot, vs_image_unref);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  vs_frame_slot_stop (&self->slot);
 
   if (self->thread != NULL)
     g_thread_join (g_steal_pointer (&self->thread));
@@ -585,8 +546,8 @@ vs_enroll_session_finalize (GObject *object)
   g_clear_pointer (&self->captures, g_ptr_array_unref);
   g_clear_pointer (&self->pending_captures, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  vs_frame_slot_clear (&self->slot);
   g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (vs_enroll_session_parent_class)->finalize (object);
 }
@@ -685,8 +646,8 @@ vs_enroll_session_class_init (VsEnrollSessionClass *klass)
 static void
 vs_enroll_session_init (VsEnrollSession *self)
 {
+  vs_frame_slot_init (&self->slot);
   g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
   self->context = g_main_context_ref_thread_default ();
   self->target = DEFAULT_TARGET;
   default_params (&self->params);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vs-engine.h"
+#include "vs-frame-slot.h"
 #include "vs-recognizer.h"
 
 #define LATENCY_RING 1024
@@ -77,15 +78,10 @@ struct _VsRecognizer
   guint          worker_serial;   /* gallery_serial the tracker voted with */
   GThread       *thread;
 
-  /* The frame slot; also guards the flags and parameters below. */
+  VsFrameSlot    slot;
+
+  /* Guards the parameters below. */
   GMutex         lock;
-  GCond          cond;
-  VsImage       *slot;
-  gint64         slot_time_us;
-  guint64        slot_number;
-  gboolean       busy;         /* the worker holds a frame */
-  gboolean       stopping;
-  gboolean       lossless;
   VsGallery     *gallery;
   guint          gallery_serial;
   VsMatchParams  match_params;
@@ -454,27 +450,11 @@ worker_thread (gpointer data)
       gint64 time_us;
       guint64 number;
 
-      g_mutex_lock (&self->lock);
-      while (self->slot == NULL && !self->stopping)
-        g_cond_wait (&self->cond, &self->lock);
-      if (self->stopping)
-        {
-          g_mutex_unlock (&self->lock);
-          break;
-        }
-      frame = g_steal_pointer (&self->slot);
-      time_us = self->slot_time_us;
-      number = self->slot_number;
-      self->busy = TRUE;
-      g_cond_broadcast (&self->cond);   /* a lossless pusher may go on */
-      g_mutex_unlock (&self->lock);
-
+      frame = vs_frame_slot_take (&self->slot, &time_us, &number);
+      if (frame == NULL)
+        break;
       process_frame (self, frame, time_us, number, g_get_monotonic_time ());
-
-      g_mutex_lock (&self->lock);
-      self->busy = FALSE;
-      g_cond_broadcast (&self->cond);   /* drain() */
-      g_mutex_unlock (&self->lock);
+      vs_frame_slot_done (&self->slot);
     }
 
   g_main_context_pop_thread_default (own_context);
@@ -488,11 +468,7 @@ vs_recognizer_stop (VsRecognizer *self)
 {
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  g_mutex_lock (&self->lock);
-  self->stopping = TRUE;
-  g_clear_pointer (&self->slot, vs_image_unref);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  vs_frame_slot_stop (&self->slot);
 
   if (self->thread != NULL)
     {
@@ -520,12 +496,11 @@ vs_recognizer_finalize (GObject *object)
   g_clear_pointer (&self->tracker, vs_tracker_free);
   g_clear_pointer (&self->gallery, vs_gallery_unref);
   g_clear_pointer (&self->pending, vs_recognition_results_unref);
-  g_clear_pointer (&self->slot, vs_image_unref);
+  vs_frame_slot_clear (&self->slot);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->model);
   g_free (self->embedder_id);
   g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
   g_mutex_clear (&self->results_lock);
   g_mutex_clear (&self->stats_lock);
 
@@ -614,8 +589,8 @@ vs_recognizer_class_init (VsRecognizerClass *klass)
 static void
 vs_recognizer_init (VsRecognizer *self)
 {
+  vs_frame_slot_init (&self->slot);
   g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
   g_mutex_init (&self->results_lock);
   g_mutex_init (&self->stats_lock);
   vs_tracker_params_init (&self->tracker_params);
@@ -680,29 +655,23 @@ vs_recognizer_push_frame (VsRecognizer *self,
   g_return_if_fail (VS_IS_RECOGNIZER (self));
   g_return_if_fail (frame != NULL);
 
-  g_mutex_lock (&self->lock);
-  while (self->lossless && self->slot != NULL && !self->stopping)
-    g_cond_wait (&self->cond, &self->lock);
-  if (self->stopping)
+  switch (vs_frame_slot_push (&self->slot, frame, capture_time_us, frame_number))
     {
-      g_mutex_unlock (&self->lock);
+    case VS_FRAME_SLOT_REFUSED:
       return;
-    }
-  if (self->slot != NULL)
-    {
-      g_clear_pointer (&self->slot, vs_image_unref);
+    case VS_FRAME_SLOT_REPLACED:
       g_mutex_lock (&self->stats_lock);
       self->stats.frames_dropped++;
+      self->stats.frames_pushed++;
       g_mutex_unlock (&self->stats_lock);
+      break;
+    case VS_FRAME_SLOT_STORED:
+    default:
+      g_mutex_lock (&self->stats_lock);
+      self->stats.frames_pushed++;
+      g_mutex_unlock (&self->stats_lock);
+      break;
     }
-  self->slot = vs_image_ref (frame);
-  self->slot_time_us = capture_time_us;
-  self->slot_number = frame_number;
-  g_mutex_lock (&self->stats_lock);
-  self->stats.frames_pushed++;
-  g_mutex_unlock (&self->stats_lock);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -713,11 +682,7 @@ vs_recognizer_set_lossless (VsRecognizer *self,
 
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  g_mutex_lock (&self->lock);
-  changed = self->lossless != !!lossless;
-  self->lossless = !!lossless;
-  g_cond_broadcast (&self->cond);   /* release a waiting pusher */
-  g_mutex_unlock (&self->lock);
+  changed = vs_frame_slot_set_lossless (&self->slot, lossless);
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOSSLESS]);
@@ -726,14 +691,9 @@ vs_recognizer_set_lossless (VsRecognizer *self,
 gboolean
 vs_recognizer_get_lossless (VsRecognizer *self)
 {
-  gboolean lossless;
-
   g_return_val_if_fail (VS_IS_RECOGNIZER (self), FALSE);
 
-  g_mutex_lock (&self->lock);
-  lossless = self->lossless;
-  g_mutex_unlock (&self->lock);
-  return lossless;
+  return vs_frame_slot_get_lossless (&self->slot);
 }
 
 gboolean
@@ -811,10 +771,7 @@ vs_recognizer_drain (VsRecognizer *self)
 {
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  g_mutex_lock (&self->lock);
-  while ((self->slot != NULL || self->busy) && !self->stopping)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+  vs_frame_slot_drain (&self->slot);
 }
 
 static int
