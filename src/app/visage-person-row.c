@@ -21,6 +21,16 @@ struct _VisagePersonRow
 
 G_DEFINE_FINAL_TYPE (VisagePersonRow, visage_person_row, GTK_TYPE_WIDGET)
 
+static guint32
+day_number (GDateTime *date_time)
+{
+  g_autoptr(GDate) date = g_date_new_dmy ((GDateDay) g_date_time_get_day_of_month (date_time),
+                                          (GDateMonth) g_date_time_get_month (date_time),
+                                          (GDateYear) g_date_time_get_year (date_time));
+
+  return g_date_get_julian (date);
+}
+
 char *
 visage_format_last_seen (gint64 when,
                          gint64 now)
@@ -52,8 +62,8 @@ visage_format_last_seen (gint64 when,
   today = g_date_time_new_from_unix_local (now);
   if (then == NULL || today == NULL)
     return g_strdup (C_("last seen", "Long ago"));
-  days = g_date_time_get_day_of_year (today) - g_date_time_get_day_of_year (then) +
-         365 * (g_date_time_get_year (today) - g_date_time_get_year (then));
+  /* Julian days: a day count that also holds across leap years. */
+  days = (int) (day_number (today) - day_number (then));
   if (days <= 1)
     return g_strdup (C_("last seen", "Yesterday"));
   if (days < 7)
