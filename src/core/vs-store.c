@@ -217,6 +217,63 @@ step_done (VsStore       *self,
   return TRUE;
 }
 
+typedef enum {
+  ROW_PERSON,
+  ROW_SAMPLE,
+} RowKind;
+
+static gboolean
+set_not_found (GError  **error,
+               RowKind   kind,
+               gint64    id)
+{
+  if (kind == ROW_SAMPLE)
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                 _("No sample with id %" G_GINT64_FORMAT), id);
+  else
+    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
+                 _("No person with id %" G_GINT64_FORMAT), id);
+  return FALSE;
+}
+
+/* Runs a change that must touch a row: none touched means the id is unknown. */
+static gboolean
+step_changed (VsStore       *self,
+              sqlite3_stmt  *stmt,
+              RowKind        kind,
+              gint64         id,
+              GError       **error)
+{
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    return set_not_found (error, kind, id);
+  return TRUE;
+}
+
+typedef gpointer (*RowFunc) (sqlite3_stmt *stmt);
+
+/* Every row of stmt, each made by from_row. */
+static GPtrArray *
+collect_rows (VsStore          *self,
+              sqlite3_stmt     *stmt,
+              RowFunc           from_row,
+              GDestroyNotify    free_func,
+              GError          **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 static gint64
 query_int64 (VsStore     *self,
              const char  *sql,
@@ -255,6 +312,18 @@ commit (VsStore     *self,
   self->own_commits++;
   if (self->checkpoint_pending)
     checkpoint (self);
+  return TRUE;
+}
+
+/* For changes that overwrote or freed biometric data: their old bytes must
+ * not stay behind in WAL frames. */
+static gboolean
+commit_and_checkpoint (VsStore     *self,
+                       GError     **error)
+{
+  if (!commit (self, error))
+    return FALSE;
+  checkpoint (self);
   return TRUE;
 }
 
@@ -875,22 +944,15 @@ vs_store_list_people (VsStore  *self,
   g_autoptr(GPtrArray) people = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree SortEntry *entries = NULL;
-  int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
 
   stmt = prepare (self, PERSON_COLUMNS, error);
   if (stmt == NULL)
     return NULL;
-
-  people = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_person_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (people, person_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  people = collect_rows (self, stmt, (RowFunc) person_from_row, (GDestroyNotify) vs_person_free, error);
+  if (people == NULL)
+    return NULL;
 
   /* Sorted for people, not for bytes: case-folded, locale collation
    * (COLLATE NOCASE only folds ASCII); ties by id, so the order is stable. */
@@ -930,8 +992,7 @@ get_person (VsStore     *self,
   if (rc == SQLITE_ROW)
     return person_from_row (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                 _("No person with id %" G_GINT64_FORMAT), person_id);
+    set_not_found (error, ROW_PERSON, person_id);
   else
     set_sqlite_error (self, rc, error);
   return NULL;
@@ -1020,14 +1081,8 @@ vs_store_rename_person (VsStore     *self,
   bind_text (stmt, 1, normalized);
   sqlite3_bind_int64 (stmt, 2, now_seconds ());
   sqlite3_bind_int64 (stmt, 3, person_id);
-  if (!step_done (self, stmt, error))
+  if (!step_changed (self, stmt, ROW_PERSON, person_id, error))
     goto fail;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                   _("No person with id %" G_GINT64_FORMAT), person_id);
-      goto fail;
-    }
   if (!commit (self, error))
     goto fail;
   return TRUE;
@@ -1065,21 +1120,13 @@ vs_store_delete_people (VsStore      *self,
         continue;   /* listed twice */
       sqlite3_reset (stmt);
       sqlite3_bind_int64 (stmt, 1, person_ids[i]);
-      if (!step_done (self, stmt, error))
-        goto fail;
       /* All or nothing: one unknown id cancels the whole deletion. */
-      if (sqlite3_changes (self->db) == 0)
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                       _("No person with id %" G_GINT64_FORMAT), person_ids[i]);
-          goto fail;
-        }
+      if (!step_changed (self, stmt, ROW_PERSON, person_ids[i], error))
+        goto fail;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit (self, error))
+  if (!commit_and_checkpoint (self, error))
     goto fail;
-
-  checkpoint (self);
   return TRUE;
 
 fail:
@@ -1210,14 +1257,8 @@ vs_store_add_samples (VsStore     *self,
     goto fail;
   sqlite3_bind_int64 (touch, 1, now);
   sqlite3_bind_int64 (touch, 2, person_id);
-  if (!step_done (self, touch, error))
+  if (!step_changed (self, touch, ROW_PERSON, person_id, error))
     goto fail;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                   _("No person with id %" G_GINT64_FORMAT), person_id);
-      goto fail;
-    }
 
   insert = prepare (self,
                     "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
@@ -1298,7 +1339,6 @@ vs_store_list_samples (VsStore  *self,
   g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(VsPerson) person = NULL;
-  int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
 
@@ -1317,14 +1357,9 @@ vs_store_list_samples (VsStore  *self,
     goto fail;
   sqlite3_bind_int64 (stmt, 1, person_id);
 
-  samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (samples, sample_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto fail;
-    }
+  samples = collect_rows (self, stmt, (RowFunc) sample_from_row, (GDestroyNotify) vs_sample_free, error);
+  if (samples == NULL)
+    goto fail;
   g_clear_pointer (&stmt, sqlite3_finalize);
   exec (self, "COMMIT", NULL);
   return g_steal_pointer (&samples);
@@ -1361,19 +1396,11 @@ vs_store_delete_sample (VsStore  *self,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, sample_id);
-  if (!step_done (self, stmt, error))
+  if (!step_changed (self, stmt, ROW_SAMPLE, sample_id, error))
     goto fail;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                   _("No sample with id %" G_GINT64_FORMAT), sample_id);
-      goto fail;
-    }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit (self, error))
+  if (!commit_and_checkpoint (self, error))
     goto fail;
-
-  checkpoint (self);
   return TRUE;
 
 fail:
@@ -1516,11 +1543,9 @@ vs_store_reembed (VsStore         *self,
 
   g_clear_pointer (&read, sqlite3_finalize);
   g_clear_pointer (&update, sqlite3_finalize);
-  if (!commit (self, error))
+  /* The old embeddings were overwritten: flush their frames out too. */
+  if (!commit_and_checkpoint (self, error))
     goto fail;
-
-  /* The old embeddings were overwritten; flush their frames out too. */
-  checkpoint (self);
   return TRUE;
 
 fail:
@@ -1552,8 +1577,7 @@ vs_store_record_seen (VsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
     {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                   _("No person with id %" G_GINT64_FORMAT), person_id);
+      set_not_found (error, ROW_PERSON, person_id);
       goto fail;
     }
   if (rc != SQLITE_DONE)
