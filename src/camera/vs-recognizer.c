@@ -76,6 +76,9 @@ struct _VsRecognizer
   VsEngine      *engine;
   VsTracker     *tracker;
   guint          worker_serial;   /* gallery_serial the tracker voted with */
+  float         *embedding;       /* scratch buffers, reused every frame */
+  GArray        *candidates;      /* EmbedCandidate */
+  GArray        *to_embed;        /* guint track ids */
   GThread       *thread;
 
   VsFrameSlot    slot;
@@ -250,7 +253,10 @@ pick_embeddings (VsRecognizer *self,
                  float         min_face_size,
                  GArray       *out)
 {
-  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (EmbedCandidate));
+  GArray *candidates = self->candidates;
+
+  g_array_set_size (candidates, 0);
+  g_array_set_size (out, 0);
 
   for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
     {
@@ -282,14 +288,14 @@ process_frame (VsRecognizer *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) faces = NULL;
   g_autoptr(VsGallery) gallery = NULL;
-  g_autofree float *embedding = NULL;
+  float *embedding = self->embedding;
   VsRecognitionResults *results;
   VsMatchParams match_params;
   guint serial;
   guint n_embedded = 0;
   gboolean failed = FALSE;
   gint64 done_us, detect_us, embed_start_us, embed_end_us;
-  g_autoptr(GArray) to_embed = g_array_new (FALSE, FALSE, sizeof (guint));
+  GArray *to_embed = self->to_embed;
   guint max_embeds;
   float min_face_size;
 
@@ -327,7 +333,6 @@ process_frame (VsRecognizer *self,
 
   vs_tracker_update (self->tracker, faces, time_us);
 
-  embedding = g_new0 (float, MAX (self->dim, 1));
   embed_start_us = g_get_monotonic_time ();
   pick_embeddings (self, time_us, max_embeds, min_face_size, to_embed);
   for (guint i = 0; i < to_embed->len; i++)
@@ -494,6 +499,9 @@ vs_recognizer_finalize (GObject *object)
 
   g_clear_pointer (&self->engine, vs_engine_free);
   g_clear_pointer (&self->tracker, vs_tracker_free);
+  g_clear_pointer (&self->embedding, g_free);
+  g_clear_pointer (&self->candidates, g_array_unref);
+  g_clear_pointer (&self->to_embed, g_array_unref);
   g_clear_pointer (&self->gallery, vs_gallery_unref);
   g_clear_pointer (&self->pending, vs_recognition_results_unref);
   vs_frame_slot_clear (&self->slot);
@@ -598,6 +606,8 @@ vs_recognizer_init (VsRecognizer *self)
   self->min_face_size = VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE;
   self->model = vs_live_model_new ();
   self->context = g_main_context_ref_thread_default ();
+  self->candidates = g_array_new (FALSE, FALSE, sizeof (EmbedCandidate));
+  self->to_embed = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
 VsRecognizer *
@@ -617,6 +627,7 @@ vs_recognizer_new (const char  *models_dir,
   embedder = vs_engine_get_embedder (engine);
   self->embedder_id = g_strdup (embedder->id);
   self->dim = vs_engine_get_dim (engine);
+  self->embedding = g_new0 (float, MAX (self->dim, 1));
   self->match_params.threshold = embedder->threshold;
   self->match_params.margin = embedder->margin;
   self->engine = g_steal_pointer (&engine);
