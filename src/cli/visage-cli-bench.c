@@ -611,7 +611,6 @@ bench_lfw (int    argc,
   g_free (job.found);
   g_free (job.ms);
   g_mutex_clear (&job.lock);
-  vs_cli_options_clear (&opts);
   return VS_EXIT_OK;
 }
 
@@ -784,7 +783,6 @@ bench_speed (int    argc,
       for (guint s = 0; s < n_sizes; s++)
         g_print (_("  match %7u    %8.3f ms\n"), sizes[s], match_ms[s]);
     }
-  vs_cli_options_clear (&opts);
   return VS_EXIT_OK;
 }
 

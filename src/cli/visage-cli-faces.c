@@ -173,7 +173,6 @@ vs_cli_detect (int    argc,
 
   if (opts.json)
     vs_cli_print_json (json_builder_get_root (b));
-  vs_cli_options_clear (&opts);
   return status;
 }
 
@@ -268,7 +267,6 @@ vs_cli_verify (int    argc,
                   : _("Different people (similarity %.3f, threshold %.3f)\n"),
              score, threshold);
 
-  vs_cli_options_clear (&opts);
   return same ? VS_EXIT_OK : VS_EXIT_NO_MATCH;
 }
 
@@ -491,7 +489,6 @@ vs_cli_enroll (int    argc,
                           "Added %u samples to %s (id %" G_GINT64_FORMAT ")\n", samples->len),
              samples->len, person ? person->name : normalized, person_id);
 
-  vs_cli_options_clear (&opts);
   return VS_EXIT_OK;
 }
 
@@ -641,7 +638,6 @@ vs_cli_import (int    argc,
   else
     g_print (_("Imported %u people with %u samples\n"), n_people, n_samples);
 
-  vs_cli_options_clear (&opts);
   /* Skipped pictures are normal in a photo folder; only fail when a whole
    * person could not be imported. */
   return n_people == people->len ? VS_EXIT_OK : MAX (worst, (int) VS_EXIT_INPUT);
@@ -784,7 +780,6 @@ vs_cli_identify (int    argc,
 
   if (opts.json)
     vs_cli_print_json (json_builder_get_root (b));
-  vs_cli_options_clear (&opts);
   if (worst != VS_EXIT_OK)
     return worst;
   return any_known ? VS_EXIT_OK : VS_EXIT_NO_MATCH;

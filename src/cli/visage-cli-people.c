@@ -284,7 +284,6 @@ vs_cli_people (int    argc,
       status = VS_EXIT_OK;
     }
 
-  vs_cli_options_clear (&opts);
   return status;
 }
 
@@ -375,6 +374,5 @@ vs_cli_reembed (int    argc,
     }
   else
     g_print (_("Every sample now uses %s.\n"), info->id);
-  vs_cli_options_clear (&opts);
   return VS_EXIT_OK;
 }
