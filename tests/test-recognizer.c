@@ -316,6 +316,45 @@ test_stranger (void)
   log_clear (&log);
 }
 
+/* Paused, the recognizer shows nothing: results of frames already taken are
+ * dropped on arrival and new frames are not processed. */
+static void
+test_pause (void)
+{
+  g_autoptr(VsGallery) gallery = make_gallery (TRUE);
+  g_autoptr(VsRecognizer) rec = make_recognizer ();
+  GListModel *model = G_LIST_MODEL (vs_recognizer_get_model (rec));
+  guint n_results;
+  Log log;
+
+  log_init (&log, rec);
+  g_assert_true (vs_recognizer_set_gallery (rec, gallery, NULL));
+  vs_recognizer_set_lossless (rec, TRUE);
+
+  /* A frame still on its way when the pause comes. */
+  push_photos (rec, STRANGER, 10, 3, 0);
+  vs_recognizer_drain (rec);
+  vs_recognizer_set_paused (rec, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  n_results = log.n_results;
+  push_photos (rec, STRANGER, 13, 3, 3);
+  for (int i = 0; i < 200; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpuint (log.n_results, ==, n_results);
+
+  vs_recognizer_set_paused (rec, FALSE);
+  push_photos (rec, STRANGER, 16, 2, 6);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+
+  log_clear (&log);
+}
+
 static void
 test_gallery_swap (void)
 {
@@ -614,6 +653,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/recognizer/known", test_known);
   g_test_add_func ("/recognizer/stranger", test_stranger);
+  g_test_add_func ("/recognizer/pause", test_pause);
   g_test_add_func ("/recognizer/gallery-swap", test_gallery_swap);
   g_test_add_func ("/recognizer/gallery-monitor", test_gallery_monitor);
   g_test_add_func ("/recognizer/lossless", test_lossless);

@@ -69,6 +69,7 @@ struct _VsRecognizer
 
   GMainContext  *context;      /* where results are delivered */
   VsLiveModel   *model;        /* main thread */
+  gboolean       paused;       /* main thread: drop results on arrival */
   char          *embedder_id;
   guint          dim;
 
@@ -146,7 +147,8 @@ deliver_cb (gpointer data)
   results = g_steal_pointer (&self->pending);
   g_mutex_unlock (&self->results_lock);
 
-  if (results == NULL)
+  /* Results of frames taken before a pause are stale: nobody shows them. */
+  if (results == NULL || self->paused)
     return G_SOURCE_REMOVE;
 
   latency_ms = (g_get_monotonic_time () - results->capture_time_us) / 1000.0;
@@ -697,6 +699,18 @@ vs_recognizer_set_lossless (VsRecognizer *self,
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOSSLESS]);
+}
+
+void
+vs_recognizer_set_paused (VsRecognizer *self,
+                          gboolean      paused)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  vs_frame_slot_set_paused (&self->slot, paused);
+  self->paused = paused;
+  if (paused)
+    vs_live_model_clear (self->model);
 }
 
 gboolean

@@ -98,6 +98,11 @@ void          vs_recognizer_push_frame     (VsRecognizer   *self,
 void          vs_recognizer_set_lossless   (VsRecognizer   *self,
                                             gboolean        lossless);
 gboolean      vs_recognizer_get_lossless   (VsRecognizer   *self);
+/* Main thread. While paused (e.g. another window watches the camera),
+ * pushed frames are dropped, results still on their way are discarded and
+ * the live model is empty. */
+void          vs_recognizer_set_paused     (VsRecognizer   *self,
+                                            gboolean        paused);
 
 /* Swaps the snapshot (NULL: nobody is known); the worker takes it at its next
  * frame and votes again for every track. FALSE (and the old one kept) when
