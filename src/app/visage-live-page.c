@@ -383,6 +383,10 @@ stop_camera (VisageLivePage *self)
 
   g_signal_handlers_disconnect_by_data (self->camera, self);
   vs_camera_stop (self->camera);
+  /* Whoever borrowed this camera has nothing to give back any more. */
+  if (self->lent > 0 && self->recognizer != NULL)
+    vs_recognizer_set_paused (self->recognizer, FALSE);
+  self->lent = 0;
   gtk_picture_set_paintable (self->picture, NULL);
   g_clear_object (&self->camera);
 
@@ -425,7 +429,6 @@ visage_live_page_set_source (VisageLivePage *self,
   if (self->display_name == NULL)
     self->display_name = g_strdup (vs_camera_get_display_name (self->camera));
 
-  self->lent = 0;
   if (self->recognizer != NULL)
     vs_camera_set_frame_func (self->camera, camera_frame_cb,
                               g_object_ref (self->recognizer), g_object_unref);
@@ -465,13 +468,10 @@ visage_live_page_borrow_camera (VisageLivePage *self)
        !g_str_equal (visage_live_page_get_state (self), "starting")))
     return NULL;
 
-  /* The borrower gets the bare picture and the cores: recognition pauses. */
-  if (self->lent++ == 0)
-    {
-      vs_camera_set_frame_func (self->camera, NULL, NULL, NULL);
-      vs_frame_paintable_set_tracks (vs_camera_get_paintable (self->camera), NULL);
-      vs_live_model_clear (visage_live_page_get_live_model (self));
-    }
+  /* The borrower gets the bare picture and the cores: recognition pauses,
+   * results still on their way included, so no box is left behind. */
+  if (self->lent++ == 0 && self->recognizer != NULL)
+    vs_recognizer_set_paused (self->recognizer, TRUE);
   return g_object_ref (self->camera);
 }
 
@@ -485,14 +485,8 @@ visage_live_page_give_back_camera (VisageLivePage *self,
   /* The source may have changed meanwhile: then there is nothing to resume. */
   if (camera != self->camera || self->lent == 0)
     return;
-  if (--self->lent > 0)
-    return;
-
-  if (self->recognizer != NULL)
-    vs_camera_set_frame_func (self->camera, camera_frame_cb,
-                              g_object_ref (self->recognizer), g_object_unref);
-  vs_frame_paintable_set_tracks (vs_camera_get_paintable (self->camera),
-                                 G_LIST_MODEL (visage_live_page_get_live_model (self)));
+  if (--self->lent == 0 && self->recognizer != NULL)
+    vs_recognizer_set_paused (self->recognizer, FALSE);
 }
 
 const char *
