@@ -365,13 +365,15 @@ make_samples (VsEngine    *engine,
   return samples;
 }
 
+/* enroll's JSON report; skipped is added by reference, not taken. */
 static void
-add_person_json (JsonBuilder *b,
-                 gint64       person_id,
-                 const char  *name,
-                 guint        added,
-                 JsonNode    *skipped)
+print_person_json (gint64       person_id,
+                   const char  *name,
+                   guint        added,
+                   JsonNode    *skipped)
 {
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "person_id");
   json_builder_add_int_value (b, person_id);
@@ -380,8 +382,9 @@ add_person_json (JsonBuilder *b,
   json_builder_set_member_name (b, "added");
   json_builder_add_int_value (b, added);
   json_builder_set_member_name (b, "skipped");
-  json_builder_add_value (b, skipped);
+  json_builder_add_value (b, json_node_ref (skipped));
   json_builder_end_object (b);
+  vs_cli_print_json (json_builder_get_root (b));
 }
 
 int
@@ -418,6 +421,7 @@ vs_cli_enroll (int    argc,
   g_autoptr(GHashTable) enrolled = NULL;
   guint n_enrolled = 0;
   int worst = VS_EXIT_OK;
+  const char *display_name;
   gint64 person_id;
 
   if (!vs_cli_parse (context, &argc, &argv))
@@ -434,6 +438,7 @@ vs_cli_enroll (int    argc,
     return vs_cli_fail (error);
   if (person_id_arg != 0 && (person = vs_store_get_person (store, person_id_arg, &error)) == NULL)
     return vs_cli_fail (error);
+  display_name = person ? person->name : normalized;
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);
@@ -449,15 +454,13 @@ vs_cli_enroll (int    argc,
   if (samples->len == 0 && n_enrolled > 0 && worst == VS_EXIT_OK)
     {
       g_printerr (_("visage-cli: every picture given is already enrolled for %s; nothing to add\n"),
-                  person ? person->name : normalized);
+                  display_name);
       if (opts.json)
         {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
           g_autoptr(VsPerson) existing = person ? NULL : vs_store_find_person_by_name (store, normalized, NULL);
 
-          add_person_json (b, person ? person->id : (existing ? existing->id : 0),
-                           person ? person->name : normalized, 0, json_node_ref (skipped_node));
-          vs_cli_print_json (json_builder_get_root (b));
+          print_person_json (person ? person->id : (existing ? existing->id : 0),
+                             display_name, 0, skipped_node);
         }
       return VS_EXIT_OK;
     }
@@ -465,11 +468,7 @@ vs_cli_enroll (int    argc,
     {
       g_printerr (_("visage-cli: no usable face in the pictures given; nothing was saved\n"));
       if (opts.json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-          add_person_json (b, person_id_arg, person ? person->name : normalized, 0, json_node_ref (skipped_node));
-          vs_cli_print_json (json_builder_get_root (b));
-        }
+        print_person_json (person_id_arg, display_name, 0, skipped_node);
       return worst != VS_EXIT_OK ? worst : VS_EXIT_INPUT;
     }
 
@@ -478,16 +477,11 @@ vs_cli_enroll (int    argc,
     return vs_cli_fail (error);
 
   if (opts.json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      add_person_json (b, person_id, person ? person->name : normalized, samples->len,
-                       json_node_ref (skipped_node));
-      vs_cli_print_json (json_builder_get_root (b));
-    }
+    print_person_json (person_id, display_name, samples->len, skipped_node);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Added %u sample to %s (id %" G_GINT64_FORMAT ")\n",
                           "Added %u samples to %s (id %" G_GINT64_FORMAT ")\n", samples->len),
-             samples->len, person ? person->name : normalized, person_id);
+             samples->len, display_name, person_id);
 
   return VS_EXIT_OK;
 }
