@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 #include "vs-align.h"
 #include "vs-cv.h"
@@ -40,7 +41,7 @@ vs_engine_new (const char  *models_dir,
   if (self->embedder_info->role != VS_MODEL_ROLE_EMBEDDER)
     {
       g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID,
-                   "“%s” is not a face embedder", self->embedder_info->id);
+                   _("“%s” is not a face embedder"), self->embedder_info->id);
       return NULL;
     }
 
@@ -162,7 +163,7 @@ vs_engine_align (VsEngine       *self,
   if (!vs_align_similarity (face->landmarks, vs_align_template, m))
     {
       g_set_error_literal (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
-                           "The face landmarks are degenerate");
+                           _("The face landmarks are degenerate"));
       return NULL;
     }
   return vs_cv_warp_affine (image, m, VS_ALIGN_SIZE, VS_ALIGN_SIZE);
@@ -250,7 +251,7 @@ vs_faces_pick (GArray         *faces,
   if (faces->len == 0)
     {
       g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_NO_FACE,
-                   "No face found in “%s”", name);
+                   _("No face found in “%s”"), name);
       return -1;
     }
   switch (pick)
@@ -264,7 +265,7 @@ vs_faces_pick (GArray         *faces,
       if (faces->len > 1)
         {
           g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_MANY_FACES,
-                       "%u faces found in “%s”, expected one",
+                       _("%u faces found in “%s”, expected one"),
                        faces->len, name);
           return -1;
         }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "vs-cv.h"
@@ -216,13 +217,13 @@ vs_image_decode (GBytes      *bytes,
 
   if (len == 0)
     {
-      g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_EMPTY, "“%s” is empty", name);
+      g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_EMPTY, _("“%s” is empty"), name);
       return NULL;
     }
   if (!vs_image_probe_size (data, len, &width, &height))
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT,
-                   "“%s” is not a JPEG, PNG, WebP or BMP picture, or it is damaged", name);
+                   _("“%s” is not a JPEG, PNG, WebP or BMP picture, or it is damaged"), name);
       return NULL;
     }
 
@@ -233,7 +234,7 @@ vs_image_decode (GBytes      *bytes,
   if (pixels / ((guint64) reduce * reduce) > VS_IMAGE_MAX_PIXELS)
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_TOO_LARGE,
-                   "“%s” is %d×%d pixels, too large: Visage reads pictures of up to %u megapixels",
+                   _("“%s” is %d×%d pixels, too large: Visage reads pictures of up to %u megapixels"),
                    name, width, height, VS_IMAGE_MAX_PIXELS / 1000000);
       return NULL;
     }
@@ -241,7 +242,7 @@ vs_image_decode (GBytes      *bytes,
   if (data[0] == 0xFF && !jpeg_is_complete (data, len))
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT,
-                   "“%s” is cut off: the JPEG data ends before the picture does", name);
+                   _("“%s” is cut off: the JPEG data ends before the picture does"), name);
       return NULL;
     }
 
@@ -268,26 +269,26 @@ vs_image_load (const char  *path,
   if (g_stat (path, &st) != 0)
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_NOT_FOUND,
-                   "“%s” does not exist", path);
+                   _("“%s” does not exist"), path);
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_NOT_A_FILE,
-                   S_ISDIR (st.st_mode) ? "“%s” is a folder, not a picture"
-                                        : "“%s” is not a regular file", path);
+                   S_ISDIR (st.st_mode) ? _("“%s” is a folder, not a picture")
+                                        : _("“%s” is not a regular file"), path);
       return NULL;
     }
   if (st.st_size == 0)
     {
-      g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_EMPTY, "“%s” is empty", path);
+      g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_EMPTY, _("“%s” is empty"), path);
       return NULL;
     }
 
   mapped = g_mapped_file_new (path, FALSE, &local_error);
   if (mapped == NULL)
     {
-      g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, "Could not read “%s”: %s",
+      g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, _("Could not read “%s”: %s"),
                    path, local_error->message);
       return NULL;
     }
