@@ -323,7 +323,11 @@ reembed_progress (guint    done,
   ReembedData *data = user_data;
 
   if (!data->quiet && (done == total || done % 50 == 0))
-    g_printerr (_("\rRe-embedding: %u of %u samples"), done, total);
+    {
+      /* \r stays out of the message: translators never see control codes. */
+      g_printerr ("\r");
+      g_printerr (_("Re-embedding: %u of %u samples"), done, total);
+    }
   if (!data->quiet && done == total)
     g_printerr ("\n");
 }
