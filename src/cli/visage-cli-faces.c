@@ -433,7 +433,7 @@ vs_cli_enroll (int    argc,
   if (name != NULL && (normalized = vs_person_name_normalize (name, &error)) == NULL)
     return vs_cli_usage (context, "%s", error->message);
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
   if (person_id_arg != 0 && (person = vs_store_get_person (store, person_id_arg, &error)) == NULL)
@@ -542,7 +542,7 @@ vs_cli_import (int    argc,
       return VS_EXIT_INPUT;
     }
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
   engine = vs_cli_open_engine (&opts, &error);
@@ -678,7 +678,7 @@ vs_cli_identify (int    argc,
   if (top < 1 || top > 1000)
     return vs_cli_usage (context, _("--top must be between 1 and 1000"));
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_READ, &error);
   if (store == NULL)
     return vs_cli_fail (error);
   engine = vs_cli_open_engine (&opts, &error);

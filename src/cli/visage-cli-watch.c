@@ -524,7 +524,7 @@ vs_cli_watch (int    argc,
     vs_recognizer_set_embed_policy (watch.recognizer, max_embeddings,
                                     VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE);
 
-  store = vs_cli_open_store (&watch.opts, &error);
+  store = vs_cli_open_store (&watch.opts, VS_CLI_WRITE, &error);
   if (store != NULL)
     watch.monitor = vs_gallery_monitor_new (store, vs_recognizer_get_embedder (watch.recognizer), &error);
   if (watch.monitor == NULL ||

@@ -106,9 +106,26 @@ vs_cli_usage (GOptionContext *context,
 
 VsStore *
 vs_cli_open_store (const VsCliOptions  *opts,
+                   VsCliAccess          access,
                    GError             **error)
 {
-  return vs_store_open (opts->db_path, error);
+  g_autoptr(GError) local_error = NULL;
+  VsStore *store;
+
+  if (access == VS_CLI_WRITE)
+    return vs_store_open (opts->db_path, error);
+
+  /* A command that only reads creates nothing: with no database yet, it
+   * reads an empty one that lives in memory. */
+  store = vs_store_open_existing (opts->db_path, &local_error);
+  if (store == NULL && g_error_matches (local_error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE))
+    {
+      g_debug ("%s; reading an empty database", local_error->message);
+      return vs_store_open_empty (error);
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
 }
 
 VsEngine *

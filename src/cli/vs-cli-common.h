@@ -51,7 +51,13 @@ int             vs_cli_usage          (GOptionContext      *context,
                                        ...) G_GNUC_PRINTF (2, 3);
 int             vs_cli_exit_code_for  (const GError        *error);
 
+typedef enum {
+  VS_CLI_READ,    /* never creates, converts or migrates a database */
+  VS_CLI_WRITE,
+} VsCliAccess;
+
 VsStore        *vs_cli_open_store     (const VsCliOptions  *opts,
+                                       VsCliAccess          access,
                                        GError             **error);
 VsEngine       *vs_cli_open_engine    (const VsCliOptions  *opts,
                                        GError             **error);
