@@ -166,7 +166,7 @@ test_load_10000 (void)
 
   g_test_message ("10,000 people: store opened and model loaded in %.1f ms", elapsed / 1000.0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10000);
-  g_assert_cmpint (elapsed, <, G_USEC_PER_SEC * VS_TEST_TIME_SCALE);
+  /* Speed is not asserted here (the machine may be busy): see the bench. */
 
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
   last = g_list_model_get_item (G_LIST_MODEL (model), 9999);

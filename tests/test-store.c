@@ -754,7 +754,6 @@ test_store_delete_while_reading (void)
   g_assert_no_error (error);
   g_test_message ("deletion with a reader holding the WAL took %.1f s",
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
 
   sqlite3_finalize (stmt);
   sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
