@@ -756,6 +756,91 @@ test_database_errors (void)
     }
 }
 
+/* Issue 12: partial success has its own exit status and the JSON says what
+ * happened to each person; file names that are not UTF-8 keep --json valid;
+ * read-only commands create nothing; erase-all asks, then erases. */
+static void
+test_partial_import_and_erase (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *nobody = g_build_filename (root, "Nobody", NULL);
+  g_autofree char *nobody_pic = g_build_filename (nobody, "a.jpg", NULL);
+  g_autofree char *latin1 = g_build_filename (root, "Tony_Blair", "caf\xe9.jpg", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *missing_dir = g_build_filename (tmp, "not-yet", NULL);
+  g_autofree char *missing_db = g_build_filename (missing_dir, "visage.db", NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  JsonArray *report;
+  JsonObject *tony = NULL, *nob = NULL;
+  g_auto(Run) r = { 0 };
+
+  /* Read-only commands on a database that is not there: empty, and
+   * nothing created. */
+  run_expect (&r, 0, "people", "list", "--json", "--db", missing_db, NULL);
+  g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
+  run_expect (&r, 5, "people", "list", "--db", "https://example.com/visage.db", NULL);
+  assert_one_line_error (r.err, "not a path");
+
+  make_person_folder (root, "Tony_Blair", 2, 2);
+  g_assert_cmpint (g_mkdir_with_parents (nobody, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (nobody_pic, "not a picture", -1, NULL));
+  g_assert_true (g_file_set_contents (latin1, "not a picture either", -1, NULL));
+
+  run_expect (&r, 7, "import", "--json", "--db", db, root, NULL);
+  g_assert_true (g_utf8_validate (r.out, -1, NULL));
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, 1);
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < json_array_get_length (report); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      if (g_str_equal (json_object_get_string_member (p, "folder"), "Tony_Blair"))
+        tony = p;
+      else
+        nob = p;
+    }
+  g_assert_nonnull (tony);
+  g_assert_nonnull (nob);
+  g_assert_cmpstr (json_object_get_string_member (tony, "status"), ==, "imported");
+  g_assert_cmpstr (json_object_get_string_member (nob, "status"), ==, "failed");
+  {
+    JsonArray *skipped = json_object_get_array_member (tony, "skipped");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (skipped); i++)
+      {
+        JsonObject *sk = json_array_get_object_element (skipped, i);
+        if (json_object_has_member (sk, "path_raw"))
+          {
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path_raw"),
+                                             "caf\\xe9.jpg"));
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path"),
+                                             "caf\xef\xbf\xbd.jpg"));
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* Nothing happens without confirmation (stdin is not a terminal). */
+  run_expect (&r, 2, "erase-all", "--db", db, NULL);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "erase-all", "--yes", "--json", "--db", db, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "people_erased"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (doc, "samples_erased"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "files_removed")), >=, 1);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -784,6 +869,7 @@ main (int    argc,
   g_test_add_func ("/cli/reembed", test_reembed);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
+  g_test_add_func ("/cli/partial-import-and-erase", test_partial_import_and_erase);
 
   return g_test_run ();
 }

@@ -604,6 +604,10 @@ vs_cli_import (int    argc,
       json_builder_add_int_value (report, person_id ? samples->len : 0);
       json_builder_set_member_name (report, "skipped");
       json_builder_add_value (report, json_node_ref (skipped_node));
+      /* What happened to this person, in one word. */
+      json_builder_set_member_name (report, "status");
+      json_builder_add_string_value (report, person_id == 0 ? "failed"
+                                             : samples->len > 0 ? "imported" : "unchanged");
       if (local_error != NULL)
         {
           json_builder_set_member_name (report, "error");
@@ -633,8 +637,13 @@ vs_cli_import (int    argc,
     g_print (_("Imported %u people with %u samples\n"), n_people, n_samples);
 
   /* Skipped pictures are normal in a photo folder; only fail when a whole
-   * person could not be imported. */
-  return n_people == people->len ? VS_EXIT_OK : MAX (worst, (int) VS_EXIT_INPUT);
+   * person could not be imported, and tell "partly done" from "nothing
+   * done": people already saved stay saved. */
+  if (n_people == people->len)
+    return VS_EXIT_OK;
+  if (n_people > 0)
+    return VS_EXIT_PARTIAL;
+  return MAX (worst, (int) VS_EXIT_INPUT);
 }
 
 /* ── identify ───────────────────────────────────────────────────────── */

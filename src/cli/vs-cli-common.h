@@ -19,6 +19,7 @@ typedef enum {
   VS_EXIT_MODEL    = 4,  /* a model is missing, damaged or refused by OpenCV */
   VS_EXIT_DATABASE = 5,  /* the database could not be opened or changed */
   VS_EXIT_FAILED   = 6,  /* anything else */
+  VS_EXIT_PARTIAL  = 7,  /* import: some people were saved, others failed (see the output) */
 } VsExit;
 
 typedef struct {
