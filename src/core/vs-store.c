@@ -705,6 +705,15 @@ remove_new_side_files (const char *path,
       }
 }
 
+static gboolean
+wal_is_empty (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  struct stat st;
+
+  return g_stat (wal, &st) != 0 || st.st_size == 0;
+}
+
 /* Checks an existing database before SQLite opens it, or creates an empty
  * file (0600) for a new one. SQLite gives the -wal and -shm files the mode
  * of the database, so getting the database right (even under umask 0)
@@ -771,6 +780,14 @@ prepare_file (VsStore     *self,
       *is_new = FALSE;
       return TRUE;
     case FILE_EMPTY:
+      /* Empty but for a WAL beside it: maybe a new database killed before
+       * its first checkpoint, every commit still in the WAL. Opened to see
+       * (without writing); refused below unless it proves ours. */
+      if (self->read_only && !wal_is_empty (self->path))
+        {
+          *is_new = TRUE;
+          return TRUE;
+        }
       if (self->read_only)
         {
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE,
@@ -949,6 +966,9 @@ open_database (VsStore     *self,
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, VS_STORE_BUSY_TIMEOUT_MS);
+  /* Until the file proves ours, closing must not checkpoint someone else's
+   * WAL into their database. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 
   /* temp_store: sorts and temporary tables stay in memory, so no biometric
    * byte lands in a temporary file outside the database. */
@@ -975,6 +995,12 @@ open_database (VsStore     *self,
                    _("“%s” is a database of another program, not of Visage"), self->path);
       return FALSE;
     }
+  if (self->read_only && app_id == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE,
+                   _("The database “%s” is empty"), self->path);
+      return FALSE;
+    }
   if (version > (gint64) G_N_ELEMENTS (migrations))
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
@@ -985,6 +1011,8 @@ open_database (VsStore     *self,
       return FALSE;
     }
 
+  if (!self->in_memory)
+    sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
   if (self->in_memory)
     return migrate (self, error);
   if (self->read_only)
@@ -1039,7 +1067,7 @@ vs_store_initable_init (GInitable     *initable,
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
       /* Leave a file that turned out not to be ours as it was. */
-      if (!is_new && !self->in_memory)
+      if ((!is_new || self->read_only) && !self->in_memory)
         remove_new_side_files (self->path, side_files);
       return FALSE;
     }
