@@ -2,8 +2,8 @@
  * codes, JSON output, error messages on bad input, and the database
  * commands end to end on LFW photos.
  *
- * $XDG_DATA_HOME points into a temporary folder, so that a command run
- * without --db never touches the real database. */
+ * Each test has its own $HOME and $XDG_DATA_HOME (vs_test_init), so that a
+ * command run without --db never touches the real database. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vs-test-band.h"
 #include "vs-test-images.h"
 #include "vs-test-util.h"
 
@@ -426,6 +427,39 @@ test_enroll_identify (void)
   }
 }
 
+/* identify compares with the open-set threshold: a face of an enrolled
+ * person that scores between the 1:1 and the open-set thresholds (both read
+ * from the manifest) is "unknown", exit 1, with its score reported. */
+static void
+test_identify_band (void)
+{
+  g_auto(VsTestBandPair) pair = { 0 };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *name = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  JsonObject *face;
+  g_auto(Run) r = { 0 };
+
+  vs_test_find_band_pair (NULL, &pair);
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Band Person", pair.enrolled, NULL);
+
+  name = identify_one (&r, 1, db, NULL, pair.probe);
+  g_assert_cmpstr (name, ==, "unknown");
+  doc = parse_json (r.out);
+  face = json_array_get_object_element (
+      json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (doc, "images"), 0),
+                                    "faces"), 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (doc, "threshold"), pair.threshold, 1e-6);
+  g_assert_cmpfloat (json_object_get_double_member (face, "similarity"), >=, pair.verify_threshold);
+  g_assert_cmpfloat (json_object_get_double_member (face, "similarity"), <, pair.threshold);
+
+  /* The picture itself is recognised: the test is not vacuous. */
+  g_clear_pointer (&name, g_free);
+  name = identify_one (&r, 0, db, NULL, pair.enrolled);
+  g_assert_cmpstr (name, ==, "Band Person");
+}
+
 static void
 test_enroll_many_faces (void)
 {
@@ -760,17 +794,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   cli = g_getenv ("VISAGE_CLI");
   if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("$VISAGE_CLI must name the built visage-cli (meson test sets it), not “%s”",
              cli ? cli : "(unset)");
   vs_test_models_dir ();   /* fails when there are none */
-  home = vs_test_make_tmpdir ();
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   g_test_add_func ("/cli/help", test_help);
@@ -779,6 +809,7 @@ main (int    argc,
   g_test_add_func ("/cli/verify", test_verify);
   g_test_add_func ("/cli/bad-input", test_bad_input);
   g_test_add_func ("/cli/enroll-identify", test_enroll_identify);
+  g_test_add_func ("/cli/identify-band", test_identify_band);
   g_test_add_func ("/cli/enroll-many-faces", test_enroll_many_faces);
   g_test_add_func ("/cli/import-and-people", test_import_and_people);
   g_test_add_func ("/cli/reembed", test_reembed);

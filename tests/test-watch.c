@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "vs-test-band.h"
 #include "vs-test-util.h"
 
 typedef struct {
@@ -294,6 +295,59 @@ test_known_person (void)
   run_clear (&run);
 }
 
+/* A face of an enrolled person that scores between the 1:1 and the open-set
+ * thresholds is decided "unknown", frame after frame: the live pipeline
+ * compares against the open-set threshold (read from the manifest). */
+static void
+test_band_face_unnamed (void)
+{
+  g_auto(VsTestBandPair) pair = { 0 };
+  g_autofree char *db = make_db ();
+  g_autofree char *slides = vs_test_make_tmpdir ();
+  g_autoptr(GPtrArray) enroll = base_argv ("enroll", db);
+  g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+  Run run = { 0 };
+  guint decided = 0;
+
+  vs_test_find_band_pair (NULL, &pair);
+  g_ptr_array_add (enroll, g_strdup ("--name=Band Person"));
+  g_ptr_array_add (enroll, g_strdup (pair.enrolled));
+  run_sync (enroll, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* The same picture for eight frames: every vote goes the same way. */
+  for (guint n = 0; n < 8; n++)
+    {
+      g_autofree char *link = g_strdup_printf ("%s/slide_%02u.jpg", slides, n);
+      g_assert_cmpint (symlink (pair.probe, link), ==, 0);
+    }
+  g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup_printf ("images:%s", slides));
+  run_sync (argv, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  parse_lines (&run);
+  check_events (&run, 100);
+
+  for (guint i = 0; i < run.lines->len; i++)
+    {
+      JsonObject *ev = g_ptr_array_index (run.lines, i);
+
+      if (!g_str_equal (json_object_get_string_member (ev, "event"), "decided"))
+        continue;
+      decided++;
+      g_assert_cmpstr (json_object_get_string_member (ev, "state"), ==, "unknown");
+      g_assert_cmpstr (json_object_get_string_member (ev, "name"), ==, "unknown");
+      /* It was compared with Band Person and scored in the band: a 1:1
+       * comparison would have named it. */
+      g_assert_cmpfloat (json_object_get_double_member (ev, "score"), >=, pair.verify_threshold);
+      g_assert_cmpfloat (json_object_get_double_member (ev, "score"), <, pair.threshold);
+    }
+  g_assert_cmpuint (decided, >=, 1);
+  run_clear (&run);
+}
+
 static void
 test_max_frames (void)
 {
@@ -442,10 +496,11 @@ test_errors (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/watch/street", test_street);
   g_test_add_func ("/watch/known-person", test_known_person);
+  g_test_add_func ("/watch/band-face-unnamed", test_band_face_unnamed);
   g_test_add_func ("/watch/max-frames", test_max_frames);
   g_test_add_func ("/watch/interrupt", test_interrupt);
   g_test_add_func ("/watch/errors", test_errors);

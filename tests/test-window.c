@@ -426,7 +426,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   vs_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/window/source-spec", test_window_source_spec);
