@@ -323,14 +323,16 @@ test_band_face_unnamed (void)
       g_assert_cmpint (symlink (pair.probe, link), ==, 0);
     }
   g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--stats"));
   g_ptr_array_add (argv, g_strdup ("--json"));
   g_ptr_array_add (argv, g_strdup_printf ("images:%s", slides));
   run_sync (argv, &run);
   g_assert_cmpint (run.status, ==, 0);
   parse_lines (&run);
   check_events (&run, 100);
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), ==, 8);
 
-  for (guint i = 0; i < run.lines->len; i++)
+  for (guint i = 0; i + 1 < run.lines->len; i++)
     {
       JsonObject *ev = g_ptr_array_index (run.lines, i);
 
@@ -400,6 +402,8 @@ test_interrupt (void)
   g_autoptr(GPtrArray) argv = base_argv ("watch", db);
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOChannel) out_channel = NULL;
+  g_autoptr(GString) before = g_string_new (NULL);
+  g_autofree char *rest = NULL;
   GPid pid;
   int out_fd, wait_status;
   Run run = { 0 };
@@ -415,13 +419,22 @@ test_interrupt (void)
                             NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
 
-  g_usleep (3 * G_USEC_PER_SEC * VS_TEST_TIME_SCALE);
-  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
-
+  /* Interrupt once it is working: when the first face appeared (no clock:
+   * how fast that happens is the benchmark's business). */
   out_channel = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (out_channel, TRUE);
-  g_io_channel_read_to_end (out_channel, &run.out, &len, &error);
+  while (strstr (before->str, "\"appeared\"") == NULL)
+    {
+      g_autofree char *line = NULL;
+
+      g_assert_cmpint (g_io_channel_read_line (out_channel, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+      g_assert_no_error (error);
+      g_string_append (before, line);
+    }
+  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
+  g_io_channel_read_to_end (out_channel, &rest, &len, &error);
   g_assert_no_error (error);
+  run.out = g_strconcat (before->str, rest, NULL);
   g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
   g_spawn_close_pid (pid);
 
@@ -429,8 +442,8 @@ test_interrupt (void)
   g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
   parse_lines (&run);
   check_events (&run, 60);
-  /* Real time: the worker kept up with a good part of 25 fps for ~2 s. */
-  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), >=, 10);
+  /* The summary line counts what was seen before the interrupt. */
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), >=, 1);
   g_assert_cmpint (json_object_get_int_member (last_line (&run), "faces_max"), >=, 1);
   run_clear (&run);
 }
