@@ -48,6 +48,9 @@ void        vs_test_copy_lfw      (const char *dir,
 char       *vs_test_source_path   (const char *relative);
 /* The folder with verified models ($VISAGE_MODELS_DIR, set by meson). */
 const char *vs_test_models_dir    (void);
+/* Runs the thread-default main context for ms milliseconds (to see that
+ * something does NOT happen again, such as a second error). */
+void        vs_test_run_main_context_for (guint ms);
 /* A fresh private temporary folder inside the process's test folder,
  * removed with its content at exit, on abort and on a kill signal. */
 char       *vs_test_make_tmpdir   (void);
