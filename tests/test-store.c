@@ -1244,7 +1244,7 @@ test_store_default_folder_private (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/store/open-reopen", test_store_open_reopen);
   g_test_add_func ("/store/default-path", test_store_default_path);
