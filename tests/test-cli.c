@@ -835,11 +835,11 @@ test_models (void)
   g_autofree char *picture = lfw ("Tony_Blair", 2);
   g_auto(Run) r = { 0 };
   static const char * const files[] = {
-    "face_detection_yunet_2022mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
+    "face_detection_yunet_2023mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
   };
 
   run_expect (&r, 4, "detect", "--models", "/nonexistent", picture, NULL);
-  assert_one_line_error (r.err, "face_detection_yunet_2022mar.onnx");
+  assert_one_line_error (r.err, "face_detection_yunet_2023mar.onnx");
   g_assert_nonnull (strstr (r.err, "/nonexistent"));
   g_assert_nonnull (strstr (r.err, "models/fetch"));
   run_expect (&r, 4, "verify", "--models", "/nonexistent", picture, picture, NULL);
