@@ -683,6 +683,18 @@ test_import_and_people (void)
   g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
   g_assert_cmpint (person_id_named (people, "Colin Powell"), ==, 0);
 
+  /* Names a desk cannot tell apart, or that display as another text, are
+   * refused, and nothing changes. */
+  run_expect (&r, 2, "people", "rename", id_text, "gloria MACAPAGAL arroyo", "--db", db, NULL);
+  assert_one_line_error (r.err, "Gloria Macapagal Arroyo");
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\x8b", "--db", db, NULL);   /* U+200B */
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\xae" "llewoP", "--db", db, NULL);   /* U+202E */
+  run_expect (&r, 2, "enroll", "--db", db, "--name", "\xe2\x80\x8b\xe2\x80\x8b", colin, NULL);
+  g_clear_pointer (&people, json_array_unref);
+  people = list_people (&r, db);
+  g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+
   /* delete: nobody names him any more; the others stay. */
   run_expect (&r, 0, "people", "delete", id_text, "--db", db, NULL);
   name = identify_one (&r, 1, db, NULL, colin);
@@ -762,7 +774,7 @@ test_reembed (void)
   g_autofree char *tmp = vs_test_make_tmpdir ();
   g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
   g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t4 = lfw ("Tony_Blair", 4);
-  g_autofree char *t10 = lfw ("Tony_Blair", 10);
+  g_autofree char *t10 = lfw ("Tony_Blair", 10), *t5 = lfw ("Tony_Blair", 5);
   g_autofree char *name = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonArray) people = NULL;
@@ -787,10 +799,20 @@ test_reembed (void)
   name = identify_one (&r, 0, db, "mobilefacenet_foamliu", t10);
   g_assert_cmpstr (name, ==, "Tony Blair");
   g_clear_pointer (&name, g_free);
-  /* The samples have left the default embedder. */
-  name = identify_one (&r, 1, db, NULL, t10);
+  /* The embedder belongs to the database: a plain identify uses it… */
+  name = identify_one (&r, 0, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+  g_clear_pointer (&name, g_free);
+  /* …and --embedder still overrides it for one command. */
+  name = identify_one (&r, 1, db, "mobilefacenet_paddlex", t10);
   g_assert_cmpstr (name, ==, "unknown");
   g_assert_nonnull (strstr (r.err, "mobilefacenet_paddlex"));
+  g_clear_pointer (&name, g_free);
+
+  /* A plain enroll adds in the database's embedder, and a name typed in
+   * another case is the same person. */
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "TONY BLAIR", t5, NULL);
+  g_assert_nonnull (strstr (r.out, "Tony Blair"));
 
   people = list_people (&r, db);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -798,13 +820,14 @@ test_reembed (void)
   g_clear_pointer (&doc, json_object_unref);
   run_expect (&r, 0, "people", "show", id_text, "--json", "--db", db, NULL);
   doc = parse_json (r.out);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
   samples = json_object_get_array_member (doc, "sample_list");
-  g_assert_cmpuint (json_array_get_length (samples), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (samples), ==, 4);
+  for (guint i = 0; i < 4; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (samples, i), "embedder"), ==,
                      "mobilefacenet_foamliu");
 
-  /* And back. */
+  /* And back (reembed without --embedder: the built-in default). */
   run_expect (&r, 0, "reembed", "--db", db, NULL);
   g_clear_pointer (&name, g_free);
   name = identify_one (&r, 0, db, NULL, t10);
