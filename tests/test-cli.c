@@ -172,8 +172,12 @@ embeddings_in_files (const char *db,
           g_autofree char *contents = NULL;
           gsize length = 0;
 
-          if (g_file_get_contents (file, &contents, &length, NULL))
-            seen = memmem (contents, length, needle, size) != NULL;
+          if (!g_file_get_contents (file, &contents, &length, NULL))
+            continue;
+          /* A blob can straddle an overflow page, so look for each 32-byte
+           * piece: one piece found means the embedding is (partly) there. */
+          for (gsize at = 0; at + 32 <= size && !seen; at += 32)
+            seen = memmem (contents, length, (const char *) needle + at, 32) != NULL;
         }
       found += seen;
     }

@@ -957,7 +957,7 @@ make_big_db (guint n)
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_prepare_v2 (db, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)", -1, &person, NULL);
   sqlite3_prepare_v2 (db, "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
-                      " VALUES (?, 'synthetic', 128, ?, 0.9, ?, 'test', ?)", -1, &sample, NULL);
+                      " VALUES (?, 'mobilefacenet_paddlex', 128, ?, 0.9, ?, 'test', ?)", -1, &sample, NULL);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("Person %05u", i);

@@ -494,7 +494,7 @@ check_actions (Run          *run,
                                                        gtk_actionable_get_action_target_value (GTK_ACTIONABLE (legal_row))));
     vs_gui_test_run_for (600);   /* the slide */
     g_free (vs_gui_test_save_png (about, "visage-about-legal.png"));
-    label = find_label_containing (about, "yunet_2022mar");
+    label = find_label_containing (about, "yunet_2023mar");
     g_assert_nonnull (label);
     g_assert_nonnull (find_label_containing (about, "mobilefacenet_paddlex"));
     g_assert_nonnull (find_label_containing (about, "MIT"));
