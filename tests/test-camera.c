@@ -1019,7 +1019,7 @@ main (int    argc,
       char **argv)
 {
   gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   /* No display, no gtk_init(): the render node types still need registering
    * (any node's get_type does it) before snapshots are built. */
   g_type_ensure (GSK_TYPE_COLOR_NODE);

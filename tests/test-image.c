@@ -767,7 +767,7 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
 
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   tmpdir = vs_test_make_tmpdir ();
   made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

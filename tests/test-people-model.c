@@ -510,7 +510,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/people-model/load-10000", test_load_10000);
   g_test_add_func ("/people-model/search", test_search);

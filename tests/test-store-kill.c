@@ -291,7 +291,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   install_trap ();
   g_test_add_func ("/store-kill/delete-at-every-sync", test_delete_killed_at_every_sync);
   return g_test_run ();

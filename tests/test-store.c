@@ -395,14 +395,16 @@ test_store_reuse_by_name (void)
   a = add_ok (store, 0, "Ada Lovelace", s1);
   b = add_ok (store, 0, "  Ada   Lovelace\n", s2);
   g_assert_cmpint (a, ==, b);
-  c = add_ok (store, 0, "ada lovelace", s3);   /* names are case-sensitive */
-  g_assert_cmpint (c, !=, a);
+  /* Case, accents and invisible characters do not make another person. */
+  c = add_ok (store, 0, "ADA LOVEL\xc3\x81" "CE\xe2\x80\x8b", s3);   /* Á, U+200B */
+  g_assert_cmpint (c, ==, a);
 
-  found = vs_store_find_person_by_name (store, " Ada Lovelace ", &error);
+  found = vs_store_find_person_by_name (store, " ada lovelace ", &error);
   g_assert_no_error (error);
   g_assert_nonnull (found);
   g_assert_cmpint (found->id, ==, a);
-  g_assert_cmpuint (found->n_samples, ==, 3);
+  g_assert_cmpstr (found->name, ==, "Ada Lovelace");
+  g_assert_cmpuint (found->n_samples, ==, 4);
 
   missing = vs_store_find_person_by_name (store, "Charles Babbage", &error);
   g_assert_no_error (error);
@@ -494,6 +496,9 @@ test_store_rename (void)
   g_assert_false (vs_store_rename_person (store, id, "\t", &error));
   g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  g_assert_false (vs_store_rename_person (store, id, "\xe2\x80\xae" "gniruT", &error));   /* U+202E */
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
   g_assert_false (vs_store_rename_person (store, id + 100, "Someone", &error));
   g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -501,6 +506,64 @@ test_store_rename (void)
   g_clear_pointer (&person, vs_person_free);
   person = vs_store_get_person (store, id, &error);
   g_assert_cmpstr (person->name, ==, "Alan M. Turing");
+}
+
+/* Two people cannot be renamed to names a desk cannot tell apart; renaming
+ * a person to another spelling of their own name is fine. */
+static void
+test_store_rename_same_name (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) s1 = make_samples ("sface", DIM, 1);
+  g_autoptr(GPtrArray) s2 = make_samples ("sface", DIM, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  gint64 emile = add_ok (store, 0, "\xc3\x89mile Zola", s1);   /* Émile */
+  gint64 other = add_ok (store, 0, "Someone Else", s2);
+
+  g_assert_cmpint (emile, !=, other);
+  g_assert_false (vs_store_rename_person (store, other, "EMILE ZOLA", &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "\xc3\x89mile Zola"));
+  g_clear_error (&error);
+  g_assert_false (vs_store_rename_person (store, other, "emile \xe2\x80\x8bzola", &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  person = vs_store_get_person (store, other, &error);
+  g_assert_cmpstr (person->name, ==, "Someone Else");
+
+  g_assert_true (vs_store_rename_person (store, emile, "Emile Zola", &error));
+  g_assert_no_error (error);
+}
+
+/* The embedder is a property of the database: the one its samples use. */
+static void
+test_store_embedder (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = open_ok (path);
+  g_autoptr(GPtrArray) a = make_samples ("sface", DIM, 3);
+  g_autoptr(GPtrArray) b = make_samples ("other", DIM, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *mixed = NULL;
+
+  none = vs_store_dup_embedder (store, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  add_ok (store, 0, "Ada", a);
+  first = vs_store_dup_embedder (store, &error);
+  g_assert_cmpstr (first, ==, "sface");
+
+  /* One sample of another embedder does not move the database. */
+  add_ok (store, 0, "Bob", b);
+  mixed = vs_store_dup_embedder (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mixed, ==, "sface");
 }
 
 static void
@@ -542,6 +605,11 @@ test_store_names (void)
   expect_invalid_name ("New\nline");
   expect_invalid_name ("Bell\x07");
   expect_invalid_name ("C1\xc2\x85" "control");      /* U+0085 */
+  expect_invalid_name ("\xe2\x80\x8b");                /* only U+200B */
+  expect_invalid_name ("\xe2\x80\x8b \xe2\x80\x8b\xe2\x81\xa0");   /* U+200B, U+2060 */
+  expect_invalid_name ("\xcc\x81");                    /* a lone combining accent */
+  expect_invalid_name ("\xe2\x80\xae" "ecilA");        /* U+202E override */
+  expect_invalid_name ("Al\xe2\x81\xa6" "ice");          /* U+2066 isolate */
 
   expect_name ("  Ada Lovelace  ", "Ada Lovelace");
   expect_name ("\xc2\xa0" "Ada\xe2\x80\x83Lovelace\n", "Ada Lovelace");
@@ -578,8 +646,8 @@ test_store_list_people (void)
   g_autoptr(VsStore) store = open_ok (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) people = NULL;
-  const char *names[] = { "zoe", "Bob", "alice", "Émile", "Carl", "bob" };
-  const char *sorted[] = { "alice", "Bob", "bob", "Carl", "Émile", "zoe" };
+  const char *names[] = { "zoe", "Bob", "alice", "Émile", "Carl", "Bobby" };
+  const char *sorted[] = { "alice", "Bob", "Bobby", "Carl", "Émile", "zoe" };
   gint64 ids[G_N_ELEMENTS (names)];
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -847,6 +915,11 @@ test_store_reembed (void)
   g_assert_cmpuint (data.progress_done, ==, 5);
   g_assert_cmpuint (data.progress_total, ==, 5);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples WHERE embedder = 'new-model' AND dim = 64 AND length(embedding) = 256"), ==, 5);
+  {
+    g_autofree char *embedder = vs_store_dup_embedder (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (embedder, ==, "new-model");   /* the database's embedder now */
+  }
 
   after = vs_store_list_samples (store, b, &error);
   g_assert_no_error (error);
@@ -1244,7 +1317,7 @@ test_store_default_folder_private (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/store/open-reopen", test_store_open_reopen);
   g_test_add_func ("/store/default-path", test_store_default_path);
@@ -1260,6 +1333,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/cascade-delete", test_store_cascade_delete);
   g_test_add_func ("/store/rename", test_store_rename);
   g_test_add_func ("/store/names", test_store_names);
+  g_test_add_func ("/store/rename-same-name", test_store_rename_same_name);
+  g_test_add_func ("/store/embedder", test_store_embedder);
   g_test_add_func ("/store/list-people", test_store_list_people);
   g_test_add_func ("/store/permissions", test_store_permissions);
   g_test_add_func ("/store/delete-erases-bytes", test_store_delete_erases_bytes);

@@ -561,6 +561,9 @@ fail_later (VsCamera *self,
       g_source_unref (self->fail_source);
     }
   self->fail_source = g_idle_source_new ();
+  /* Not below redrawing: a spinner animating on a slow renderer would
+   * starve an idle-priority source, and the error would never show. */
+  g_source_set_priority (self->fail_source, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->fail_source, fail_later_cb, later, fail_later_free);
   g_source_set_static_name (self->fail_source, "[visage] camera error");
   g_source_attach (self->fail_source, self->context);
@@ -1269,20 +1272,21 @@ error_for_message (VsCamera *self,
         return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_MISSING_PLUGIN,
                             _("This file is not a video Visage can play: %s"),
                             _("a GStreamer plug-in needed to decode it is not installed"));
+      /* GStreamer's message is a sentence of its own: not glued on. */
       return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO,
-                          _("This file is not a video Visage can play: %s"), gst_error->message);
+                          _("This file is not a video Visage can play. %s"), gst_error->message);
     case SOURCE_DEVICE:
       if (self->state == VS_CAMERA_STATE_PLAYING && gst_error->domain == GST_RESOURCE_ERROR)
         return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED,
                             _("The camera “%s” was disconnected"), self->display_name);
       return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_OPEN,
-                          _("Could not open the camera: %s"), gst_error->message);
+                          _("Could not open the camera. %s"), gst_error->message);
     case SOURCE_IMAGES:
     case SOURCE_TEST:
     default:
       return g_error_new (VS_CAMERA_ERROR, missing_plugin ? VS_CAMERA_ERROR_MISSING_PLUGIN
                                                           : VS_CAMERA_ERROR_FAILED,
-                          _("The video stopped: %s"), gst_error->message);
+                          _("The video stopped. %s"), gst_error->message);
     }
 }
 

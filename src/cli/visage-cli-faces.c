@@ -438,7 +438,14 @@ vs_cli_enroll (int    argc,
     return vs_cli_fail (error);
   if (person_id_arg != 0 && (person = vs_store_get_person (store, person_id_arg, &error)) == NULL)
     return vs_cli_fail (error);
+  /* A name someone already has, however it is spelt (case, accents), means
+   * that person: say so under their own spelling. */
+  if (person == NULL && (person = vs_store_find_person_by_name (store, normalized, &error)) != NULL)
+    person_id_arg = person->id;
+  else if (error != NULL)
+    return vs_cli_fail (error);
   display_name = person ? person->name : normalized;
+  vs_cli_use_store_embedder (&opts, store);
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);
@@ -456,12 +463,7 @@ vs_cli_enroll (int    argc,
       g_printerr (_("visage-cli: every picture given is already enrolled for %s; nothing to add\n"),
                   display_name);
       if (opts.json)
-        {
-          g_autoptr(VsPerson) existing = person ? NULL : vs_store_find_person_by_name (store, normalized, NULL);
-
-          print_person_json (person ? person->id : (existing ? existing->id : 0),
-                             display_name, 0, skipped_node);
-        }
+        print_person_json (person_id_arg, display_name, 0, skipped_node);
       return VS_EXIT_OK;
     }
   if (samples->len == 0)
@@ -545,6 +547,7 @@ vs_cli_import (int    argc,
   store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
+  vs_cli_use_store_embedder (&opts, store);
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);
@@ -690,6 +693,7 @@ vs_cli_identify (int    argc,
   store = vs_cli_open_store (&opts, VS_CLI_READ, &error);
   if (store == NULL)
     return vs_cli_fail (error);
+  vs_cli_use_store_embedder (&opts, store);
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);

@@ -69,7 +69,8 @@ vs_cli_exit_code_for (const GError *error)
     return VS_EXIT_MODEL;
   if (error->domain == VS_STORE_ERROR)
     {
-      if (error->code == VS_STORE_ERROR_INVALID)
+      /* A bad name, or one someone else has: the user's to change. */
+      if (error->code == VS_STORE_ERROR_INVALID || error->code == VS_STORE_ERROR_EXISTS)
         return VS_EXIT_USAGE;
       if (error->code == VS_STORE_ERROR_NOT_FOUND)
         return VS_EXIT_INPUT;
@@ -126,6 +127,20 @@ vs_cli_open_store (const VsCliOptions  *opts,
   if (store == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return store;
+}
+
+void
+vs_cli_use_store_embedder (VsCliOptions *opts,
+                           VsStore      *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (opts->embedder != NULL)
+    return;
+  opts->embedder = vs_store_dup_embedder (store, &error);
+  /* A read failure shows again, with its message, when the gallery loads. */
+  if (error != NULL)
+    g_debug ("Cannot tell the database's embedder: %s", error->message);
 }
 
 VsEngine *

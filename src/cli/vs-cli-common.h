@@ -62,6 +62,12 @@ VsStore        *vs_cli_open_store     (const VsCliOptions  *opts,
                                        GError             **error);
 VsEngine       *vs_cli_open_engine    (const VsCliOptions  *opts,
                                        GError             **error);
+/* Unless --embedder was given, sets opts->embedder to the one the
+ * database's faces are in (vs_store_dup_embedder), so that an engine opened
+ * afterwards compares like with like. Call between opening the store and
+ * the engine. */
+void            vs_cli_use_store_embedder (VsCliOptions    *opts,
+                                           VsStore         *store);
 
 /* One JSON document on one line on stdout. Takes ownership of node. */
 void            vs_cli_print_json     (JsonNode            *node);

@@ -444,74 +444,13 @@ char *
 vs_person_name_normalize (const char  *name,
                           GError     **error)
 {
-  g_autoptr(GString) out = NULL;
-  g_autofree char *nfc = NULL;
-  const char *start, *end, *p;
-  gboolean in_space = FALSE;
-  glong n_chars;
+  g_autoptr(GError) local_error = NULL;
+  char *normalized = vs_name_normalize (name, &local_error);
 
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("The name is not valid text"));
-      return NULL;
-    }
-
-  /* Trim Unicode white space at both ends (no-break space included). */
-  start = name;
-  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
-    start = g_utf8_next_char (start);
-  end = start + strlen (start);
-  while (end > start)
-    {
-      const char *prev = g_utf8_prev_char (end);
-      if (!g_unichar_isspace (g_utf8_get_char (prev)))
-        break;
-      end = prev;
-    }
-
-  if (start == end)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("The name is empty"));
-      return NULL;
-    }
-
-  /* Inside, control characters (tabs, new lines…) are refused and runs of
-   * spaces become one, so “Ada  Lovelace” and “Ada Lovelace” are the same
-   * person when enrolling by name. */
-  out = g_string_sized_new (end - start);
-  for (p = start; p < end; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("The name contains a control character (such as a tab or a new line)"));
-          return NULL;
-        }
-      if (g_unichar_isspace (c))
-        {
-          if (!in_space)
-            g_string_append_c (out, ' ');
-          in_space = TRUE;
-          continue;
-        }
-      in_space = FALSE;
-      g_string_append_unichar (out, c);
-    }
-
-  nfc = g_utf8_normalize (out->str, out->len, G_NORMALIZE_NFC);
-  n_chars = g_utf8_strlen (nfc, -1);
-  if (n_chars > VS_PERSON_NAME_MAX_CHARS)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("The name is too long (%ld characters; at most %d)"),
-                   n_chars, VS_PERSON_NAME_MAX_CHARS);
-      return NULL;
-    }
-  return g_steal_pointer (&nfc);
+  /* The store's callers tell bad arguments by VS_STORE_ERROR_INVALID. */
+  if (normalized == NULL)
+    g_set_error_literal (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID, local_error->message);
+  return normalized;
 }
 
 /* ---- Opening ---------------------------------------------------------- */
@@ -1243,23 +1182,6 @@ typedef struct {
   VsPerson *person;
 } SortEntry;
 
-/* Case-folded, decomposed, without combining marks: “Émile” sorts with
- * “emile” even in the C locale, where collation is by bytes. */
-static char *
-base_letters (const char *folded)
-{
-  g_autofree char *decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static int
 sort_entry_compare (const void *pa,
                     const void *pb)
@@ -1298,7 +1220,7 @@ vs_store_list_people (VsStore  *self,
     {
       VsPerson *person = g_ptr_array_index (people, i);
       g_autofree char *folded = g_utf8_casefold (person->name, -1);
-      g_autofree char *base = base_letters (folded);
+      g_autofree char *base = vs_name_key (person->name);
 
       entries[i].base_key = g_utf8_collate_key (base, -1);
       entries[i].key = g_utf8_collate_key (folded, -1);
@@ -1367,13 +1289,34 @@ query_int64_text (VsStore     *self,
   return -1;
 }
 
-/* The lowest id with exactly this (normalised) name; 0 when none, -1 on error. */
+/* The lowest id whose name is the same as `name` by vs_name_key() (case,
+ * accents and invisible characters ignored), other than `except_id`; 0 when
+ * none, -1 on error. The keys are computed here, not in SQL: SQLite folds
+ * only ASCII, and a desk has hundreds of people, not millions. */
 static gint64
 find_person_id (VsStore     *self,
-                const char  *normalized,
+                const char  *name,
+                gint64       except_id,
                 GError     **error)
 {
-  return query_int64_text (self, "SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1", normalized, error);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id, name FROM people ORDER BY id", error);
+  g_autofree char *key = vs_name_key (name);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *other = vs_name_key ((const char *) sqlite3_column_text (stmt, 1));
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (id != except_id && strcmp (key, other) == 0)
+        return id;
+    }
+  if (rc == SQLITE_DONE)
+    return 0;
+  set_sqlite_error (self, rc, error);
+  return -1;
 }
 
 VsPerson *
@@ -1389,7 +1332,7 @@ vs_store_find_person_by_name (VsStore     *self,
   normalized = vs_person_name_normalize (name, error);
   if (normalized == NULL)
     return NULL;
-  id = find_person_id (self, normalized, error);
+  id = find_person_id (self, normalized, 0, error);
   if (id <= 0)
     return NULL;
   return get_person (self, id, error);
@@ -1403,6 +1346,7 @@ vs_store_rename_person (VsStore     *self,
 {
   g_autofree char *normalized = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 same;
 
   g_return_val_if_fail (VS_IS_STORE (self), FALSE);
 
@@ -1412,6 +1356,21 @@ vs_store_rename_person (VsStore     *self,
 
   if (!begin (self, error))
     return FALSE;
+  /* Two people with one name (or names a desk cannot tell apart) would be
+   * confused on screen and when enrolling by name. */
+  same = find_person_id (self, normalized, person_id, error);
+  if (same < 0)
+    goto fail;
+  if (same > 0)
+    {
+      g_autoptr(VsPerson) other = get_person (self, same, NULL);
+
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                   _("“%s” is already the name of someone else (“%s”); names that differ only in "
+                     "case or accents are the same name"),
+                   normalized, other ? other->name : normalized);
+      goto fail;
+    }
   stmt = prepare (self, "UPDATE people SET name = ?, updated = ? WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
@@ -1571,7 +1530,7 @@ vs_store_add_samples (VsStore     *self,
 
   if (person_id == 0)
     {
-      person_id = find_person_id (self, normalized, error);
+      person_id = find_person_id (self, normalized, 0, error);
       if (person_id < 0)
         goto fail;
       if (person_id == 0)
@@ -1931,6 +1890,28 @@ fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
   rollback (self);
   return FALSE;
+}
+
+char *
+vs_store_dup_embedder (VsStore  *self,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT embedder FROM samples GROUP BY embedder"
+                  " ORDER BY count(*) DESC, max(id) DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  return NULL;
 }
 
 VsGallery *
