@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vs-image.h"
 #include "vs-store.h"
 #include "vs-test-band.h"
 #include "vs-test-images.h"
@@ -515,6 +516,77 @@ test_identify_band (void)
   g_assert_cmpstr (name, ==, "Band Person");
 }
 
+/* The faces identify finds in a picture (box and name), in its order. */
+static JsonArray *
+identify_faces (const char *db,
+                const char *picture)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, "identify");
+  g_ptr_array_add (args, "--json");
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, (gpointer) db);
+  g_ptr_array_add (args, (gpointer) picture);
+  run_argv (&r, args);
+  g_assert_cmpint (r.status, <=, 1);
+  doc = parse_json (r.out);
+  return json_array_ref (json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (doc, "images"), 0), "faces"));
+}
+
+/* Index of the only face identify names `name`. */
+static int
+face_named (const char *db,
+            const char *picture,
+            const char *name)
+{
+  g_autoptr(JsonArray) faces = identify_faces (db, picture);
+  int found = -1;
+
+  g_assert_cmpuint (json_array_get_length (faces), >=, 2);
+  for (guint i = 0; i < json_array_get_length (faces); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (faces, i), "name"), name))
+      {
+        g_assert_cmpint (found, ==, -1);
+        found = (int) i;
+      }
+  g_assert_cmpint (found, >=, 0);
+  return found;
+}
+
+/* Index of the largest face, or of the one nearest the picture's centre,
+ * computed here from the boxes identify reports. */
+static int
+pick_face (const char *db,
+           const char *picture,
+           gboolean    central)
+{
+  g_autoptr(JsonArray) faces = identify_faces (db, picture);
+  g_autoptr(VsImage) image = vs_image_load (picture, NULL);
+  double best = G_MAXDOUBLE;
+  int pick = -1;
+
+  g_assert_nonnull (image);
+  for (guint i = 0; i < json_array_get_length (faces); i++)
+    {
+      JsonArray *box = json_object_get_array_member (json_array_get_object_element (faces, i), "box");
+      double x = json_array_get_double_element (box, 0), y = json_array_get_double_element (box, 1);
+      double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+      double dx = x + w / 2 - image->width / 2.0, dy = y + h / 2 - image->height / 2.0;
+      double key = central ? dx * dx + dy * dy : -w * h;
+
+      if (key < best)
+        {
+          best = key;
+          pick = (int) i;
+        }
+    }
+  return pick;
+}
+
 static void
 test_enroll_many_faces (void)
 {
@@ -558,10 +630,21 @@ test_enroll_many_faces (void)
   g_assert_cmpuint (json_array_get_length (people), ==, 1);
   g_clear_pointer (&people, json_array_unref);
 
-  /* --largest takes one. */
+  /* --largest takes one: the biggest box, as identify then shows. */
   run_expect (&r, 0, "enroll", "--db", db, "--name", "Somebody", "--largest", group, NULL);
   people = list_people (&r, db);
   g_assert_cmpuint (json_array_get_length (people), ==, 2);
+  g_assert_cmpint (face_named (db, group, "Somebody"), ==, pick_face (db, group, FALSE));
+
+  /* --central takes the box nearest the centre (another database: the
+   * same face twice would be ambiguous). */
+  {
+    g_autofree char *central_db = g_build_filename (tmp, "central.db", NULL);
+
+    run_expect (&r, 0, "enroll", "--db", central_db, "--name", "Central", "--central", group, NULL);
+    g_assert_cmpint (face_named (central_db, group, "Central"), ==, pick_face (central_db, group, TRUE));
+    g_assert_cmpint (pick_face (central_db, group, TRUE), !=, pick_face (central_db, group, FALSE));
+  }
 }
 
 /* DIR/Person_Name/ holding symbolic links to LFW photos. */
@@ -729,6 +812,34 @@ test_delete_several (void)
       embeddings[p] = stored_embeddings (db, id);
       g_assert_cmpuint (embeddings_in_files (db, embeddings[p]), ==, 2);
     }
+
+  /* identify --top K lists K candidates, best first, the right one on top. */
+  {
+    g_autofree char *probe = lfw ("Colin_Powell", 3);
+    g_autoptr(JsonObject) top = NULL;
+    JsonObject *face;
+    JsonArray *candidates;
+
+    for (guint k = 1; k <= 3; k++)
+      {
+        g_autofree char *k_text = g_strdup_printf ("%u", k);
+
+        run_expect (&r, 0, "identify", "--json", "--db", db, "--top", k_text, probe, NULL);
+        g_clear_pointer (&top, json_object_unref);
+        top = parse_json (r.out);
+        face = json_array_get_object_element (
+            json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (top, "images"), 0),
+                                          "faces"), 0);
+        candidates = json_object_get_array_member (face, "candidates");
+        g_assert_cmpuint (json_array_get_length (candidates), ==, k);
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (candidates, 0), "name"), ==,
+                         "Colin_Powell");
+        for (guint c = 1; c < k; c++)
+          g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (candidates, c - 1), "similarity"),
+                             >=,
+                             json_object_get_double_member (json_array_get_object_element (candidates, c), "similarity"));
+      }
+  }
 
   /* An unknown id among them: nobody is deleted. */
   run_expect (&r, 3, "people", "delete", "--db", db, ids[0], "999999", NULL);
