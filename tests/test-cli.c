@@ -867,6 +867,39 @@ test_delete_several (void)
     g_ptr_array_unref (embeddings[p]);
 }
 
+/* people export: a new folder inside DIR; an unknown id is exit 3; a DIR
+ * that is not a folder is "anything else", exit 6. */
+static void
+test_export (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *target = g_build_filename (tmp, "exports", NULL);
+  g_autofree char *missing = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *picture = lfw ("Tony_Blair", 2);
+  g_autofree char *id = NULL, *parent = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (target, 0700), ==, 0);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Tony/Blair", picture, NULL);
+  doc = parse_json (r.out);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (doc, "person_id"));
+
+  run_expect (&r, 0, "people", "export", "--json", "--db", db, id, target, NULL);
+  g_clear_pointer (&doc, json_object_unref);
+  doc = parse_json (r.out);
+  parent = g_path_get_dirname (json_object_get_string_member (doc, "folder"));
+  g_assert_cmpstr (parent, ==, target);
+  g_assert_true (g_file_test (json_object_get_string_member (doc, "folder"), G_FILE_TEST_IS_DIR));
+
+  run_expect (&r, 3, "people", "export", "--db", db, "999999", target, NULL);
+  assert_one_line_error (r.err, "999999");
+  run_expect (&r, 6, "people", "export", "--db", db, id, missing, NULL);
+  assert_one_line_error (r.err, missing);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_reembed (void)
 {
@@ -1042,6 +1075,7 @@ main (int    argc,
   g_test_add_func ("/cli/enroll-many-faces", test_enroll_many_faces);
   g_test_add_func ("/cli/import-and-people", test_import_and_people);
   g_test_add_func ("/cli/delete-several", test_delete_several);
+  g_test_add_func ("/cli/export", test_export);
   g_test_add_func ("/cli/reembed", test_reembed);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);

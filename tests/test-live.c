@@ -77,6 +77,8 @@ make_database (void)
   g_autoptr(VsEngine) engine = NULL;
   g_autoptr(VsStore) store = NULL;
 
+  /* Each test its own database: none sees what another left. */
+  g_free (db_path);
   db_path = g_build_filename (dir, "visage.db", NULL);
   store = vs_store_open (db_path, &error);
   g_assert_no_error (error);
@@ -107,6 +109,8 @@ open_window (const char *images_dir)
   g_autofree char *source = g_strconcat ("images:", images_dir, NULL);
   VisageWindow *window;
 
+  /* Every window (one per test) on a database of its own. */
+  make_database ();
   window = g_object_new (VISAGE_TYPE_WINDOW,
                          "application", app,
                          "settings", visage_application_get_settings (app),
@@ -279,8 +283,6 @@ main (int   argc,
 
   vs_test_init (&argc, &argv);
   vs_gui_test_init (&argc, &argv);
-
-  make_database ();
 
   app = visage_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

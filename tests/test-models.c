@@ -343,13 +343,23 @@ test_locate_threads (void)
     g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (threads[i])), ==, required);
 }
 
+/* Changes $VISAGE_MODELS_DIR: runs in a child process, so that neither the
+ * variable nor anything cached from it outlives the test, pass or fail. */
 static void
 test_find_dir (void)
 {
-  g_autofree char *saved = g_strdup (g_getenv ("VISAGE_MODELS_DIR"));
-  g_autofree char *tmp = vs_test_make_tmpdir ();
-  g_autofree char *gone = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *tmp = NULL;
+  g_autofree char *gone = NULL;
   g_autofree char *dir = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  tmp = vs_test_make_tmpdir ();
+  gone = g_build_filename (tmp, "missing", NULL);
 
   /* an override is returned as is, even when missing, so errors name it */
   dir = vs_models_find_dir (gone);
@@ -366,11 +376,6 @@ test_find_dir (void)
   dir = vs_models_find_dir ("");
   g_assert_cmpstr (dir, ==, VS_BUILD_MODELS_DIR);
   g_clear_pointer (&dir, g_free);
-
-  if (saved != NULL)
-    g_setenv ("VISAGE_MODELS_DIR", saved, TRUE);
-  else
-    g_unsetenv ("VISAGE_MODELS_DIR");
 }
 
 int
