@@ -10,9 +10,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "vs-gallery.h"
 #include "vs-image.h"
 #include "vs-store.h"
 #include "vs-test-band.h"
@@ -900,6 +903,141 @@ test_export (void)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+/* Every file under a folder, relative to it. */
+static void
+list_files (const char *root,
+            const char *relative,
+            GPtrArray  *out)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = relative[0] ? g_build_filename (relative, name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (root, child, NULL);
+
+      if (g_file_test (full, G_FILE_TEST_IS_DIR) && !g_file_test (full, G_FILE_TEST_IS_SYMLINK))
+        list_files (root, child, out);
+      else
+        g_ptr_array_add (out, g_steal_pointer (&child));
+    }
+}
+
+/* "The database is the only place Visage writes biometric data": after a
+ * session of commands on the default database, the test's home, data,
+ * config, cache, state and runtime folders and its $TMPDIR hold that
+ * database and nothing else. */
+static void
+test_writes_only_the_database (void)
+{
+  g_autofree char *dirs = g_path_get_dirname (g_get_home_dir ());   /* …/.dirs */
+  g_autofree char *tmpdir = g_build_filename (dirs, "tmp", NULL);
+  g_autofree char *saved_tmpdir = g_strdup (g_getenv ("TMPDIR"));
+  g_autofree char *slides = g_build_filename (dirs, "slides", NULL);
+  g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t10 = lfw ("Tony_Blair", 10);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (tmpdir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (slides, 0700), ==, 0);
+  vs_test_copy_lfw (slides, "Tony_Blair", 11, 13);
+  g_setenv ("TMPDIR", tmpdir, TRUE);
+
+  run_expect (&r, 0, "enroll", "--name", "Tony Blair", t2, t3, NULL);
+  run_expect (&r, 0, "identify", t10, NULL);
+  run_expect (&r, 0, "people", "show", "1", NULL);
+  run_expect (&r, 0, "reembed", "--embedder", "mobilefacenet_foamliu", NULL);
+  run_expect (&r, 0, "reembed", NULL);
+  {
+    g_autofree char *source = g_strconcat ("images:", slides, NULL);
+    run_expect (&r, 0, "watch", "--fast", source, NULL);
+  }
+
+  if (saved_tmpdir != NULL)
+    g_setenv ("TMPDIR", saved_tmpdir, TRUE);
+  else
+    g_unsetenv ("TMPDIR");
+
+  list_files (dirs, "", files);
+  for (guint i = 0; i < files->len; i++)
+    g_test_message ("written: %s", (char *) g_ptr_array_index (files, i));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+      g_autofree char *data_relative = g_build_filename ("data", "visage", "visage.db", NULL);
+
+      if (g_str_has_prefix (file, "slides" G_DIR_SEPARATOR_S))
+        continue;   /* the test's own pictures */
+      g_assert_cmpstr (file, ==, data_relative);
+    }
+}
+
+/* "A crash or a kill leaves the database as it was": reembed killed in the
+ * middle of its transaction changes nothing. */
+static void
+test_kill_during_reembed (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *photos = g_build_filename (tmp, "photos", NULL);
+  g_autofree char *integrity = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GString) progress = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { cli, "reembed", "--db", db, "--embedder", "mobilefacenet_foamliu", NULL };
+  gint64 person;
+  GPid pid;
+  int err_fd, wait_status;
+  g_auto(Run) r = { 0 };
+
+  /* Enough samples that reembed reports progress before it is done. */
+  g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
+  vs_test_copy_lfw (photos, "George_W_Bush", 1, 120);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "George W Bush", "--central", photos, NULL);
+  doc = parse_json (r.out);
+  person = json_object_get_int_member (doc, "person_id");
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), >, 100);
+  before = stored_embeddings (db, person);
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                            NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+  g_assert_no_error (error);
+  /* "Re-embedding: 50 of N samples": inside the transaction. */
+  while (strstr (progress->str, "Re-embedding: 50 of") == NULL)
+    {
+      char buf[256];
+      gssize n = read (err_fd, buf, sizeof buf);
+
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (progress, buf, n);
+    }
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (err_fd);
+  g_assert_true (WIFSIGNALED (wait_status));
+
+  /* Every embedding as it was, the database whole. */
+  after = stored_embeddings (db, person);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_true (g_bytes_equal (g_ptr_array_index (before, i), g_ptr_array_index (after, i)));
+  {
+    g_autoptr(VsStore) store = vs_store_open (db, &error);
+    g_autoptr(VsGallery) gallery = NULL;
+
+    g_assert_no_error (error);
+    gallery = vs_store_load_gallery (store, "mobilefacenet_paddlex", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, before->len);
+  }
+  run_expect (&r, 0, "people", "list", "--db", db, NULL);
+}
+
 static void
 test_reembed (void)
 {
@@ -1077,6 +1215,8 @@ main (int    argc,
   g_test_add_func ("/cli/delete-several", test_delete_several);
   g_test_add_func ("/cli/export", test_export);
   g_test_add_func ("/cli/reembed", test_reembed);
+  g_test_add_func ("/cli/kill-during-reembed", test_kill_during_reembed);
+  g_test_add_func ("/cli/writes-only-the-database", test_writes_only_the_database);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
 
