@@ -17,6 +17,7 @@
 
 #include "vs-gallery.h"
 #include "vs-image.h"
+#include "vs-models.h"
 #include "vs-store.h"
 #include "vs-test-band.h"
 #include "vs-test-images.h"
@@ -336,7 +337,9 @@ test_verify (void)
   g_assert_true (json_object_get_boolean_member (same, "same"));
   g_assert_cmpfloat (json_object_get_double_member (same, "similarity"), >=,
                      json_object_get_double_member (same, "threshold"));
-  g_assert_cmpfloat (json_object_get_double_member (same, "threshold"), >, 0.1);
+  /* 1:1 uses the manifest's verify_threshold (1:N uses its threshold). */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (same, "threshold"),
+                                  vs_models_lookup ("mobilefacenet_paddlex", NULL)->verify_threshold, 1e-6);
   g_assert_cmpstr (json_object_get_string_member (same, "embedder"), ==, "mobilefacenet_paddlex");
 
   run_expect (&r, 1, "verify", "--json", a, c, NULL);
@@ -588,6 +591,64 @@ pick_face (const char *db,
         }
     }
   return pick;
+}
+
+/* A picture holding only face `index` of picture (its box, grown by half on
+ * every side), written to path. */
+static void
+crop_face (const char *picture,
+           JsonArray  *faces,
+           guint       index,
+           const char *path)
+{
+  JsonArray *box = json_object_get_array_member (json_array_get_object_element (faces, index), "box");
+  double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+  double x = MAX (0, json_array_get_double_element (box, 0) - w / 2);
+  double y = MAX (0, json_array_get_double_element (box, 1) - h / 2);
+  g_autofree char *geometry = g_strdup_printf ("%.0fx%.0f+%.0f+%.0f", 2 * w, 2 * h, x, y);
+
+  vs_test_convert (picture, "-crop", geometry, "+repage", path, NULL);
+}
+
+/* verify takes the most central face of a picture with several: the same
+ * person as a crop of that face, not as a crop of the largest one. */
+static void
+test_verify_central (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "unused.db", NULL);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *central_crop = g_build_filename (tmp, "central.png", NULL);
+  g_autofree char *largest_crop = g_build_filename (tmp, "largest.png", NULL);
+  g_autoptr(JsonObject) detected = NULL;
+  JsonArray *faces;
+  int central = pick_face (db, group, TRUE), largest = pick_face (db, group, FALSE);
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (central, !=, largest);
+  run_expect (&r, 0, "detect", "--json", group, NULL);
+  detected = parse_json (r.out);
+  faces = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (detected, "images"), 0),
+                                        "faces");
+  crop_face (group, faces, (guint) central, central_crop);
+  crop_face (group, faces, (guint) largest, largest_crop);
+
+  run_expect (&r, 0, "verify", group, central_crop, NULL);
+  run_expect (&r, 1, "verify", group, largest_crop, NULL);
+
+  /* import --central takes that face too. */
+  {
+    g_autofree char *root = g_build_filename (tmp, "import", NULL);
+    g_autofree char *person = g_build_filename (root, "Group_Person", NULL);
+    g_autofree char *link = g_build_filename (person, "group.jpg", NULL);
+    g_autofree char *import_db = g_build_filename (tmp, "import.db", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (person, 0700), ==, 0);
+    g_assert_cmpint (symlink (group, link), ==, 0);
+    run_expect (&r, 3, "import", "--db", import_db, root, NULL);   /* several faces, no choice */
+    run_expect (&r, 0, "import", "--db", import_db, "--central", root, NULL);
+    g_assert_cmpint (face_named (import_db, group, "Group Person"), ==, central);
+  }
 }
 
 static void
@@ -1207,6 +1268,7 @@ main (int    argc,
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/detect-json", test_detect_json);
   g_test_add_func ("/cli/verify", test_verify);
+  g_test_add_func ("/cli/verify-central", test_verify_central);
   g_test_add_func ("/cli/bad-input", test_bad_input);
   g_test_add_func ("/cli/enroll-identify", test_enroll_identify);
   g_test_add_func ("/cli/identify-band", test_identify_band);
