@@ -378,6 +378,25 @@ test_find_dir (void)
   g_clear_pointer (&dir, g_free);
 }
 
+/* README: "missing data or models fail the tests, with a message saying
+ * where to get them". */
+static void
+test_missing_test_data (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *missing = g_build_filename (g_get_home_dir (), "no-faces-here", NULL);
+
+      g_setenv ("VISAGE_TEST_DATA", missing, TRUE);
+      vs_test_data_dir ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*no-faces-here*");
+  g_test_trap_assert_stderr ("*../shared/faces*$VISAGE_TEST_DATA*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/models/locate/wrong-bytes", test_locate_wrong_bytes);
   g_test_add_func ("/models/locate/threads", test_locate_threads);
   g_test_add_func ("/models/find-dir", test_find_dir);
+  g_test_add_func ("/models/missing-test-data", test_missing_test_data);
 
   return g_test_run ();
 }
