@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vs-models.h"
 #include "vs-test-util.h"
@@ -397,6 +399,26 @@ test_missing_test_data (void)
   g_test_trap_assert_stderr ("*../shared/faces*$VISAGE_TEST_DATA*");
 }
 
+/* The isolation guard: a path in the user's real home aborts the test;
+ * the test's own folders do not. */
+static void
+test_real_home_guard (void)
+{
+  const struct passwd *pw = getpwuid (getuid ());
+
+  g_assert_nonnull (pw);
+  vs_test_assert_not_in_real_home (g_get_user_data_dir ());
+  if (g_test_subprocess ())
+    {
+      g_autofree char *real = g_build_filename (pw->pw_dir, ".local", "share", "visage", "visage.db", NULL);
+      vs_test_assert_not_in_real_home (real);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*in the real home folder*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,6 +434,7 @@ main (int   argc,
   g_test_add_func ("/models/locate/threads", test_locate_threads);
   g_test_add_func ("/models/find-dir", test_find_dir);
   g_test_add_func ("/models/missing-test-data", test_missing_test_data);
+  g_test_add_func ("/models/real-home-guard", test_real_home_guard);
 
   return g_test_run ();
 }
