@@ -177,8 +177,12 @@ embeddings_in_files (const char *db,
           g_autofree char *contents = NULL;
           gsize length = 0;
 
-          if (g_file_get_contents (file, &contents, &length, NULL))
-            seen = memmem (contents, length, needle, size) != NULL;
+          if (!g_file_get_contents (file, &contents, &length, NULL))
+            continue;
+          /* A blob can straddle an overflow page, so look for each 32-byte
+           * piece: one piece found means the embedding is (partly) there. */
+          for (gsize at = 0; at + 32 <= size && !seen; at += 32)
+            seen = memmem (contents, length, (const char *) needle + at, 32) != NULL;
         }
       found += seen;
     }
@@ -830,6 +834,18 @@ test_import_and_people (void)
   g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
   g_assert_cmpint (person_id_named (people, "Colin Powell"), ==, 0);
 
+  /* Names a desk cannot tell apart, or that display as another text, are
+   * refused, and nothing changes. */
+  run_expect (&r, 2, "people", "rename", id_text, "gloria MACAPAGAL arroyo", "--db", db, NULL);
+  assert_one_line_error (r.err, "Gloria Macapagal Arroyo");
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\x8b", "--db", db, NULL);   /* U+200B */
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\xae" "llewoP", "--db", db, NULL);   /* U+202E */
+  run_expect (&r, 2, "enroll", "--db", db, "--name", "\xe2\x80\x8b\xe2\x80\x8b", colin, NULL);
+  g_clear_pointer (&people, json_array_unref);
+  people = list_people (&r, db);
+  g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+
   /* delete: nobody names him any more; the others stay. */
   run_expect (&r, 0, "people", "delete", id_text, "--db", db, NULL);
   name = identify_one (&r, 1, db, NULL, colin);
@@ -1105,7 +1121,7 @@ test_reembed (void)
   g_autofree char *tmp = vs_test_make_tmpdir ();
   g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
   g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t4 = lfw ("Tony_Blair", 4);
-  g_autofree char *t10 = lfw ("Tony_Blair", 10);
+  g_autofree char *t10 = lfw ("Tony_Blair", 10), *t5 = lfw ("Tony_Blair", 5);
   g_autofree char *name = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonArray) people = NULL;
@@ -1130,10 +1146,20 @@ test_reembed (void)
   name = identify_one (&r, 0, db, "mobilefacenet_foamliu", t10);
   g_assert_cmpstr (name, ==, "Tony Blair");
   g_clear_pointer (&name, g_free);
-  /* The samples have left the default embedder. */
-  name = identify_one (&r, 1, db, NULL, t10);
+  /* The embedder belongs to the database: a plain identify uses it… */
+  name = identify_one (&r, 0, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+  g_clear_pointer (&name, g_free);
+  /* …and --embedder still overrides it for one command. */
+  name = identify_one (&r, 1, db, "mobilefacenet_paddlex", t10);
   g_assert_cmpstr (name, ==, "unknown");
   g_assert_nonnull (strstr (r.err, "mobilefacenet_paddlex"));
+  g_clear_pointer (&name, g_free);
+
+  /* A plain enroll adds in the database's embedder, and a name typed in
+   * another case is the same person. */
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "TONY BLAIR", t5, NULL);
+  g_assert_nonnull (strstr (r.out, "Tony Blair"));
 
   people = list_people (&r, db);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -1141,13 +1167,14 @@ test_reembed (void)
   g_clear_pointer (&doc, json_object_unref);
   run_expect (&r, 0, "people", "show", id_text, "--json", "--db", db, NULL);
   doc = parse_json (r.out);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
   samples = json_object_get_array_member (doc, "sample_list");
-  g_assert_cmpuint (json_array_get_length (samples), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (samples), ==, 4);
+  for (guint i = 0; i < 4; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (samples, i), "embedder"), ==,
                      "mobilefacenet_foamliu");
 
-  /* And back. */
+  /* And back (reembed without --embedder: the built-in default). */
   run_expect (&r, 0, "reembed", "--db", db, NULL);
   g_clear_pointer (&name, g_free);
   name = identify_one (&r, 0, db, NULL, t10);
@@ -1178,11 +1205,11 @@ test_models (void)
   g_autofree char *picture = lfw ("Tony_Blair", 2);
   g_auto(Run) r = { 0 };
   static const char * const files[] = {
-    "face_detection_yunet_2022mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
+    "face_detection_yunet_2023mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
   };
 
   run_expect (&r, 4, "detect", "--models", "/nonexistent", picture, NULL);
-  assert_one_line_error (r.err, "face_detection_yunet_2022mar.onnx");
+  assert_one_line_error (r.err, "face_detection_yunet_2023mar.onnx");
   g_assert_nonnull (strstr (r.err, "/nonexistent"));
   g_assert_nonnull (strstr (r.err, "models/fetch"));
   run_expect (&r, 4, "verify", "--models", "/nonexistent", picture, picture, NULL);
@@ -1251,6 +1278,91 @@ test_database_errors (void)
     }
 }
 
+/* Issue 12: partial success has its own exit status and the JSON says what
+ * happened to each person; file names that are not UTF-8 keep --json valid;
+ * read-only commands create nothing; erase-all asks, then erases. */
+static void
+test_partial_import_and_erase (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *nobody = g_build_filename (root, "Nobody", NULL);
+  g_autofree char *nobody_pic = g_build_filename (nobody, "a.jpg", NULL);
+  g_autofree char *latin1 = g_build_filename (root, "Tony_Blair", "caf\xe9.jpg", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *missing_dir = g_build_filename (tmp, "not-yet", NULL);
+  g_autofree char *missing_db = g_build_filename (missing_dir, "visage.db", NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  JsonArray *report;
+  JsonObject *tony = NULL, *nob = NULL;
+  g_auto(Run) r = { 0 };
+
+  /* Read-only commands on a database that is not there: empty, and
+   * nothing created. */
+  run_expect (&r, 0, "people", "list", "--json", "--db", missing_db, NULL);
+  g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
+  run_expect (&r, 5, "people", "list", "--db", "https://example.com/visage.db", NULL);
+  assert_one_line_error (r.err, "not a path");
+
+  make_person_folder (root, "Tony_Blair", 2, 2);
+  g_assert_cmpint (g_mkdir_with_parents (nobody, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (nobody_pic, "not a picture", -1, NULL));
+  g_assert_true (g_file_set_contents (latin1, "not a picture either", -1, NULL));
+
+  run_expect (&r, 7, "import", "--json", "--db", db, root, NULL);
+  g_assert_true (g_utf8_validate (r.out, -1, NULL));
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, 1);
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < json_array_get_length (report); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      if (g_str_equal (json_object_get_string_member (p, "folder"), "Tony_Blair"))
+        tony = p;
+      else
+        nob = p;
+    }
+  g_assert_nonnull (tony);
+  g_assert_nonnull (nob);
+  g_assert_cmpstr (json_object_get_string_member (tony, "status"), ==, "imported");
+  g_assert_cmpstr (json_object_get_string_member (nob, "status"), ==, "failed");
+  {
+    JsonArray *skipped = json_object_get_array_member (tony, "skipped");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (skipped); i++)
+      {
+        JsonObject *sk = json_array_get_object_element (skipped, i);
+        if (json_object_has_member (sk, "path_raw"))
+          {
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path_raw"),
+                                             "caf\\xe9.jpg"));
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path"),
+                                             "caf\xef\xbf\xbd.jpg"));
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* Nothing happens without confirmation (stdin is not a terminal). */
+  run_expect (&r, 2, "erase-all", "--db", db, NULL);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "erase-all", "--yes", "--json", "--db", db, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "people_erased"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (doc, "samples_erased"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "files_removed")), >=, 1);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1281,6 +1393,7 @@ main (int    argc,
   g_test_add_func ("/cli/writes-only-the-database", test_writes_only_the_database);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
+  g_test_add_func ("/cli/partial-import-and-erase", test_partial_import_and_erase);
 
   return g_test_run ();
 }

@@ -302,12 +302,31 @@ naive_compare (const void *pa, const void *pb)
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* The vectorised search against a plain double-precision loop. */
+/* A unit vector: random, or within `spread` of base when base is given. */
 static void
-check_against_naive (guint dim,
-                     guint n_samples,
-                     guint n_people,
-                     guint k)
+random_near (float       *v,
+             const float *base,
+             float        spread,
+             guint        dim)
+{
+  random_unit (v, dim);
+  if (base == NULL)
+    return;
+  for (guint j = 0; j < dim; j++)
+    v[j] = base[j] + spread * v[j];
+  vs_l2_normalize (v, dim);
+}
+
+/* The two-pass search (compact rows, then exact re-rank) against a plain
+ * double-precision loop over every row. spread > 0 crowds every sample and
+ * query around one direction, so that many people score within the compact
+ * encoding's error of each other and only the re-rank can order them. */
+static void
+check_against_naive_spread (guint dim,
+                            guint n_samples,
+                            guint n_people,
+                            guint k,
+                            float spread)
 {
   g_autoptr(VsGallery) gallery = vs_gallery_new ("rand", dim);
   g_autofree float *rows = g_new (float, (gsize) n_samples * dim);
@@ -315,8 +334,15 @@ check_against_naive (guint dim,
   g_autofree Naive *naive = g_new (Naive, n_people);
   g_autofree double *per_person = g_new (double, n_people);
   g_autofree VsMatch *out = g_new (VsMatch, k);
+  g_autofree float *base = NULL;
   float *q = g_new (float, dim);
   guint n;
+
+  if (spread > 0)
+    {
+      base = g_new (float, dim);
+      random_unit (base, dim);
+    }
 
   for (guint p = 0; p < n_people; p++)
     {
@@ -325,7 +351,7 @@ check_against_naive (guint dim,
     }
   for (guint i = 0; i < n_samples; i++)
     {
-      random_unit (rows + (gsize) i * dim, dim);
+      random_near (rows + (gsize) i * dim, base, spread, dim);
       owner[i] = 1000 + g_test_rand_int_range (0, n_people);
       vs_gallery_add_sample (gallery, owner[i], rows + (gsize) i * dim);
     }
@@ -334,7 +360,7 @@ check_against_naive (guint dim,
     {
       guint n_naive = 0;
 
-      random_unit (q, dim);
+      random_near (q, base, spread, dim);
       for (guint p = 0; p < n_people; p++)
         naive[p] = (Naive) { 1000 + p, -INFINITY };
       for (guint i = 0; i < n_samples; i++)
@@ -371,6 +397,15 @@ check_against_naive (guint dim,
 }
 
 static void
+check_against_naive (guint dim,
+                     guint n_samples,
+                     guint n_people,
+                     guint k)
+{
+  check_against_naive_spread (dim, n_samples, n_people, k, 0);
+}
+
+static void
 test_gallery_random_vs_naive (void)
 {
   /* Odd dimensions exercise the padding, odd counts the row tail. */
@@ -379,6 +414,9 @@ test_gallery_random_vs_naive (void)
   check_against_naive (37, 1003, 50, 100);      /* k > insertion limit: sort path */
   check_against_naive (1500, 203, 17, 3);       /* larger than the stack scratch */
   check_against_naive (128, 5000, 2000, 2000);  /* everyone */
+  /* Crowded: scores 1e-3 apart, below the compact encoding's resolution. */
+  check_against_naive_spread (128, 4000, 1000, 10, 0.05f);
+  check_against_naive_spread (512, 4000, 1000, 5, 0.05f);
 }
 
 typedef struct {

@@ -37,7 +37,7 @@ test_manifest (void)
     }
 
   g_assert_nonnull (detector);
-  g_assert_cmpstr (detector->id, ==, "yunet_2022mar");
+  g_assert_cmpstr (detector->id, ==, "yunet_2023mar");
   g_assert_cmpint (detector->role, ==, VS_MODEL_ROLE_DETECTOR);
   g_assert_cmpfloat_with_epsilon (detector->score_threshold, 0.6, 1e-6);
   g_assert_cmpfloat_with_epsilon (detector->nms_threshold, 0.3, 1e-6);
@@ -66,6 +66,18 @@ test_manifest (void)
   g_assert_true (foamliu->swap_rb);             /* trained on RGB */
   g_assert_cmpuint (foamliu->dim, ==, 128);
   g_assert_false (foamliu->optional);
+
+  /* The 512-d embedder: non-commercial, so optional and fetched on request. */
+  again = vs_models_lookup ("w600k_mbf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->role, ==, VS_MODEL_ROLE_EMBEDDER);
+  g_assert_cmpuint (again->dim, ==, 512);
+  g_assert_true (again->swap_rb);               /* RGB, as InsightFace feeds it */
+  g_assert_true (again->optional);
+  g_assert_true (again->on_request);
+  g_assert_nonnull (strstr (again->license, "on-commercial"));
+  g_assert_cmpstr (again->id, !=, default_id);
+  g_assert_false (embedder->on_request);
 
   again = vs_models_lookup ("sface_2021dec", &error);
   g_assert_no_error (error);
