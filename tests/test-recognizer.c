@@ -5,6 +5,8 @@
  * track, like a person standing in front of a camera). */
 #include "config.h"
 
+#include <string.h>
+
 #include <math.h>
 
 #include "vs-engine.h"
@@ -622,15 +624,25 @@ test_shutdown (void)
       g_weak_ref_clear (&weak);
     }
 
-  /* A stopped recognizer ignores frames. */
+  /* A stopped recognizer ignores frames, where a running one processes
+   * every frame it is given (lossless): drained, the counts differ. */
   {
+    g_autoptr(VsRecognizer) running = make_recognizer ();
     g_autoptr(VsRecognizer) rec = make_recognizer ();
     VsRecognizerStats stats;
+
+    vs_recognizer_set_lossless (running, TRUE);
+    vs_recognizer_push_frame (running, frame, g_get_monotonic_time (), 0);
+    vs_recognizer_push_frame (running, frame, g_get_monotonic_time (), 1);
+    vs_recognizer_drain (running);
+    vs_recognizer_get_stats (running, &stats);
+    g_assert_cmpuint (stats.frames_processed, ==, 2);
 
     vs_recognizer_stop (rec);
     vs_recognizer_set_lossless (rec, TRUE);
     vs_recognizer_push_frame (rec, frame, g_get_monotonic_time (), 0);
     vs_recognizer_push_frame (rec, frame, g_get_monotonic_time (), 1);
+    vs_recognizer_drain (rec);
     vs_recognizer_get_stats (rec, &stats);
     g_assert_cmpuint (stats.frames_processed, ==, 0);
   }
@@ -643,7 +655,20 @@ test_models_error (void)
   g_autoptr(VsRecognizer) rec = vs_recognizer_new (vs_test_models_dir (), "no-such-embedder", &error);
 
   g_assert_null (rec);
-  g_assert_nonnull (error);
+  /* The error names what is wrong, for the message the window shows. */
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID);
+  g_assert_nonnull (strstr (error->message, "no-such-embedder"));
+  g_clear_error (&error);
+
+  /* A models folder without the files: MISSING, naming the file. */
+  {
+    g_autofree char *empty = vs_test_make_tmpdir ();
+    g_autoptr(VsRecognizer) none = vs_recognizer_new (empty, NULL, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING);
+    g_assert_nonnull (strstr (error->message, ".onnx"));
+  }
 }
 
 int
