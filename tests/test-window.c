@@ -165,6 +165,49 @@ test_window_source_test (void)
   run_clear (&run);
 }
 
+static gboolean
+width_is (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_width (window) == 360;
+}
+
+/* 360 px wide (a phone, a narrow side-by-side window): the window goes
+ * that narrow, the view switcher moves to the bottom. Screenshots of the
+ * live view and the People page. */
+static gboolean
+check_narrow (Run          *run,
+              VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+
+  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+      !gtk_widget_get_mapped (GTK_WIDGET (page)))
+    return FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  run->flag = vs_gui_test_wait_for (width_is, window, 5000);
+  g_test_message ("Window width asked 360 px, got %d px", gtk_widget_get_width (GTK_WIDGET (window)));
+  vs_gui_test_run_for (500);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "visage-narrow-live.png"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "people"));
+  vs_gui_test_run_for (500);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "visage-narrow-people.png"));
+  return TRUE;
+}
+
+static void
+test_window_narrow (void)
+{
+  g_autofree char *db = make_db_path ();
+  Run run = { 0 };
+
+  g_assert_cmpint (run_app (&run, check_narrow, "--source", "test", "--db", db, NULL), ==, 0);
+  g_assert_true (run.done);
+  run_clear (&run);
+}
+
 /* No --source: the remembered camera or the first one found; with none at
  * all, "No Camera Found" with its two buttons. */
 static gboolean
@@ -561,6 +604,7 @@ test_window_actions (void)
     { "win.preferences", "<Control>comma" },
     { "win.show-help-overlay", "<Control>question" },
     { "win.fullscreen", "F11" },
+    { "win.help", "F1" },
   };
 
   status = run_app (&run, check_actions, "--source", "test", "--db", db, NULL);
@@ -644,6 +688,7 @@ main (int   argc,
   g_test_add_func ("/window/text-file", test_window_text_file);
   g_test_add_func ("/window/missing-file", test_window_missing_file);
   g_test_add_func ("/window/actions", test_window_actions);
+  g_test_add_func ("/window/narrow", test_window_narrow);
 
   return g_test_run ();
 }
