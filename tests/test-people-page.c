@@ -847,6 +847,81 @@ test_person_page_keys (void)
   close_window (window);
 }
 
+/* An icon-only button or a picture that a screen reader would name by its
+ * icon file, or not at all. */
+static void
+collect_unlabelled (GtkWidget *widget,
+                    GPtrArray *out)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkAccessible *accessible = GTK_ACCESSIBLE (w);
+      gboolean labelled = gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+                          gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gboolean icon_only = FALSE;
+
+      if (!gtk_widget_get_mapped (w) || GTK_IS_WINDOW_CONTROLS (w))
+        continue;
+      /* The inner button of a menu or split button is named by its parent. */
+      if (GTK_IS_MENU_BUTTON (widget) || ADW_IS_SPLIT_BUTTON (widget))
+        continue;
+      if (GTK_IS_MENU_BUTTON (w))
+        icon_only = gtk_menu_button_get_label (GTK_MENU_BUTTON (w)) == NULL &&
+                    gtk_menu_button_get_child (GTK_MENU_BUTTON (w)) == NULL;
+      else if (ADW_IS_SPLIT_BUTTON (w))
+        icon_only = adw_split_button_get_label (ADW_SPLIT_BUTTON (w)) == NULL &&
+                    adw_split_button_get_child (ADW_SPLIT_BUTTON (w)) == NULL;
+      else if (GTK_IS_BUTTON (w))
+        icon_only = gtk_button_get_label (GTK_BUTTON (w)) == NULL &&
+                    GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (w)));
+      else if ((GTK_IS_PICTURE (w) || ADW_IS_AVATAR (w)) &&
+               gtk_accessible_get_accessible_role (accessible) != GTK_ACCESSIBLE_ROLE_PRESENTATION)
+        icon_only = TRUE;
+      if (icon_only && !labelled)
+        g_ptr_array_add (out, w);
+      collect_unlabelled (w, out);
+    }
+}
+
+static void
+assert_all_labelled (GtkWidget  *window,
+                     const char *where)
+{
+  g_autoptr(GPtrArray) unlabelled = g_ptr_array_new ();
+
+  collect_unlabelled (window, unlabelled);
+  for (guint i = 0; i < unlabelled->len; i++)
+    {
+      GtkWidget *w = unlabelled->pdata[i];
+
+      g_test_message ("%s: a %s (tooltip “%s”) has no accessible label", where,
+                      G_OBJECT_TYPE_NAME (w), gtk_widget_get_tooltip_text (w));
+    }
+  g_assert_cmpuint (unlabelled->len, ==, 0);
+}
+
+/* Every icon-only button and every picture has an accessible name: the
+ * header bar's, the list's, a person's page. */
+static void
+test_accessible_labels (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  Want want = { .page = page, .state = "list", .n_shown = 6 };
+
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  vs_gui_test_run_for (300);
+  assert_all_labelled (GTK_WIDGET (window), "People list");
+  g_assert_true (visage_people_page_show_person (page, id_of (page, "Laura Bush")));
+  vs_gui_test_run_for (500);
+  assert_all_labelled (GTK_WIDGET (window), "Person page");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "live"));
+  vs_gui_test_run_for (500);
+  assert_all_labelled (GTK_WIDGET (window), "Live page");
+  close_window (window);
+}
+
 /* Delete on the focused row of the list: that person, after the
  * confirmation. */
 static void
@@ -1147,6 +1222,7 @@ main (int   argc,
   g_test_add_func ("/people-page/person-page-keys", test_person_page_keys);
   g_test_add_func ("/people-page/list-row-delete", test_list_row_delete);
   g_test_add_func ("/people-page/search-escape", test_search_escape);
+  g_test_add_func ("/people-page/accessible-labels", test_accessible_labels);
   g_test_add_func ("/people-page/cli-changes", test_cli_changes);
   g_test_add_func ("/people-page/ten-thousand", test_ten_thousand);
 
