@@ -13,6 +13,8 @@
 #include "vs-test-util.h"
 
 #define STARTUP_TIMEOUT_MS 20000
+/* How long a window may take to appear: long, for a loaded machine. */
+#define WAIT_MS 20000
 
 typedef struct _Run Run;
 typedef gboolean (*RunCheck) (Run *run, VisageWindow *window);
@@ -187,7 +189,7 @@ check_narrow (Run          *run,
     return FALSE;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-  run->flag = vs_gui_test_wait_for (width_is, window, 5000);
+  run->flag = vs_gui_test_wait_for (width_is, window, 2000);
   g_test_message ("Window width asked 360 px, got %d px", gtk_widget_get_width (GTK_WIDGET (window)));
   vs_gui_test_run_for (500);
   g_free (vs_gui_test_save_png (GTK_WIDGET (window), "visage-narrow-live.png"));
@@ -513,21 +515,29 @@ check_actions (Run          *run,
   g_object_unref (section);
   g_assert_cmpuint (n_items, ==, 4);
 
-  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), WAIT_MS));
   {
     GtkWidget *prefs = GTK_WIDGET (vs_gui_test_find_window (VISAGE_TYPE_PREFERENCES_WINDOW));
     g_autofree char *png = NULL;
 
-    g_assert_true (vs_gui_test_wait_allocated (prefs, 5000));
+    g_assert_true (vs_gui_test_wait_allocated (prefs, WAIT_MS));
     png = vs_gui_test_save_png (prefs, "visage-preferences.png");
   }
-  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  /* No user help installed in the build tree: Help shows the short help. */
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), WAIT_MS));
+  {
+    GtkWidget *help = GTK_WIDGET (vs_gui_test_find_window (ADW_TYPE_MESSAGE_DIALOG));
+
+    g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (help)), ==, "Using Visage");
+    g_free (vs_gui_test_save_png (help, "visage-help.png"));
+  }
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), WAIT_MS));
   {
     GtkWidget *about = GTK_WIDGET (vs_gui_test_find_window (ADW_TYPE_ABOUT_WINDOW));
     GtkWidget *legal_row = find_row (about, "Legal");
     GtkLabel *label;
 
-    g_assert_true (vs_gui_test_wait_allocated (about, 5000));
+    g_assert_true (vs_gui_test_wait_allocated (about, WAIT_MS));
     g_free (vs_gui_test_save_png (about, "visage-about.png"));
     /* Legal lists every model of the manifest with its licence. */
     g_assert_nonnull (legal_row);
@@ -541,7 +551,7 @@ check_actions (Run          *run,
     g_assert_nonnull (find_label_containing (about, "mobilefacenet_paddlex"));
     g_assert_nonnull (find_label_containing (about, "MIT"));
   }
-  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), WAIT_MS));
   {
     GtkWidget *shortcuts = GTK_WIDGET (vs_gui_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
     g_autofree char *png = vs_gui_test_save_png (shortcuts, "visage-shortcuts.png");
@@ -564,7 +574,7 @@ check_actions (Run          *run,
     g_autofree char *png = NULL;
 
     g_assert_nonnull (popover);
-    g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (popover), 5000));
+    g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (popover), WAIT_MS));
     png = vs_gui_test_save_png (GTK_WIDGET (popover), "visage-camera-menu.png");
 
     g_assert_cmpint (g_menu_model_get_n_items (cameras), >=, 1);
