@@ -19,6 +19,7 @@
 #include "visage-enroll-window.h"
 #include "visage-people-page.h"
 #include "visage-person-page.h"
+#include "visage-person-row.h"
 #include "visage-window-private.h"
 #include "vs-gui-test-util.h"
 #include "vs-test-util.h"
@@ -847,6 +848,17 @@ test_person_page_keys (void)
   close_window (window);
 }
 
+/* Dates read as written: "1 December 2026", no padded day. */
+static void
+test_dates (void)
+{
+  g_autoptr(GDateTime) first = g_date_time_new_local (2026, 12, 1, 9, 5, 0);
+  g_autoptr(GDateTime) later = g_date_time_add_days (first, 30);
+  g_autofree char *seen = visage_format_last_seen (g_date_time_to_unix (first), g_date_time_to_unix (later));
+
+  g_assert_cmpstr (seen, ==, "1 December 2026");
+}
+
 /* An icon-only button or a picture that a screen reader would name by its
  * icon file, or not at all. */
 static void
@@ -1214,6 +1226,7 @@ main (int   argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
+  g_test_add_func ("/people-page/dates", test_dates);
   g_test_add_func ("/people-page/empty-state", test_empty_state);
   g_test_add_func ("/people-page/list-search-sort", test_list_search_sort);
   g_test_add_func ("/people-page/rename", test_rename);
