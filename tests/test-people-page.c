@@ -820,6 +820,8 @@ test_person_page_keys (void)
     g_assert_null (find_confirmation ());
     vs_gui_test_press_key (focus, GDK_KEY_Escape, 0);
     g_assert_false (visage_person_page_is_renaming (person_page));
+    /* Escape closed the popover only, not the person's page. */
+    g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
     name = stored_name (db, id);
     g_assert_cmpstr (name, ==, "Hugo Chavez");
   }
