@@ -35,6 +35,7 @@ struct _Run {
   char              *status_description;
   char              *primary;      /* label of the blue button */
   char              *buttons;      /* labels of the buttons shown, in order */
+  char              *in_use;       /* the camera menu's item for a source not listed */
   const char        *png_name;     /* screenshot of the status page */
   gboolean           flag;
   guint              poll_id;
@@ -51,6 +52,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->status_description, g_free);
   g_clear_pointer (&run->primary, g_free);
   g_clear_pointer (&run->buttons, g_free);
+  g_clear_pointer (&run->in_use, g_free);
 }
 
 static gboolean
@@ -335,6 +337,13 @@ check_status_page (Run          *run,
   labels = g_string_new (NULL);
   read_buttons (GTK_WIDGET (status_page), labels, &run->primary);
   run->buttons = g_string_free (labels, FALSE);
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (window->camera_button);
+    g_autoptr(GMenuModel) in_use = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+
+    if (g_menu_model_get_n_items (in_use) > 0)
+      g_menu_model_get_item_attribute (in_use, 0, G_MENU_ATTRIBUTE_LABEL, "s", &run->in_use);
+  }
   g_test_message ("%s: “%s” — %s [%s] blue: %s", run->live_state, run->status_title,
                   run->status_description, run->buttons, run->primary);
   if (run->png_name != NULL)
@@ -370,6 +379,8 @@ test_window_camera_not_found (void)
   g_assert_cmpstr (run.camera, ==, "device:/dev/nothing");
   /* With no camera at all, a video file is the way forward. */
   g_assert_cmpstr (run.primary, ==, n_cameras == 0 ? "_Open Video File…" : "_Choose Camera…");
+  /* The camera menu says which camera was asked for. */
+  g_assert_cmpstr (run.in_use, ==, "Camera “/dev/nothing” (not connected)");
   run_clear (&run);
 }
 
