@@ -10,6 +10,7 @@
 #include "visage-window-private.h"
 #include "vs-devices.h"
 #include "vs-gui-test-util.h"
+#include "vs-models.h"
 #include "vs-test-util.h"
 
 #define STARTUP_TIMEOUT_MS 20000
@@ -557,7 +558,7 @@ check_actions (Run          *run,
                                                        gtk_actionable_get_action_target_value (GTK_ACTIONABLE (legal_row))));
     vs_gui_test_run_for (600);   /* the slide */
     g_free (vs_gui_test_save_png (about, "visage-about-legal.png"));
-    label = find_label_containing (about, "yunet_2022mar");
+    label = find_label_containing (about, "yunet_2023mar");
     g_assert_nonnull (label);
     g_assert_nonnull (find_label_containing (about, "mobilefacenet_paddlex"));
     g_assert_nonnull (find_label_containing (about, "MIT"));
@@ -693,11 +694,36 @@ test_window_source_spec (void)
     }
 }
 
+/* The live view and enrollment's look-alike check both take their match
+ * parameters from the settings: by default the manifest's open-set
+ * threshold (never the 1:1 one) and margin; a chosen threshold wins. */
+static void
+test_window_match_params (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const VsModelInfo *info = vs_models_lookup (vs_models_get_default_embedder (), NULL);
+  VsMatchParams params = { 0 };
+
+  g_assert_nonnull (info);
+  g_assert_cmpfloat (info->verify_threshold, <, info->threshold);
+  g_settings_reset (settings, "match-threshold");
+  g_assert_cmpfloat (g_settings_get_double (settings, "match-threshold"), ==, 0);
+  g_assert_true (visage_match_params_from_settings (settings, info->id, &params));
+  g_assert_cmpfloat (params.threshold, ==, info->threshold);
+  g_assert_cmpfloat (params.margin, ==, info->margin);
+
+  g_settings_set_double (settings, "match-threshold", 0.6);
+  g_assert_true (visage_match_params_from_settings (settings, info->id, &params));
+  g_assert_cmpfloat_with_epsilon (params.threshold, 0.6, 1e-6);
+  g_assert_cmpfloat (params.margin, ==, info->margin);
+  g_settings_reset (settings, "match-threshold");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   vs_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/window/source-spec", test_window_source_spec);
@@ -710,6 +736,7 @@ main (int   argc,
   g_test_add_func ("/window/missing-file", test_window_missing_file);
   g_test_add_func ("/window/actions", test_window_actions);
   g_test_add_func ("/window/narrow", test_window_narrow);
+  g_test_add_func ("/window/match-params", test_window_match_params);
 
   return g_test_run ();
 }

@@ -359,6 +359,18 @@ open_store (VisageWindow *self)
   update_live_gallery (self);
 }
 
+static char *
+store_embedder (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (db_path, &error);
+  char *embedder = store ? vs_store_dup_embedder (store, &error) : NULL;
+
+  if (error != NULL)
+    g_debug ("Cannot tell the database's embedder: %s", error->message);
+  return embedder;
+}
+
 static void
 visage_window_constructed (GObject *object)
 {
@@ -383,6 +395,10 @@ visage_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  /* Unless --embedder says otherwise, the database says which embedder its
+   * faces are in (`visage-cli reembed --embedder X` makes it X). */
+  if (self->embedder == NULL)
+    self->embedder = store_embedder (self->db_path);
   visage_live_page_configure (self->live_page, self->settings,
                               self->models_dir, self->embedder, self->images_fps);
   g_signal_connect_object (self->live_page, "retry",
