@@ -222,6 +222,8 @@ visage_window_help_action (GtkWidget  *widget,
                            GVariant   *param)
 {
   VisageWindow *self = VISAGE_WINDOW (widget);
+  const char *paragraphs[5] = { NULL };
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
   if (help_installed ())
@@ -230,19 +232,22 @@ visage_window_help_action (GtkWidget  *widget,
       return;
     }
 
+  /* One translatable string per paragraph: no control codes for the
+   * translators. */
+  paragraphs[0] = _("<b>Live</b> shows the camera with a box on every face: the person’s name once "
+                    "Visage is sure, “Unknown” for anyone not enrolled. The camera button (F9) "
+                    "chooses the camera, a video file or a folder of pictures.");
+  paragraphs[1] = _("<b>Add a person</b> with the + button (Ctrl+N): they look at the camera for a "
+                    "few seconds, or you pick a few photos of them.");
+  paragraphs[2] = _("<b>People</b> (Alt+2) lists everyone enrolled. Search with Ctrl+F; open a person "
+                    "to rename them (F2), add or remove face samples, export their data, or delete "
+                    "them (Delete, with Undo).");
+  paragraphs[3] = _("Faces and names stay on this computer.");
+  body = g_strjoinv ("\n\n", (char **) paragraphs);
+
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Using Visage"), NULL);
   adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), TRUE);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("<b>Live</b> shows the camera with a box on every face: the person’s "
-                                 "name once Visage is sure, “Unknown” for anyone not enrolled. "
-                                 "The camera button (F9) chooses the camera, a video file or a "
-                                 "folder of pictures.\n\n"
-                                 "<b>Add a person</b> with the + button (Ctrl+N): they look at the "
-                                 "camera for a few seconds, or you pick a few photos of them.\n\n"
-                                 "<b>People</b> (Alt+2) lists everyone enrolled. Search with Ctrl+F; "
-                                 "open a person to rename them (F2), add or remove face samples, "
-                                 "export their data, or delete them (Delete, with Undo).\n\n"
-                                 "Faces and names stay on this computer."));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "shortcuts", _("_Keyboard Shortcuts"),
                                     "close", _("_Close"),
