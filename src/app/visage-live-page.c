@@ -268,7 +268,10 @@ apply_images_fps (VisageLivePage *self)
 
   if (fps <= 0)
     fps = g_settings_get_double (self->settings, "images-fps");
-  vs_camera_set_fps (self->camera, fps);
+  /* The setting is the slideshow's speed; the camera filming it runs at a
+   * camera's rate whatever that speed. */
+  vs_camera_set_hold (self->camera, 1.0 / fps);
+  vs_camera_set_fps (self->camera, MAX (fps, VS_CAMERA_IMAGES_FPS));
 }
 
 static void
@@ -430,8 +433,12 @@ visage_live_page_set_source (VisageLivePage *self,
     self->display_name = g_strdup (vs_camera_get_display_name (self->camera));
 
   if (self->recognizer != NULL)
-    vs_camera_set_frame_func (self->camera, camera_frame_cb,
-                              g_object_ref (self->recognizer), g_object_unref);
+    {
+      /* Another picture altogether: no face of the old one carries over. */
+      vs_recognizer_reset (self->recognizer);
+      vs_camera_set_frame_func (self->camera, camera_frame_cb,
+                                g_object_ref (self->recognizer), g_object_unref);
+    }
 
   paintable = vs_camera_get_paintable (self->camera);
   pango_context = gtk_widget_create_pango_context (GTK_WIDGET (self->picture));
