@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vs-frame-paintable.h"
 #include "vs-live-model.h"
 #include "vs-tracker.h"
 
@@ -470,9 +471,14 @@ test_time_jump (void)
   g_assert_cmpint (vs_tracker_lookup (tracker, 1)->state, ==, VS_TRACK_KNOWN);
   g_array_unref (vs_tracker_take_events (tracker));
 
-  /* Forward by the tracker's max_missed_us: the track ends at once, a new
+  /* A slow worker: two seconds between frames, the same face goes on. */
+  vs_tracker_update (tracker, one, t += 2 * G_USEC_PER_SEC);
+  g_assert_nonnull (vs_tracker_lookup (tracker, 1));
+  g_array_unref (vs_tracker_take_events (tracker));
+
+  /* Forward by the tracker's max_gap_us: the track ends at once, a new
    * one starts (confirmed after min_hits frames) with no name. */
-  vs_tracker_update (tracker, one, t += G_USEC_PER_SEC);
+  vs_tracker_update (tracker, one, t += vs_tracker_get_params (tracker)->max_gap_us);
   events = vs_tracker_take_events (tracker);
   g_assert_cmpuint (events->len, ==, 1);
   g_assert_cmpint (g_array_index (events, VsTrackerEvent, 0).type, ==, VS_TRACKER_EVENT_REMOVED);
@@ -582,6 +588,42 @@ test_identity_change (void)
     vs_tracker_add_embedding (unchecked, 1, ada, 8, 1.f, 40 * MS);
     g_assert_cmpuint (vs_tracker_add_embedding (unchecked, 1, grace, 8, 1.f, 40 * MS), ==, 1);
   }
+}
+
+/* Boxes of a frame much older than the picture shown are not drawn, and
+ * the count of faces says so. */
+static void
+test_stale_boxes (void)
+{
+  g_autoptr(VsFramePaintable) paintable = vs_frame_paintable_new (NULL);
+  g_autoptr(VsLiveModel) model = vs_live_model_new ();
+  g_autoptr(GBytes) pixels = g_bytes_new_take (g_malloc0 (64 * 48 * 4), 64 * 48 * 4);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (64, 48, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, pixels, 64 * 4);
+  VsTrackInfo infos[2] = {
+    { .id = 1, .state = VS_TRACK_KNOWN, .person_id = 7, .name = (char *) "Ada", .x = 0.1f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
+    { .id = 2, .state = VS_TRACK_UNKNOWN, .x = 0.6f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
+  };
+  const gint64 t0 = 100 * G_USEC_PER_SEC;
+
+  vs_frame_paintable_set_tracks (paintable, G_LIST_MODEL (model));
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);   /* no picture yet */
+  vs_live_model_set_capture_time (model, t0);
+  vs_live_model_update (model, infos, 2, 640, 480);
+
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 10, t0 + 40 * MS);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 30, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US - MS);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+  /* Recognition fell behind: the picture moved on, the boxes are hidden… */
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 40, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US + MS);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
+  /* …until fresh results come, or when told not to care. */
+  vs_live_model_set_capture_time (model, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 90, t0 + 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
+  vs_frame_paintable_set_max_lag (paintable, 0);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
 }
 
 /* The live model */
@@ -722,6 +764,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/vote/reset", test_reset_votes);
   g_test_add_func ("/tracker/time-jump", test_time_jump);
   g_test_add_func ("/tracker/identity-change", test_identity_change);
+  g_test_add_func ("/live-model/stale-boxes", test_stale_boxes);
   g_test_add_func ("/live-model/update", test_live_model);
 
   return g_test_run ();

@@ -135,6 +135,7 @@ typedef struct {
   guint        next;
   guint64      pushed;
   GstBuffer   *showing;      /* the picture being held */
+  guint        showing_index;
   guint64      shown_frames; /* frames of it pushed so far */
 } Slideshow;
 
@@ -264,11 +265,11 @@ slideshow_need_data (GstAppSrc *src,
 
   if (show->showing == NULL || show->shown_frames >= show->hold_frames)
     {
+      guint index = show->showing_index;
+
       g_clear_pointer (&show->showing, gst_buffer_unref);
       for (guint tries = 0; tries < show->paths->len && show->showing == NULL; tries++)
         {
-          guint index;
-
           if (show->once && show->next >= show->paths->len)
             {
               gst_app_src_end_of_stream (src);
@@ -284,7 +285,9 @@ slideshow_need_data (GstAppSrc *src,
           return;
         }
       show->shown_frames = 0;
-      new_picture = show->pushed > 0;
+      /* The same picture again (a slideshow of one) changes nothing. */
+      new_picture = show->pushed > 0 && index != show->showing_index;
+      show->showing_index = index;
     }
 
   /* A shallow copy: the pixels are shared, the timestamps are not. */

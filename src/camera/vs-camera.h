@@ -60,8 +60,9 @@ GType vs_camera_state_get_type (void);
 #define VS_CAMERA_IMAGES_FPS  10.0
 #define VS_CAMERA_IMAGES_HOLD 2.0
 
-/* How far the frame clock jumps at a discontinuity: longer than a tracker
- * keeps a face it does not see, so nothing carries over. */
+/* How far the frame clock jumps at a discontinuity: more than the gap after
+ * which a tracker continues no track (VsTrackerParams.max_gap_us), so
+ * nothing carries over. */
 #define VS_CAMERA_DISCONTINUITY_US (10 * G_USEC_PER_SEC)
 
 /* Called on a GStreamer streaming thread for each recognition frame (in real

@@ -161,6 +161,7 @@ deliver_cb (gpointer data)
   self->stats.latency_last_ms = latency_ms;
   g_mutex_unlock (&self->stats_lock);
 
+  vs_live_model_set_capture_time (self->model, results->capture_time_us);
   vs_live_model_update (self->model,
                         (const VsTrackInfo *) (gpointer) results->tracks->data,
                         results->tracks->len,

@@ -95,8 +95,7 @@ VsLiveModel  *vs_recognizer_get_model      (VsRecognizer   *self);
  * time_us is the frame's own time (its timestamp: VsCamera passes it), on
  * which tracking, voting and box expiry run, so a file gives the same events
  * however fast it is processed. A frame earlier than the one before, or later
- * by the tracker's max_missed_us or more, starts new tracks (a
- * discontinuity). */
+ * by the tracker's max_gap_us or more, starts new tracks (a discontinuity). */
 void          vs_recognizer_push_frame     (VsRecognizer   *self,
                                             VsImage        *frame,
                                             gint64          capture_time_us,

@@ -54,6 +54,7 @@ vs_tracker_params_init (VsTrackerParams *params)
     .min_hits = 2,
     .max_missed_frames = 8,
     .max_missed_us = G_USEC_PER_SEC,
+    .max_gap_us = 5 * G_USEC_PER_SEC,
     .box_timeout_us = 250 * 1000,
     .vote_window = 5,
     .votes_to_know = 3,
@@ -306,7 +307,7 @@ vs_tracker_update (VsTracker    *self,
       Track *track = g_ptr_array_index (self->tracks, t - 1);
 
       if (time_us >= track->pub.last_seen_us &&
-          time_us - track->pub.last_seen_us < self->params.max_missed_us)
+          time_us - track->pub.last_seen_us < self->params.max_gap_us)
         continue;
       if (track->pub.confirmed)
         push_event (self, VS_TRACKER_EVENT_REMOVED, track, time_us);

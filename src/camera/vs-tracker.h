@@ -20,13 +20,16 @@ typedef struct {
    * in this many processed frames in a row: one-frame false detections
    * never show. */
   guint  min_hits;              /* 2 */
-  /* Death: a track missed for this many processed frames or this long goes.
-   * Times are the frames' own (their timestamps), so a frame more than
-   * max_missed_us after a track was last seen, or before it, continues no
-   * track: that is how a discontinuity of the source (a new picture, a seek,
-   * another camera) starts new tracks. */
+  /* Death: a track missed for this many processed frames or this long goes. */
   guint  max_missed_frames;     /* 8 */
   gint64 max_missed_us;         /* 1 s */
+  /* Times are the frames' own (their timestamps): a frame more than
+   * max_gap_us after a track was last seen, or before it, continues no track,
+   * even with a face at the same place. That is how a discontinuity of the
+   * source (a new picture, a seek, another camera: VsCamera's clock jumps)
+   * starts new tracks, while a slow worker that sees a frame a second still
+   * follows its faces. */
+  gint64 max_gap_us;            /* 5 s */
   /* A box is shown while its face was seen this recently (frame time): a
    * face that left loses its box quickly, while the track lives on for
    * max_missed_us in case the face comes back. */
