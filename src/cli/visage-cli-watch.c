@@ -32,8 +32,8 @@ typedef struct {
 
   /* Set on the streaming thread. */
   gint              frames_seen;       /* atomic */
-  gint              have_first;        /* atomic: first_capture_us is set */
-  gint64            first_capture_us;
+  gint              have_first;        /* atomic: first_time_us is set */
+  gint64            first_time_us;
 
   gint64            start_us;        /* main thread: when watching began */
   double            last_frame_time; /* frame time of the newest results */
@@ -44,19 +44,20 @@ typedef struct {
   int               status;
 } Watch;
 
+/* Seconds since the start of the source: the frame's place in it when the
+ * rate is known, else its time on the camera's frame clock. Never the
+ * arrival time, so that the same file gives the same times on every run. */
 static double
 frame_time (Watch   *watch,
             guint64  frame_number,
-            gint64   capture_time_us)
+            gint64   frame_time_us)
 {
   double fps = vs_camera_get_source_fps (watch->camera);
-  gint64 first = g_atomic_int_get (&watch->have_first) ? watch->first_capture_us : capture_time_us;
+  gint64 first = g_atomic_int_get (&watch->have_first) ? watch->first_time_us : frame_time_us;
 
-  /* In the benchmark the arrival times only measure the worker: the frame's
-   * place in the video is its time. */
-  if (watch->fast && fps > 0)
+  if (fps > 0)
     return frame_number / fps;
-  return (capture_time_us - first) / (double) G_USEC_PER_SEC;
+  return (frame_time_us - first) / (double) G_USEC_PER_SEC;
 }
 
 static const char *
@@ -193,14 +194,14 @@ on_results (VsRecognizer         *recognizer,
         }
     }
 
-  watch->last_frame_time = frame_time (watch, results->frame_number, results->capture_time_us);
+  watch->last_frame_time = frame_time (watch, results->frame_number, results->frame_time_us);
   watch->last_frame_number = results->frame_number;
 }
 
 /* Streaming thread. */
 static void
 frame_func (VsImage  *frame,
-            gint64    capture_time_us,
+            gint64    time_us,
             guint64   frame_number,
             gpointer  data);
 
@@ -218,7 +219,7 @@ max_frames_cb (gpointer data)
 
 static void
 frame_func (VsImage  *frame,
-            gint64    capture_time_us,
+            gint64    time_us,
             guint64   frame_number,
             gpointer  data)
 {
@@ -227,7 +228,7 @@ frame_func (VsImage  *frame,
 
   if (!g_atomic_int_get (&watch->have_first))
     {
-      watch->first_capture_us = capture_time_us;
+      watch->first_time_us = time_us;
       g_atomic_int_set (&watch->have_first, TRUE);
     }
 
@@ -235,7 +236,7 @@ frame_func (VsImage  *frame,
   if (watch->max_frames > 0 && seen > watch->max_frames)
     return;
 
-  vs_recognizer_push_frame (watch->recognizer, frame, capture_time_us, frame_number);
+  vs_recognizer_push_frame (watch->recognizer, frame, time_us, frame_number);
 
   if (watch->max_frames > 0 && seen == watch->max_frames)
     g_idle_add_full (G_PRIORITY_DEFAULT, max_frames_cb, watch, NULL);
@@ -438,6 +439,7 @@ vs_cli_watch (int    argc,
 {
   Watch watch = { .status = VS_EXIT_OK };
   double fps = 0;
+  double hold = 0;
   int size = 0;
   int max_embeddings = -1;
   g_auto(GStrv) rest = NULL;
@@ -449,7 +451,10 @@ vs_cli_watch (int    argc,
     { "max-frames", 0, 0, G_OPTION_ARG_INT64, &watch.max_frames,
       N_("Stop after N frames"), N_("N") },
     { "fps", 0, 0, G_OPTION_ARG_DOUBLE, &fps,
-      N_("Pictures per second for images: sources (default 5)"), N_("FPS") },
+      N_("Frames per second of an images: source, like a camera's (default 10)"), N_("FPS") },
+    { "hold", 0, 0, G_OPTION_ARG_DOUBLE, &hold,
+      N_("Seconds each picture of an images: source stays in front of the camera (default 2)"),
+      N_("SECONDS") },
     { "size", 0, 0, G_OPTION_ARG_INT, &size,
       N_("Long side of the frames the recognition works on (default 640; smaller is faster, "
          "but misses small faces)"), N_("PIXELS") },
@@ -483,8 +488,10 @@ vs_cli_watch (int    argc,
     problem = _("Only one source, please");
   else if (watch.max_frames < 0)
     problem = _("--max-frames must be positive");
-  else if (fps < 0 || fps > 1000)
-    problem = _("--fps must be between 0 and 1000");
+  else if (fps < 0 || fps > 120)
+    problem = _("--fps must be between 0 and 120");
+  else if (hold < 0 || hold > 3600)
+    problem = _("--hold must be between 0 and 3600 seconds");
   else if (max_embeddings < -1 || max_embeddings > 1000)
     problem = _("--max-embeddings must be between 0 and 1000");
   else if (size != 0 && (size < 64 || size > 4096))
@@ -508,6 +515,8 @@ vs_cli_watch (int    argc,
     }
   if (fps > 0)
     vs_camera_set_fps (watch.camera, fps);
+  if (hold > 0)
+    vs_camera_set_hold (watch.camera, hold);
   if (size > 0)
     vs_camera_set_recognition_size (watch.camera, size);
 
