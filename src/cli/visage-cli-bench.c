@@ -901,8 +901,11 @@ vs_cli_bench (int    argc,
     return bench_speed (argc - 1, argv + 1);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      g_print (_("Usage: visage-cli bench lfw --root DIR --pairs FILE [--roc FILE] [--json]\n"
-                 "       visage-cli bench speed IMAGE… [--json]\n"));
+      g_print (_("Usage: visage-cli bench lfw --root DIR --pairs FILE [--detector ID] [--embedder ID] [--roc FILE] [--json]\n"
+                 "       visage-cli bench speed IMAGE… [--detector ID] [--embedder ID] [--no-million] [--json]\n"
+                 "\n"
+                 "The embedder w600k_mbf (512-d, the most accurate) is licensed for non-commercial\n"
+                 "research only; it is fetched only on request: models/fetch --with w600k_mbf.\n"));
       return VS_EXIT_OK;
     }
   g_printerr (_("visage-cli: bench needs “lfw” or “speed”; see “visage-cli bench --help”\n"));
