@@ -17,7 +17,7 @@ vs_cli_context_new (const char         *parameter_string,
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &opts->models_dir,
       N_("Folder with the model files"), N_("DIR") },
     { "embedder", 0, 0, G_OPTION_ARG_STRING, &opts->embedder,
-      N_("Face embedder model (default: mobilefacenet_paddlex)"), N_("ID") },
+      N_("Face embedder model (default: mobilefacenet_paddlex; w600k_mbf is for non-commercial research only and fetched only on request: models/fetch --with w600k_mbf)"), N_("ID") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opts->json,
       N_("Print the result as JSON"), NULL },
     { NULL }

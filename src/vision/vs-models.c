@@ -148,6 +148,8 @@ parse_model (JsonNode *node)
     info->role = VS_MODEL_ROLE_DETECTOR;
   else if (g_str_equal (role, "embedder"))
     info->role = VS_MODEL_ROLE_EMBEDDER;
+  else if (g_str_equal (role, "landmarks"))
+    info->role = VS_MODEL_ROLE_LANDMARKS;
   else
     g_error ("Model manifest: “%s” has unknown role “%s”", id, role);
 
@@ -204,8 +206,9 @@ parse_model (JsonNode *node)
             info->far_thresholds[i] = (float) far[i];
         }
     }
-  else
+  else if (info->role == VS_MODEL_ROLE_DETECTOR)
     {
+      info->landmarks = g_strdup (member_string (obj, id, "landmarks", FALSE));
       info->score_threshold = (float) member_number (obj, id, "score_threshold", TRUE, 0);
       info->nms_threshold = (float) member_number (obj, id, "nms_threshold", TRUE, 0);
       info->working_size = (int) member_number (obj, id, "working_size", TRUE, 0);
@@ -279,6 +282,15 @@ parse_manifest (gpointer data)
   detector = find_in (manifest, manifest->detector);
   if (detector == NULL || detector->role != VS_MODEL_ROLE_DETECTOR)
     g_error ("Model manifest: detector “%s” is not a detector in the list", manifest->detector);
+  for (guint i = 0; i < manifest->models->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (manifest->models, i);
+      const VsModelInfo *landmarks = info->landmarks ? find_in (manifest, info->landmarks) : NULL;
+
+      if (info->landmarks != NULL && (landmarks == NULL || landmarks->role != VS_MODEL_ROLE_LANDMARKS))
+        g_error ("Model manifest: “%s”.landmarks “%s” is not a landmark model in the list",
+                 info->id, info->landmarks);
+    }
   embedder = find_in (manifest, manifest->default_embedder);
   if (embedder == NULL || embedder->role != VS_MODEL_ROLE_EMBEDDER || embedder->optional ||
       embedder->on_request)

@@ -19,6 +19,7 @@ typedef enum {
 typedef enum {
   VS_MODEL_ROLE_DETECTOR,
   VS_MODEL_ROLE_EMBEDDER,
+  VS_MODEL_ROLE_LANDMARKS,   /* five landmarks of a face already found */
 } VsModelRole;
 
 typedef struct {
@@ -44,6 +45,8 @@ typedef struct {
   float        score_threshold; /* detector: minimum confidence */
   float        nms_threshold;   /* detector */
   int          working_size;    /* detector: longest side it runs at */
+  char        *landmarks;       /* detector: id of the model that places the
+                                 * landmarks used for alignment, or NULL */
   gboolean     optional;      /* not needed for the app to work */
   gboolean     on_request;    /* fetched only when asked for (its licence
                                * restricts use: see license) */
