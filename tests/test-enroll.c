@@ -37,6 +37,8 @@ static VisageApplication *app;
 static VsEngine *engine;
 static guint good_photos[12];   /* photo numbers of PERSON that pass the checks */
 static guint n_good_photos;
+static guint other_good_photos[4];   /* of OTHER, from 10 on (1–5 are enrolled) */
+static guint n_other_good_photos;
 
 static VsImage *
 load_lfw (const char *person,
@@ -387,6 +389,100 @@ test_enroll_session (void)
   vs_enroll_session_stop (session);
 }
 
+typedef struct {
+  guint restarts;
+  guint dropped;
+} Restarts;
+
+static void
+restarted_cb (VsEnrollSession *session,
+              guint            n_dropped,
+              Restarts        *restarts)
+{
+  restarts->restarts++;
+  restarts->dropped += n_dropped;
+}
+
+/* The mean embedding of photos of a person (central faces), normalised. */
+static float *
+reference (const char  *person,
+           const guint *numbers,
+           guint        n)
+{
+  float *mean = g_new0 (float, vs_engine_get_dim (engine));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsImage) image = load_lfw (person, numbers[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+      g_autofree float *embedding = g_new (float, vs_engine_get_dim (engine));
+
+      g_assert_no_error (error);
+      g_assert_true (vs_engine_embed_face (engine, image,
+                                           &g_array_index (faces, VsFace, vs_faces_pick_central (faces, image)),
+                                           embedding, NULL, &error));
+      for (guint d = 0; d < vs_engine_get_dim (engine); d++)
+        mean[d] += embedding[d];
+    }
+  vs_l2_normalize (mean, vs_engine_get_dim (engine));
+  return mean;
+}
+
+/* Another person in front of the camera: a single face of theirs is
+ * refused; once they stay, the samples taken are dropped and capture
+ * starts over with them. A sample is never of two people. */
+static void
+test_enroll_session_person_switch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEnrollSession) session = vs_enroll_session_new (vs_test_models_dir (), NULL, &error);
+  g_autoptr(GPtrArray) captures = NULL;
+  g_autofree float *other_ref = NULL;
+  Seen seen = { 0 };
+  Restarts restarts = { 0 };
+  gint64 t = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_other_good_photos, >=, 3);
+  g_signal_connect (session, "feedback", G_CALLBACK (feedback_cb), &seen);
+  g_signal_connect (session, "restarted", G_CALLBACK (restarted_cb), &restarts);
+
+#define PUSH(person, number, verdict) \
+  G_STMT_START { \
+    g_autoptr(VsImage) frame_ = load_lfw (person, number); \
+    t += 400; \
+    g_assert_cmpint (push (session, &seen, frame_, t), ==, verdict); \
+  } G_STMT_END
+
+  PUSH (PERSON, good_photos[0], VS_ENROLL_VERDICT_CAPTURED);
+  PUSH (PERSON, good_photos[1], VS_ENROLL_VERDICT_CAPTURED);
+  /* Someone else passes by: refused, the capture goes on. */
+  PUSH (OTHER, other_good_photos[0], VS_ENROLL_VERDICT_OTHER_PERSON);
+  PUSH (PERSON, good_photos[2], VS_ENROLL_VERDICT_CAPTURED);
+  g_assert_cmpuint (vs_enroll_session_get_n_captured (session), ==, 3);
+  g_assert_cmpuint (restarts.restarts, ==, 0);
+
+  /* They stay: capture starts over, with them. */
+  PUSH (OTHER, other_good_photos[1], VS_ENROLL_VERDICT_OTHER_PERSON);
+  g_assert_cmpuint (vs_enroll_session_get_n_captured (session), ==, 3);
+  PUSH (OTHER, other_good_photos[2], VS_ENROLL_VERDICT_RESTARTED);
+  g_assert_cmpuint (restarts.restarts, ==, 1);
+  g_assert_cmpuint (restarts.dropped, ==, 3);
+  g_assert_cmpuint (vs_enroll_session_get_n_captured (session), ==, 1);
+
+  /* The first person again is now the other one. */
+  PUSH (PERSON, good_photos[3], VS_ENROLL_VERDICT_OTHER_PERSON);
+#undef PUSH
+
+  captures = vs_enroll_session_dup_captures (session);
+  other_ref = reference (OTHER, other_good_photos, 3);
+  g_assert_cmpuint (captures->len, ==, 1);
+  g_assert_cmpfloat (vs_cosine (other_ref, ((VsEnrollCapture *) captures->pdata[0])->sample->embedding,
+                                vs_engine_get_dim (engine)), >, 0.5f);
+  vs_enroll_session_stop (session);
+}
+
 /* The live view names someone. */
 typedef struct {
   VisageLivePage *page;
@@ -522,6 +618,104 @@ test_enroll_window_save (void)
   start = g_get_monotonic_time ();
   g_assert_true (vs_gui_test_wait_for (live_names, &watch, 20000));
   g_test_message ("named live %.2f s after saving", (g_get_monotonic_time () - start) / 1e6);
+
+  close_all ();
+}
+
+/* Copies an LFW photo into `dir` as NNN.jpg: the slideshow's order. */
+static void
+add_slide (const char *dir,
+           guint      *slide,
+           const char *person,
+           guint       number)
+{
+  g_autofree char *src = vs_test_lfw_path (person, number);
+  g_autofree char *name = g_strdup_printf ("%03u.jpg", (*slide)++);
+  g_autofree char *dst = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_file_get_contents (src, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (dst, contents, len, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_restart_notice (gpointer data)
+{
+  return visage_enroll_window_get_restart_notice (data) != NULL;
+}
+
+/* Guided capture on a slideshow that switches person mid-capture: the
+ * window says why capture started over, and what is saved is one person,
+ * the one in front when the capture completes — the first one again. */
+static void
+test_enroll_window_person_switch (void)
+{
+  g_autofree char *db_path = make_database (FALSE);
+  g_autofree char *images = vs_test_make_tmpdir ();
+  g_autofree float *person_ref = NULL;
+  g_autofree float *other_ref = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  VisageWindow *window;
+  VisageEnrollWindow *enroll;
+  gint64 saved_id = 0;
+  guint slide = 0;
+  static const guint reference_photos[] = { 101, 102, 103, 104, 105 };
+
+  /* Two of PERSON, three of OTHER, then PERSON again. */
+  add_slide (images, &slide, PERSON, good_photos[0]);
+  add_slide (images, &slide, PERSON, good_photos[1]);
+  for (guint i = 0; i < 3; i++)
+    add_slide (images, &slide, OTHER, other_good_photos[i]);
+  for (guint i = 2; i < n_good_photos; i++)
+    add_slide (images, &slide, PERSON, good_photos[i]);
+
+  window = open_window (images, db_path);
+  enroll = open_enroll_window (window);
+  g_signal_connect (enroll, "saved", G_CALLBACK (saved_cb), &saved_id);
+  visage_enroll_window_set_name (enroll, PERSON_NAME);
+
+  g_assert_true (vs_gui_test_wait_for (has_restart_notice, enroll, CAPTURE_TIMEOUT_MS));
+  g_test_message ("notice: %s; hint: %s", visage_enroll_window_get_restart_notice (enroll),
+                  visage_enroll_window_get_hint (enroll));
+  g_assert_nonnull (strstr (visage_enroll_window_get_restart_notice (enroll), "Someone else"));
+  g_assert_cmpstr (visage_enroll_window_get_hint (enroll), ==, visage_enroll_window_get_restart_notice (enroll));
+  vs_gui_test_run_for (300);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-person-switch.png"));
+
+  g_assert_true (vs_gui_test_wait_for (has_samples, enroll, CAPTURE_TIMEOUT_MS));
+  visage_enroll_window_save (enroll);
+  g_assert_cmpint (saved_id, >, 0);
+  g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
+
+  /* Every sample saved is PERSON's (compared with photos the slideshow
+   * never showed), none OTHER's. */
+  person_ref = reference (PERSON, reference_photos, G_N_ELEMENTS (reference_photos));
+  other_ref = reference (OTHER, (const guint[]) { 1, 2, 3, 4, 5 }, 5);
+  store = vs_store_open (db_path, &error);
+  g_assert_no_error (error);
+  person = vs_store_get_person (store, saved_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (person->name, ==, PERSON_NAME);
+  samples = vs_store_list_samples (store, saved_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 5);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      VsSample *sample = g_ptr_array_index (samples, i);
+      float to_person = vs_cosine (person_ref, sample->embedding, sample->dim);
+      float to_other = vs_cosine (other_ref, sample->embedding, sample->dim);
+
+      g_test_message ("sample %u: %.2f to %s, %.2f to %s", i, to_person, PERSON_NAME, to_other, OTHER_NAME);
+      g_assert_cmpfloat (to_person, >, 0.45f);
+      g_assert_cmpfloat (to_other, <, 0.3f);
+    }
 
   close_all ();
 }
@@ -825,6 +1019,14 @@ main (int   argc,
   engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
   g_assert_no_error (error);
 
+  for (guint n = 10; n <= 40 && n_other_good_photos < G_N_ELEMENTS (other_good_photos); n++)
+    {
+      g_autoptr(VsImage) image = load_lfw (OTHER, n);
+
+      if (passes (image))
+        other_good_photos[n_other_good_photos++] = n;
+    }
+
   /* The photos of PERSON that pass the checks, for the session test. */
   for (guint n = 1; n <= 40 && n_good_photos < G_N_ELEMENTS (good_photos); n++)
     {
@@ -839,8 +1041,10 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/enroll/session", test_enroll_session);
+  g_test_add_func ("/enroll/session-person-switch", test_enroll_session_person_switch);
   g_test_add_func ("/enroll/window-save", test_enroll_window_save);
   g_test_add_func ("/enroll/window-cancel", test_enroll_window_cancel);
+  g_test_add_func ("/enroll/window-person-switch", test_enroll_window_person_switch);
   g_test_add_func ("/enroll/name-checks", test_enroll_name_checks);
   g_test_add_func ("/enroll/look-alike", test_enroll_look_alike);
   g_test_add_func ("/enroll/photos", test_enroll_photos);

@@ -63,6 +63,8 @@ struct _VisageEnrollWindow
   gboolean              has_feedback;
   GHashTable           *textures;        /* capture id → GdkTexture */
   guint                 n_shown;         /* samples shown (the session may be ahead) */
+  char                 *restart_notice;  /* why capture last started over */
+  gint64                notice_until_us; /* the hint shows it until then */
   gint64                opened_us;
 
   GPtrArray            *photo_captures;  /* VsEnrollCapture*, the good photos */
@@ -155,6 +157,10 @@ feedback_hint (VisageEnrollWindow     *self,
       return _("Good, hold on");
     case VS_ENROLL_VERDICT_DUPLICATE:
       return _("Now turn your head a little");
+    case VS_ENROLL_VERDICT_OTHER_PERSON:
+      return _("This is not the person in the samples taken: only they should be in view");
+    case VS_ENROLL_VERDICT_RESTARTED:
+      return self->restart_notice;
     case VS_ENROLL_VERDICT_COMPLETE:
       if (self->person_id == 0 && self->name == NULL)
         return _("All samples taken: type the name, then save");
@@ -368,7 +374,8 @@ session_feedback_cb (VisageEnrollWindow     *self,
 {
   self->feedback = *feedback;
   self->has_feedback = TRUE;
-  if (is_camera_mode (self))
+  /* Why capture started over stays readable for a moment. */
+  if (is_camera_mode (self) && g_get_monotonic_time () >= self->notice_until_us)
     set_hint (self, feedback_hint (self, feedback));
   gtk_widget_queue_draw (GTK_WIDGET (self->guide));
 }
@@ -379,6 +386,27 @@ session_n_captured_cb (VisageEnrollWindow *self,
                        VsEnrollSession    *session)
 {
   update_progress (self);
+}
+
+static void
+session_restarted_cb (VisageEnrollWindow *self,
+                      guint               n_dropped,
+                      VsEnrollSession    *session)
+{
+  g_clear_pointer (&self->restart_notice, g_free);
+  self->restart_notice =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                  "Someone else is in front of the camera: capture started over (%u sample of the person before was dropped)",
+                                  "Someone else is in front of the camera: capture started over (%u samples of the person before were dropped)",
+                                  n_dropped),
+                     n_dropped);
+  g_debug ("%s", self->restart_notice);
+  /* The dropped samples' pictures go with them. */
+  g_hash_table_remove_all (self->textures);
+  self->notice_until_us = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  if (is_camera_mode (self))
+    set_hint (self, self->restart_notice);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (self->restart_notice));
 }
 
 static void
@@ -523,6 +551,8 @@ start_capture (VisageEnrollWindow *self)
                            G_CALLBACK (session_n_captured_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "complete",
                            G_CALLBACK (session_complete_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "restarted",
+                           G_CALLBACK (session_restarted_cb), self, G_CONNECT_SWAPPED);
   update_progress (self);
 
   if (self->source == NULL)
@@ -1181,6 +1211,7 @@ visage_enroll_window_finalize (GObject *object)
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->models_dir, g_free);
   g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->restart_notice, g_free);
   g_clear_pointer (&self->person_name, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->textures, g_hash_table_unref);
@@ -1506,6 +1537,14 @@ visage_enroll_window_get_hint (VisageEnrollWindow *self)
   g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
 
   return gtk_label_get_label (self->hint_label);
+}
+
+const char *
+visage_enroll_window_get_restart_notice (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
+
+  return self->restart_notice;
 }
 
 const char *

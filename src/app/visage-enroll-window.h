@@ -52,6 +52,9 @@ void                visage_enroll_window_remove_sample  (VisageEnrollWindow *sel
                                                          guint               index);
 /* The text of the hint under the video (for tests and screen readers). */
 const char         *visage_enroll_window_get_hint       (VisageEnrollWindow *self);
+/* Why guided capture last started over (another person stayed in front of
+ * the camera), NULL when it never did. */
+const char         *visage_enroll_window_get_restart_notice (VisageEnrollWindow *self);
 /* The message under the name (invalid, or already enrolled), NULL when none. */
 const char         *visage_enroll_window_get_name_message (VisageEnrollWindow *self);
 /* Whether Save is enabled now. */
