@@ -64,6 +64,7 @@ struct _VisageEnrollWindow
   GHashTable           *textures;        /* capture id → GdkTexture */
   guint                 n_shown;         /* samples shown (the session may be ahead) */
   char                 *restart_notice;  /* why capture last started over */
+  gboolean              needs_distinct_name; /* "New Person…": the name typed is taken */
   gint64                notice_until_us; /* the hint shows it until then */
   gint64                opened_us;
 
@@ -609,6 +610,7 @@ name_changed_cb (VisageEnrollWindow *self,
 
   g_clear_pointer (&self->name, g_free);
   self->name = vs_person_name_normalize (text, &error);
+  self->needs_distinct_name = FALSE;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_message), "error");
@@ -855,20 +857,17 @@ visage_enroll_window_choose_photos (VisageEnrollWindow *self)
 
 /* Saving. */
 
-/* Samples ready to save in the current mode (new references). */
+/* Samples ready to save, from both tabs: a person who posed for the camera
+ * and also gave photos keeps all of them (new references). */
 static GPtrArray *
 dup_captures (VisageEnrollWindow *self)
 {
   GPtrArray *copy;
 
-  if (is_camera_mode (self))
-    {
-      if (self->session == NULL)
-        return g_ptr_array_new ();
-      return vs_enroll_session_dup_captures (self->session);
-    }
-
-  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  if (self->session != NULL)
+    copy = vs_enroll_session_dup_captures (self->session);
+  else
+    copy = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
   for (guint i = 0; i < self->photo_captures->len; i++)
     g_ptr_array_add (copy, vs_enroll_capture_ref (g_ptr_array_index (self->photo_captures, i)));
   return copy;
@@ -877,14 +876,13 @@ dup_captures (VisageEnrollWindow *self)
 static gboolean
 can_save (VisageEnrollWindow *self)
 {
-  if (self->saved || (self->person_id == 0 && self->name == NULL))
+  if (self->saved || (self->person_id == 0 && (self->name == NULL || self->needs_distinct_name)))
     return FALSE;
 
-  if (is_camera_mode (self))
-    return self->session != NULL &&
-           self->n_shown >= vs_enroll_session_get_target (self->session);
-
-  return self->photos_running == 0 && self->photo_captures->len > 0;
+  /* Either tab done is enough; what the other holds is saved too. */
+  return self->photos_running == 0 &&
+         (self->photo_captures->len > 0 ||
+          (self->session != NULL && self->n_shown >= vs_enroll_session_get_target (self->session)));
 }
 
 static void
@@ -942,11 +940,14 @@ typedef struct {
   float  best;
 } Vote;
 
-/* The enrolled person (other than the one we add to) that at least half of
- * the samples are identified as, or 0. */
+/* The enrolled person other than `target_id` (the one we add to) that any
+ * of the samples is identified as — the one most of them are — or 0. One
+ * sample is enough to ask: a gallery poisoned by someone else's face names
+ * the wrong person for good. */
 static gint64
 find_look_alike (VisageEnrollWindow *self,
                  GPtrArray          *captures,
+                 gint64              target_id,
                  char              **name_out)
 {
   g_autoptr(GError) error = NULL;
@@ -977,7 +978,7 @@ find_look_alike (VisageEnrollWindow *self,
       VsIdentity identity = vs_gallery_identify (gallery, capture->sample->embedding, &params);
       Vote *vote = NULL;
 
-      if (identity.kind != VS_IDENTITY_KNOWN || identity.best.person_id == self->person_id)
+      if (identity.kind != VS_IDENTITY_KNOWN || identity.best.person_id == target_id)
         continue;
 
       for (guint v = 0; v < votes->len && vote == NULL; v++)
@@ -997,7 +998,7 @@ find_look_alike (VisageEnrollWindow *self,
     if (winner == NULL || g_array_index (votes, Vote, v).votes > winner->votes)
       winner = &g_array_index (votes, Vote, v);
 
-  if (winner == NULL || winner->votes * 2 < captures->len)
+  if (winner == NULL)
     return 0;
 
   g_debug ("Samples look like person %" G_GINT64_FORMAT " (%u of %u, best %.2f)",
@@ -1014,10 +1015,29 @@ look_alike_response_cb (AdwMessageDialog *dialog,
   VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (user_data);
   gint64 look_alike = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "person-id"));
 
+  gint64 target = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "target-id"));
+
   if (g_str_equal (response, "add"))
     commit (self, look_alike);
+  else if (g_str_equal (response, "target"))
+    commit (self, target);
   else if (g_str_equal (response, "new"))
-    commit (self, self->person_id);
+    {
+      /* A namesake of an enrolled person: two people cannot share a name,
+       * so ask for one that tells them apart. */
+      g_autofree char *message =
+        g_strdup_printf (_("Someone else is already called “%s”: type a name that tells them apart, "
+                           "for example with a middle name."), self->name);
+
+      gtk_label_set_label (self->name_message, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->name_message), TRUE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_message), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_message), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+      self->needs_distinct_name = TRUE;
+      update_save (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+    }
 }
 
 void
@@ -1028,42 +1048,66 @@ visage_enroll_window_save (VisageEnrollWindow *self)
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   g_autofree char *add_label = NULL;
+  g_autofree char *target_label = NULL;
+  g_autoptr(VsPerson) named = NULL;
   AdwMessageDialog *dialog;
-  gint64 look_alike;
+  gint64 look_alike, target_id;
 
   g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
 
   if (!can_save (self))
     return;
 
+  /* Who the samples go to: the person of this window, or the one already
+   * called by the name typed (any case or accents) — as the name message
+   * said — or a new person. */
+  target_id = self->person_id;
+  if (target_id == 0 && (named = vs_store_find_person_by_name (self->store, self->name, NULL)) != NULL)
+    target_id = named->id;
+
   captures = dup_captures (self);
-  look_alike = find_look_alike (self, captures, &other_name);
+  look_alike = find_look_alike (self, captures, target_id, &other_name);
   if (look_alike == 0)
     {
-      commit (self, self->person_id);
+      commit (self, target_id);
       return;
     }
 
   /* Translators: the name of someone already enrolled */
   heading = g_strdup_printf (_("This Looks Like %s"), other_name);
-  if (self->person_id != 0)
-    body = g_strdup_printf (_("These samples match %s better than %s. Add them to %s instead?"),
-                            other_name, self->person_name, other_name);
-  else
-    body = g_strdup_printf (_("These samples match %s, who is already enrolled. Add them to %s, or save %s as a new person?"),
-                            other_name, other_name, self->name);
   add_label = g_strdup_printf (_("_Add to %s"), other_name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  if (target_id != 0)
+    {
+      const char *target_name = self->person_id != 0 ? self->person_name : named->name;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+      body = g_strdup_printf (_("Some of these samples match %s, not %s. Add them to %s instead?"),
+                              other_name, target_name, other_name);
+      /* Translators: add the samples to the person named, as asked */
+      target_label = g_strdup_printf (_("Add to %s _Anyway"), target_name);
+      adw_message_dialog_add_response (dialog, "target", target_label);
+      /* Typed a name someone has, and the face is a third person's: maybe
+       * a namesake, who needs a name of their own. */
+      if (self->person_id == 0)
+        adw_message_dialog_add_response (dialog, "new", _("_New Person…"));
+    }
+  else
+    {
+      body = g_strdup_printf (_("Some of these samples match %s, who is already enrolled. Add them to %s, "
+                                "or save %s as a new person?"),
+                              other_name, other_name, self->name);
+      adw_message_dialog_add_response (dialog, "target", _("Save as _New Person"));
+    }
+  adw_message_dialog_set_body (dialog, body);
   adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "new", self->person_id ? _("Add _Anyway") : _("Save as _New Person"),
                                     "add", add_label,
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "add");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "person-id", GSIZE_TO_POINTER (look_alike));
+  g_object_set_data (G_OBJECT (dialog), "target-id", GSIZE_TO_POINTER (target_id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (look_alike_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
