@@ -65,13 +65,15 @@ passes (const VsImage *image)
   return vs_quality_check (image, faces, NULL, &report);
 }
 
-/* Photos first..last of a person, as the CLI would store them. */
+/* Photos first..last of a person, as the CLI would store them, embedded
+ * by `with`. */
 static gint64
-enroll (VsStore    *store,
-        const char *person,
-        const char *name,
-        guint       first,
-        guint       last)
+enroll_with (VsEngine   *with,
+             VsStore    *store,
+             const char *person,
+             const char *name,
+             guint       first,
+             guint       last)
 {
   g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
   g_autoptr(GError) error = NULL;
@@ -80,13 +82,13 @@ enroll (VsStore    *store,
   for (guint n = first; n <= last; n++)
     {
       g_autoptr(VsImage) image = load_lfw (person, n);
-      g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+      g_autoptr(GArray) faces = vs_engine_detect (with, image, &error);
       int pick;
 
       g_assert_no_error (error);
       pick = vs_faces_pick_central (faces, image);
       g_assert_cmpint (pick, >=, 0);
-      g_ptr_array_add (samples, vs_engine_make_sample (engine, image,
+      g_ptr_array_add (samples, vs_engine_make_sample (with, image,
                                                        &g_array_index (faces, VsFace, pick),
                                                        NULL, &error));
       g_assert_no_error (error);
@@ -96,6 +98,16 @@ enroll (VsStore    *store,
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
   return id;
+}
+
+static gint64
+enroll (VsStore    *store,
+        const char *person,
+        const char *name,
+        guint       first,
+        guint       last)
+{
+  return enroll_with (engine, store, person, name, first, last);
 }
 
 /* A fresh database in a private folder, with OTHER enrolled (and PERSON too
@@ -908,6 +920,46 @@ test_enroll_existing_name (void)
   close_all ();
 }
 
+/* The embedder belongs to the database: one whose faces are in another
+ * embedder than the default (as after `visage-cli reembed --embedder X`)
+ * is recognised by the app without being told. */
+static void
+test_database_embedder (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *db_path = g_build_filename (dir, "visage.db", NULL);
+  g_autofree char *images = make_slideshow (OTHER, 10, 20);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) foamliu = vs_engine_new (vs_test_models_dir (), "mobilefacenet_foamliu", &error);
+  VisageWindow *window;
+  LiveWatch watch = { NULL, OTHER_NAME };
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(VsStore) store = vs_store_open (db_path, &error);
+
+    g_assert_no_error (error);
+    enroll_with (foamliu, store, OTHER, OTHER_NAME, 1, 5);
+    enroll_with (foamliu, store, PERSON, PERSON_NAME, 101, 105);
+  }
+
+  window = open_window (images, db_path);
+  watch.page = visage_window_get_live_page (window);
+  g_assert_cmpstr (visage_live_page_get_embedder (watch.page), ==, "mobilefacenet_foamliu");
+  g_assert_true (vs_gui_test_wait_for (live_names, &watch, 20000));
+
+  /* Enrollment embeds in the database's embedder too. */
+  {
+    VisageEnrollWindow *enroll = open_enroll_window (window);
+    gchar *embedder = NULL;
+
+    g_object_get (enroll, "embedder", &embedder, NULL);
+    g_assert_cmpstr (embedder, ==, "mobilefacenet_foamliu");
+    g_free (embedder);
+  }
+  close_all ();
+}
+
 /* Subtitles of the rows shown (the photo list). */
 static void
 collect_subtitles (GtkWidget *widget,
@@ -1125,6 +1177,7 @@ main (int   argc,
   g_test_add_func ("/enroll/name-checks", test_enroll_name_checks);
   g_test_add_func ("/enroll/look-alike", test_enroll_look_alike);
   g_test_add_func ("/enroll/existing-name", test_enroll_existing_name);
+  g_test_add_func ("/enroll/database-embedder", test_database_embedder);
   g_test_add_func ("/enroll/photos", test_enroll_photos);
   g_test_add_func ("/enroll/photos-closed", test_enroll_photos_closed);
   g_test_add_func ("/enroll/for-person", test_enroll_for_person);
