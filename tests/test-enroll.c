@@ -233,6 +233,12 @@ has_samples (gpointer data)
 }
 
 static gboolean
+has_four_samples (gpointer data)
+{
+  return visage_enroll_window_get_n_samples (data) >= 4;
+}
+
+static gboolean
 has_two_samples (gpointer data)
 {
   return visage_enroll_window_get_n_samples (data) >= 2;
@@ -977,15 +983,58 @@ collect_subtitles (GtkWidget *widget,
     collect_subtitles (child, out);
 }
 
-static gboolean
-photos_done (gpointer data)
+/* Titles of the rows shown (the photo list), in order. */
+static void
+collect_titles (GtkWidget *widget,
+                GPtrArray *out)
 {
-  g_autoptr(GPtrArray) subtitles = g_ptr_array_new_with_free_func (g_free);
+  if (!gtk_widget_get_visible (widget))
+    return;
 
-  collect_subtitles (data, subtitles);
-  return subtitles->len == 5 && visage_enroll_window_get_can_save (data);
+  if (ADW_IS_ACTION_ROW (widget))
+    g_ptr_array_add (out, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_titles (child, out);
 }
 
+typedef struct {
+  VisageEnrollWindow *enroll;
+  guint               n_rows;
+  const char         *subtitle;   /* one row says this */
+} PhotosWait;
+
+static gboolean
+photos_settled (gpointer data)
+{
+  PhotosWait *wait = data;
+  g_autoptr(GPtrArray) subtitles = g_ptr_array_new_with_free_func (g_free);
+  gboolean found = wait->subtitle == NULL;
+
+  collect_subtitles (GTK_WIDGET (wait->enroll), subtitles);
+  for (guint i = 0; i < subtitles->len; i++)
+    found |= g_strcmp0 (g_ptr_array_index (subtitles, i), wait->subtitle) == 0;
+  return found && subtitles->len == wait->n_rows && visage_enroll_window_get_can_save (wait->enroll);
+}
+
+static guint
+count_subtitles (VisageEnrollWindow *enroll,
+                 const char         *subtitle)
+{
+  g_autoptr(GPtrArray) subtitles = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  collect_subtitles (GTK_WIDGET (enroll), subtitles);
+  for (guint i = 0; i < subtitles->len; i++)
+    n += g_str_equal (g_ptr_array_index (subtitles, i), subtitle);
+  return n;
+}
+
+/* From Photos: rows in the order given, each with the reason it is not used;
+ * a photo of someone else flagged; a row removed; in a photo of two people
+ * the face clicked is the one enrolled. */
 static void
 test_enroll_photos (void)
 {
@@ -994,23 +1043,28 @@ test_enroll_photos (void)
   g_autofree char *photos = vs_test_make_tmpdir ();
   g_autofree char *two = g_build_filename (photos, "two.png", NULL);
   g_autofree char *text = g_build_filename (photos, "notes.jpg", NULL);
+  g_autofree float *person_ref = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) subtitles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(VsStore) store = NULL;
   g_autoptr(VsPerson) person = NULL;
   VisageWindow *window = open_window (images, db_path);
   VisageEnrollWindow *enroll;
-  guint good = 0, many = 0, unreadable = 0;
+  PhotosWait wait = { NULL, 6, NULL };
+  int person_face = -1;
+  static const guint reference_photos[] = { 101, 102, 103, 104, 105 };
 
-  for (guint i = 0; i < 3; i++)
-    g_ptr_array_add (paths, vs_test_lfw_path (PERSON, good_photos[i]));
-
-  /* Two people side by side. */
+  /* Given in this order: PERSON, the two-face photo, PERSON, someone else,
+   * PERSON, a text file. */
+  g_ptr_array_add (paths, vs_test_lfw_path (PERSON, good_photos[0]));
+  /* Two people side by side: PERSON on the left. */
   {
-    g_autoptr(VsImage) a = load_lfw (PERSON, good_photos[0]);
+    g_autoptr(VsImage) a = load_lfw (PERSON, good_photos[3]);
     g_autoptr(VsImage) b = load_lfw (OTHER, 1);
     g_autoptr(VsImage) both = vs_image_new (a->width + b->width, a->height);
+    g_autoptr(GArray) faces = NULL;
 
     for (int y = 0; y < a->height; y++)
       {
@@ -1021,49 +1075,88 @@ test_enroll_photos (void)
     g_assert_true (vs_image_save (both, two, &error));
     g_assert_no_error (error);
     g_ptr_array_add (paths, g_strdup (two));
+
+    faces = vs_engine_detect (engine, both, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (faces->len, ==, 2);
+    person_face = g_array_index (faces, VsFace, 0).x < a->width ? 0 : 1;
   }
+  g_ptr_array_add (paths, vs_test_lfw_path (PERSON, good_photos[1]));
+  g_ptr_array_add (paths, vs_test_lfw_path (OTHER, other_good_photos[0]));
+  g_ptr_array_add (paths, vs_test_lfw_path (PERSON, good_photos[2]));
   g_assert_true (g_file_set_contents (text, "not a picture", -1, &error));
   g_ptr_array_add (paths, g_strdup (text));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-person", NULL));
   enroll = VISAGE_ENROLL_WINDOW (vs_gui_test_find_window (VISAGE_TYPE_ENROLL_WINDOW));
+  wait.enroll = enroll;
   visage_enroll_window_set_name (enroll, PERSON_NAME);
   visage_enroll_window_add_photos (enroll, paths);
   g_assert_cmpstr (visage_enroll_window_get_mode (enroll), ==, "photos");
-  g_assert_true (vs_gui_test_wait_for (photos_done, enroll, 20000));
+  wait.subtitle = "Looks like a different person";
+  g_assert_true (vs_gui_test_wait_for (photos_settled, &wait, 20000));
 
-  collect_subtitles (GTK_WIDGET (enroll), subtitles);
-  for (guint i = 0; i < subtitles->len; i++)
+  /* The order given. */
+  collect_titles (GTK_WIDGET (enroll), titles);
+  g_assert_cmpuint (titles->len, ==, paths->len);
+  for (guint i = 0; i < paths->len; i++)
     {
-      const char *subtitle = g_ptr_array_index (subtitles, i);
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (paths, i));
 
-      g_test_message ("photo %u: %s", i, subtitle);
-      good += g_str_equal (subtitle, "Good");
-      many += g_str_equal (subtitle, "More than one face");
-      unreadable += g_str_equal (subtitle, "Not a picture Visage can read");
+      g_assert_cmpstr (g_ptr_array_index (titles, i), ==, base);
     }
-  g_assert_cmpuint (good, ==, 3);
-  g_assert_cmpuint (many, ==, 1);
-  g_assert_cmpuint (unreadable, ==, 1);
-  g_assert_cmpuint (visage_enroll_window_get_n_samples (enroll), ==, 3);
 
+  g_assert_cmpuint (count_subtitles (enroll, "Good"), ==, 3);
+  g_assert_cmpuint (count_subtitles (enroll, "2 faces: click the one to add"), ==, 1);
+  g_assert_cmpuint (count_subtitles (enroll, "Looks like a different person"), ==, 1);
+  g_assert_cmpuint (count_subtitles (enroll, "Not a picture Visage can read"), ==, 1);
+  g_assert_cmpuint (visage_enroll_window_get_n_samples (enroll), ==, 3);
+  vs_gui_test_run_for (200);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-photos-two-faces.png"));
+
+  /* The text file's row goes. */
+  visage_enroll_window_remove_photo (enroll, 5);
+  wait.n_rows = 5;
+  wait.subtitle = NULL;
+  g_assert_true (photos_settled (&wait));
+  g_assert_cmpuint (count_subtitles (enroll, "Not a picture Visage can read"), ==, 0);
+
+  /* The face on the left is clicked: its photo becomes good, in place. */
+  visage_enroll_window_pick_face (enroll, 1, person_face);
+  g_assert_true (vs_gui_test_wait_for (photos_settled, &wait, 20000));
+  g_assert_true (vs_gui_test_wait_for (has_four_samples, enroll, 20000));
+  g_clear_pointer (&titles, g_ptr_array_unref);
+  titles = g_ptr_array_new_with_free_func (g_free);
+  collect_titles (GTK_WIDGET (enroll), titles);
+  g_assert_cmpstr (g_ptr_array_index (titles, 1), ==, "two.png");
+  g_assert_cmpuint (count_subtitles (enroll, "Good"), ==, 4);
   vs_gui_test_run_for (100);
   g_free (vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-photos.png"));
 
   visage_enroll_window_save (enroll);
   g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
 
+  /* Four samples, the two-face photo's being PERSON's face. */
   store = vs_store_open (db_path, &error);
   g_assert_no_error (error);
   person = vs_store_find_person_by_name (store, PERSON_NAME, &error);
   g_assert_no_error (error);
   g_assert_nonnull (person);
-  g_assert_cmpuint (person->n_samples, ==, 3);
+  g_assert_cmpuint (person->n_samples, ==, 4);
+  samples = vs_store_list_samples (store, person->id, &error);
+  person_ref = reference (PERSON, reference_photos, G_N_ELEMENTS (reference_photos));
+  for (guint i = 0; i < samples->len; i++)
+    {
+      VsSample *sample = g_ptr_array_index (samples, i);
+      float cosine = vs_cosine (person_ref, sample->embedding, sample->dim);
+
+      g_test_message ("%s: %.2f to %s", sample->source, cosine, PERSON_NAME);
+      g_assert_cmpfloat (cosine, >, 0.45f);
+    }
 
   close_all ();
 }
 
-/* Closing while photos are being checked: nothing is saved, nothing breaks. */
 static void
 test_enroll_photos_closed (void)
 {

@@ -36,6 +36,14 @@ void                visage_enroll_window_choose_photos  (VisageEnrollWindow *sel
 void                visage_enroll_window_add_photos     (VisageEnrollWindow *self,
                                                          GPtrArray          *paths);
 
+/* The index-th row of the photo list: removes it (its sample is not saved),
+ * or, in a photo with several faces, takes the face-th (as clicking it). */
+void                visage_enroll_window_remove_photo   (VisageEnrollWindow *self,
+                                                         guint               index);
+void                visage_enroll_window_pick_face      (VisageEnrollWindow *self,
+                                                         guint               index,
+                                                         guint               face);
+
 /* The name typed (NULL in person mode), and setting it as if typed. */
 const char         *visage_enroll_window_get_name       (VisageEnrollWindow *self);
 void                visage_enroll_window_set_name       (VisageEnrollWindow *self,

@@ -796,12 +796,16 @@ photo_issue_message (VsQualityIssue issue)
 VsEnrollCapture *
 vs_enroll_check_photo (VsEngine              *engine,
                        const char            *path,
+                       int                    face_index,
                        const VsQualityParams *params,
                        VsQualityReport       *report,
+                       GArray               **faces_out,
+                       int                   *size_out,
                        GError               **error)
 {
   g_autoptr(VsImage) image = NULL;
   g_autoptr(GArray) faces = NULL;
+  g_autoptr(GArray) checked = NULL;
   VsQualityParams photo;
   VsQualityReport local;
   VsSample *sample;
@@ -827,8 +831,25 @@ vs_enroll_check_photo (VsEngine              *engine,
   faces = vs_engine_detect (engine, image, error);
   if (faces == NULL)
     return NULL;
+  if (faces_out != NULL)
+    *faces_out = g_array_ref (faces);
+  if (size_out != NULL)
+    {
+      size_out[0] = image->width;
+      size_out[1] = image->height;
+    }
 
-  if (!vs_quality_check (image, faces, params, report))
+  /* A face the person picked is checked alone: the others are not theirs. */
+  checked = g_array_ref (faces);
+  if (face_index >= 0)
+    {
+      g_clear_pointer (&checked, g_array_unref);
+      checked = g_array_new (FALSE, FALSE, sizeof (VsFace));
+      if ((guint) face_index < faces->len)
+        g_array_append_val (checked, g_array_index (faces, VsFace, face_index));
+    }
+
+  if (!vs_quality_check (image, checked, params, report))
     {
       g_set_error_literal (error, VS_ENROLL_ERROR, VS_ENROLL_ERROR_QUALITY,
                            photo_issue_message (report->issue));
@@ -836,7 +857,7 @@ vs_enroll_check_photo (VsEngine              *engine,
     }
 
   sample = vs_engine_make_sample (engine, image,
-                                  &g_array_index (faces, VsFace, report->face_index),
+                                  &g_array_index (checked, VsFace, report->face_index),
                                   path, error);
   if (sample == NULL)
     return NULL;

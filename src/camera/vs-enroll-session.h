@@ -142,13 +142,21 @@ void             vs_enroll_session_stop         (VsEnrollSession       *self);
 
 /* Photos, any thread (each thread its own engine): loads `path`, detects,
  * checks with `params` (NULL: vs_quality_params_init_photo) and makes the
- * sample (source = path). On a quality failure returns NULL with
- * VS_ENROLL_ERROR_QUALITY and report->issue set; a picture that cannot be
- * read gives the image error. report may be NULL. */
+ * sample (source = path). face_index -1: the photo must show one face;
+ * otherwise that face of the detection is taken and checked alone (the
+ * person picked it among several). On a quality failure returns NULL with
+ * VS_ENROLL_ERROR_QUALITY and report->issue set (VS_QUALITY_MANY_FACES:
+ * offer a choice); a picture that cannot be read gives the image error.
+ * report may be NULL; faces_out (may be NULL) receives the faces found
+ * (VsFace, in the photo's pixels) once the picture is read, and
+ * size_out its width and height. */
 VsEnrollCapture *vs_enroll_check_photo          (VsEngine              *engine,
                                                  const char            *path,
+                                                 int                    face_index,
                                                  const VsQualityParams *params,
                                                  VsQualityReport       *report,
+                                                 GArray               **faces_out,
+                                                 int                   *size_out,
                                                  GError               **error);
 
 /* Agreement between photos of one person. `photos` holds, per photo, the
