@@ -20,6 +20,7 @@
 #include "vs-models.h"
 #include "vs-store.h"
 #include "vs-test-band.h"
+#include "vs-engine.h"
 #include "vs-test-images.h"
 #include "vs-test-util.h"
 
@@ -1113,6 +1114,123 @@ test_kill_during_reembed (void)
     g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, before->len);
   }
   run_expect (&r, 0, "people", "list", "--db", db, NULL);
+/* The face of `picture` nearest its centre, embedded: in LFW the person a
+ * photo is filed under is the one in the middle. */
+static float *
+central_embedding (VsEngine   *engine,
+                   const char *picture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsImage) image = vs_image_load (picture, &error);
+  g_autoptr(GArray) faces = NULL;
+  float *embedding = g_new (float, vs_engine_get_dim (engine));
+
+  g_assert_no_error (error);
+  faces = vs_engine_detect (engine, image, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_engine_embed_face (engine, image,
+                                       &g_array_index (faces, VsFace, vs_faces_pick_central (faces, image)),
+                                       embedding, NULL, &error));
+  g_assert_no_error (error);
+  return embedding;
+}
+
+/* Folders whose photos show bystanders too: the person's own face is taken
+ * in each (the one their other photos agree with), and a photo of someone
+ * else, or of strangers only, is reported instead of saved. */
+static void
+test_import_extra_faces (void)
+{
+  /* Every photo of Abdel Nasser Assidi has two faces; Abdullah Gul 0003,
+   * 0006, 0008… and Adrien Brody 0002, 0003… have several too. */
+  static const struct { const char *folder; guint n; } people[] = {
+    { "Abdel_Nasser_Assidi", 2 }, { "Abdullah_Gul", 12 }, { "Adrien_Brody", 8 },
+  };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *intruder = lfw ("Colin_Powell", 1);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *brody = g_build_filename (root, "Adrien_Brody", NULL);
+  g_autofree char *intruder_link = g_build_filename (brody, "intruder.jpg", NULL);
+  g_autofree char *group_link = g_build_filename (brody, "group.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+  JsonArray *report;
+  guint n_multi = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    make_person_folder (root, people[i].folder, 1, people[i].n);
+  g_assert_cmpint (symlink (intruder, intruder_link), ==, 0);
+  g_assert_cmpint (symlink (group, group_link), ==, 0);
+
+  /* Pictures reported, every person imported: success. */
+  run_expect (&r, 0, "import", "--json", "--db", db, root, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, G_N_ELEMENTS (people));
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      JsonArray *skipped = json_object_get_array_member (p, "skipped");
+      gboolean brody_folder = g_str_equal (people[i].folder, "Adrien_Brody");
+
+      g_assert_cmpstr (json_object_get_string_member (p, "folder"), ==, people[i].folder);
+      g_assert_cmpint (json_object_get_int_member (p, "added"), ==, people[i].n);
+      /* Only the two pictures that are not Adrien Brody are left out. */
+      g_assert_cmpuint (json_array_get_length (skipped), ==, brody_folder ? 2 : 0);
+      for (guint k = 0; k < json_array_get_length (skipped); k++)
+        {
+          JsonObject *skip = json_array_get_object_element (skipped, k);
+          const char *path = json_object_get_string_member (skip, "path");
+          const char *reason = json_object_get_string_member (skip, "reason");
+
+          g_test_message ("skipped %s: %s", path, reason);
+          if (g_str_has_suffix (path, "group.jpg"))
+            g_assert_nonnull (strstr (reason, "none looks like the person"));
+          else
+            {
+              g_assert_true (g_str_has_suffix (path, "intruder.jpg"));
+              g_assert_nonnull (strstr (reason, "looks like a different person"));
+            }
+        }
+    }
+
+  /* Each sample is the face in the middle of its photo. */
+  store = vs_store_open (db, &error);
+  g_assert_no_error (error);
+  listed = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (people));
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_autoptr(GPtrArray) samples = vs_store_list_samples (store, ((VsPerson *) listed->pdata[i])->id, &error);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < samples->len; k++)
+        {
+          VsSample *sample = g_ptr_array_index (samples, k);
+          g_autoptr(VsImage) image = vs_image_load (sample->source, &error);
+          g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+          g_autofree float *central = central_embedding (engine, sample->source);
+          float cosine = vs_cosine (central, sample->embedding, sample->dim);
+
+          g_assert_no_error (error);
+          if (faces->len > 1)
+            {
+              n_multi++;
+              g_test_message ("%s: %u faces, cosine to the central one %.3f", sample->source, faces->len, cosine);
+            }
+          g_assert_cmpfloat (cosine, >, 0.99f);
+        }
+    }
+  g_test_message ("%u photos with several faces, the person's taken in each", n_multi);
+  g_assert_cmpuint (n_multi, >=, 6);
 }
 
 static void
@@ -1388,6 +1506,7 @@ main (int    argc,
   g_test_add_func ("/cli/import-and-people", test_import_and_people);
   g_test_add_func ("/cli/delete-several", test_delete_several);
   g_test_add_func ("/cli/export", test_export);
+  g_test_add_func ("/cli/import-extra-faces", test_import_extra_faces);
   g_test_add_func ("/cli/reembed", test_reembed);
   g_test_add_func ("/cli/kill-during-reembed", test_kill_during_reembed);
   g_test_add_func ("/cli/writes-only-the-database", test_writes_only_the_database);

@@ -628,6 +628,7 @@ visage_window_class_init (VisageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, live_page);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, people_page);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, camera_menu);
