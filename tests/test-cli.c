@@ -1114,6 +1114,8 @@ test_kill_during_reembed (void)
     g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, before->len);
   }
   run_expect (&r, 0, "people", "list", "--db", db, NULL);
+}
+
 /* The face of `picture` nearest its centre, embedded: in LFW the person a
  * photo is filed under is the one in the middle. */
 static float *

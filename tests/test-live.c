@@ -364,6 +364,8 @@ test_live_band_face_unnamed (void)
   gtk_window_destroy (GTK_WINDOW (window));
   vs_gui_test_run_for (100);
   g_hash_table_unref (watch.known);
+}
+
 /* Three people side by side in one picture: someone enrolled, a stranger,
  * and someone enrolled twice under two names, whom the gallery cannot tell
  * apart (within the margin): that face stays "identifying" for good. */
