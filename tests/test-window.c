@@ -547,7 +547,7 @@ check_actions (Run          *run,
   {
     GtkWidget *about = GTK_WIDGET (vs_gui_test_find_window (ADW_TYPE_ABOUT_WINDOW));
     GtkWidget *legal_row = find_row (about, "Legal");
-    GtkLabel *label;
+    GtkLabel *label = NULL;
 
     g_assert_true (vs_gui_test_wait_allocated (about, WAIT_MS));
     g_free (vs_gui_test_save_png (about, "visage-about.png"));
@@ -558,10 +558,28 @@ check_actions (Run          *run,
                                                        gtk_actionable_get_action_target_value (GTK_ACTIONABLE (legal_row))));
     vs_gui_test_run_for (600);   /* the slide */
     g_free (vs_gui_test_save_png (about, "visage-about-legal.png"));
-    label = find_label_containing (about, "yunet_2023mar");
-    g_assert_nonnull (label);
-    g_assert_nonnull (find_label_containing (about, "mobilefacenet_paddlex"));
-    g_assert_nonnull (find_label_containing (about, "MIT"));
+    {
+      g_autoptr(GPtrArray) models = vs_models_list ();
+
+      /* Every model of the manifest, with its licence as written. */
+      for (guint i = 0; i < models->len; i++)
+        {
+          const VsModelInfo *info = g_ptr_array_index (models, i);
+
+          label = find_label_containing (about, info->id);
+          g_assert_nonnull (label);
+          g_assert_nonnull (find_label_containing (about, info->license));
+        }
+    }
+    /* The end of the page: the optional, restricted ones. */
+    {
+      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      vs_gui_test_run_for (300);
+      g_free (vs_gui_test_save_png (about, "visage-about-legal-end.png"));
+    }
   }
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), WAIT_MS));
   {
