@@ -210,6 +210,7 @@ test_window_narrow (void)
 
   g_assert_cmpint (run_app (&run, check_narrow, "--source", "test", "--db", db, NULL), ==, 0);
   g_assert_true (run.done);
+  g_assert_true (run.flag);   /* the window really got 360 px wide */
   run_clear (&run);
 }
 
