@@ -627,6 +627,42 @@ test_stale_boxes (void)
   g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
 }
 
+/* Labels of faces side by side never cover each other. */
+static void
+test_labels_apart (void)
+{
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, 640, 360);
+  graphene_rect_t boxes[3] = {
+    GRAPHENE_RECT_INIT (100, 150, 60, 70),
+    GRAPHENE_RECT_INIT (130, 160, 60, 70),   /* its label would sit on the first */
+    GRAPHENE_RECT_INIT (150, 140, 60, 70),
+  };
+  graphene_rect_t placed[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      vs_frame_paintable_place_label_apart (&bounds, &boxes[i], 120, 24, 3, placed, i, &placed[i]);
+      g_assert_true (graphene_rect_contains_rect (&bounds, &placed[i]));
+      for (guint j = 0; j < i; j++)
+        g_assert_false (graphene_rect_intersection (&placed[i], &placed[j], NULL));
+    }
+  /* The first goes where it always did: above its box. */
+  g_assert_cmpfloat (placed[0].origin.y + placed[0].size.height, <=, boxes[0].origin.y);
+  g_assert_cmpfloat (placed[0].origin.x, ==, boxes[0].origin.x);
+
+  /* No room anywhere: the usual place rather than none. */
+  {
+    graphene_rect_t tiny = GRAPHENE_RECT_INIT (0, 0, 200, 30);
+    graphene_rect_t box = GRAPHENE_RECT_INIT (10, 2, 50, 26);
+    graphene_rect_t first, second, usual;
+
+    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, NULL, 0, &first);
+    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, &first, 1, &second);
+    vs_frame_paintable_place_label (&tiny, &box, 100, 24, 3, &usual);
+    g_assert_true (graphene_rect_equal (&second, &usual));
+  }
+}
+
 /* The live model */
 
 typedef struct {
@@ -766,6 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/time-jump", test_time_jump);
   g_test_add_func ("/tracker/identity-change", test_identity_change);
   g_test_add_func ("/live-model/stale-boxes", test_stale_boxes);
+  g_test_add_func ("/live-model/labels-apart", test_labels_apart);
   g_test_add_func ("/live-model/update", test_live_model);
 
   return g_test_run ();

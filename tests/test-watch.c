@@ -609,6 +609,31 @@ test_band_face_unnamed (void)
   run_clear (&run);
 }
 
+/* A covered lens, lights off, a test pattern: nobody appears, not even for
+ * a frame. */
+static void
+test_no_faces (void)
+{
+  static const char * const sources[] = { "test", "test:black", "test:snow", "test:smpte" };
+  g_autofree char *db = make_db ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+      Run run = { 0 };
+
+      g_ptr_array_add (argv, g_strdup ("--json"));
+      g_ptr_array_add (argv, g_strdup ("--max-frames=15"));
+      g_ptr_array_add (argv, g_strdup (sources[i]));
+      run_sync (argv, &run);
+      g_assert_cmpint (run.status, ==, 0);
+      parse_lines (&run);
+      g_test_message ("%s: %u events", sources[i], run.lines->len);
+      g_assert_cmpuint (run.lines->len, ==, 0);
+      run_clear (&run);
+    }
+}
+
 static void
 test_max_frames (void)
 {
@@ -775,6 +800,7 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/known-person", test_known_person);
   g_test_add_func ("/watch/desk-queue", test_desk_queue);
   g_test_add_func ("/watch/band-face-unnamed", test_band_face_unnamed);
+  g_test_add_func ("/watch/no-faces", test_no_faces);
   g_test_add_func ("/watch/max-frames", test_max_frames);
   g_test_add_func ("/watch/interrupt", test_interrupt);
   g_test_add_func ("/watch/errors", test_errors);

@@ -130,18 +130,22 @@ update_strictness (VisagePreferencesWindow *self)
     {
       g_autofree char *rate = describe_far (far);
 
-      /* Translators: %1$.0f: a similarity in percent; %2$s: e.g. "about once
-       * in 100,000 comparisons"; %3$s: the recognition model */
-      subtitle = g_strdup_printf (_("A face needs %.0f %% similarity to be named; a stranger is named "
-                                    "by mistake %s (%s)"),
-                                  100.0 * threshold, rate, info->id);
+      /* Translators: %.0f: a similarity in percent; %s: e.g. "about once in
+       * 100,000 comparisons" */
+      subtitle = g_strdup_printf (_("Named from %.0f %% similarity; a stranger gets a name %s"),
+                                  100.0 * threshold, rate);
     }
   else
-    /* Translators: %1$.0f: a similarity in percent; %2$s: the recognition model */
-    subtitle = g_strdup_printf (_("A face needs %.0f %% similarity to be named (%s); the rate of "
-                                  "wrong names was not measured for this value"),
-                                100.0 * threshold, info->id);
+    /* Translators: %.0f: a similarity in percent */
+    subtitle = g_strdup_printf (_("Named from %.0f %% similarity; how often a stranger gets a name "
+                                  "was not measured for this value"),
+                                100.0 * threshold);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->strictness_row), subtitle);
+  /* Translators: %s: the recognition model the thresholds belong to */
+  {
+    g_autofree char *tooltip = g_strdup_printf (_("Thresholds of the recognition model %s"), info->id);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->strictness_row), tooltip);
+  }
 }
 
 static void
