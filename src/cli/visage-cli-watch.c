@@ -512,7 +512,7 @@ vs_cli_watch (int    argc,
     vs_camera_set_recognition_size (watch.camera, size);
 
   /* The database first: it says which embedder its faces are in. */
-  store = vs_cli_open_store (&watch.opts, &error);
+  store = vs_cli_open_store (&watch.opts, VS_CLI_WRITE, &error);
   if (store != NULL)
     {
       vs_cli_use_store_embedder (&watch.opts, store);

@@ -22,6 +22,7 @@ typedef enum {
   VS_STORE_ERROR_INVALID,     /* bad argument: empty name, wrong dimension… */
   VS_STORE_ERROR_EXISTS,      /* unique constraint */
   VS_STORE_ERROR_IO,          /* any other SQLite failure */
+  VS_STORE_ERROR_NO_DATABASE, /* vs_store_open_existing: nothing there yet */
 } VsStoreError;
 
 /* Name limits shared by the CLI and the GUI (vs-name.h). */
@@ -68,9 +69,20 @@ G_DECLARE_FINAL_TYPE (VsStore, vs_store, VS, STORE, GObject)
 char     *vs_store_default_path        (void);
 
 /* Creates the folder (0700) and the file (0600) when missing, migrates the
- * schema, and refuses a database from a newer Visage. path NULL = default. */
+ * schema, and refuses a database from a newer Visage. path NULL = default.
+ * A file that is not a Visage database (judged from its header before
+ * SQLite opens it) is left exactly as it was: no mode change, no side file.
+ * The default folder is made private (0700), or refused when it cannot be.
+ * A WAL left by a process killed before its checkpoint is checkpointed. */
 VsStore  *vs_store_open                (const char   *path,
                                         GError      **error);
+/* The same for commands that only read: never creates a folder or file
+ * (VS_STORE_ERROR_NO_DATABASE instead), never changes the journal mode,
+ * never migrates; it still finishes a checkpoint a killed process left. */
+VsStore  *vs_store_open_existing       (const char   *path,
+                                        GError      **error);
+/* An empty database in memory, for reading when there is none on disk. */
+VsStore  *vs_store_open_empty          (GError      **error);
 const char *vs_store_get_path          (VsStore      *self);
 
 /* Changes whenever any connection (this process or another) commits. */
