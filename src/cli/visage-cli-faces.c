@@ -700,11 +700,22 @@ vs_cli_import (int    argc,
 
       if (!opts.json)
         {
-          guint n_skipped = json_array_get_length (json_node_get_array (skipped_node));
+          JsonArray *skipped_array = json_node_get_array (skipped_node);
+          guint n_skipped = json_array_get_length (skipped_array);
+
           if (person_id != 0)
             g_print (_("%s: %u added, %u skipped\n"), name, samples->len, n_skipped);
           else
             g_print (_("%s: not imported: %s\n"), name ? name : raw_name, local_error->message);
+          /* Say which pictures were left out and why: a folder is often
+           * meant to be used whole. */
+          for (guint k = 0; k < n_skipped; k++)
+            {
+              JsonObject *skip = json_array_get_object_element (skipped_array, k);
+              g_autofree char *base = g_path_get_basename (json_object_get_string_member (skip, "path"));
+
+              g_print (_("  skipped %s: %s\n"), base, json_object_get_string_member (skip, "reason"));
+            }
         }
     }
   json_builder_end_array (report);
