@@ -1162,13 +1162,26 @@ vs_store_get_data_version (VsStore *self)
   " coalesce((SELECT max(e.seen) FROM events e WHERE e.person_id = p.id), 0)" \
   " FROM people p "
 
+/* A damaged or hand-edited database can hold anything in a column: never
+ * hand out NULL or invalid UTF-8 where a string is promised (fuzz-store
+ * found a NULL name reaching g_utf8_casefold). */
+static char *
+column_valid_text (sqlite3_stmt *stmt,
+                   int           column,
+                   const char   *fallback)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_utf8_make_valid (text, -1) : g_strdup (fallback);
+}
+
 static VsPerson *
 person_from_row (sqlite3_stmt *stmt)
 {
   VsPerson *person = g_new0 (VsPerson, 1);
 
   person->id = sqlite3_column_int64 (stmt, 0);
-  person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  person->name = column_valid_text (stmt, 1, "");
   person->created = sqlite3_column_int64 (stmt, 2);
   person->updated = sqlite3_column_int64 (stmt, 3);
   person->n_samples = sqlite3_column_int (stmt, 4);
@@ -1616,7 +1629,7 @@ sample_from_row (sqlite3_stmt *stmt)
 
   sample->id = sqlite3_column_int64 (stmt, 0);
   sample->person_id = sqlite3_column_int64 (stmt, 1);
-  sample->embedder = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  sample->embedder = column_valid_text (stmt, 2, "");
   sample->embedding = column_embedding (stmt, 3, &sample->dim);
   sample->quality = sqlite3_column_double (stmt, 4);
   crop = sqlite3_column_blob (stmt, 5);

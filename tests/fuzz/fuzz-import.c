@@ -137,13 +137,17 @@ LLVMFuzzerTestOneInput (const guint8 *data,
           {
             gsize len = picture_len;
             if (next_byte (&r) & 1)
-              len = picture_len * next_byte (&r) / 256;
+              {
+                guint8 cut = next_byte (&r);
+                len = picture_len * cut / 256;
+              }
             g_file_set_contents (path, picture, (gssize) len, NULL);
           }
           break;
         case 3:   /* a file of the input's bytes */
           {
-            gsize len = MIN ((gsize) next_byte (&r) * 4, (gsize) (r.end - r.p));
+            gsize want = (gsize) next_byte (&r) * 4;
+            gsize len = MIN (want, (gsize) (r.end - r.p));
             g_file_set_contents (path, (const char *) r.p, (gssize) len, NULL);
             r.p += len;
           }
