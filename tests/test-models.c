@@ -123,15 +123,17 @@ test_readme_thresholds (void)
       if (!g_str_has_prefix (lines[i], "| `"))
         break;   /* the end of the table */
 
-      /* "| `id` | 0.282 | 0.45 | 0.05 |" → "", id, numbers…, "" */
+      /* "| `id` (optional) | 0.282 | 0.45 | 0.05 |" → "", id, numbers…, "" */
       cells = g_strsplit (lines[i], "|", -1);
       g_assert_cmpuint (g_strv_length (cells), ==, 6);
       id = g_strdup (g_strstrip (cells[1]));
-      g_assert_true (g_str_has_prefix (id, "`") && g_str_has_suffix (id, "`"));
-      id[strlen (id) - 1] = '\0';
+      g_assert_true (g_str_has_prefix (id, "`"));
+      g_assert_nonnull (strchr (id + 1, '`'));
+      *strchr (id + 1, '`') = '\0';
       info = vs_models_lookup (id + 1, &error);
       g_assert_no_error (error);
       g_assert_cmpint (info->role, ==, VS_MODEL_ROLE_EMBEDDER);
+      g_assert_true ((strstr (cells[1], "(optional)") != NULL) == info->optional);
       g_assert_false (g_hash_table_contains (rows, info->id));
       g_hash_table_add (rows, info->id);
       g_test_message ("README %s: %s %s %s", info->id, cells[2], cells[3], cells[4]);
