@@ -1326,6 +1326,7 @@ test_models (void)
   g_auto(Run) r = { 0 };
   static const char * const files[] = {
     "face_detection_yunet_2023mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
+    "face_detection_yunet_2022mar.onnx",
   };
 
   run_expect (&r, 4, "detect", "--models", "/nonexistent", picture, NULL);

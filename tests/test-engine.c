@@ -518,7 +518,8 @@ test_face_filling_picture (void)
   g_autofree char *path = vs_test_lfw_path ("Tony_Blair", 2);
   g_autoptr(VsImage) photo = load (path);
   g_autoptr(VsImage) crop = vs_image_new_wrap (150, 150, photo->stride,
-                                               photo->data + 55 * photo->stride + 50 * 3, NULL, NULL);
+                                               photo->data + 55 * photo->stride + 50 * 3,
+                                               (GDestroyNotify) vs_image_unref, vs_image_ref (photo));
   g_autoptr(VsImage) big = vs_cv_resize (crop, 1000, 1000);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) faces = vs_engine_detect (engine, big, &error);
