@@ -39,6 +39,7 @@ typedef struct {
   double            last_frame_time; /* frame time of the newest results */
   guint64           last_frame_number;
   GHashTable       *names;           /* track id → name of the decision, for "left" */
+  GHashTable       *open_tracks;     /* ids of tracks that appeared and have not left */
   guint             n_tracks;
   gboolean          finishing;
   int               status;
@@ -111,6 +112,15 @@ decision_free (gpointer data)
   g_free (d);
 }
 
+static int
+compare_track_ids (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT (a), y = GPOINTER_TO_UINT (b);
+
+  return (x > y) - (x < y);
+}
+
 static void
 print_event (Watch                *watch,
              const VsTrackerEvent *event,
@@ -159,6 +169,7 @@ on_results (VsRecognizer         *recognizer,
         {
         case VS_TRACKER_EVENT_ADDED:
           watch->n_tracks++;
+          g_hash_table_add (watch->open_tracks, GUINT_TO_POINTER (event->track_id));
           print_event (watch, event, time, FALSE);
           break;
 
@@ -185,6 +196,7 @@ on_results (VsRecognizer         *recognizer,
           break;
 
         case VS_TRACKER_EVENT_REMOVED:
+          g_hash_table_remove (watch->open_tracks, GUINT_TO_POINTER (event->track_id));
           print_event (watch, event, time, FALSE);
           g_hash_table_remove (watch->names, GUINT_TO_POINTER (event->track_id));
           break;
@@ -556,6 +568,7 @@ vs_cli_watch (int    argc,
 
   watch.loop = g_main_loop_new (NULL, FALSE);
   watch.names = g_hash_table_new_full (NULL, NULL, NULL, decision_free);
+  watch.open_tracks = g_hash_table_new (NULL, NULL);
 
   g_signal_connect (watch.recognizer, "results", G_CALLBACK (on_results), &watch);
   g_signal_connect (watch.monitor, "gallery-changed", G_CALLBACK (on_gallery_changed), &watch);
@@ -577,16 +590,16 @@ vs_cli_watch (int    argc,
   g_clear_handle_id (&progress_id, g_source_remove);
 
   /* Tracks still there at the end leave too, so every track that appeared
-   * has its "left". */
+   * has its "left" — every one printed, in id order, whatever the live
+   * model still shows (it drops boxes that went stale). */
   {
-    GListModel *model = G_LIST_MODEL (vs_recognizer_get_model (watch.recognizer));
+    g_autoptr(GList) open = g_list_sort (g_hash_table_get_keys (watch.open_tracks), compare_track_ids);
 
-    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    for (GList *l = open; l != NULL; l = l->next)
       {
-        g_autoptr(VsTrack) track = g_list_model_get_item (model, i);
         VsTrackerEvent event = {
           .type = VS_TRACKER_EVENT_REMOVED,
-          .track_id = vs_track_get_id (track),
+          .track_id = GPOINTER_TO_UINT (l->data),
           .frame_number = watch.last_frame_number,
         };
 
@@ -603,6 +616,7 @@ vs_cli_watch (int    argc,
   g_clear_object (&watch.recognizer);
   g_clear_object (&watch.monitor);
   g_clear_pointer (&watch.names, g_hash_table_unref);
+  g_clear_pointer (&watch.open_tracks, g_hash_table_unref);
   g_clear_pointer (&watch.loop, g_main_loop_unref);
   vs_cli_options_clear (&watch.opts);
 
