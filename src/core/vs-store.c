@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "vs-store.h"
+#include "vs-store-pg.h"
 
 /* "Visg": marks the file as ours, so we never migrate someone else's. */
 #define VS_STORE_APPLICATION_ID 0x56697367
@@ -67,6 +68,7 @@ struct _VsStore
   sqlite3 *db;
   gint64   own_commits;   /* data_version ignores this connection's commits */
   gboolean checkpoint_pending;
+  VsStorePg *pg;          /* a PostgreSQL server instead: every call goes there */
 };
 
 static void vs_store_initable_iface_init (GInitableIface *iface);
@@ -684,6 +686,12 @@ vs_store_initable_init (GInitable     *initable,
   if (self->path == NULL)
     self->path = vs_store_default_path ();
 
+  if (vs_store_pg_is_conninfo (self->path))
+    {
+      self->pg = vs_store_pg_open (self->path, error);
+      return self->pg != NULL;
+    }
+
   if (!prepare_file (self->path, error))
     return FALSE;
 
@@ -781,6 +789,7 @@ vs_store_finalize (GObject *object)
   if (self->db != NULL && self->checkpoint_pending)
     checkpoint (self);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->pg, vs_store_pg_free);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (vs_store_parent_class)->finalize (object);
@@ -872,6 +881,8 @@ vs_store_get_data_version (VsStore *self)
   gint64 version;
 
   g_return_val_if_fail (VS_IS_STORE (self), 0);
+  if (self->pg != NULL)
+    return vs_store_pg_get_data_version (self->pg);
 
   /* Both counters only grow, so their sum changes on any commit. */
   version = query_int64 (self, "PRAGMA data_version", 0, NULL);
@@ -947,10 +958,10 @@ vs_store_list_people (VsStore  *self,
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
 
-  stmt = prepare (self, PERSON_COLUMNS, error);
-  if (stmt == NULL)
-    return NULL;
-  people = collect_rows (self, stmt, (RowFunc) person_from_row, (GDestroyNotify) vs_person_free, error);
+  if (self->pg != NULL)
+    people = vs_store_pg_list_people (self->pg, error);
+  else if ((stmt = prepare (self, PERSON_COLUMNS, error)) != NULL)
+    people = collect_rows (self, stmt, (RowFunc) person_from_row, (GDestroyNotify) vs_person_free, error);
   if (people == NULL)
     return NULL;
 
@@ -1004,6 +1015,8 @@ vs_store_get_person (VsStore  *self,
                      GError  **error)
 {
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_get_person (self->pg, person_id, error);
   return get_person (self, person_id, error);
 }
 
@@ -1052,6 +1065,8 @@ vs_store_find_person_by_name (VsStore     *self,
   normalized = vs_person_name_normalize (name, error);
   if (normalized == NULL)
     return NULL;
+  if (self->pg != NULL)
+    return vs_store_pg_find_person_by_name (self->pg, normalized, error);
   id = find_person_id (self, normalized, error);
   if (id <= 0)
     return NULL;
@@ -1072,6 +1087,8 @@ vs_store_rename_person (VsStore     *self,
   normalized = vs_person_name_normalize (new_name, error);
   if (normalized == NULL)
     return FALSE;
+  if (self->pg != NULL)
+    return vs_store_pg_rename_person (self->pg, person_id, normalized, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1106,6 +1123,8 @@ vs_store_delete_people (VsStore      *self,
 
   if (n_ids == 0)
     return TRUE;
+  if (self->pg != NULL)
+    return vs_store_pg_delete_people (self->pg, person_ids, n_ids, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1225,6 +1244,8 @@ vs_store_add_samples (VsStore     *self,
       if (normalized == NULL)
         return 0;
     }
+  if (self->pg != NULL)
+    return vs_store_pg_add_samples (self->pg, person_id, normalized, samples, error);
 
   if (!begin (self, error))
     return 0;
@@ -1341,6 +1362,8 @@ vs_store_list_samples (VsStore  *self,
   g_autoptr(VsPerson) person = NULL;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_list_samples (self->pg, person_id, error);
 
   /* One read transaction: the person and their samples from one snapshot. */
   if (!exec (self, "BEGIN", error))
@@ -1378,6 +1401,8 @@ vs_store_delete_sample (VsStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_delete_sample (self->pg, sample_id, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1418,6 +1443,8 @@ vs_store_get_person_thumbnail (VsStore  *self,
   int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_get_person_thumbnail (self->pg, person_id, error);
 
   /* Only the crop column is read: lists ask for one picture per row. */
   stmt = prepare (self,
@@ -1459,6 +1486,8 @@ vs_store_reembed (VsStore         *self,
                    _("No model given to recompute the samples with"));
       return FALSE;
     }
+  if (self->pg != NULL)
+    return vs_store_pg_reembed (self->pg, embedder, dim, func, progress, user_data, error);
 
   /* The write lock is held throughout, so no sample can be added or removed
    * half-way; other writers wait (and time out on a very long run). */
@@ -1566,6 +1595,8 @@ vs_store_record_seen (VsStore  *self,
   int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_record_seen (self->pg, person_id, when, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1609,6 +1640,8 @@ vs_store_load_gallery (VsStore     *self,
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
   g_return_val_if_fail (embedder != NULL, NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_load_gallery (self->pg, embedder, error);
 
   /* One snapshot for the dimension and the rows. */
   if (!exec (self, "BEGIN", error))
@@ -1685,4 +1718,20 @@ fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
   rollback (self);
   return NULL;
+}
+
+/* ---- The server backend (vs-store-pg.c) --------------------------------- */
+
+VsStorePg *
+vs_store_get_pg (VsStore *store)
+{
+  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+  return store->pg;
+}
+
+gboolean
+vs_store_embedding_is_valid (const float *embedding,
+                             guint        dim)
+{
+  return embedding_is_valid (embedding, dim);
 }

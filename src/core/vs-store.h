@@ -21,6 +21,8 @@ typedef enum {
   VS_STORE_ERROR_INVALID,     /* bad argument: empty name, wrong dimension… */
   VS_STORE_ERROR_EXISTS,      /* unique constraint */
   VS_STORE_ERROR_IO,          /* any other SQLite failure */
+  VS_STORE_ERROR_OFFLINE,     /* the database server cannot be reached */
+  VS_STORE_ERROR_DENIED,      /* wrong password, or the role may not do this */
 } VsStoreError;
 
 /* Name limits shared by the CLI and the GUI. */
