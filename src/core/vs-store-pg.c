@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "vs-store-pg.h"
+#include "vs-store-copy.h"
 
 #define VS_STORE_PG_CHANNEL "visage"
 /* "Visg", as the SQLite application_id: the key of the migration lock. */
@@ -1561,4 +1562,151 @@ vs_store_pg_get_data_version (VsStorePg *self)
   version = self->listener.version;
   g_mutex_unlock (&self->listener.lock);
   return version;
+}
+
+/* ---- Everything at once (vs-store-copy.h) -------------------------------- */
+
+gboolean
+vs_store_pg_read_all (VsStorePg        *self,
+                      VsStoreContents  *contents,
+                      GError          **error)
+{
+  g_autoptr(PGresult) people = NULL;
+  g_autoptr(PGresult) samples = NULL;
+  g_autoptr(PGresult) events = NULL;
+
+  if (!begin_read (self, error))
+    return FALSE;
+  people = run (self, "SELECT id, name, created, updated FROM people ORDER BY id", NULL, error);
+  if (people != NULL)
+    samples = run (self,
+                   "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
+                   " FROM samples ORDER BY id", NULL, error);
+  if (samples != NULL)
+    events = run (self, "SELECT id, person_id, seen FROM events ORDER BY id", NULL, error);
+  if (events == NULL)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  commit (self, NULL);
+
+  contents->people = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_person_free);
+  for (int i = 0; i < PQntuples (people); i++)
+    {
+      VsPerson *person = g_new0 (VsPerson, 1);
+
+      person->id = col_int64 (people, i, 0);
+      person->name = col_text (people, i, 1);
+      person->created = col_int64 (people, i, 2);
+      person->updated = col_int64 (people, i, 3);
+      g_ptr_array_add (contents->people, person);
+    }
+  contents->samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+  for (int i = 0; i < PQntuples (samples); i++)
+    g_ptr_array_add (contents->samples, sample_from_row (samples, i));
+  contents->events = g_array_new (FALSE, FALSE, sizeof (VsStoreEvent));
+  for (int i = 0; i < PQntuples (events); i++)
+    {
+      VsStoreEvent event = { col_int64 (events, i, 0), col_int64 (events, i, 1), col_int64 (events, i, 2) };
+      g_array_append_val (contents->events, event);
+    }
+  return TRUE;
+}
+
+gboolean
+vs_store_pg_write_all (VsStorePg              *self,
+                       const VsStoreContents  *contents,
+                       GError                **error)
+{
+  g_autoptr(PGresult) count = NULL;
+  g_autoptr(PGresult) sequences = NULL;
+  gint64 n_people;
+
+  if (!begin (self, error))
+    return FALSE;
+  /* No one else adds people while we look and copy. */
+  if (!exec (self, "LOCK TABLE people, samples, events IN EXCLUSIVE MODE", error))
+    goto fail;
+  count = run (self, "SELECT count(*) FROM people", NULL, error);
+  if (count == NULL)
+    goto fail;
+  n_people = col_int64 (count, 0, 0);
+  if (n_people > 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                   _("The database on %s already holds %" G_GINT64_FORMAT " people; copy only "
+                     "into an empty database"), self->server, n_people);
+      goto fail;
+    }
+
+  for (guint i = 0; i < contents->people->len; i++)
+    {
+      const VsPerson *person = g_ptr_array_index (contents->people, i);
+      g_auto(Params) p = { 0 };
+      g_autoptr(PGresult) res = NULL;
+
+      param_int (&p, person->id);
+      param_text (&p, person->name);
+      param_int (&p, person->created);
+      param_int (&p, person->updated);
+      res = run (self, "INSERT INTO people (id, name, created, updated) VALUES ($1, $2, $3, $4)", &p, error);
+      if (res == NULL)
+        goto fail;
+    }
+  for (guint i = 0; i < contents->samples->len; i++)
+    {
+      const VsSample *sample = g_ptr_array_index (contents->samples, i);
+      g_auto(Params) p = { 0 };
+      g_autoptr(PGresult) res = NULL;
+
+      param_int (&p, sample->id);
+      param_int (&p, sample->person_id);
+      param_text (&p, sample->embedder);
+      param_int (&p, sample->dim);
+      param_embedding (&p, sample->embedding, sample->dim);
+      param_double (&p, sample->quality);
+      if (sample->crop != NULL)
+        {
+          gsize size;
+          const void *data = g_bytes_get_data (sample->crop, &size);
+          param_bytes (&p, data, size);
+        }
+      else
+        param_text (&p, NULL);
+      param_text (&p, sample->source);
+      param_int (&p, sample->created);
+      res = run (self,
+                 "INSERT INTO samples (id, person_id, embedder, dim, embedding, quality, crop, source, created)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", &p, error);
+      if (res == NULL)
+        goto fail;
+    }
+  for (guint i = 0; i < contents->events->len; i++)
+    {
+      const VsStoreEvent *event = &g_array_index (contents->events, VsStoreEvent, i);
+      g_auto(Params) p = { 0 };
+      g_autoptr(PGresult) res = NULL;
+
+      param_int (&p, event->id);
+      param_int (&p, event->person_id);
+      param_int (&p, event->seen);
+      res = run (self, "INSERT INTO events (id, person_id, seen) VALUES ($1, $2, $3)", &p, error);
+      if (res == NULL)
+        goto fail;
+    }
+
+  /* New rows continue after the copied ids. */
+  sequences = run (self,
+                   "SELECT setval('people_id_seq', coalesce((SELECT max(id) FROM people), 0) + 1, false),"
+                   " setval('samples_id_seq', coalesce((SELECT max(id) FROM samples), 0) + 1, false),"
+                   " setval('events_id_seq', coalesce((SELECT max(id) FROM events), 0) + 1, false)",
+                   NULL, error);
+  if (sequences == NULL || !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
 }

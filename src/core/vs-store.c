@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "vs-store.h"
+#include "vs-store-copy.h"
 #include "vs-store-pg.h"
 
 /* "Visg": marks the file as ours, so we never migrate someone else's. */
@@ -1734,4 +1735,171 @@ vs_store_embedding_is_valid (const float *embedding,
                              guint        dim)
 {
   return embedding_is_valid (embedding, dim);
+}
+
+/* ---- Everything at once (vs-store-copy.h) -------------------------------- */
+
+static VsPerson *
+plain_person_from_row (sqlite3_stmt *stmt)
+{
+  VsPerson *person = g_new0 (VsPerson, 1);
+
+  person->id = sqlite3_column_int64 (stmt, 0);
+  person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  person->created = sqlite3_column_int64 (stmt, 2);
+  person->updated = sqlite3_column_int64 (stmt, 3);
+  return person;
+}
+
+gboolean
+vs_store_read_all (VsStore          *self,
+                   VsStoreContents  *contents,
+                   GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_read_all (self->pg, contents, error);
+
+  /* One read transaction: one snapshot of the three tables. */
+  if (!exec (self, "BEGIN", error))
+    return FALSE;
+  stmt = prepare (self, "SELECT id, name, created, updated FROM people ORDER BY id", error);
+  if (stmt == NULL ||
+      (contents->people = collect_rows (self, stmt, (RowFunc) plain_person_from_row,
+                                        (GDestroyNotify) vs_person_free, error)) == NULL)
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self,
+                  "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
+                  " FROM samples ORDER BY id", error);
+  if (stmt == NULL ||
+      (contents->samples = collect_rows (self, stmt, (RowFunc) sample_from_row,
+                                         (GDestroyNotify) vs_sample_free, error)) == NULL)
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "SELECT id, person_id, seen FROM events ORDER BY id", error);
+  if (stmt == NULL)
+    goto fail;
+  contents->events = g_array_new (FALSE, FALSE, sizeof (VsStoreEvent));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VsStoreEvent event = {
+        sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2)
+      };
+      g_array_append_val (contents->events, event);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  exec (self, "COMMIT", NULL);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  vs_store_contents_clear (contents);
+  return FALSE;
+}
+
+gboolean
+vs_store_write_all (VsStore                *self,
+                    const VsStoreContents  *contents,
+                    GError                **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 n_people;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_write_all (self->pg, contents, error);
+
+  if (!begin (self, error))
+    return FALSE;
+  n_people = query_int64 (self, "SELECT count(*) FROM people", -1, error);
+  if (n_people < 0)
+    goto fail;
+  if (n_people > 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                   _("“%s” already holds %" G_GINT64_FORMAT " people; copy only into an empty "
+                     "database"), self->path, n_people);
+      goto fail;
+    }
+
+  stmt = prepare (self, "INSERT INTO people (id, name, created, updated) VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < contents->people->len; i++)
+    {
+      const VsPerson *p = g_ptr_array_index (contents->people, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, p->id);
+      bind_text (stmt, 2, p->name);
+      sqlite3_bind_int64 (stmt, 3, p->created);
+      sqlite3_bind_int64 (stmt, 4, p->updated);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "INSERT INTO samples (id, person_id, embedder, dim, embedding, quality, crop, source, created)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < contents->samples->len; i++)
+    {
+      const VsSample *s = g_ptr_array_index (contents->samples, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      sqlite3_bind_int64 (stmt, 1, s->id);
+      sqlite3_bind_int64 (stmt, 2, s->person_id);
+      bind_text (stmt, 3, s->embedder);
+      sqlite3_bind_int (stmt, 4, s->dim);
+      bind_embedding (stmt, 5, s->embedding, s->dim);
+      sqlite3_bind_double (stmt, 6, s->quality);
+      if (s->crop != NULL)
+        {
+          gsize size;
+          const void *data = g_bytes_get_data (s->crop, &size);
+          sqlite3_bind_blob64 (stmt, 7, data ? data : "", size, SQLITE_STATIC);
+        }
+      bind_text (stmt, 8, s->source);
+      sqlite3_bind_int64 (stmt, 9, s->created);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "INSERT INTO events (id, person_id, seen) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < contents->events->len; i++)
+    {
+      const VsStoreEvent *e = &g_array_index (contents->events, VsStoreEvent, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, e->id);
+      sqlite3_bind_int64 (stmt, 2, e->person_id);
+      sqlite3_bind_int64 (stmt, 3, e->seen);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  return FALSE;
 }
