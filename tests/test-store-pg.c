@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vs-store.h"
+#include "vs-store-copy.h"
 #include "vs-store-pg.h"
 #include "vs-test-pg.h"
 #include "vs-test-util.h"
@@ -338,16 +339,120 @@ test_offline (void)
   stale = vs_store_pg_take_changes (vs_store_get_pg (station));
 }
 
+static void
+read_all_ok (VsStore         *store,
+             VsStoreContents *contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vs_store_read_all (store, contents, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_same_contents (const VsStoreContents *a,
+                      const VsStoreContents *b)
+{
+  for (VsStorePart part = 0; part < VS_STORE_N_PARTS; part++)
+    {
+      g_autofree char *sum_a = vs_store_contents_checksum (a, part);
+      g_autofree char *sum_b = vs_store_contents_checksum (b, part);
+      g_assert_cmpstr (sum_a, ==, sum_b);
+    }
+}
+
+/* `db copy`: SQLite → server → SQLite gives the same rows, ids and bytes. */
+static void
+test_copy_round_trip (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "a.db", NULL);
+  g_autofree char *back = g_build_filename (dir, "b.db", NULL);
+  g_autofree char *server = vs_test_pg_new_database ();
+  g_autoptr(VsStore) sqlite = open_ok (file);
+  g_autoptr(VsStore) pg = open_ok (server);
+  g_autoptr(VsStore) sqlite_back = open_ok (back);
+  g_autoptr(GPtrArray) s1 = make_samples (3);
+  g_autoptr(GPtrArray) s2 = make_samples (2);
+  g_autoptr(GPtrArray) bare = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+  g_autoptr(GError) error = NULL;
+  g_auto(VsStoreContents) original = { 0 };
+  g_auto(VsStoreContents) on_server = { 0 };
+  g_auto(VsStoreContents) returned = { 0 };
+  g_auto(VsStoreContents) broken = { 0 };
+  gint64 a, b;
+
+  a = vs_store_add_samples (sqlite, 0, "Ada Lovelace", s1, &error);
+  b = vs_store_add_samples (sqlite, 0, "Émile Zola", s2, &error);
+  g_assert_no_error (error);
+  {
+    float v[DIM] = { 1.0f };
+    g_ptr_array_add (bare, vs_sample_new ("sface", v, DIM, 0.25, NULL, NULL));   /* no crop */
+  }
+  g_assert_cmpint (vs_store_add_samples (sqlite, b, NULL, bare, &error), ==, b);
+  /* A gap in the ids, and sightings. */
+  g_assert_true (vs_store_delete_sample (sqlite, ((VsSample *) s1->pdata[1])->id, &error));
+  g_assert_true (vs_store_record_seen (sqlite, a, 1700000000, &error));
+  g_assert_true (vs_store_record_seen (sqlite, b, 1700000100, &error));
+  g_assert_no_error (error);
+  read_all_ok (sqlite, &original);
+  g_assert_cmpuint (original.people->len, ==, 2);
+  g_assert_cmpuint (original.samples->len, ==, 5);
+  g_assert_cmpuint (original.events->len, ==, 2);
+
+  g_assert_true (vs_store_write_all (pg, &original, &error));
+  g_assert_no_error (error);
+  read_all_ok (pg, &on_server);
+  assert_same_contents (&original, &on_server);
+  g_assert_cmpuint (on_server.samples->len, ==, 5);
+
+  /* New rows on the server continue after the copied ids. */
+  {
+    g_autoptr(GPtrArray) more = make_samples (1);
+    gint64 c = vs_store_add_samples (pg, 0, "Charles Babbage", more, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (c, >, b);
+    g_assert_true (vs_store_delete_person (pg, c, &error));
+  }
+
+  g_assert_true (vs_store_write_all (sqlite_back, &on_server, &error));
+  g_assert_no_error (error);
+  read_all_ok (sqlite_back, &returned);
+  assert_same_contents (&original, &returned);
+
+  /* A target that holds people is refused and left alone. */
+  g_assert_false (vs_store_write_all (pg, &original, &error));
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpint (vs_test_pg_query (server, "SELECT count(*) FROM samples"), ==, 5);
+
+  /* One transaction: a row that cannot be written (its person is not in
+   * the copy) leaves an empty target empty. */
+  {
+    g_autofree char *empty = vs_test_pg_new_database ();
+    g_autoptr(VsStore) target = open_ok (empty);
+
+    read_all_ok (sqlite, &broken);
+    g_ptr_array_remove_index (broken.people, 1);
+    g_assert_false (vs_store_write_all (target, &broken, &error));
+    g_assert_nonnull (error);
+    g_test_message ("broken copy: %s", error->message);
+    g_assert_cmpint (vs_test_pg_query (empty, "SELECT count(*) FROM people"), ==, 0);
+    g_assert_cmpint (vs_test_pg_query (empty, "SELECT count(*) FROM samples"), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store-pg/conninfo", test_conninfo);
   g_test_add_func ("/store-pg/errors", test_errors);
   g_test_add_func ("/store-pg/roles", test_roles);
   g_test_add_func ("/store-pg/notifications", test_notifications);
   g_test_add_func ("/store-pg/offline", test_offline);
+  g_test_add_func ("/store-pg/copy-round-trip", test_copy_round_trip);
 
   return g_test_run ();
 }

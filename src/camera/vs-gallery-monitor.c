@@ -64,7 +64,11 @@ restart_timeout (VsGalleryMonitor *self)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   if (self->interval_ms > 0 && self->store != NULL)
     {
-      self->timeout_id = g_timeout_add (self->interval_ms, poll_cb, self);
+      /* A shared store's check only looks at what its listener thread
+       * collected (no I/O): look often, so a change shows within 0.1 s. */
+      guint interval = vs_store_get_pg (self->store) != NULL ? MIN (self->interval_ms, 100) : self->interval_ms;
+
+      self->timeout_id = g_timeout_add (interval, poll_cb, self);
       g_source_set_name_by_id (self->timeout_id, "[visage] gallery monitor");
     }
 }
