@@ -462,9 +462,15 @@ test_three_desks (void)
 int
 main (int argc, char **argv)
 {
-  /* Not isolated: the stations load pictures with GdkPixbuf, which needs
-   * the system's MIME database from XDG_DATA_DIRS. */
-  g_test_init (&argc, &argv, NULL);
+  /* The stations load pictures with GdkPixbuf, which needs the system's
+   * MIME database from XDG_DATA_DIRS: isolated folders, but not that. */
+  g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
+
+  vs_test_init (&argc, &argv);
+  if (data_dirs != NULL)
+    g_setenv ("XDG_DATA_DIRS", data_dirs, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_DIRS");
 
   g_test_add_func ("/shared-gallery/three-desks", test_three_desks);
 

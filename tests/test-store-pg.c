@@ -445,7 +445,7 @@ test_copy_round_trip (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/store-pg/conninfo", test_conninfo);
   g_test_add_func ("/store-pg/errors", test_errors);

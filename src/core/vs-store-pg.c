@@ -19,6 +19,7 @@
 
 #include "vs-store-pg.h"
 #include "vs-store-copy.h"
+#include "vs-name.h"
 
 #define VS_STORE_PG_CHANNEL "visage"
 /* "Visg", as the SQLite application_id: the key of the migration lock. */
@@ -813,20 +814,30 @@ vs_store_pg_get_person (VsStorePg  *self,
   return person_from_row (res, 0);
 }
 
-/* The lowest id with exactly this name; 0 when none, -1 on error. */
+/* The lowest id whose name is the same by vs_name_key() (case, accents and
+ * invisible characters ignored), other than except_id; 0 when none, -1 on
+ * error. Compared here, as the SQLite store does, so both agree. */
 static gint64
 find_person_id (VsStorePg   *self,
                 const char  *normalized,
+                gint64       except_id,
                 GError     **error)
 {
-  g_auto(Params) p = { 0 };
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) res = run (self, "SELECT id, name FROM people ORDER BY id", NULL, error);
+  g_autofree char *key = vs_name_key (normalized);
 
-  param_text (&p, normalized);
-  res = run (self, "SELECT id FROM people WHERE name = $1 ORDER BY id LIMIT 1", &p, error);
   if (res == NULL)
     return -1;
-  return PQntuples (res) > 0 ? col_int64 (res, 0, 0) : 0;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      g_autofree char *name = col_text (res, i, 1);
+      g_autofree char *other = vs_name_key (name);
+      gint64 id = col_int64 (res, i, 0);
+
+      if (id != except_id && g_strcmp0 (key, other) == 0)
+        return id;
+    }
+  return 0;
 }
 
 VsPerson *
@@ -834,7 +845,7 @@ vs_store_pg_find_person_by_name (VsStorePg   *self,
                                  const char  *normalized,
                                  GError     **error)
 {
-  gint64 id = find_person_id (self, normalized, error);
+  gint64 id = find_person_id (self, normalized, 0, error);
 
   if (id <= 0)
     return NULL;
@@ -866,13 +877,44 @@ vs_store_pg_rename_person (VsStorePg   *self,
                            GError     **error)
 {
   g_auto(Params) p = { 0 };
+  g_auto(Params) lock = { 0 };
+  g_autoptr(PGresult) locked = NULL;
+  g_autofree char *key = vs_name_key (normalized);
+  gint64 same;
 
+  if (!begin (self, error))
+    return FALSE;
+  /* The same lock as enrolling under a new name: no two people end up with
+   * one name. */
+  param_text (&lock, key);
+  locked = run (self, "SELECT pg_advisory_xact_lock(hashtext($1))", &lock, error);
+  if (locked == NULL)
+    goto fail;
+  same = find_person_id (self, normalized, person_id, error);
+  if (same < 0)
+    goto fail;
+  if (same > 0)
+    {
+      g_autoptr(VsPerson) other = vs_store_pg_get_person (self, same, NULL);
+
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                   _("“%s” is already the name of someone else (“%s”); names that differ only in "
+                     "case or accents are the same name"),
+                   normalized, other ? other->name : normalized);
+      goto fail;
+    }
   param_text (&p, normalized);
   param_int (&p, now_seconds ());
   param_int (&p, person_id);
-  /* One statement is one transaction. */
-  return run_changed (self, "UPDATE people SET name = $1, updated = $2 WHERE id = $3",
-                      &p, FALSE, person_id, error);
+  if (!run_changed (self, "UPDATE people SET name = $1, updated = $2 WHERE id = $3",
+                    &p, FALSE, person_id, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
 }
 
 gboolean
@@ -989,19 +1031,23 @@ vs_store_pg_add_samples (VsStorePg   *self,
     {
       g_auto(Params) p = { 0 };
       g_autoptr(PGresult) lock = NULL;
+      g_autofree char *key = NULL;
 
       /* Two stations enrolling one new name at once make one person. */
-      param_text (&p, normalized);
+      key = vs_name_key (normalized);
+      param_text (&p, key);
       lock = run (self, "SELECT pg_advisory_xact_lock(hashtext($1))", &p, error);
       if (lock == NULL)
         goto fail;
-      person_id = find_person_id (self, normalized, error);
+      person_id = find_person_id (self, normalized, 0, error);
       if (person_id < 0)
         goto fail;
       if (person_id == 0)
         {
           g_autoptr(PGresult) res = NULL;
 
+          params_clear (&p);
+          param_text (&p, normalized);
           param_int (&p, now);
           res = run (self, "INSERT INTO people (name, created, updated) VALUES ($1, $2, $2) RETURNING id",
                      &p, error);
@@ -1275,6 +1321,19 @@ vs_store_pg_record_seen (VsStorePg  *self,
   if (g_strcmp0 (PQcmdTuples (res), "0") == 0)
     return set_not_found (error, FALSE, person_id);
   return TRUE;
+}
+
+char *
+vs_store_pg_dup_embedder (VsStorePg  *self,
+                          GError    **error)
+{
+  g_autoptr(PGresult) res = run (self,
+                                 "SELECT embedder FROM samples GROUP BY embedder"
+                                 " ORDER BY count(*) DESC, max(id) DESC LIMIT 1", NULL, error);
+
+  if (res == NULL || PQntuples (res) == 0)
+    return NULL;
+  return col_text (res, 0, 0);
 }
 
 /* Adds the rows (person_id, name, embedding) of res whose embedding has the

@@ -74,6 +74,8 @@ gboolean    vs_store_pg_record_seen        (VsStorePg    *self,
                                             gint64        person_id,
                                             gint64        when,
                                             GError      **error);
+char       *vs_store_pg_dup_embedder       (VsStorePg    *self,
+                                            GError      **error);
 VsGallery  *vs_store_pg_load_gallery       (VsStorePg    *self,
                                             const char   *embedder,
                                             GError      **error);
