@@ -50,7 +50,7 @@ db_copy (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    vs_cli_context_new (_("— copy every person, sample, face picture and sighting"),
+    vs_cli_context_new (_("copy --from SRC --to DST — every person, sample, face picture and sighting"),
                         _("Copies SQLite → PostgreSQL or back, keeping every id, in one "
                           "transaction on the target, then reads the target back and compares "
                           "counts and SHA-256 checksums with the source."),
@@ -123,10 +123,12 @@ vs_cli_db (int    argc,
 {
   if (argc >= 2 && g_str_equal (argv[1], "copy"))
     return db_copy (argc - 1, argv + 1);
+  /* copy is the only command: its help is the help of db. */
+  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    return db_copy (argc, argv);
 
   g_printerr (_("Usage: visage-cli db copy --from SRC --to DST\n"
                 "  SRC and DST: an SQLite file, or a PostgreSQL server as postgresql://… "
                 "or “host=… dbname=…”\n"));
-  return argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-         ? VS_EXIT_OK : VS_EXIT_USAGE;
+  return VS_EXIT_USAGE;
 }
