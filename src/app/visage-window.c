@@ -282,6 +282,19 @@ gallery_changed_cb (VisageWindow     *self,
   visage_people_page_reload (self->people_page);
 }
 
+/* A shared gallery's server went away or came back: said under the title.
+ * Recognition goes on with the last gallery; changes are refused (each
+ * with its own message) until the server is back. */
+static void
+gallery_online_cb (VisageWindow     *self,
+                   GParamSpec       *pspec,
+                   VsGalleryMonitor *monitor)
+{
+  adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                        vs_gallery_monitor_get_online (monitor) ? NULL
+                                        : _("Offline: the shared gallery’s server cannot be reached"));
+}
+
 /* Written at most once a minute per person by the monitor. */
 static void
 live_page_recognized_cb (VisageWindow   *self,
@@ -326,6 +339,9 @@ open_store (VisageWindow *self)
 
   g_signal_connect_object (self->gallery_monitor, "gallery-changed",
                            G_CALLBACK (gallery_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->gallery_monitor, "notify::online",
+                           G_CALLBACK (gallery_online_cb), self,
                            G_CONNECT_SWAPPED);
   if (visage_people_page_get_model (self->people_page) != NULL)
     g_signal_connect_object (visage_people_page_get_model (self->people_page), "staged-changed",
