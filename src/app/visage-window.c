@@ -290,9 +290,23 @@ gallery_online_cb (VisageWindow     *self,
                    GParamSpec       *pspec,
                    VsGalleryMonitor *monitor)
 {
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        vs_gallery_monitor_get_online (monitor) ? NULL
-                                        : _("Offline: the shared gallery’s server cannot be reached"));
+  gboolean online = vs_gallery_monitor_get_online (monitor);
+  const char *message = _("Offline: the shared gallery’s server cannot be reached; "
+                          "recognising with the last gallery, changes are not possible");
+  GtkWidget *indicator = g_object_get_data (G_OBJECT (self), "visage-offline-indicator");
+
+  /* The header bar shows it whatever the width; the subtitle where the
+   * view switcher leaves room for the title. */
+  if (indicator == NULL)
+    {
+      indicator = gtk_label_new (_("Offline"));
+      gtk_widget_add_css_class (indicator, "error");
+      gtk_widget_set_tooltip_text (indicator, message);
+      adw_header_bar_pack_end (self->header_bar, indicator);
+      g_object_set_data (G_OBJECT (self), "visage-offline-indicator", indicator);
+    }
+  gtk_widget_set_visible (indicator, !online);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, online ? NULL : message);
 }
 
 /* Written at most once a minute per person by the monitor. */
