@@ -1,5 +1,7 @@
-/* test-store.c: the SQLite store: schema, transactions, names, permissions,
- * secure deletion, concurrency. */
+/* test-store.c: the store: schema, transactions, names, permissions,
+ * secure deletion, concurrency. The same tests run on SQLite and, with
+ * VISAGE_TEST_STORE_BACKEND=postgresql under tests/with-postgres, on a
+ * private PostgreSQL server (the file-only ones are left out there). */
 #include "config.h"
 
 #include <math.h>
@@ -10,6 +12,8 @@
 #include <sqlite3.h>
 
 #include "vs-store.h"
+#include "vs-store-pg.h"
+#include "vs-test-pg.h"
 #include "vs-test-util.h"
 
 #define DIM 128
@@ -19,6 +23,9 @@
 static char *
 new_db_path (void)
 {
+  if (vs_test_pg_enabled ())
+    return vs_test_pg_new_database ();
+
   g_autofree char *dir = vs_test_make_tmpdir ();
   return g_build_filename (dir, "visage.db", NULL);
 }
@@ -77,6 +84,8 @@ raw_query (const char *path,
   sqlite3_stmt *stmt = NULL;
   gint64 value = -1;
 
+  if (vs_store_pg_is_conninfo (path))
+    return vs_test_pg_query (path, sql);
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 10000);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
@@ -93,6 +102,11 @@ raw_exec (const char *path,
 {
   sqlite3 *db = NULL;
 
+  if (vs_store_pg_is_conninfo (path))
+    {
+      vs_test_pg_exec (path, sql);
+      return;
+    }
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 10000);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
@@ -173,7 +187,7 @@ test_store_open_reopen (void)
   gint64 id;
 
   g_assert_cmpstr (vs_store_get_path (store), ==, path);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (vs_test_pg_enabled () || g_file_test (path, G_FILE_TEST_IS_REGULAR));
   id = add_ok (store, 0, "Ada Lovelace", samples);
   /* The samples learnt their ids. */
   for (guint i = 0; i < samples->len; i++)
@@ -258,7 +272,8 @@ test_store_newer_schema (void)
   VsStore *store = open_ok (path);
 
   g_object_unref (store);
-  raw_exec (path, "PRAGMA user_version = 999");
+  raw_exec (path, vs_test_pg_enabled () ? "UPDATE schema_version SET version = 999"
+                                        : "PRAGMA user_version = 999");
 
   store = vs_store_open (path, &error);
   g_assert_null (store);
@@ -266,7 +281,8 @@ test_store_newer_schema (void)
   g_test_message ("newer schema: %s", error->message);
   g_assert_nonnull (strstr (error->message, "newer version of Visage"));
   /* Refused, not touched. */
-  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 999);
+  g_assert_cmpint (raw_query (path, vs_test_pg_enabled () ? "SELECT version FROM schema_version"
+                                                          : "PRAGMA user_version"), ==, 999);
 }
 
 static void
@@ -1042,7 +1058,8 @@ test_store_concurrent_writers (void)
   g_assert_no_error (error);
   g_assert_cmpuint (people->len, ==, 50);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 100);
-  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_query (path, vs_test_pg_enabled () ? "SELECT version FROM schema_version"
+                                                          : "PRAGMA user_version"), ==, 1);
 }
 
 static void
@@ -1065,7 +1082,9 @@ test_store_load_gallery (void)
   /* A corrupt row of the wrong size, written behind the store's back. */
   {
     g_autofree char *sql = g_strdup_printf ("INSERT INTO samples (person_id, embedder, dim, embedding, created)"
-                                            " VALUES (%" G_GINT64_FORMAT ", 'sface', 3, x'0000803f0000803f0000803f', 0)", c);
+                                            " VALUES (%" G_GINT64_FORMAT ", 'sface', 3, %s, 0)", c,
+                                            vs_test_pg_enabled () ? "'\\x0000803f0000803f0000803f'::bytea"
+                                                                  : "x'0000803f0000803f0000803f'");
     raw_exec (path, sql);
   }
 
@@ -1314,20 +1333,30 @@ test_store_default_folder_private (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 }
 
+/* Tests of the file itself (paths, modes, SQLite's own files and version
+ * counter): the server has its own in test-store-pg.c. */
+static void
+add_file_test (const char *path,
+               GTestFunc   func)
+{
+  if (!vs_test_pg_enabled ())
+    g_test_add_func (path, func);
+}
+
 int
 main (int argc, char **argv)
 {
   vs_test_init (&argc, &argv);
 
   g_test_add_func ("/store/open-reopen", test_store_open_reopen);
-  g_test_add_func ("/store/default-path", test_store_default_path);
-  g_test_add_func ("/store/migrate-empty-file", test_store_migrate_empty_file);
+  add_file_test ("/store/default-path", test_store_default_path);
+  add_file_test ("/store/migrate-empty-file", test_store_migrate_empty_file);
   g_test_add_func ("/store/newer-schema", test_store_newer_schema);
-  g_test_add_func ("/store/not-a-database", test_store_not_a_database);
-  g_test_add_func ("/store/hands-off", test_store_hands_off);
-  g_test_add_func ("/store/read-only-converts-nothing", test_store_read_only_converts_nothing);
-  g_test_add_func ("/store/no-creation", test_store_no_creation);
-  g_test_add_func ("/store/default-folder-private", test_store_default_folder_private);
+  add_file_test ("/store/not-a-database", test_store_not_a_database);
+  add_file_test ("/store/hands-off", test_store_hands_off);
+  add_file_test ("/store/read-only-converts-nothing", test_store_read_only_converts_nothing);
+  add_file_test ("/store/no-creation", test_store_no_creation);
+  add_file_test ("/store/default-folder-private", test_store_default_folder_private);
   g_test_add_func ("/store/add-is-atomic", test_store_add_is_atomic);
   g_test_add_func ("/store/reuse-by-name", test_store_reuse_by_name);
   g_test_add_func ("/store/cascade-delete", test_store_cascade_delete);
@@ -1336,11 +1365,11 @@ main (int argc, char **argv)
   g_test_add_func ("/store/rename-same-name", test_store_rename_same_name);
   g_test_add_func ("/store/embedder", test_store_embedder);
   g_test_add_func ("/store/list-people", test_store_list_people);
-  g_test_add_func ("/store/permissions", test_store_permissions);
-  g_test_add_func ("/store/delete-erases-bytes", test_store_delete_erases_bytes);
-  g_test_add_func ("/store/delete-while-reading", test_store_delete_while_reading);
+  add_file_test ("/store/permissions", test_store_permissions);
+  add_file_test ("/store/delete-erases-bytes", test_store_delete_erases_bytes);
+  add_file_test ("/store/delete-while-reading", test_store_delete_while_reading);
   g_test_add_func ("/store/reembed", test_store_reembed);
-  g_test_add_func ("/store/data-version", test_store_data_version);
+  add_file_test ("/store/data-version", test_store_data_version);
   g_test_add_func ("/store/concurrent-writers", test_store_concurrent_writers);
   g_test_add_func ("/store/load-gallery", test_store_load_gallery);
 

@@ -12,6 +12,7 @@
 #include "visage-application.h"
 #include "visage-window-private.h"
 #include "vs-models.h"
+#include "vs-store-pg.h"
 
 struct _VisageApplication
 {
@@ -105,6 +106,9 @@ resolve_path (GApplicationCommandLine *cmdline,
 
   if (path == NULL)
     return NULL;
+  /* A server's connection string is not a file name. */
+  if (vs_store_pg_is_conninfo (path))
+    return g_strdup (path);
 
   file = g_application_command_line_create_file_for_arg (cmdline, path);
   abs = g_file_get_path (file);
@@ -179,6 +183,15 @@ visage_application_command_line (GApplication            *app,
   if (source != NULL)
     abs_source = resolve_source (cmdline, source);
   abs_db = resolve_path (cmdline, db);
+  if (abs_db == NULL)
+    {
+      /* Without --db, a shared gallery set in Preferences replaces the file. */
+      g_autofree char *shared = g_settings_get_string (visage_application_get_settings (self),
+                                                       "shared-gallery");
+      g_strstrip (shared);
+      if (*shared != '\0')
+        abs_db = g_steal_pointer (&shared);
+    }
   abs_models = resolve_path (cmdline, models);
 
   window = visage_application_get_any_window (self);

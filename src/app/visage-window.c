@@ -308,6 +308,33 @@ gallery_changed_cb (VisageWindow     *self,
   visage_people_page_reload (self->people_page);
 }
 
+/* A shared gallery's server went away or came back: said under the title.
+ * Recognition goes on with the last gallery; changes are refused (each
+ * with its own message) until the server is back. */
+static void
+gallery_online_cb (VisageWindow     *self,
+                   GParamSpec       *pspec,
+                   VsGalleryMonitor *monitor)
+{
+  gboolean online = vs_gallery_monitor_get_online (monitor);
+  const char *message = _("Offline: the shared gallery’s server cannot be reached; "
+                          "recognising with the last gallery, changes are not possible");
+  GtkWidget *indicator = g_object_get_data (G_OBJECT (self), "visage-offline-indicator");
+
+  /* The header bar shows it whatever the width; the subtitle where the
+   * view switcher leaves room for the title. */
+  if (indicator == NULL)
+    {
+      indicator = gtk_label_new (_("Offline"));
+      gtk_widget_add_css_class (indicator, "error");
+      gtk_widget_set_tooltip_text (indicator, message);
+      adw_header_bar_pack_end (self->header_bar, indicator);
+      g_object_set_data (G_OBJECT (self), "visage-offline-indicator", indicator);
+    }
+  gtk_widget_set_visible (indicator, !online);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, online ? NULL : message);
+}
+
 /* Written at most once a minute per person by the monitor. */
 static void
 live_page_recognized_cb (VisageWindow   *self,
@@ -352,6 +379,9 @@ open_store (VisageWindow *self)
 
   g_signal_connect_object (self->gallery_monitor, "gallery-changed",
                            G_CALLBACK (gallery_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->gallery_monitor, "notify::online",
+                           G_CALLBACK (gallery_online_cb), self,
                            G_CONNECT_SWAPPED);
   if (visage_people_page_get_model (self->people_page) != NULL)
     g_signal_connect_object (visage_people_page_get_model (self->people_page), "staged-changed",

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "vs-gallery-monitor.h"
+#include "vs-store-pg.h"
 
 #define SEEN_INTERVAL_US (60 * G_USEC_PER_SEC)
 
@@ -19,6 +20,8 @@ struct _VsGalleryMonitor
   guint       interval_ms;
   guint       timeout_id;
   GHashTable *seen;          /* person id (gint64*) → monotonic time of the last write */
+  gboolean    online;        /* a shared store's server is reachable */
+  gboolean    resync;        /* a shared store's change could not be applied */
 };
 
 G_DEFINE_FINAL_TYPE (VsGalleryMonitor, vs_gallery_monitor, G_TYPE_OBJECT)
@@ -28,6 +31,7 @@ enum {
   PROP_STORE,
   PROP_GALLERY,
   PROP_INTERVAL,
+  PROP_ONLINE,
   N_PROPS
 };
 
@@ -60,7 +64,11 @@ restart_timeout (VsGalleryMonitor *self)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   if (self->interval_ms > 0 && self->store != NULL)
     {
-      self->timeout_id = g_timeout_add (self->interval_ms, poll_cb, self);
+      /* A shared store's check only looks at what its listener thread
+       * collected (no I/O): look often, so a change shows within 0.1 s. */
+      guint interval = vs_store_get_pg (self->store) != NULL ? MIN (self->interval_ms, 100) : self->interval_ms;
+
+      self->timeout_id = g_timeout_add (interval, poll_cb, self);
       g_source_set_name_by_id (self->timeout_id, "[visage] gallery monitor");
     }
 }
@@ -107,6 +115,9 @@ vs_gallery_monitor_get_property (GObject    *object,
     case PROP_INTERVAL:
       g_value_set_uint (value, self->interval_ms);
       break;
+    case PROP_ONLINE:
+      g_value_set_boolean (value, self->online);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -149,6 +160,11 @@ vs_gallery_monitor_class_init (VsGalleryMonitorClass *klass)
   properties[PROP_INTERVAL] =
     g_param_spec_uint ("interval", NULL, NULL, 0, G_MAXUINT, 500,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* FALSE while a shared store's server cannot be reached: the last
+   * gallery stays in use and changes resume when it is back. */
+  properties[PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[GALLERY_CHANGED] =
@@ -160,6 +176,7 @@ static void
 vs_gallery_monitor_init (VsGalleryMonitor *self)
 {
   self->interval_ms = 500;
+  self->online = TRUE;
   self->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 }
 
@@ -196,6 +213,14 @@ vs_gallery_monitor_new (VsStore     *store,
   self->store = g_object_ref (store);
   self->embedder = g_strdup (embedder);
 
+  /* A shared store announces changes: listen before loading, so that none
+   * made in between is missed. */
+  if (vs_store_get_pg (store) != NULL)
+    {
+      vs_store_pg_watch_changes (vs_store_get_pg (store));
+      self->online = vs_store_pg_is_online (vs_store_get_pg (store));
+    }
+
   if (!reload (self, error))
     return NULL;
 
@@ -217,6 +242,13 @@ vs_gallery_monitor_get_gallery (VsGalleryMonitor *self)
   return self->gallery;
 }
 
+gboolean
+vs_gallery_monitor_get_online (VsGalleryMonitor *self)
+{
+  g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
+  return self->online;
+}
+
 void
 vs_gallery_monitor_set_interval (VsGalleryMonitor *self,
                                  guint             interval_ms)
@@ -230,11 +262,84 @@ vs_gallery_monitor_set_interval (VsGalleryMonitor *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
 }
 
+/* The people a batch of changes touched; NULL when the whole gallery must
+ * be reloaded (a reconnection, a reembed). */
+static GArray *
+changed_people (GArray *changes)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
+
+      if (change->kind == VS_STORE_CHANGE_RESYNC || change->kind == VS_STORE_CHANGE_EMBEDDER_CHANGED)
+        return NULL;
+      g_array_append_val (ids, change->person_id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* A shared store: applies the announced changes to a copy of the gallery —
+ * only the people they name are read again — or reloads it all after a
+ * reconnection. While the server is away nothing changes. */
+static gboolean
+apply_shared_changes (VsGalleryMonitor  *self,
+                      VsStorePg         *pg,
+                      GError           **error)
+{
+  gboolean online = vs_store_pg_is_online (pg);
+  g_autoptr(GArray) changes = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+
+  if (online != self->online)
+    {
+      self->online = online;
+      g_debug ("Shared gallery %s", online ? "online again" : "offline");
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+    }
+  if (!online)
+    return FALSE;
+
+  changes = vs_store_pg_take_changes (pg);
+  if (changes->len == 0 && !self->resync)
+    return FALSE;
+
+  ids = self->resync ? NULL : changed_people (changes);
+  if (ids == NULL || vs_gallery_get_dim (self->gallery) == 0)
+    {
+      g_debug ("Reloading the shared gallery");
+      self->resync = !reload (self, error);
+      return !self->resync;
+    }
+
+  g_debug ("Applying %u changes to the shared gallery", changes->len);
+  gallery = vs_gallery_copy_without (self->gallery, (const gint64 *) ids->data, ids->len);
+  if (!vs_store_pg_add_people_to_gallery (pg, gallery, (const gint64 *) ids->data, ids->len, error))
+    {
+      self->resync = TRUE;   /* these changes are taken: catch up with a reload */
+      return FALSE;
+    }
+  g_clear_pointer (&self->gallery, vs_gallery_unref);
+  self->gallery = g_steal_pointer (&gallery);
+  return TRUE;
+}
+
 gboolean
 vs_gallery_monitor_check (VsGalleryMonitor  *self,
                           GError           **error)
 {
   g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
+
+  if (self->store != NULL && vs_store_get_pg (self->store) != NULL)
+    {
+      if (!apply_shared_changes (self, vs_store_get_pg (self->store), error))
+        return FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GALLERY]);
+      g_signal_emit (self, signals[GALLERY_CHANGED], 0, self->gallery);
+      return TRUE;
+    }
 
   if (self->store == NULL || vs_store_get_data_version (self->store) == self->data_version)
     return FALSE;

@@ -20,7 +20,9 @@ G_DECLARE_FINAL_TYPE (VsGalleryMonitor, vs_gallery_monitor, VS, GALLERY_MONITOR,
  * polling in the thread-default main context.
  * Signal "gallery-changed" (VsGallery *gallery).
  * Properties: "store" (VsStore), "gallery" (boxed pointer, read-only),
- * "interval" (guint ms, default 500). */
+ * "interval" (guint ms, default 500), "online" (gboolean, read-only).
+ * With a shared store the changes its server announces are applied (only
+ * the people they name are read again), checked at the same interval. */
 VsGalleryMonitor *vs_gallery_monitor_new          (VsStore          *store,
                                                    const char       *embedder,
                                                    GError          **error);
@@ -28,6 +30,8 @@ VsGalleryMonitor *vs_gallery_monitor_new          (VsStore          *store,
 VsStore          *vs_gallery_monitor_get_store    (VsGalleryMonitor *self);
 /* The current snapshot; no new reference. */
 VsGallery        *vs_gallery_monitor_get_gallery  (VsGalleryMonitor *self);
+/* FALSE while a shared (PostgreSQL) store's server cannot be reached. */
+gboolean          vs_gallery_monitor_get_online   (VsGalleryMonitor *self);
 void              vs_gallery_monitor_set_interval (VsGalleryMonitor *self,
                                                    guint             interval_ms);
 

@@ -344,6 +344,31 @@ on_gallery_changed (VsGalleryMonitor *monitor,
                 vs_gallery_get_n_people (gallery));
 }
 
+/* A shared gallery's server went away or came back: one JSON line, so a
+ * supervisor sees it; recognition goes on with the last gallery. */
+static void
+on_online_changed (VsGalleryMonitor *monitor,
+                   GParamSpec       *pspec,
+                   Watch            *watch)
+{
+  gboolean online = vs_gallery_monitor_get_online (monitor);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, online ? "online" : "offline");
+  json_builder_set_member_name (b, "people");
+  json_builder_add_int_value (b, vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)));
+  json_builder_end_object (b);
+  vs_cli_print_json (json_builder_get_root (b));
+
+  if (online)
+    g_printerr (_("visage-cli: the database server is back; catching up\n"));
+  else
+    g_printerr (_("visage-cli: the database server cannot be reached; still recognising the "
+                  "people known so far, enrolling is not possible until it is back\n"));
+}
+
 static double
 delivered_fps (Watch *watch)
 {
@@ -572,6 +597,7 @@ vs_cli_watch (int    argc,
 
   g_signal_connect (watch.recognizer, "results", G_CALLBACK (on_results), &watch);
   g_signal_connect (watch.monitor, "gallery-changed", G_CALLBACK (on_gallery_changed), &watch);
+  g_signal_connect (watch.monitor, "notify::online", G_CALLBACK (on_online_changed), &watch);
   g_signal_connect (watch.camera, "eos", G_CALLBACK (on_eos), &watch);
   g_signal_connect (watch.camera, "error", G_CALLBACK (on_camera_error), &watch);
   vs_camera_set_frame_func (watch.camera, frame_func, &watch, NULL);

@@ -23,6 +23,7 @@ static const Command commands[] = {
   { "reembed",  vs_cli_reembed,  N_("Recompute every sample with another embedder") },
   { "watch",    vs_cli_watch,    N_("Recognise faces live from a camera or video, without a window") },
   { "bench",    vs_cli_bench,    N_("Measure accuracy on LFW, or the speed of each stage") },
+  { "db",       vs_cli_db,       N_("Copy a whole gallery between a file and a PostgreSQL server") },
   { "erase-all", vs_cli_erase_all, N_("Erase everything Visage stored for you") },
 };
 

@@ -13,7 +13,8 @@ vs_cli_context_new (const char         *parameter_string,
 {
   const GOptionEntry common[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &opts->db_path,
-      N_("Database file (default: $XDG_DATA_HOME/visage/visage.db)"), N_("PATH") },
+      N_("Database file, or a PostgreSQL server as postgresql://… or “host=… dbname=…” "
+         "(default: $XDG_DATA_HOME/visage/visage.db)"), N_("DB") },
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &opts->models_dir,
       N_("Folder with the model files"), N_("DIR") },
     { "embedder", 0, 0, G_OPTION_ARG_STRING, &opts->embedder,

@@ -20,6 +20,8 @@
 #include <sqlite3.h>
 
 #include "vs-store.h"
+#include "vs-store-copy.h"
+#include "vs-store-pg.h"
 
 /* "Visg": marks the file as ours, so we never migrate someone else's. */
 #define VS_STORE_APPLICATION_ID 0x56697367
@@ -69,6 +71,7 @@ struct _VsStore
   gboolean checkpoint_pending;
   gboolean read_only;     /* never creates, converts or migrates */
   gboolean in_memory;     /* vs_store_open_empty */
+  VsStorePg *pg;          /* a PostgreSQL server instead: every call goes there */
 };
 
 static void vs_store_initable_iface_init (GInitableIface *iface);
@@ -998,6 +1001,12 @@ vs_store_initable_init (GInitable     *initable,
   if (self->path == NULL)
     self->path = vs_store_default_path ();
 
+  if (vs_store_pg_is_conninfo (self->path) && !self->in_memory)
+    {
+      self->pg = vs_store_pg_open (self->path, error);
+      return self->pg != NULL;
+    }
+
   if (!self->in_memory && !prepare_file (self, &is_new, error))
     return FALSE;
 
@@ -1034,6 +1043,7 @@ vs_store_finalize (GObject *object)
   if (self->db != NULL && self->checkpoint_pending)
     checkpoint (self);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->pg, vs_store_pg_free);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (vs_store_parent_class)->finalize (object);
@@ -1148,6 +1158,8 @@ vs_store_get_data_version (VsStore *self)
   gint64 version;
 
   g_return_val_if_fail (VS_IS_STORE (self), 0);
+  if (self->pg != NULL)
+    return vs_store_pg_get_data_version (self->pg);
 
   /* Both counters only grow, so their sum changes on any commit. */
   version = query_int64 (self, "PRAGMA data_version", 0, NULL);
@@ -1219,10 +1231,10 @@ vs_store_list_people (VsStore  *self,
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
 
-  stmt = prepare (self, PERSON_COLUMNS, error);
-  if (stmt == NULL)
-    return NULL;
-  people = collect_rows (self, stmt, (RowFunc) person_from_row, (GDestroyNotify) vs_person_free, error);
+  if (self->pg != NULL)
+    people = vs_store_pg_list_people (self->pg, error);
+  else if ((stmt = prepare (self, PERSON_COLUMNS, error)) != NULL)
+    people = collect_rows (self, stmt, (RowFunc) person_from_row, (GDestroyNotify) vs_person_free, error);
   if (people == NULL)
     return NULL;
 
@@ -1276,6 +1288,8 @@ vs_store_get_person (VsStore  *self,
                      GError  **error)
 {
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_get_person (self->pg, person_id, error);
   return get_person (self, person_id, error);
 }
 
@@ -1345,6 +1359,8 @@ vs_store_find_person_by_name (VsStore     *self,
   normalized = vs_person_name_normalize (name, error);
   if (normalized == NULL)
     return NULL;
+  if (self->pg != NULL)
+    return vs_store_pg_find_person_by_name (self->pg, normalized, error);
   id = find_person_id (self, normalized, 0, error);
   if (id <= 0)
     return NULL;
@@ -1366,6 +1382,8 @@ vs_store_rename_person (VsStore     *self,
   normalized = vs_person_name_normalize (new_name, error);
   if (normalized == NULL)
     return FALSE;
+  if (self->pg != NULL)
+    return vs_store_pg_rename_person (self->pg, person_id, normalized, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1415,6 +1433,8 @@ vs_store_delete_people (VsStore      *self,
 
   if (n_ids == 0)
     return TRUE;
+  if (self->pg != NULL)
+    return vs_store_pg_delete_people (self->pg, person_ids, n_ids, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1534,6 +1554,8 @@ vs_store_add_samples (VsStore     *self,
       if (normalized == NULL)
         return 0;
     }
+  if (self->pg != NULL)
+    return vs_store_pg_add_samples (self->pg, person_id, normalized, samples, error);
 
   if (!begin (self, error))
     return 0;
@@ -1650,6 +1672,8 @@ vs_store_list_samples (VsStore  *self,
   g_autoptr(VsPerson) person = NULL;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_list_samples (self->pg, person_id, error);
 
   /* One read transaction: the person and their samples from one snapshot. */
   if (!exec (self, "BEGIN", error))
@@ -1687,6 +1711,8 @@ vs_store_delete_sample (VsStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_delete_sample (self->pg, sample_id, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1727,6 +1753,8 @@ vs_store_get_person_thumbnail (VsStore  *self,
   int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_get_person_thumbnail (self->pg, person_id, error);
 
   /* Only the crop column is read: lists ask for one picture per row. */
   stmt = prepare (self,
@@ -1768,6 +1796,8 @@ vs_store_reembed (VsStore         *self,
                    _("No model given to recompute the samples with"));
       return FALSE;
     }
+  if (self->pg != NULL)
+    return vs_store_pg_reembed (self->pg, embedder, dim, func, progress, user_data, error);
 
   /* The write lock is held throughout, so no sample can be added or removed
    * half-way; other writers wait (and time out on a very long run). */
@@ -1875,6 +1905,8 @@ vs_store_record_seen (VsStore  *self,
   int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_record_seen (self->pg, person_id, when, error);
 
   if (!begin (self, error))
     return FALSE;
@@ -1913,6 +1945,8 @@ vs_store_dup_embedder (VsStore  *self,
   int rc;
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_dup_embedder (self->pg, error);
 
   stmt = prepare (self,
                   "SELECT embedder FROM samples GROUP BY embedder"
@@ -1940,6 +1974,8 @@ vs_store_load_gallery (VsStore     *self,
 
   g_return_val_if_fail (VS_IS_STORE (self), NULL);
   g_return_val_if_fail (embedder != NULL, NULL);
+  if (self->pg != NULL)
+    return vs_store_pg_load_gallery (self->pg, embedder, error);
 
   /* One snapshot for the dimension and the rows. */
   if (!exec (self, "BEGIN", error))
@@ -2016,4 +2052,186 @@ fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
   rollback (self);
   return NULL;
+}
+/* ---- The server backend (vs-store-pg.c) --------------------------------- */
+
+VsStorePg *
+vs_store_get_pg (VsStore *store)
+{
+  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+  return store->pg;
+}
+
+gboolean
+vs_store_embedding_is_valid (const float *embedding,
+                             guint        dim)
+{
+  return embedding_is_valid (embedding, dim);
+}
+
+/* ---- Everything at once (vs-store-copy.h) -------------------------------- */
+
+static VsPerson *
+plain_person_from_row (sqlite3_stmt *stmt)
+{
+  VsPerson *person = g_new0 (VsPerson, 1);
+
+  person->id = sqlite3_column_int64 (stmt, 0);
+  person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  person->created = sqlite3_column_int64 (stmt, 2);
+  person->updated = sqlite3_column_int64 (stmt, 3);
+  return person;
+}
+
+gboolean
+vs_store_read_all (VsStore          *self,
+                   VsStoreContents  *contents,
+                   GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_read_all (self->pg, contents, error);
+
+  /* One read transaction: one snapshot of the three tables. */
+  if (!exec (self, "BEGIN", error))
+    return FALSE;
+  stmt = prepare (self, "SELECT id, name, created, updated FROM people ORDER BY id", error);
+  if (stmt == NULL ||
+      (contents->people = collect_rows (self, stmt, (RowFunc) plain_person_from_row,
+                                        (GDestroyNotify) vs_person_free, error)) == NULL)
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self,
+                  "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
+                  " FROM samples ORDER BY id", error);
+  if (stmt == NULL ||
+      (contents->samples = collect_rows (self, stmt, (RowFunc) sample_from_row,
+                                         (GDestroyNotify) vs_sample_free, error)) == NULL)
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "SELECT id, person_id, seen FROM events ORDER BY id", error);
+  if (stmt == NULL)
+    goto fail;
+  contents->events = g_array_new (FALSE, FALSE, sizeof (VsStoreEvent));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VsStoreEvent event = {
+        sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2)
+      };
+      g_array_append_val (contents->events, event);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  exec (self, "COMMIT", NULL);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  vs_store_contents_clear (contents);
+  return FALSE;
+}
+
+gboolean
+vs_store_write_all (VsStore                *self,
+                    const VsStoreContents  *contents,
+                    GError                **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 n_people;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  if (self->pg != NULL)
+    return vs_store_pg_write_all (self->pg, contents, error);
+
+  if (!begin (self, error))
+    return FALSE;
+  n_people = query_int64 (self, "SELECT count(*) FROM people", -1, error);
+  if (n_people < 0)
+    goto fail;
+  if (n_people > 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                   _("“%s” already holds %" G_GINT64_FORMAT " people; copy only into an empty "
+                     "database"), self->path, n_people);
+      goto fail;
+    }
+
+  stmt = prepare (self, "INSERT INTO people (id, name, created, updated) VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < contents->people->len; i++)
+    {
+      const VsPerson *p = g_ptr_array_index (contents->people, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, p->id);
+      bind_text (stmt, 2, p->name);
+      sqlite3_bind_int64 (stmt, 3, p->created);
+      sqlite3_bind_int64 (stmt, 4, p->updated);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self,
+                  "INSERT INTO samples (id, person_id, embedder, dim, embedding, quality, crop, source, created)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < contents->samples->len; i++)
+    {
+      const VsSample *s = g_ptr_array_index (contents->samples, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      sqlite3_bind_int64 (stmt, 1, s->id);
+      sqlite3_bind_int64 (stmt, 2, s->person_id);
+      bind_text (stmt, 3, s->embedder);
+      sqlite3_bind_int (stmt, 4, s->dim);
+      bind_embedding (stmt, 5, s->embedding, s->dim);
+      sqlite3_bind_double (stmt, 6, s->quality);
+      if (s->crop != NULL)
+        {
+          gsize size;
+          const void *data = g_bytes_get_data (s->crop, &size);
+          sqlite3_bind_blob64 (stmt, 7, data ? data : "", size, SQLITE_STATIC);
+        }
+      bind_text (stmt, 8, s->source);
+      sqlite3_bind_int64 (stmt, 9, s->created);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "INSERT INTO events (id, person_id, seen) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < contents->events->len; i++)
+    {
+      const VsStoreEvent *e = &g_array_index (contents->events, VsStoreEvent, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, e->id);
+      sqlite3_bind_int64 (stmt, 2, e->person_id);
+      sqlite3_bind_int64 (stmt, 3, e->seen);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (self);
+  return FALSE;
 }

@@ -22,6 +22,8 @@ typedef enum {
   VS_STORE_ERROR_INVALID,     /* bad argument: empty name, wrong dimension… */
   VS_STORE_ERROR_EXISTS,      /* unique constraint */
   VS_STORE_ERROR_IO,          /* any other SQLite failure */
+  VS_STORE_ERROR_OFFLINE,     /* the database server cannot be reached */
+  VS_STORE_ERROR_DENIED,      /* wrong password, or the role may not do this */
   VS_STORE_ERROR_NO_DATABASE, /* vs_store_open_existing: nothing there yet */
 } VsStoreError;
 
