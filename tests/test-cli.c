@@ -2,16 +2,25 @@
  * codes, JSON output, error messages on bad input, and the database
  * commands end to end on LFW photos.
  *
- * $XDG_DATA_HOME points into a temporary folder, so that a command run
- * without --db never touches the real database. */
+ * Each test has its own $HOME and $XDG_DATA_HOME (vs_test_init), so that a
+ * command run without --db never touches the real database. */
+#define _GNU_SOURCE 1   /* memmem */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "vs-gallery.h"
+#include "vs-image.h"
+#include "vs-models.h"
+#include "vs-store.h"
+#include "vs-test-band.h"
+#include "vs-engine.h"
 #include "vs-test-images.h"
 #include "vs-test-util.h"
 
@@ -122,6 +131,63 @@ lfw (const char *person,
      guint       number)
 {
   return vs_test_lfw_path (person, number);
+}
+
+/* ── what the database files hold ───────────────────────────────────── */
+
+/* Every stored embedding of a person (float bytes), read before a change. */
+static GPtrArray *
+stored_embeddings (const char *db,
+                   gint64      person_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (db, &error);
+  g_autoptr(GPtrArray) samples = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_assert_no_error (error);
+  samples = vs_store_list_samples (store, person_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, >, 0);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const VsSample *sample = g_ptr_array_index (samples, i);
+      g_ptr_array_add (out, g_bytes_new (sample->embedding, sample->dim * sizeof (float)));
+    }
+  return out;
+}
+
+/* How many of these embeddings occur whole in the database, its WAL, its
+ * shared memory or its journal. */
+static guint
+embeddings_in_files (const char *db,
+                     GPtrArray  *embeddings)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  guint found = 0;
+
+  for (guint e = 0; e < embeddings->len; e++)
+    {
+      gsize size;
+      gconstpointer needle = g_bytes_get_data (g_ptr_array_index (embeddings, e), &size);
+      gboolean seen = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes) && !seen; i++)
+        {
+          g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          if (!g_file_get_contents (file, &contents, &length, NULL))
+            continue;
+          /* A blob can straddle an overflow page, so look for each 32-byte
+           * piece: one piece found means the embedding is (partly) there. */
+          for (gsize at = 0; at + 32 <= size && !seen; at += 32)
+            seen = memmem (contents, length, (const char *) needle + at, 32) != NULL;
+        }
+      found += seen;
+    }
+  return found;
 }
 
 /* ── help and usage ─────────────────────────────────────────────────── */
@@ -276,7 +342,9 @@ test_verify (void)
   g_assert_true (json_object_get_boolean_member (same, "same"));
   g_assert_cmpfloat (json_object_get_double_member (same, "similarity"), >=,
                      json_object_get_double_member (same, "threshold"));
-  g_assert_cmpfloat (json_object_get_double_member (same, "threshold"), >, 0.1);
+  /* 1:1 uses the manifest's verify_threshold (1:N uses its threshold). */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (same, "threshold"),
+                                  vs_models_lookup ("mobilefacenet_paddlex", NULL)->verify_threshold, 1e-6);
   g_assert_cmpstr (json_object_get_string_member (same, "embedder"), ==, "mobilefacenet_paddlex");
 
   run_expect (&r, 1, "verify", "--json", a, c, NULL);
@@ -426,6 +494,168 @@ test_enroll_identify (void)
   }
 }
 
+/* identify compares with the open-set threshold: a face of an enrolled
+ * person that scores between the 1:1 and the open-set thresholds (both read
+ * from the manifest) is "unknown", exit 1, with its score reported. */
+static void
+test_identify_band (void)
+{
+  g_auto(VsTestBandPair) pair = { 0 };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *name = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  JsonObject *face;
+  g_auto(Run) r = { 0 };
+
+  vs_test_find_band_pair (NULL, &pair);
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Band Person", pair.enrolled, NULL);
+
+  name = identify_one (&r, 1, db, NULL, pair.probe);
+  g_assert_cmpstr (name, ==, "unknown");
+  doc = parse_json (r.out);
+  face = json_array_get_object_element (
+      json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (doc, "images"), 0),
+                                    "faces"), 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (doc, "threshold"), pair.threshold, 1e-6);
+  g_assert_cmpfloat (json_object_get_double_member (face, "similarity"), >=, pair.verify_threshold);
+  g_assert_cmpfloat (json_object_get_double_member (face, "similarity"), <, pair.threshold);
+
+  /* The picture itself is recognised: the test is not vacuous. */
+  g_clear_pointer (&name, g_free);
+  name = identify_one (&r, 0, db, NULL, pair.enrolled);
+  g_assert_cmpstr (name, ==, "Band Person");
+}
+
+/* The faces identify finds in a picture (box and name), in its order. */
+static JsonArray *
+identify_faces (const char *db,
+                const char *picture)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, "identify");
+  g_ptr_array_add (args, "--json");
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, (gpointer) db);
+  g_ptr_array_add (args, (gpointer) picture);
+  run_argv (&r, args);
+  g_assert_cmpint (r.status, <=, 1);
+  doc = parse_json (r.out);
+  return json_array_ref (json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (doc, "images"), 0), "faces"));
+}
+
+/* Index of the only face identify names `name`. */
+static int
+face_named (const char *db,
+            const char *picture,
+            const char *name)
+{
+  g_autoptr(JsonArray) faces = identify_faces (db, picture);
+  int found = -1;
+
+  g_assert_cmpuint (json_array_get_length (faces), >=, 2);
+  for (guint i = 0; i < json_array_get_length (faces); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (faces, i), "name"), name))
+      {
+        g_assert_cmpint (found, ==, -1);
+        found = (int) i;
+      }
+  g_assert_cmpint (found, >=, 0);
+  return found;
+}
+
+/* Index of the largest face, or of the one nearest the picture's centre,
+ * computed here from the boxes identify reports. */
+static int
+pick_face (const char *db,
+           const char *picture,
+           gboolean    central)
+{
+  g_autoptr(JsonArray) faces = identify_faces (db, picture);
+  g_autoptr(VsImage) image = vs_image_load (picture, NULL);
+  double best = G_MAXDOUBLE;
+  int pick = -1;
+
+  g_assert_nonnull (image);
+  for (guint i = 0; i < json_array_get_length (faces); i++)
+    {
+      JsonArray *box = json_object_get_array_member (json_array_get_object_element (faces, i), "box");
+      double x = json_array_get_double_element (box, 0), y = json_array_get_double_element (box, 1);
+      double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+      double dx = x + w / 2 - image->width / 2.0, dy = y + h / 2 - image->height / 2.0;
+      double key = central ? dx * dx + dy * dy : -w * h;
+
+      if (key < best)
+        {
+          best = key;
+          pick = (int) i;
+        }
+    }
+  return pick;
+}
+
+/* A picture holding only face `index` of picture (its box, grown by half on
+ * every side), written to path. */
+static void
+crop_face (const char *picture,
+           JsonArray  *faces,
+           guint       index,
+           const char *path)
+{
+  JsonArray *box = json_object_get_array_member (json_array_get_object_element (faces, index), "box");
+  double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+  double x = MAX (0, json_array_get_double_element (box, 0) - w / 2);
+  double y = MAX (0, json_array_get_double_element (box, 1) - h / 2);
+  g_autofree char *geometry = g_strdup_printf ("%.0fx%.0f+%.0f+%.0f", 2 * w, 2 * h, x, y);
+
+  vs_test_convert (picture, "-crop", geometry, "+repage", path, NULL);
+}
+
+/* verify takes the most central face of a picture with several: the same
+ * person as a crop of that face, not as a crop of the largest one. */
+static void
+test_verify_central (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "unused.db", NULL);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *central_crop = g_build_filename (tmp, "central.png", NULL);
+  g_autofree char *largest_crop = g_build_filename (tmp, "largest.png", NULL);
+  g_autoptr(JsonObject) detected = NULL;
+  JsonArray *faces;
+  int central = pick_face (db, group, TRUE), largest = pick_face (db, group, FALSE);
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (central, !=, largest);
+  run_expect (&r, 0, "detect", "--json", group, NULL);
+  detected = parse_json (r.out);
+  faces = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (detected, "images"), 0),
+                                        "faces");
+  crop_face (group, faces, (guint) central, central_crop);
+  crop_face (group, faces, (guint) largest, largest_crop);
+
+  run_expect (&r, 0, "verify", group, central_crop, NULL);
+  run_expect (&r, 1, "verify", group, largest_crop, NULL);
+
+  /* import --central takes that face too. */
+  {
+    g_autofree char *root = g_build_filename (tmp, "import", NULL);
+    g_autofree char *person = g_build_filename (root, "Group_Person", NULL);
+    g_autofree char *link = g_build_filename (person, "group.jpg", NULL);
+    g_autofree char *import_db = g_build_filename (tmp, "import.db", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (person, 0700), ==, 0);
+    g_assert_cmpint (symlink (group, link), ==, 0);
+    run_expect (&r, 3, "import", "--db", import_db, root, NULL);   /* several faces, no choice */
+    run_expect (&r, 0, "import", "--db", import_db, "--central", root, NULL);
+    g_assert_cmpint (face_named (import_db, group, "Group Person"), ==, central);
+  }
+}
+
 static void
 test_enroll_many_faces (void)
 {
@@ -469,10 +699,21 @@ test_enroll_many_faces (void)
   g_assert_cmpuint (json_array_get_length (people), ==, 1);
   g_clear_pointer (&people, json_array_unref);
 
-  /* --largest takes one. */
+  /* --largest takes one: the biggest box, as identify then shows. */
   run_expect (&r, 0, "enroll", "--db", db, "--name", "Somebody", "--largest", group, NULL);
   people = list_people (&r, db);
   g_assert_cmpuint (json_array_get_length (people), ==, 2);
+  g_assert_cmpint (face_named (db, group, "Somebody"), ==, pick_face (db, group, FALSE));
+
+  /* --central takes the box nearest the centre (another database: the
+   * same face twice would be ambiguous). */
+  {
+    g_autofree char *central_db = g_build_filename (tmp, "central.db", NULL);
+
+    run_expect (&r, 0, "enroll", "--db", central_db, "--name", "Central", "--central", group, NULL);
+    g_assert_cmpint (face_named (central_db, group, "Central"), ==, pick_face (central_db, group, TRUE));
+    g_assert_cmpint (pick_face (central_db, group, TRUE), !=, pick_face (central_db, group, FALSE));
+  }
 }
 
 /* DIR/Person_Name/ holding symbolic links to LFW photos. */
@@ -594,6 +835,18 @@ test_import_and_people (void)
   g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
   g_assert_cmpint (person_id_named (people, "Colin Powell"), ==, 0);
 
+  /* Names a desk cannot tell apart, or that display as another text, are
+   * refused, and nothing changes. */
+  run_expect (&r, 2, "people", "rename", id_text, "gloria MACAPAGAL arroyo", "--db", db, NULL);
+  assert_one_line_error (r.err, "Gloria Macapagal Arroyo");
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\x8b", "--db", db, NULL);   /* U+200B */
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\xae" "llewoP", "--db", db, NULL);   /* U+202E */
+  run_expect (&r, 2, "enroll", "--db", db, "--name", "\xe2\x80\x8b\xe2\x80\x8b", colin, NULL);
+  g_clear_pointer (&people, json_array_unref);
+  people = list_people (&r, db);
+  g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+
   /* delete: nobody names him any more; the others stay. */
   run_expect (&r, 0, "people", "delete", id_text, "--db", db, NULL);
   name = identify_one (&r, 1, db, NULL, colin);
@@ -612,13 +865,383 @@ test_import_and_people (void)
   run_expect (&r, 3, "people", "rename", id_text, "Whoever", "--db", db, NULL);
 }
 
+/* `people delete ID…` with several ids: all of them go, in one go, and
+ * their embeddings with them; an unknown id among them deletes nobody. */
+static void
+test_delete_several (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  const char *names[] = { "Tony_Blair", "Colin_Powell", "Gerhard_Schroeder" };
+  g_autofree char *ids[3] = { NULL };
+  GPtrArray *embeddings[3] = { NULL };
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  JsonArray *deleted;
+  g_auto(Run) r = { 0 };
+
+  for (guint p = 0; p < 3; p++)
+    {
+      g_autofree char *a = lfw (names[p], 1), *b = lfw (names[p], 2);
+      gint64 id;
+
+      run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", names[p], "--central", a, b, NULL);
+      g_clear_pointer (&doc, json_object_unref);
+      doc = parse_json (r.out);
+      id = json_object_get_int_member (doc, "person_id");
+      ids[p] = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      embeddings[p] = stored_embeddings (db, id);
+      g_assert_cmpuint (embeddings_in_files (db, embeddings[p]), ==, 2);
+    }
+
+  /* identify --top K lists K candidates, best first, the right one on top. */
+  {
+    g_autofree char *probe = lfw ("Colin_Powell", 3);
+    g_autoptr(JsonObject) top = NULL;
+    JsonObject *face;
+    JsonArray *candidates;
+
+    for (guint k = 1; k <= 3; k++)
+      {
+        g_autofree char *k_text = g_strdup_printf ("%u", k);
+
+        run_expect (&r, 0, "identify", "--json", "--db", db, "--top", k_text, probe, NULL);
+        g_clear_pointer (&top, json_object_unref);
+        top = parse_json (r.out);
+        face = json_array_get_object_element (
+            json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (top, "images"), 0),
+                                          "faces"), 0);
+        candidates = json_object_get_array_member (face, "candidates");
+        g_assert_cmpuint (json_array_get_length (candidates), ==, k);
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (candidates, 0), "name"), ==,
+                         "Colin_Powell");
+        for (guint c = 1; c < k; c++)
+          g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (candidates, c - 1), "similarity"),
+                             >=,
+                             json_object_get_double_member (json_array_get_object_element (candidates, c), "similarity"));
+      }
+  }
+
+  /* An unknown id among them: nobody is deleted. */
+  run_expect (&r, 3, "people", "delete", "--db", db, ids[0], "999999", NULL);
+  assert_one_line_error (r.err, "999999");
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+  g_clear_pointer (&people, json_array_unref);
+
+  run_expect (&r, 0, "people", "delete", "--json", "--db", db, ids[0], ids[2], NULL);
+  g_clear_pointer (&doc, json_object_unref);
+  doc = parse_json (r.out);
+  deleted = json_object_get_array_member (doc, "deleted");
+  g_assert_cmpuint (json_array_get_length (deleted), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (deleted, 0), ==, g_ascii_strtoll (ids[0], NULL, 10));
+  g_assert_cmpint (json_array_get_int_element (deleted, 1), ==, g_ascii_strtoll (ids[2], NULL, 10));
+
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (people, 0), "name"), ==,
+                   "Colin_Powell");
+  g_assert_cmpuint (embeddings_in_files (db, embeddings[0]), ==, 0);
+  g_assert_cmpuint (embeddings_in_files (db, embeddings[2]), ==, 0);
+  g_assert_cmpuint (embeddings_in_files (db, embeddings[1]), ==, 2);
+  for (guint p = 0; p < 3; p++)
+    g_ptr_array_unref (embeddings[p]);
+}
+
+/* people export: a new folder inside DIR; an unknown id is exit 3; a DIR
+ * that is not a folder is "anything else", exit 6. */
+static void
+test_export (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *target = g_build_filename (tmp, "exports", NULL);
+  g_autofree char *missing = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *picture = lfw ("Tony_Blair", 2);
+  g_autofree char *id = NULL, *parent = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (target, 0700), ==, 0);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Tony/Blair", picture, NULL);
+  doc = parse_json (r.out);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (doc, "person_id"));
+
+  run_expect (&r, 0, "people", "export", "--json", "--db", db, id, target, NULL);
+  g_clear_pointer (&doc, json_object_unref);
+  doc = parse_json (r.out);
+  parent = g_path_get_dirname (json_object_get_string_member (doc, "folder"));
+  g_assert_cmpstr (parent, ==, target);
+  g_assert_true (g_file_test (json_object_get_string_member (doc, "folder"), G_FILE_TEST_IS_DIR));
+
+  run_expect (&r, 3, "people", "export", "--db", db, "999999", target, NULL);
+  assert_one_line_error (r.err, "999999");
+  run_expect (&r, 6, "people", "export", "--db", db, id, missing, NULL);
+  assert_one_line_error (r.err, missing);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+/* Every file under a folder, relative to it. */
+static void
+list_files (const char *root,
+            const char *relative,
+            GPtrArray  *out)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = relative[0] ? g_build_filename (relative, name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (root, child, NULL);
+
+      if (g_file_test (full, G_FILE_TEST_IS_DIR) && !g_file_test (full, G_FILE_TEST_IS_SYMLINK))
+        list_files (root, child, out);
+      else
+        g_ptr_array_add (out, g_steal_pointer (&child));
+    }
+}
+
+/* "The database is the only place Visage writes biometric data": after a
+ * session of commands on the default database, the test's home, data,
+ * config, cache, state and runtime folders and its $TMPDIR hold that
+ * database and nothing else. */
+static void
+test_writes_only_the_database (void)
+{
+  g_autofree char *dirs = g_path_get_dirname (g_get_home_dir ());   /* …/.dirs */
+  g_autofree char *tmpdir = g_build_filename (dirs, "tmp", NULL);
+  g_autofree char *saved_tmpdir = g_strdup (g_getenv ("TMPDIR"));
+  g_autofree char *slides = g_build_filename (dirs, "slides", NULL);
+  g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t10 = lfw ("Tony_Blair", 10);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (tmpdir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (slides, 0700), ==, 0);
+  vs_test_copy_lfw (slides, "Tony_Blair", 11, 13);
+  g_setenv ("TMPDIR", tmpdir, TRUE);
+
+  run_expect (&r, 0, "enroll", "--name", "Tony Blair", t2, t3, NULL);
+  run_expect (&r, 0, "identify", t10, NULL);
+  run_expect (&r, 0, "people", "show", "1", NULL);
+  run_expect (&r, 0, "reembed", "--embedder", "mobilefacenet_foamliu", NULL);
+  run_expect (&r, 0, "reembed", NULL);
+  {
+    g_autofree char *source = g_strconcat ("images:", slides, NULL);
+    run_expect (&r, 0, "watch", "--fast", source, NULL);
+  }
+
+  if (saved_tmpdir != NULL)
+    g_setenv ("TMPDIR", saved_tmpdir, TRUE);
+  else
+    g_unsetenv ("TMPDIR");
+
+  list_files (dirs, "", files);
+  for (guint i = 0; i < files->len; i++)
+    g_test_message ("written: %s", (char *) g_ptr_array_index (files, i));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+      g_autofree char *data_relative = g_build_filename ("data", "visage", "visage.db", NULL);
+
+      if (g_str_has_prefix (file, "slides" G_DIR_SEPARATOR_S))
+        continue;   /* the test's own pictures */
+      g_assert_cmpstr (file, ==, data_relative);
+    }
+}
+
+/* "A crash or a kill leaves the database as it was": reembed killed in the
+ * middle of its transaction changes nothing. */
+static void
+test_kill_during_reembed (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *photos = g_build_filename (tmp, "photos", NULL);
+  g_autofree char *integrity = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GString) progress = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { cli, "reembed", "--db", db, "--embedder", "mobilefacenet_foamliu", NULL };
+  gint64 person;
+  GPid pid;
+  int err_fd, wait_status;
+  g_auto(Run) r = { 0 };
+
+  /* Enough samples that reembed reports progress before it is done. */
+  g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
+  vs_test_copy_lfw (photos, "George_W_Bush", 1, 120);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "George W Bush", "--central", photos, NULL);
+  doc = parse_json (r.out);
+  person = json_object_get_int_member (doc, "person_id");
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), >, 100);
+  before = stored_embeddings (db, person);
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                            NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+  g_assert_no_error (error);
+  /* "Re-embedding: 50 of N samples": inside the transaction. */
+  while (strstr (progress->str, "Re-embedding: 50 of") == NULL)
+    {
+      char buf[256];
+      gssize n = read (err_fd, buf, sizeof buf);
+
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (progress, buf, n);
+    }
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (err_fd);
+  g_assert_true (WIFSIGNALED (wait_status));
+
+  /* Every embedding as it was, the database whole. */
+  after = stored_embeddings (db, person);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_true (g_bytes_equal (g_ptr_array_index (before, i), g_ptr_array_index (after, i)));
+  {
+    g_autoptr(VsStore) store = vs_store_open (db, &error);
+    g_autoptr(VsGallery) gallery = NULL;
+
+    g_assert_no_error (error);
+    gallery = vs_store_load_gallery (store, "mobilefacenet_paddlex", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, before->len);
+  }
+  run_expect (&r, 0, "people", "list", "--db", db, NULL);
+}
+
+/* The face of `picture` nearest its centre, embedded: in LFW the person a
+ * photo is filed under is the one in the middle. */
+static float *
+central_embedding (VsEngine   *engine,
+                   const char *picture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsImage) image = vs_image_load (picture, &error);
+  g_autoptr(GArray) faces = NULL;
+  float *embedding = g_new (float, vs_engine_get_dim (engine));
+
+  g_assert_no_error (error);
+  faces = vs_engine_detect (engine, image, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_engine_embed_face (engine, image,
+                                       &g_array_index (faces, VsFace, vs_faces_pick_central (faces, image)),
+                                       embedding, NULL, &error));
+  g_assert_no_error (error);
+  return embedding;
+}
+
+/* Folders whose photos show bystanders too: the person's own face is taken
+ * in each (the one their other photos agree with), and a photo of someone
+ * else, or of strangers only, is reported instead of saved. */
+static void
+test_import_extra_faces (void)
+{
+  /* Every photo of Abdel Nasser Assidi has two faces; Abdullah Gul 0003,
+   * 0006, 0008… and Adrien Brody 0002, 0003… have several too. */
+  static const struct { const char *folder; guint n; } people[] = {
+    { "Abdel_Nasser_Assidi", 2 }, { "Abdullah_Gul", 12 }, { "Adrien_Brody", 8 },
+  };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *intruder = lfw ("Colin_Powell", 1);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *brody = g_build_filename (root, "Adrien_Brody", NULL);
+  g_autofree char *intruder_link = g_build_filename (brody, "intruder.jpg", NULL);
+  g_autofree char *group_link = g_build_filename (brody, "group.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+  JsonArray *report;
+  guint n_multi = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    make_person_folder (root, people[i].folder, 1, people[i].n);
+  g_assert_cmpint (symlink (intruder, intruder_link), ==, 0);
+  g_assert_cmpint (symlink (group, group_link), ==, 0);
+
+  /* Pictures reported, every person imported: success. */
+  run_expect (&r, 0, "import", "--json", "--db", db, root, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, G_N_ELEMENTS (people));
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      JsonArray *skipped = json_object_get_array_member (p, "skipped");
+      gboolean brody_folder = g_str_equal (people[i].folder, "Adrien_Brody");
+
+      g_assert_cmpstr (json_object_get_string_member (p, "folder"), ==, people[i].folder);
+      g_assert_cmpint (json_object_get_int_member (p, "added"), ==, people[i].n);
+      /* Only the two pictures that are not Adrien Brody are left out. */
+      g_assert_cmpuint (json_array_get_length (skipped), ==, brody_folder ? 2 : 0);
+      for (guint k = 0; k < json_array_get_length (skipped); k++)
+        {
+          JsonObject *skip = json_array_get_object_element (skipped, k);
+          const char *path = json_object_get_string_member (skip, "path");
+          const char *reason = json_object_get_string_member (skip, "reason");
+
+          g_test_message ("skipped %s: %s", path, reason);
+          if (g_str_has_suffix (path, "group.jpg"))
+            g_assert_nonnull (strstr (reason, "none looks like the person"));
+          else
+            {
+              g_assert_true (g_str_has_suffix (path, "intruder.jpg"));
+              g_assert_nonnull (strstr (reason, "looks like a different person"));
+            }
+        }
+    }
+
+  /* Each sample is the face in the middle of its photo. */
+  store = vs_store_open (db, &error);
+  g_assert_no_error (error);
+  listed = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (people));
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_autoptr(GPtrArray) samples = vs_store_list_samples (store, ((VsPerson *) listed->pdata[i])->id, &error);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < samples->len; k++)
+        {
+          VsSample *sample = g_ptr_array_index (samples, k);
+          g_autoptr(VsImage) image = vs_image_load (sample->source, &error);
+          g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+          g_autofree float *central = central_embedding (engine, sample->source);
+          float cosine = vs_cosine (central, sample->embedding, sample->dim);
+
+          g_assert_no_error (error);
+          if (faces->len > 1)
+            {
+              n_multi++;
+              g_test_message ("%s: %u faces, cosine to the central one %.3f", sample->source, faces->len, cosine);
+            }
+          g_assert_cmpfloat (cosine, >, 0.99f);
+        }
+    }
+  g_test_message ("%u photos with several faces, the person's taken in each", n_multi);
+  g_assert_cmpuint (n_multi, >=, 6);
+}
+
 static void
 test_reembed (void)
 {
   g_autofree char *tmp = vs_test_make_tmpdir ();
   g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
   g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t4 = lfw ("Tony_Blair", 4);
-  g_autofree char *t10 = lfw ("Tony_Blair", 10);
+  g_autofree char *t10 = lfw ("Tony_Blair", 10), *t5 = lfw ("Tony_Blair", 5);
   g_autofree char *name = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonArray) people = NULL;
@@ -626,19 +1249,37 @@ test_reembed (void)
   g_autofree char *id_text = NULL;
   JsonArray *samples;
 
+  g_autoptr(GPtrArray) before = NULL;
+
   run_expect (&r, 0, "enroll", "--db", db, "--name", "Tony Blair", t2, t3, t4, NULL);
+  people = list_people (&r, db);
+  before = stored_embeddings (db, json_object_get_int_member (json_array_get_object_element (people, 0), "id"));
+  g_clear_pointer (&people, json_array_unref);
+  g_assert_cmpuint (embeddings_in_files (db, before), ==, 3);
 
   run_expect (&r, 0, "reembed", "--json", "--db", db, "--embedder", "mobilefacenet_foamliu", NULL);
   doc = parse_json (r.out);
   g_assert_cmpstr (json_object_get_string_member (doc, "embedder"), ==, "mobilefacenet_foamliu");
+  /* The old embeddings are gone from the files, not just replaced. */
+  g_assert_cmpuint (embeddings_in_files (db, before), ==, 0);
 
   name = identify_one (&r, 0, db, "mobilefacenet_foamliu", t10);
   g_assert_cmpstr (name, ==, "Tony Blair");
   g_clear_pointer (&name, g_free);
-  /* The samples have left the default embedder. */
-  name = identify_one (&r, 1, db, NULL, t10);
+  /* The embedder belongs to the database: a plain identify uses it… */
+  name = identify_one (&r, 0, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+  g_clear_pointer (&name, g_free);
+  /* …and --embedder still overrides it for one command. */
+  name = identify_one (&r, 1, db, "mobilefacenet_paddlex", t10);
   g_assert_cmpstr (name, ==, "unknown");
   g_assert_nonnull (strstr (r.err, "mobilefacenet_paddlex"));
+  g_clear_pointer (&name, g_free);
+
+  /* A plain enroll adds in the database's embedder, and a name typed in
+   * another case is the same person. */
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "TONY BLAIR", t5, NULL);
+  g_assert_nonnull (strstr (r.out, "Tony Blair"));
 
   people = list_people (&r, db);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -646,13 +1287,14 @@ test_reembed (void)
   g_clear_pointer (&doc, json_object_unref);
   run_expect (&r, 0, "people", "show", id_text, "--json", "--db", db, NULL);
   doc = parse_json (r.out);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
   samples = json_object_get_array_member (doc, "sample_list");
-  g_assert_cmpuint (json_array_get_length (samples), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (samples), ==, 4);
+  for (guint i = 0; i < 4; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (samples, i), "embedder"), ==,
                      "mobilefacenet_foamliu");
 
-  /* And back. */
+  /* And back (reembed without --embedder: the built-in default). */
   run_expect (&r, 0, "reembed", "--db", db, NULL);
   g_clear_pointer (&name, g_free);
   name = identify_one (&r, 0, db, NULL, t10);
@@ -757,34 +1399,123 @@ test_database_errors (void)
     }
 }
 
+/* Issue 12: partial success has its own exit status and the JSON says what
+ * happened to each person; file names that are not UTF-8 keep --json valid;
+ * read-only commands create nothing; erase-all asks, then erases. */
+static void
+test_partial_import_and_erase (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *nobody = g_build_filename (root, "Nobody", NULL);
+  g_autofree char *nobody_pic = g_build_filename (nobody, "a.jpg", NULL);
+  g_autofree char *latin1 = g_build_filename (root, "Tony_Blair", "caf\xe9.jpg", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *missing_dir = g_build_filename (tmp, "not-yet", NULL);
+  g_autofree char *missing_db = g_build_filename (missing_dir, "visage.db", NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  JsonArray *report;
+  JsonObject *tony = NULL, *nob = NULL;
+  g_auto(Run) r = { 0 };
+
+  /* Read-only commands on a database that is not there: empty, and
+   * nothing created. */
+  run_expect (&r, 0, "people", "list", "--json", "--db", missing_db, NULL);
+  g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
+  run_expect (&r, 5, "people", "list", "--db", "https://example.com/visage.db", NULL);
+  assert_one_line_error (r.err, "not a path");
+
+  make_person_folder (root, "Tony_Blair", 2, 2);
+  g_assert_cmpint (g_mkdir_with_parents (nobody, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (nobody_pic, "not a picture", -1, NULL));
+  g_assert_true (g_file_set_contents (latin1, "not a picture either", -1, NULL));
+
+  run_expect (&r, 7, "import", "--json", "--db", db, root, NULL);
+  g_assert_true (g_utf8_validate (r.out, -1, NULL));
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, 1);
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < json_array_get_length (report); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      if (g_str_equal (json_object_get_string_member (p, "folder"), "Tony_Blair"))
+        tony = p;
+      else
+        nob = p;
+    }
+  g_assert_nonnull (tony);
+  g_assert_nonnull (nob);
+  g_assert_cmpstr (json_object_get_string_member (tony, "status"), ==, "imported");
+  g_assert_cmpstr (json_object_get_string_member (nob, "status"), ==, "failed");
+  {
+    JsonArray *skipped = json_object_get_array_member (tony, "skipped");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (skipped); i++)
+      {
+        JsonObject *sk = json_array_get_object_element (skipped, i);
+        if (json_object_has_member (sk, "path_raw"))
+          {
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path_raw"),
+                                             "caf\\xe9.jpg"));
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path"),
+                                             "caf\xef\xbf\xbd.jpg"));
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* Nothing happens without confirmation (stdin is not a terminal). */
+  run_expect (&r, 2, "erase-all", "--db", db, NULL);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "erase-all", "--yes", "--json", "--db", db, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "people_erased"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (doc, "samples_erased"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "files_removed")), >=, 1);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   cli = g_getenv ("VISAGE_CLI");
   if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("$VISAGE_CLI must name the built visage-cli (meson test sets it), not “%s”",
              cli ? cli : "(unset)");
   vs_test_models_dir ();   /* fails when there are none */
-  home = vs_test_make_tmpdir ();
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/detect-json", test_detect_json);
   g_test_add_func ("/cli/verify", test_verify);
+  g_test_add_func ("/cli/verify-central", test_verify_central);
   g_test_add_func ("/cli/bad-input", test_bad_input);
   g_test_add_func ("/cli/enroll-identify", test_enroll_identify);
+  g_test_add_func ("/cli/identify-band", test_identify_band);
   g_test_add_func ("/cli/enroll-many-faces", test_enroll_many_faces);
   g_test_add_func ("/cli/import-and-people", test_import_and_people);
+  g_test_add_func ("/cli/delete-several", test_delete_several);
+  g_test_add_func ("/cli/export", test_export);
+  g_test_add_func ("/cli/import-extra-faces", test_import_extra_faces);
   g_test_add_func ("/cli/reembed", test_reembed);
+  g_test_add_func ("/cli/kill-during-reembed", test_kill_during_reembed);
+  g_test_add_func ("/cli/writes-only-the-database", test_writes_only_the_database);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
+  g_test_add_func ("/cli/partial-import-and-erase", test_partial_import_and_erase);
 
   return g_test_run ();
 }

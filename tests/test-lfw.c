@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "vs-test-util.h"
@@ -67,6 +68,119 @@ static const Bench benches[] = {
   { "mobilefacenet_foamliu", 0.988, 0.95 },
 };
 
+/* What README.md states about an embedder: its LFW accuracy (the models
+ * table, "99.42 % ± 0.44") and its open-set figures at 1e-3 … 1e-6 false
+ * accepts per comparison: thresholds and genuine pairs accepted (a table
+ * for the default embedder, one sentence for the other). */
+typedef struct {
+  double accuracy_pct;
+  double std_pct;
+  double thresholds[4];
+  double tars_pct[4];
+} ReadmeFigures;
+
+static char *
+read_readme (void)
+{
+  g_autofree char *path = vs_test_source_path ("README.md");
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* The numbers matched by pattern (printf'd with the embedder id), in
+ * order; fails the test when README no longer says it that way. */
+static void
+readme_numbers (const char *text,
+                const char *pattern,
+                const char *embedder,
+                double     *out,
+                guint       n)
+{
+  g_autofree char *escaped = g_regex_escape_string (embedder, -1);
+  g_autofree char *full = g_strdup_printf (pattern, escaped);
+  g_autoptr(GRegex) regex = g_regex_new (full, G_REGEX_MULTILINE | G_REGEX_DOTALL, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_nonnull (regex);
+  if (!g_regex_match (regex, text, 0, &match))
+    g_error ("README.md no longer states the figures of %s as /%s/", embedder, full);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *number = g_match_info_fetch (match, i + 1);
+      out[i] = g_ascii_strtod (number, NULL);
+    }
+}
+
+static void
+readme_figures (const char    *embedder,
+                ReadmeFigures *figures)
+{
+  g_autofree char *text = read_readme ();
+  double accuracy[2];
+
+  readme_numbers (text, "^\\| `%s` \\|[^\n]*\\| ([0-9.]+) %% ± ([0-9.]+) \\|", embedder, accuracy, 2);
+  figures->accuracy_pct = accuracy[0];
+  figures->std_pct = accuracy[1];
+  if (g_str_equal (embedder, "mobilefacenet_paddlex"))
+    {
+      double rows[12];
+
+      readme_numbers (text,
+                      "For `%s`:\\s*\\| false accepts per comparison \\| threshold \\| genuine pairs accepted \\|"
+                      "\\s*\\| --- \\| --- \\| --- \\|"
+                      "\\s*\\| 1e-3 \\| ([0-9.]+) \\| ([0-9.]+) %% \\|"
+                      "\\s*\\| 1e-4 \\| ([0-9.]+) \\| ([0-9.]+) %% \\|"
+                      "\\s*\\| 1e-5 \\| ([0-9.]+) \\| ([0-9.]+) %% \\|"
+                      "\\s*\\| 1e-6 \\| ([0-9.]+) \\| ([0-9.]+) %% \\|",
+                      embedder, rows, 8);
+      for (guint i = 0; i < 4; i++)
+        {
+          figures->thresholds[i] = rows[2 * i];
+          figures->tars_pct[i] = rows[2 * i + 1];
+        }
+    }
+  else
+    {
+      double row[8];
+
+      readme_numbers (text,
+                      "for\\s+`%s`,.*?its table\\s+reads ([0-9.]+) / ([0-9.]+) / ([0-9.]+) / ([0-9.]+),"
+                      "\\s+accepting ([0-9.]+) / ([0-9.]+) / ([0-9.]+) / ([0-9.]+) %%",
+                      embedder, row, 8);
+      for (guint i = 0; i < 4; i++)
+        {
+          figures->thresholds[i] = row[i];
+          figures->tars_pct[i] = row[4 + i];
+        }
+    }
+}
+
+/* The README figures can be read (a quick check of the reading itself). */
+static void
+test_readme_figures (void)
+{
+  const char *embedders[] = { "mobilefacenet_paddlex", "mobilefacenet_foamliu" };
+
+  for (guint e = 0; e < G_N_ELEMENTS (embedders); e++)
+    {
+      ReadmeFigures figures;
+
+      readme_figures (embedders[e], &figures);
+      g_test_message ("README %s: %.2f %% ± %.2f; %.3f %.3f %.3f %.3f; %.1f %.1f %.1f %.1f %%", embedders[e],
+                      figures.accuracy_pct, figures.std_pct, figures.thresholds[0], figures.thresholds[1],
+                      figures.thresholds[2], figures.thresholds[3], figures.tars_pct[0], figures.tars_pct[1],
+                      figures.tars_pct[2], figures.tars_pct[3]);
+      g_assert_cmpfloat (figures.accuracy_pct, >, 90);
+      for (guint i = 1; i < 4; i++)
+        {
+          g_assert_cmpfloat (figures.thresholds[i], >, figures.thresholds[i - 1]);
+          g_assert_cmpfloat (figures.tars_pct[i], <, figures.tars_pct[i - 1]);
+        }
+    }
+}
+
 static void
 test_bench_lfw (gconstpointer data)
 {
@@ -101,6 +215,26 @@ test_bench_lfw (gconstpointer data)
   g_assert_cmpfloat (threshold, >, 0.1);
   g_assert_cmpfloat (threshold, <, 0.6);
   g_assert_cmpfloat (tar, >=, bench->min_tar);
+  /* The README states exactly these figures, to its last digit. */
+  {
+    ReadmeFigures figures;
+    JsonArray *open_set = json_object_get_array_member (result, "open_set");
+
+    readme_figures (bench->embedder, &figures);
+    g_assert_cmpfloat_with_epsilon (accuracy * 100, figures.accuracy_pct, 0.0051);
+    g_assert_cmpfloat_with_epsilon (std * 100, figures.std_pct, 0.0051);
+    g_assert_cmpuint (json_array_get_length (open_set), ==, 4);
+    for (guint i = 0; i < 4; i++)
+      {
+        JsonObject *point = json_array_get_object_element (open_set, i);
+
+        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "far"), 1e-3 / pow (10, i), 1e-12);
+        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "threshold"),
+                                        figures.thresholds[i], 0.00051);
+        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "tar") * 100,
+                                        figures.tars_pct[i], 0.051);
+      }
+  }
   g_assert_cmpfloat (ms, >, 0);
   g_assert_cmpfloat (ms, <, 1000);
 
@@ -159,18 +293,15 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   cli = g_getenv ("VISAGE_CLI");
   if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("$VISAGE_CLI must name the built visage-cli (meson test sets it), not “%s”",
              cli ? cli : "(unset)");
   vs_test_models_dir ();
-  home = vs_test_make_tmpdir ();
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
 
+  g_test_add_func ("/lfw/readme-figures", test_readme_figures);
   g_test_add_func ("/lfw/bench-speed", test_bench_speed);
   for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
     {

@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vs-models.h"
 #include "vs-test-util.h"
@@ -86,6 +88,73 @@ test_manifest (void)
   g_assert_null (again);
   g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID);
   g_assert_nonnull (strstr (error->message, "no_such_model"));
+}
+
+/* README.md's table of thresholds (Models → Thresholds) states exactly the
+ * manifest's values for every embedder: changing either alone fails. */
+static void
+test_readme_thresholds (void)
+{
+  g_autofree char *readme = vs_test_source_path ("README.md");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) list = vs_models_list ();
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  gboolean in_table = FALSE;
+  guint n_embedders = 0;
+
+  g_file_get_contents (readme, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cells = NULL;
+      g_autofree char *id = NULL;
+      const VsModelInfo *info;
+
+      if (g_str_has_prefix (lines[i], "| embedder | `verify_threshold` | `threshold` | `margin` |"))
+        {
+          in_table = TRUE;
+          continue;
+        }
+      if (!in_table || g_str_has_prefix (lines[i], "| ---"))
+        continue;
+      if (!g_str_has_prefix (lines[i], "| `"))
+        break;   /* the end of the table */
+
+      /* "| `id` (optional) | 0.282 | 0.45 | 0.05 |" → "", id, numbers…, "" */
+      cells = g_strsplit (lines[i], "|", -1);
+      g_assert_cmpuint (g_strv_length (cells), ==, 6);
+      id = g_strdup (g_strstrip (cells[1]));
+      g_assert_true (g_str_has_prefix (id, "`"));
+      g_assert_nonnull (strchr (id + 1, '`'));
+      *strchr (id + 1, '`') = '\0';
+      info = vs_models_lookup (id + 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (info->role, ==, VS_MODEL_ROLE_EMBEDDER);
+      g_assert_true ((strstr (cells[1], "(optional)") != NULL) == info->optional);
+      g_assert_false (g_hash_table_contains (rows, info->id));
+      g_hash_table_add (rows, info->id);
+      g_test_message ("README %s: %s %s %s", info->id, cells[2], cells[3], cells[4]);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[2], NULL), info->verify_threshold, 1e-6);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[3], NULL), info->threshold, 1e-6);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[4], NULL), info->margin, 1e-6);
+    }
+  g_assert_true (in_table);
+
+  /* Every embedder of the manifest has its row. */
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (list, i);
+
+      if (info->role != VS_MODEL_ROLE_EMBEDDER)
+        continue;
+      n_embedders++;
+      if (!g_hash_table_contains (rows, info->id))
+        g_error ("README.md's threshold table has no row for %s", info->id);
+    }
+  g_assert_cmpuint (g_hash_table_size (rows), ==, n_embedders);
 }
 
 static void
@@ -290,13 +359,23 @@ test_locate_threads (void)
     g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (threads[i])), ==, required);
 }
 
+/* Changes $VISAGE_MODELS_DIR: runs in a child process, so that neither the
+ * variable nor anything cached from it outlives the test, pass or fail. */
 static void
 test_find_dir (void)
 {
-  g_autofree char *saved = g_strdup (g_getenv ("VISAGE_MODELS_DIR"));
-  g_autofree char *tmp = vs_test_make_tmpdir ();
-  g_autofree char *gone = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *tmp = NULL;
+  g_autofree char *gone = NULL;
   g_autofree char *dir = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  tmp = vs_test_make_tmpdir ();
+  gone = g_build_filename (tmp, "missing", NULL);
 
   /* an override is returned as is, even when missing, so errors name it */
   dir = vs_models_find_dir (gone);
@@ -313,26 +392,63 @@ test_find_dir (void)
   dir = vs_models_find_dir ("");
   g_assert_cmpstr (dir, ==, VS_BUILD_MODELS_DIR);
   g_clear_pointer (&dir, g_free);
+}
 
-  if (saved != NULL)
-    g_setenv ("VISAGE_MODELS_DIR", saved, TRUE);
-  else
-    g_unsetenv ("VISAGE_MODELS_DIR");
+/* README: "missing data or models fail the tests, with a message saying
+ * where to get them". */
+static void
+test_missing_test_data (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *missing = g_build_filename (g_get_home_dir (), "no-faces-here", NULL);
+
+      g_setenv ("VISAGE_TEST_DATA", missing, TRUE);
+      vs_test_data_dir ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*no-faces-here*");
+  g_test_trap_assert_stderr ("*../shared/faces*$VISAGE_TEST_DATA*");
+}
+
+/* The isolation guard: a path in the user's real home aborts the test;
+ * the test's own folders do not. */
+static void
+test_real_home_guard (void)
+{
+  const struct passwd *pw = getpwuid (getuid ());
+
+  g_assert_nonnull (pw);
+  vs_test_assert_not_in_real_home (g_get_user_data_dir ());
+  if (g_test_subprocess ())
+    {
+      g_autofree char *real = g_build_filename (pw->pw_dir, ".local", "share", "visage", "visage.db", NULL);
+      vs_test_assert_not_in_real_home (real);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*in the real home folder*");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/models/manifest", test_manifest);
+  g_test_add_func ("/models/readme-thresholds", test_readme_thresholds);
   g_test_add_func ("/models/locate/real", test_locate_real);
   g_test_add_func ("/models/locate/missing", test_locate_missing);
   g_test_add_func ("/models/locate/truncated", test_locate_truncated);
   g_test_add_func ("/models/locate/wrong-bytes", test_locate_wrong_bytes);
   g_test_add_func ("/models/locate/threads", test_locate_threads);
   g_test_add_func ("/models/find-dir", test_find_dir);
+  g_test_add_func ("/models/missing-test-data", test_missing_test_data);
+  g_test_add_func ("/models/real-home-guard", test_real_home_guard);
 
   return g_test_run ();
 }

@@ -245,6 +245,7 @@ visage_application_startup (GApplication *app)
     { "window.close", { "<Control>w", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.help", { "F1", NULL } },
     { "win.fullscreen", { "F11", NULL } },
     { "win.open-video", { "<Control>o", NULL } },
     { "win.choose-camera", { "F9", NULL } },
@@ -351,6 +352,37 @@ visage_application_get_settings (VisageApplication *self)
   return self->settings;
 }
 
+float
+visage_match_threshold_for_level (const VsModelInfo *info,
+                                  const char        *level,
+                                  double             custom,
+                                  double            *far)
+{
+  int index = -1;
+
+  g_return_val_if_fail (info != NULL && level != NULL, 0.5f);
+
+  if (far != NULL)
+    *far = 0;
+  if (g_str_equal (level, "custom") && custom > 0)
+    return (float) custom;
+  if (g_str_equal (level, "strict"))
+    index = 2;
+  else if (g_str_equal (level, "lenient"))
+    index = 0;
+
+  if (index >= 0 && info->far_thresholds[index] > 0)
+    {
+      if (far != NULL)
+        *far = VS_FAR_LEVELS[index];
+      return info->far_thresholds[index];
+    }
+  /* The default sits at about 1e-5 where that was measured. */
+  if (far != NULL && info->far_thresholds[1] > 0)
+    *far = VS_FAR_LEVELS[1];
+  return info->threshold;
+}
+
 gboolean
 visage_match_params_from_settings (GSettings     *settings,
                                    const char    *embedder,
@@ -364,7 +396,13 @@ visage_match_params_from_settings (GSettings     *settings,
 
   info = embedder != NULL ? vs_models_lookup (embedder, NULL) : NULL;
   threshold = g_settings_get_double (settings, "match-threshold");
-  params->threshold = threshold > 0 ? (float) threshold : (info ? info->threshold : 0.5f);
+  if (info != NULL)
+    {
+      g_autofree char *level = g_settings_get_string (settings, "match-strictness");
+      params->threshold = visage_match_threshold_for_level (info, level, threshold, NULL);
+    }
+  else
+    params->threshold = threshold > 0 ? (float) threshold : 0.5f;
   params->margin = info ? info->margin : 0.0f;
   return info != NULL;
 }

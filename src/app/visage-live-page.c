@@ -30,11 +30,18 @@ struct _VisageLivePage
   GtkLabel       *hint_label;
   GtkLabel       *camera_label;
   GtkLabel       *announce_label;
+  GtkLabel       *people_label;
   GtkLabel       *faces_label;
   GtkLabel       *camera_fps_label;
   GtkLabel       *recognition_fps_label;
   GtkLabel       *latency_label;
   AdwStatusPage  *error_page;
+  GtkWidget      *error_open_video_button;
+  GtkWidget      *error_open_folder_button;
+  GtkWidget      *error_retry_button;
+  AdwStatusPage  *camera_not_found_page;
+  GtkWidget      *not_found_choose_button;
+  GtkWidget      *not_found_open_button;
 
   GSettings      *settings;
   double          images_fps;        /* --fps, 0: the setting */
@@ -104,19 +111,78 @@ update_hint (VisageLivePage *self)
                                  (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0));
 }
 
+/* Who is in front of the camera, as the desk wants to know it: the names,
+ * then how many are unknown or still being identified. n_boxes: the boxes
+ * drawn now (0 when they are stale). */
+static char *
+describe_people (GListModel *model,
+                 guint       n_boxes)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_unknown = 0, n_identifying = 0;
+
+  if (n_boxes == 0)
+    return g_strdup (_("No one in view"));
+
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      g_autoptr(VsTrack) track = g_list_model_get_item (model, i);
+
+      switch (vs_track_get_state (track))
+        {
+        case VS_TRACK_KNOWN:
+          if (text->len > 0)
+            g_string_append (text, ", ");
+          g_string_append (text, vs_track_get_name (track));
+          break;
+        case VS_TRACK_UNKNOWN:
+          n_unknown++;
+          break;
+        case VS_TRACK_IDENTIFYING:
+        default:
+          n_identifying++;
+          break;
+        }
+    }
+  if (n_unknown > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: people in view that nobody enrolled */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u unknown", "%u unknown", n_unknown),
+                              n_unknown);
+    }
+  if (n_identifying > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: faces in view that are still being recognized */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u being identified",
+                                                "%u being identified", n_identifying),
+                              n_identifying);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 update_status (VisageLivePage *self)
 {
   VsLiveModel *model = visage_live_page_get_live_model (self);
-  guint n_faces = g_list_model_get_n_items (G_LIST_MODEL (model));
+  guint n_faces = 0;
   g_autofree char *faces = NULL;
+  g_autofree char *people = NULL;
   g_autofree char *camera_fps = NULL;
 
   gtk_label_set_label (self->camera_label,
                        self->display_name ? self->display_name : "");
 
+  /* What is drawn, not what the model holds: stale boxes are not drawn. */
+  if (visage_live_page_get_paintable (self) != NULL)
+    n_faces = vs_frame_paintable_get_n_boxes (visage_live_page_get_paintable (self));
   faces = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face", "%u faces", n_faces), n_faces);
   gtk_label_set_label (self->faces_label, faces);
+  people = describe_people (G_LIST_MODEL (model), n_faces);
+  gtk_label_set_label (self->people_label, people);
 
   /* Translators: frames per second shown on screen */
   camera_fps = g_strdup_printf (_("Video %.1f fps"),
@@ -268,7 +334,10 @@ apply_images_fps (VisageLivePage *self)
 
   if (fps <= 0)
     fps = g_settings_get_double (self->settings, "images-fps");
-  vs_camera_set_fps (self->camera, fps);
+  /* The setting is the slideshow's speed; the camera filming it runs at a
+   * camera's rate whatever that speed. */
+  vs_camera_set_hold (self->camera, 1.0 / fps);
+  vs_camera_set_fps (self->camera, MAX (fps, VS_CAMERA_IMAGES_FPS));
 }
 
 static void
@@ -278,7 +347,7 @@ settings_changed_cb (VisageLivePage *self,
 {
   if (g_str_equal (key, "show-scores"))
     apply_show_scores (self);
-  else if (g_str_equal (key, "match-threshold"))
+  else if (g_str_equal (key, "match-threshold") || g_str_equal (key, "match-strictness"))
     apply_match_threshold (self);
   else if (g_str_equal (key, "images-fps"))
     apply_images_fps (self);
@@ -286,11 +355,21 @@ settings_changed_cb (VisageLivePage *self,
 
 /* The title says what failed in the words of the source chosen. */
 static const char *
-error_title_for (const char *source)
+error_title_for (const char   *source,
+                 const GError *error)
 {
-  if (source != NULL && g_str_has_prefix (source, "file:"))
+  gboolean file = source != NULL && g_str_has_prefix (source, "file:");
+  gboolean images = source != NULL && g_str_has_prefix (source, "images:");
+
+  if (g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_FOUND))
+    return images ? _("Folder Not Found") : _("Video File Not Found");
+  if (g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO))
+    return _("Not a Video");
+  if (g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NO_PICTURES))
+    return _("No Pictures in the Folder");
+  if (file)
     return _("Cannot Play the Video");
-  if (source != NULL && g_str_has_prefix (source, "images:"))
+  if (images)
     return _("Cannot Show the Pictures");
   if (source != NULL && g_str_has_prefix (source, "device:"))
     return _("Cannot Use the Camera");
@@ -298,12 +377,44 @@ error_title_for (const char *source)
 }
 
 static void
-show_error (VisageLivePage *self,
-            const char     *message)
+set_suggested (GtkWidget *button,
+               gboolean   suggested)
 {
-  adw_status_page_set_title (self->error_page, error_title_for (self->source));
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
+}
+
+/* The way forward is the blue button: another file when this one cannot
+ * be played (retrying changes nothing), Retry when the trouble may pass. */
+static void
+show_error (VisageLivePage *self,
+            const GError   *error)
+{
+  gboolean images = self->source != NULL && g_str_has_prefix (self->source, "images:");
+  gboolean wrong_source = error != NULL && error->domain == VS_CAMERA_ERROR &&
+                          (error->code == VS_CAMERA_ERROR_NOT_FOUND ||
+                           error->code == VS_CAMERA_ERROR_NOT_VIDEO ||
+                           error->code == VS_CAMERA_ERROR_NO_PICTURES ||
+                           error->code == VS_CAMERA_ERROR_MISSING_PLUGIN ||
+                           error->code == VS_CAMERA_ERROR_INVALID_SOURCE);
+  gboolean hopeless = g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO) ||
+                      g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_INVALID_SOURCE);
+  GtkWidget *open_other = images ? self->error_open_folder_button : self->error_open_video_button;
+
+  adw_status_page_set_title (self->error_page, error_title_for (self->source, error));
   adw_status_page_set_description (self->error_page,
-                                   message ? message : _("The video stopped for an unknown reason"));
+                                   error ? error->message : _("The video stopped for an unknown reason."));
+
+  gtk_widget_set_visible (self->error_open_folder_button, images);
+  gtk_widget_set_visible (self->error_open_video_button, !images);
+  gtk_widget_set_visible (self->error_retry_button, !hopeless);
+  set_suggested (open_other, wrong_source);
+  set_suggested (self->error_retry_button, !wrong_source);
+  /* The blue button comes first. */
+  gtk_box_reorder_child_after (GTK_BOX (gtk_widget_get_parent (open_other)),
+                               self->error_retry_button, wrong_source ? open_other : NULL);
   set_state (self, "error");
 }
 
@@ -330,7 +441,7 @@ camera_state_changed_cb (VisageLivePage *self,
       break;
 
     case VS_CAMERA_STATE_ERROR:
-      show_error (self, error ? error->message : NULL);
+      show_error (self, error);
       break;
 
     case VS_CAMERA_STATE_STOPPED:
@@ -422,7 +533,7 @@ visage_live_page_set_source (VisageLivePage *self,
   self->camera = vs_camera_new (spec, VS_CAMERA_FLAGS_NONE, &error);
   if (self->camera == NULL)
     {
-      show_error (self, error->message);
+      show_error (self, error);
       return;
     }
 
@@ -430,8 +541,12 @@ visage_live_page_set_source (VisageLivePage *self,
     self->display_name = g_strdup (vs_camera_get_display_name (self->camera));
 
   if (self->recognizer != NULL)
-    vs_camera_set_frame_func (self->camera, camera_frame_cb,
-                              g_object_ref (self->recognizer), g_object_unref);
+    {
+      /* Another picture altogether: no face of the old one carries over. */
+      vs_recognizer_reset (self->recognizer);
+      vs_camera_set_frame_func (self->camera, camera_frame_cb,
+                                g_object_ref (self->recognizer), g_object_unref);
+    }
 
   paintable = vs_camera_get_paintable (self->camera);
   pango_context = gtk_widget_create_pango_context (GTK_WIDGET (self->picture));
@@ -507,6 +622,37 @@ visage_live_page_show_disconnected (VisageLivePage *self)
 }
 
 void
+visage_live_page_show_camera_not_found (VisageLivePage *self,
+                                        const char     *spec,
+                                        gboolean        other_cameras)
+{
+  g_autofree char *description = NULL;
+  const char *id;
+
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+  g_return_if_fail (spec != NULL);
+
+  stop_camera (self);
+  g_free (self->source);
+  self->source = g_strdup (spec);
+
+  id = g_str_has_prefix (spec, "device:") ? spec + strlen ("device:") : spec;
+  if (other_cameras)
+    /* Translators: %s is a camera id such as /dev/video2 */
+    description = g_strdup_printf (_("This computer has no camera “%s”. Choose one of its cameras, "
+                                     "or open a video file."), id);
+  else
+    description = g_strdup_printf (_("This computer has no camera “%s”, and no other camera is "
+                                     "connected. Connect one, or open a video file."), id);
+  adw_status_page_set_description (self->camera_not_found_page, description);
+  /* With no camera at all, a video file is the way forward. */
+  gtk_widget_set_visible (self->not_found_choose_button, other_cameras);
+  set_suggested (self->not_found_choose_button, other_cameras);
+  set_suggested (self->not_found_open_button, !other_cameras);
+  set_state (self, "camera-not-found");
+}
+
+void
 visage_live_page_set_gallery (VisageLivePage *self,
                               VsGallery      *gallery)
 {
@@ -578,6 +724,14 @@ visage_live_page_dup_status_text (VisageLivePage *self)
   return g_string_free (text, FALSE);
 }
 
+VsFramePaintable *
+visage_live_page_get_paintable (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return self->camera != NULL ? vs_camera_get_paintable (self->camera) : NULL;
+}
+
 const char *
 visage_live_page_get_announcement (VisageLivePage *self)
 {
@@ -620,6 +774,10 @@ visage_live_page_configure (VisageLivePage *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recognizer, "track-removed",
                            G_CALLBACK (track_removed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* The count and names follow every change of the boxes. */
+  g_signal_connect_object (self->recognizer, "results",
+                           G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   apply_match_threshold (self);
   update_hint (self);
@@ -723,11 +881,18 @@ visage_live_page_class_init (VisageLivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, announce_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, people_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, faces_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_fps_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, recognition_fps_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, latency_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_open_video_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_open_folder_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_not_found_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, not_found_choose_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, not_found_open_button);
 
   gtk_widget_class_install_action (widget_class, "live.retry", NULL, retry_action);
 

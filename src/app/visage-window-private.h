@@ -19,6 +19,7 @@ struct _VisageWindow
   GtkMenuButton         *primary_menu_button;
   AdwViewSwitcherTitle  *switcher_title;
   AdwViewStack          *stack;
+  AdwToastOverlay       *toast_overlay;  /* over both pages: "NAME added" */
   VisageLivePage        *live_page;
   VisagePeoplePage      *people_page;
   GMenu                 *camera_menu;
@@ -35,6 +36,8 @@ struct _VisageWindow
   VsStore               *store;
   VsGalleryMonitor      *gallery_monitor;
   GMenu                 *cameras_section;
+  GMenu                 *other_source_section;
+  GHashTable            *seen_cameras;   /* "device:ID" plugged in at some point */
   GtkNativeDialog       *file_chooser;
 
   char                  *camera;   /* the source shown now, NULL: none */

@@ -130,9 +130,13 @@ typedef struct {
   gboolean     use_cache;
   GstVideoInfo info;
   double       fps;
+  guint64      hold_frames;  /* frames each picture stays, ≥ 1 */
   gboolean     once;
   guint        next;
   guint64      pushed;
+  GstBuffer   *showing;      /* the picture being held */
+  guint        showing_index;
+  guint64      shown_frames; /* frames of it pushed so far */
 } Slideshow;
 
 static void
@@ -147,6 +151,7 @@ slideshow_free (Slideshow *show)
 {
   g_clear_pointer (&show->paths, g_ptr_array_unref);
   g_clear_pointer (&show->cache, g_ptr_array_unref);
+  g_clear_pointer (&show->showing, gst_buffer_unref);
   g_free (show);
 }
 
@@ -246,41 +251,56 @@ slideshow_get (Slideshow *show,
   return buffer;
 }
 
+/* Like a camera filming a slideshow: frames at the camera's rate, each
+ * picture for hold_frames of them. The first frame of every new picture but
+ * the first is marked DISCONT: the scene changed at once, no face moved. */
 static void
 slideshow_need_data (GstAppSrc *src,
                      guint      length,
                      gpointer   user_data)
 {
   Slideshow *show = user_data;
+  gboolean new_picture = FALSE;
+  GstBuffer *buffer;
 
-  for (guint tries = 0; tries < show->paths->len; tries++)
+  if (show->showing == NULL || show->shown_frames >= show->hold_frames)
     {
-      g_autoptr(GstBuffer) picture = NULL;
-      GstBuffer *buffer;
-      guint index;
+      guint index = show->showing_index;
 
-      if (show->once && show->next >= show->paths->len)
+      g_clear_pointer (&show->showing, gst_buffer_unref);
+      for (guint tries = 0; tries < show->paths->len && show->showing == NULL; tries++)
         {
-          gst_app_src_end_of_stream (src);
+          if (show->once && show->next >= show->paths->len)
+            {
+              gst_app_src_end_of_stream (src);
+              return;
+            }
+          index = show->next % show->paths->len;
+          show->next = show->once ? show->next + 1 : (show->next + 1) % show->paths->len;
+          show->showing = slideshow_get (show, index);
+        }
+      if (show->showing == NULL)
+        {
+          GST_ELEMENT_ERROR (src, RESOURCE, READ, (_("None of the pictures could be read")), (NULL));
           return;
         }
-      index = show->next % show->paths->len;
-      show->next = show->once ? show->next + 1 : (show->next + 1) % show->paths->len;
-
-      picture = slideshow_get (show, index);
-      if (picture == NULL)
-        continue;
-
-      /* A shallow copy: the pixels are shared, the timestamps are not. */
-      buffer = gst_buffer_copy (picture);
-      GST_BUFFER_PTS (buffer) = (GstClockTime) llround (show->pushed * (double) GST_SECOND / show->fps);
-      GST_BUFFER_DURATION (buffer) = (GstClockTime) llround ((double) GST_SECOND / show->fps);
-      show->pushed++;
-      gst_app_src_push_buffer (src, buffer);
-      return;
+      show->shown_frames = 0;
+      /* The same picture again (a slideshow of one) changes nothing. */
+      new_picture = show->pushed > 0 && index != show->showing_index;
+      show->showing_index = index;
     }
 
-  GST_ELEMENT_ERROR (src, RESOURCE, READ, (_("None of the pictures could be read")), (NULL));
+  /* A shallow copy: the pixels are shared, the timestamps are not. */
+  buffer = gst_buffer_copy (show->showing);
+  GST_BUFFER_PTS (buffer) = (GstClockTime) llround (show->pushed * (double) GST_SECOND / show->fps);
+  GST_BUFFER_DURATION (buffer) = (GstClockTime) llround ((double) GST_SECOND / show->fps);
+  if (new_picture)
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+  else
+    GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_DISCONT);
+  show->pushed++;
+  show->shown_frames++;
+  gst_app_src_push_buffer (src, buffer);
 }
 
 /* VsCamera ------------------------------------------------------------------ */
@@ -295,6 +315,7 @@ struct _VsCamera
   char             *location;      /* path, folder, device id or test pattern */
   char             *display_name;
   double            fps;
+  double            hold;          /* images: seconds per picture */
   guint             recognition_size;
 
   VsCameraState     state;
@@ -317,10 +338,20 @@ struct _VsCamera
   GstElement       *display_filter;
   GSource          *bus_source;
   GSource          *fail_source;
+  GSource          *start_watchdog;   /* file sources, while STARTING */
   Slideshow        *slideshow;
   gboolean          looping;       /* segment seeks are running */
   guint64           next_frame;    /* streaming thread */
   gsize             delivered;     /* atomic */
+  /* The frame clock (recognition streaming thread, kept across restarts so
+   * that it never runs backwards for one camera). */
+  GMutex            cuts_lock;
+  GArray           *cuts;          /* guint64: frames that start a new scene, not yet timed */
+  gboolean          segment_seen;  /* streaming thread: a segment arrived since start */
+  gboolean          clock_started;
+  gboolean          run_started;   /* a frame of this run was timed */
+  gint64            last_time_us;
+  gint64            time_offset_us;
 
   GMutex            func_lock;
   VsCameraFrameFunc func;
@@ -351,6 +382,7 @@ enum {
   PROP_FRAME_WIDTH,
   PROP_FRAME_HEIGHT,
   PROP_FPS,
+  PROP_HOLD,
   PROP_RECOGNITION_SIZE,
   N_PROPS
 };
@@ -372,6 +404,16 @@ is_real_time (VsCamera *self)
 }
 
 static void
+clear_start_watchdog (VsCamera *self)
+{
+  if (self->start_watchdog != NULL)
+    {
+      g_source_destroy (self->start_watchdog);
+      g_clear_pointer (&self->start_watchdog, g_source_unref);
+    }
+}
+
+static void
 set_state (VsCamera      *self,
            VsCameraState  state)
 {
@@ -379,6 +421,8 @@ set_state (VsCamera      *self,
     return;
   g_debug ("%s: state %d → %d", self->source, self->state, state);
   self->state = state;
+  if (state != VS_CAMERA_STATE_STARTING)
+    clear_start_watchdog (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -392,9 +436,82 @@ set_display_fps (VsCamera *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_FPS]);
 }
 
+/* TRUE when the pipeline and every element inside it are in NULL. */
+static gboolean
+all_elements_stopped (GstElement *pipeline)
+{
+  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  g_auto(GValue) item = G_VALUE_INIT;
+  gboolean stopped = GST_STATE (pipeline) == GST_STATE_NULL;
+
+  while (stopped)
+    {
+      GstIteratorResult res = gst_iterator_next (it, &item);
+
+      if (res == GST_ITERATOR_RESYNC)
+        {
+          gst_iterator_resync (it);
+          continue;
+        }
+      if (res != GST_ITERATOR_OK)
+        break;
+      stopped = GST_STATE (g_value_get_object (&item)) == GST_STATE_NULL;
+      g_value_reset (&item);
+    }
+  return stopped;
+}
+
+static void
+stop_element (const GValue *item,
+              gpointer      user_data)
+{
+  gst_element_set_state (g_value_get_object (item), GST_STATE_NULL);
+}
+
+#define RELEASE_ATTEMPTS 5
+
+/* Brings the pipeline to NULL before its last reference goes: disposing an
+ * element in any other state is a GStreamer critical. Stopping joins the
+ * streaming threads, so no callback runs after this. On a file that is not
+ * a video, typefind's failed state change may still be unwinding on a
+ * streaming thread and the change to NULL fails: wait for it and try again,
+ * and in the end stop every element on its own. */
+static void
+release_pipeline (VsCamera   *self,
+                  GstElement *pipeline)
+{
+  for (guint attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++)
+    {
+      GstStateChangeReturn ret = gst_element_set_state (pipeline, GST_STATE_NULL);
+
+      if (ret == GST_STATE_CHANGE_ASYNC)
+        ret = gst_element_get_state (pipeline, NULL, NULL, GST_SECOND);
+      if (ret != GST_STATE_CHANGE_FAILURE && ret != GST_STATE_CHANGE_ASYNC &&
+          all_elements_stopped (pipeline))
+        {
+          gst_object_unref (pipeline);
+          return;
+        }
+      g_debug ("%s: stopping the pipeline failed (attempt %u of %u)", self->source,
+               attempt + 1, RELEASE_ATTEMPTS);
+      g_usleep ((attempt + 1) * 20 * 1000);
+    }
+
+  {
+    g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+
+    while (gst_iterator_foreach (it, stop_element, NULL) == GST_ITERATOR_RESYNC)
+      gst_iterator_resync (it);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_debug ("%s: pipeline released after stopping its elements one by one", self->source);
+  gst_object_unref (pipeline);
+}
+
 static void
 teardown (VsCamera *self)
 {
+  clear_start_watchdog (self);
   if (self->fail_source != NULL)
     {
       g_source_destroy (self->fail_source);
@@ -406,11 +523,7 @@ teardown (VsCamera *self)
       g_clear_pointer (&self->bus_source, g_source_unref);
     }
   if (self->pipeline != NULL)
-    {
-      /* Joins the streaming threads: no callback runs after this. */
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-      g_clear_pointer (&self->pipeline, gst_object_unref);
-    }
+    release_pipeline (self, g_steal_pointer (&self->pipeline));
   self->link_target = NULL;
   self->recognition_filter = NULL;
   self->display_filter = NULL;
@@ -479,6 +592,9 @@ fail_later (VsCamera *self,
       g_source_unref (self->fail_source);
     }
   self->fail_source = g_idle_source_new ();
+  /* Not below redrawing: a spinner animating on a slow renderer would
+   * starve an idle-priority source, and the error would never show. */
+  g_source_set_priority (self->fail_source, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->fail_source, fail_later_cb, later, fail_later_free);
   g_source_set_static_name (self->fail_source, "[visage] camera error");
   g_source_attach (self->fail_source, self->context);
@@ -664,6 +780,53 @@ display_new_sample (GstAppSink *sink,
   return GST_FLOW_OK;
 }
 
+/* The frame's time on the camera's frame clock: its running time (so a
+ * looping file or a slideshow keeps counting up), plus an offset that makes
+ * the clock jump by VS_CAMERA_DISCONTINUITY_US at a discontinuity (a new
+ * picture of images:, a loop or seek of a file, a restart) and never run
+ * backwards. Recognition streaming thread. */
+static gint64
+frame_time_of (VsCamera  *self,
+               GstSample *sample,
+               GstBuffer *buffer,
+               guint64    number,
+               gint64     now)
+{
+  const GstSegment *segment = gst_sample_get_segment (sample);
+  guint64 running = GST_CLOCK_TIME_NONE;
+  gboolean cut = FALSE;
+  gboolean discontinuity;
+  gint64 time_us;
+
+  /* A cut at this frame or at one dropped since the last: this frame is
+   * the first of a new scene. */
+  g_mutex_lock (&self->cuts_lock);
+  while (self->cuts->len > 0 && g_array_index (self->cuts, guint64, 0) <= number)
+    {
+      cut = TRUE;
+      g_array_remove_index (self->cuts, 0);
+    }
+  g_mutex_unlock (&self->cuts_lock);
+
+  if (segment != NULL && segment->format == GST_FORMAT_TIME && GST_BUFFER_PTS_IS_VALID (buffer))
+    running = gst_segment_to_running_time (segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  /* Without timestamps, the arrival is the best guess. */
+  time_us = (running != GST_CLOCK_TIME_NONE ? (gint64) (running / GST_USECOND) : now) + self->time_offset_us;
+
+  discontinuity = self->clock_started &&
+                  (!self->run_started || cut || time_us < self->last_time_us);
+  if (discontinuity)
+    {
+      self->time_offset_us += self->last_time_us + VS_CAMERA_DISCONTINUITY_US - time_us;
+      time_us = self->last_time_us + VS_CAMERA_DISCONTINUITY_US;
+      g_debug ("%s: discontinuity at frame %" G_GUINT64_FORMAT, self->source, number);
+    }
+  self->clock_started = TRUE;
+  self->run_started = TRUE;
+  self->last_time_us = time_us;
+  return time_us;
+}
+
 static GstFlowReturn
 recognition_new_sample (GstAppSink *sink,
                         gpointer    user_data)
@@ -674,11 +837,13 @@ recognition_new_sample (GstAppSink *sink,
   g_autoptr(VsImage) image = NULL;
   MappedFrame *mapped;
   guint64 number;
+  gint64 time_us;
 
   if (sample == NULL || (mapped = map_sample (sample)) == NULL)
     return GST_FLOW_OK;
 
   number = frame_number_of (mapped->frame.buffer);
+  time_us = frame_time_of (self, sample, mapped->frame.buffer, number, now);
   image = vs_image_new_wrap (GST_VIDEO_FRAME_WIDTH (&mapped->frame),
                              GST_VIDEO_FRAME_HEIGHT (&mapped->frame),
                              GST_VIDEO_FRAME_PLANE_STRIDE (&mapped->frame, 0),
@@ -688,13 +853,13 @@ recognition_new_sample (GstAppSink *sink,
   g_mutex_lock (&self->func_lock);
   if (self->func != NULL)
     {
-      self->func (image, now, number, self->func_data);
+      self->func (image, time_us, number, self->func_data);
       g_atomic_pointer_add (&self->delivered, 1);
     }
   for (guint i = 0; i < self->taps->len; i++)
     {
       const FrameTap *tap = &g_array_index (self->taps, FrameTap, i);
-      tap->func (image, now, number, tap->data);
+      tap->func (image, time_us, number, tap->data);
     }
   g_mutex_unlock (&self->func_lock);
 
@@ -719,6 +884,16 @@ scaled_caps (guint               limit,
                               NULL);
 }
 
+/* Frame `number` starts a new scene (tee probe, before any branch). */
+static void
+add_cut (VsCamera *self,
+         guint64   number)
+{
+  g_mutex_lock (&self->cuts_lock);
+  g_array_append_val (self->cuts, number);
+  g_mutex_unlock (&self->cuts_lock);
+}
+
 static GstPadProbeReturn
 tee_probe (GstPad          *pad,
            GstPadProbeInfo *info,
@@ -733,8 +908,19 @@ tee_probe (GstPad          *pad,
        * matched to the frame shown. */
       GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
 
+      /* A slideshow marks its new pictures; a camera's DISCONT only means
+       * dropped frames, the same faces are still there. */
+      if (self->kind == SOURCE_IMAGES && GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DISCONT))
+        add_cut (self, self->next_frame);
       GST_BUFFER_OFFSET (buffer) = self->next_frame++;
       GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
+  else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_SEGMENT)
+    {
+      /* Every segment after the first is a seek or a loop of the file. */
+      if (self->segment_seen)
+        add_cut (self, self->next_frame);
+      self->segment_seen = TRUE;
     }
   else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS)
     {
@@ -980,6 +1166,7 @@ build_images_source (VsCamera  *self,
     }
 
   show->fps = self->fps;
+  show->hold_frames = (guint64) MAX (1, llround (self->hold * self->fps));
   show->once = !is_real_time (self);
   gst_video_info_set_format (&show->info, GST_VIDEO_FORMAT_RGB,
                              gdk_pixbuf_get_width (first), gdk_pixbuf_get_height (first));
@@ -1187,20 +1374,21 @@ error_for_message (VsCamera *self,
         return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_MISSING_PLUGIN,
                             _("This file is not a video Visage can play: %s"),
                             _("a GStreamer plug-in needed to decode it is not installed"));
+      /* GStreamer's message is a sentence of its own: not glued on. */
       return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO,
-                          _("This file is not a video Visage can play: %s"), gst_error->message);
+                          _("This file is not a video Visage can play. %s"), gst_error->message);
     case SOURCE_DEVICE:
       if (self->state == VS_CAMERA_STATE_PLAYING && gst_error->domain == GST_RESOURCE_ERROR)
         return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED,
                             _("The camera “%s” was disconnected"), self->display_name);
       return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_OPEN,
-                          _("Could not open the camera: %s"), gst_error->message);
+                          _("Could not open the camera. %s"), gst_error->message);
     case SOURCE_IMAGES:
     case SOURCE_TEST:
     default:
       return g_error_new (VS_CAMERA_ERROR, missing_plugin ? VS_CAMERA_ERROR_MISSING_PLUGIN
                                                           : VS_CAMERA_ERROR_FAILED,
-                          _("The video stopped: %s"), gst_error->message);
+                          _("The video stopped. %s"), gst_error->message);
     }
 }
 
@@ -1361,6 +1549,26 @@ devices_changed_cb (VsCamera   *self,
     }
 }
 
+/* On some damaged files (an MP4 whose atoms are scrambled after the header)
+ * the demuxer's error is swallowed inside decodebin3 and the pipeline waits
+ * forever: a file that has not started playing after this long is not a
+ * video Visage can play. Never reached by a file that plays, even on a busy
+ * machine: prerolling a file takes well under a second. */
+#define FILE_START_TIMEOUT_S 20
+
+static gboolean
+start_watchdog_cb (gpointer data)
+{
+  VsCamera *self = data;
+
+  g_clear_pointer (&self->start_watchdog, g_source_unref);
+  g_debug ("%s: not playing after %d s", self->source, FILE_START_TIMEOUT_S);
+  fail (self, g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO,
+                           _("This file is not a video Visage can play: %s"),
+                           _("it is damaged or incomplete")));
+  return G_SOURCE_REMOVE;
+}
+
 /* Public API. ---------------------------------------------------------------- */
 
 void
@@ -1384,6 +1592,10 @@ vs_camera_start (VsCamera *self)
   g_clear_error (&self->error);
   self->next_frame = 0;
   g_atomic_pointer_set (&self->delivered, 0);
+  /* No streaming thread runs now. */
+  g_array_set_size (self->cuts, 0);
+  self->segment_seen = FALSE;
+  self->run_started = FALSE;
   set_state (self, VS_CAMERA_STATE_STARTING);
 
   self->pipeline = build_pipeline (self, &error);
@@ -1403,6 +1615,14 @@ vs_camera_start (VsCamera *self)
   g_source_set_callback (self->bus_source, (GSourceFunc) (void (*) (void)) bus_cb, self, NULL);
   g_source_set_static_name (self->bus_source, "[visage] camera bus");
   g_source_attach (self->bus_source, self->context);
+
+  if (self->kind == SOURCE_FILE)
+    {
+      self->start_watchdog = g_timeout_source_new_seconds (FILE_START_TIMEOUT_S);
+      g_source_set_callback (self->start_watchdog, start_watchdog_cb, self, NULL);
+      g_source_set_static_name (self->start_watchdog, "[visage] camera start watchdog");
+      g_source_attach (self->start_watchdog, self->context);
+    }
 
   /* A failure here is also posted on the bus, with the reason. */
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
@@ -1569,6 +1789,26 @@ vs_camera_set_fps (VsCamera *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FPS]);
 }
 
+double
+vs_camera_get_hold (VsCamera *self)
+{
+  g_return_val_if_fail (VS_IS_CAMERA (self), 0.0);
+  return self->hold;
+}
+
+void
+vs_camera_set_hold (VsCamera *self,
+                    double    seconds)
+{
+  g_return_if_fail (VS_IS_CAMERA (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->hold == seconds)
+    return;
+  self->hold = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLD]);
+}
+
 guint
 vs_camera_get_recognition_size (VsCamera *self)
 {
@@ -1676,6 +1916,8 @@ vs_camera_finalize (GObject *object)
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_mutex_clear (&self->func_lock);
+  g_mutex_clear (&self->cuts_lock);
+  g_clear_pointer (&self->cuts, g_array_unref);
   g_clear_pointer (&self->taps, g_array_unref);
 
   G_OBJECT_CLASS (vs_camera_parent_class)->finalize (object);
@@ -1721,6 +1963,9 @@ vs_camera_get_property (GObject    *object,
     case PROP_FPS:
       g_value_set_double (value, self->fps);
       break;
+    case PROP_HOLD:
+      g_value_set_double (value, self->hold);
+      break;
     case PROP_RECOGNITION_SIZE:
       g_value_set_uint (value, self->recognition_size);
       break;
@@ -1747,6 +1992,9 @@ vs_camera_set_property (GObject      *object,
       break;
     case PROP_FPS:
       vs_camera_set_fps (self, g_value_get_double (value));
+      break;
+    case PROP_HOLD:
+      vs_camera_set_hold (self, g_value_get_double (value));
       break;
     case PROP_RECOGNITION_SIZE:
       vs_camera_set_recognition_size (self, g_value_get_uint (value));
@@ -1794,7 +2042,10 @@ vs_camera_class_init (VsCameraClass *klass)
     g_param_spec_int ("frame-height", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FPS] =
-    g_param_spec_double ("fps", NULL, NULL, 0.1, 120.0, 5.0,
+    g_param_spec_double ("fps", NULL, NULL, 0.1, 120.0, VS_CAMERA_IMAGES_FPS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOLD] =
+    g_param_spec_double ("hold", NULL, NULL, 0.001, 3600.0, VS_CAMERA_IMAGES_HOLD,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RECOGNITION_SIZE] =
     g_param_spec_uint ("recognition-size", NULL, NULL, 16, 8192, VS_CAMERA_RECOGNITION_SIZE,
@@ -1812,9 +2063,12 @@ vs_camera_class_init (VsCameraClass *klass)
 static void
 vs_camera_init (VsCamera *self)
 {
-  self->fps = 5.0;
+  self->fps = VS_CAMERA_IMAGES_FPS;
+  self->hold = VS_CAMERA_IMAGES_HOLD;
   self->recognition_size = VS_CAMERA_RECOGNITION_SIZE;
   g_mutex_init (&self->func_lock);
+  g_mutex_init (&self->cuts_lock);
+  self->cuts = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->taps = g_array_new (FALSE, FALSE, sizeof (FrameTap));
   self->context = g_main_context_ref_thread_default ();
   self->shared = shared_new (self, self->context);

@@ -23,6 +23,7 @@ static const Command commands[] = {
   { "reembed",  vs_cli_reembed,  N_("Recompute every sample with another embedder") },
   { "watch",    vs_cli_watch,    N_("Recognise faces live from a camera or video, without a window") },
   { "bench",    vs_cli_bench,    N_("Measure accuracy on LFW, or the speed of each stage") },
+  { "erase-all", vs_cli_erase_all, N_("Erase everything Visage stored for you") },
 };
 
 static void
@@ -31,7 +32,7 @@ print_help (void)
   g_print (_("Usage: visage-cli COMMAND [OPTION…]\n\n"));
   g_print (_("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    g_print ("  %-11s %s\n", commands[i].name, _(commands[i].summary));
   g_print (_("\nEvery command takes --help, --json, --db PATH, --models DIR and --embedder ID.\n"));
   g_print (_("\nExit status:\n"
              "  0  done; verify: same person; identify: somebody recognised\n"
@@ -40,7 +41,8 @@ print_help (void)
              "  3  a picture or file could not be read, or had no usable face; no such person\n"
              "  4  a model file is missing or damaged\n"
              "  5  the database could not be opened or changed\n"
-             "  6  any other failure\n"));
+             "  6  any other failure\n"
+             "  7  import: some people were saved, others not (the output says which)\n"));
 }
 
 int

@@ -65,6 +65,8 @@ member_string (JsonObject *obj,
   return json_node_get_string (node);
 }
 
+const double VS_FAR_LEVELS[VS_N_FAR_LEVELS] = { 1e-4, 1e-5, 1e-6 };
+
 static double
 member_number (JsonObject *obj,
                const char *id,
@@ -195,6 +197,14 @@ parse_model (JsonNode *node)
       info->threshold = (float) member_number (obj, id, "threshold", TRUE, 0);
       info->verify_threshold = (float) member_number (obj, id, "verify_threshold", TRUE, 0);
       info->margin = (float) member_number (obj, id, "margin", TRUE, 0);
+      if (json_object_has_member (obj, "far_thresholds"))
+        {
+          double far[VS_N_FAR_LEVELS];
+
+          member_numbers (obj, id, "far_thresholds", far, VS_N_FAR_LEVELS);
+          for (guint i = 0; i < VS_N_FAR_LEVELS; i++)
+            info->far_thresholds[i] = (float) far[i];
+        }
     }
   else if (info->role == VS_MODEL_ROLE_DETECTOR)
     {

@@ -39,6 +39,9 @@ typedef struct {
   float        threshold;     /* default open-set match threshold (1:N) */
   float        verify_threshold; /* 1:1 threshold, from the LFW protocol */
   float        margin;        /* default lead over the second person */
+  /* Open-set thresholds measured with `bench lfw` at 1e-4, 1e-5 and 1e-6
+   * false accepts per comparison (VS_FAR_LEVELS); 0 where not measured. */
+  float        far_thresholds[3];
   float        score_threshold; /* detector: minimum confidence */
   float        nms_threshold;   /* detector */
   int          working_size;    /* detector: longest side it runs at */
@@ -48,6 +51,10 @@ typedef struct {
   gboolean     on_request;    /* fetched only when asked for (its licence
                                * restricts use: see license) */
 } VsModelInfo;
+
+/* The false-accept rates per comparison of far_thresholds[]. */
+#define VS_N_FAR_LEVELS 3
+extern const double VS_FAR_LEVELS[VS_N_FAR_LEVELS];
 
 /* The whole manifest, parsed once. */
 const VsModelInfo *vs_models_lookup            (const char  *id,
