@@ -305,6 +305,9 @@ process_frame (VsEnrollSession *self,
       goto deliver;
     }
 
+  /* Pose needs the landmark model's points: the detector's understate a
+   * tilted head by half. */
+  vs_engine_refine_landmarks (self->engine, frame, faces);
   vs_quality_check (frame, faces, &quality, &feedback.report);
   if (feedback.report.face_index >= 0)
     {
@@ -849,6 +852,7 @@ vs_enroll_check_photo (VsEngine              *engine,
         g_array_append_val (checked, g_array_index (faces, VsFace, face_index));
     }
 
+  vs_engine_refine_landmarks (engine, image, checked);
   if (!vs_quality_check (image, checked, params, report))
     {
       g_set_error_literal (error, VS_ENROLL_ERROR, VS_ENROLL_ERROR_QUALITY,

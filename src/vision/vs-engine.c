@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "vs-align.h"
@@ -260,6 +261,46 @@ vs_engine_detect (VsEngine       *self,
   return g_steal_pointer (&faces);
 }
 
+/* Landmarks from the landmark model on a crop where the face is as big as
+ * in an LFW photo; FALSE (and `out` untouched) when it finds nothing there. */
+static gboolean
+refine_landmarks (VsEngine      *self,
+                  const VsImage *image,
+                  const VsFace  *face,
+                  float          out[5][2])
+{
+  double scale, crop[2][3];
+
+  if (self->landmarker == NULL || face->width <= 0 || face->height <= 0)
+    return FALSE;
+  scale = VS_LANDMARK_FACE_SIZE / MAX (face->width, face->height);
+  crop[0][0] = scale;
+  crop[0][1] = 0;
+  crop[0][2] = VS_CV_LANDMARK_CROP / 2.0 - scale * (face->x + face->width / 2);
+  crop[1][0] = 0;
+  crop[1][1] = scale;
+  crop[1][2] = VS_CV_LANDMARK_CROP / 2.0 - scale * (face->y + face->height / 2);
+  return vs_cv_landmarker_refine (self->landmarker, image, crop, out);
+}
+
+void
+vs_engine_refine_landmarks (VsEngine      *self,
+                            const VsImage *image,
+                            GArray        *faces)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (image != NULL && faces != NULL);
+
+  for (guint i = 0; i < faces->len; i++)
+    {
+      VsFace *face = &g_array_index (faces, VsFace, i);
+      float refined[5][2];
+
+      if (refine_landmarks (self, image, face, refined))
+        memcpy (face->landmarks, refined, sizeof refined);
+    }
+}
+
 VsImage *
 vs_engine_align (VsEngine       *self,
                  const VsImage  *image,
@@ -270,19 +311,8 @@ vs_engine_align (VsEngine       *self,
   float refined[5][2];
   const float (*landmarks)[2] = face->landmarks;
 
-  /* Landmarks from the landmark model on a crop where the face is as big as
-   * in an LFW photo; the detector's own when it finds nothing there. */
-  if (self->landmarker != NULL && face->width > 0 && face->height > 0)
-    {
-      double scale = VS_LANDMARK_FACE_SIZE / MAX (face->width, face->height);
-      double crop[2][3] = {
-        { scale, 0, VS_CV_LANDMARK_CROP / 2.0 - scale * (face->x + face->width / 2) },
-        { 0, scale, VS_CV_LANDMARK_CROP / 2.0 - scale * (face->y + face->height / 2) },
-      };
-
-      if (vs_cv_landmarker_refine (self->landmarker, image, crop, refined))
-        landmarks = (const float (*)[2]) refined;
-    }
+  if (refine_landmarks (self, image, face, refined))
+    landmarks = (const float (*)[2]) refined;
 
   /* Least median of squares as the reference pipeline; the closed-form
    * least-squares fit is the fallback when it finds no transform. */

@@ -55,6 +55,11 @@ GArray            *vs_engine_detect          (VsEngine      *self,
                                               GError       **error);  /* VsFace */
 
 /* The 112×112 aligned crop of a face. */
+/* Replaces each face's landmarks by the landmark model's (the ones
+ * alignment uses), for pose and quality checks that need them exact. */
+void               vs_engine_refine_landmarks (VsEngine      *self,
+                                               const VsImage *image,
+                                               GArray        *faces);
 VsImage           *vs_engine_align           (VsEngine      *self,
                                               const VsImage *image,
                                               const VsFace  *face,
