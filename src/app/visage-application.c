@@ -309,7 +309,8 @@ visage_application_init (VisageApplication *self)
                                             _("Recognize the people you know on your camera."));
 }
 
-/* An uninstalled build finds its compiled schema in the build tree. */
+/* An uninstalled build finds its compiled schema through
+ * $GSETTINGS_SCHEMA_DIR (meson devenv, build-aux/run, the tests). */
 static GSettings *
 new_settings (void)
 {
@@ -318,22 +319,6 @@ new_settings (void)
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-
-#ifdef VISAGE_BUILD_SCHEMA_DIR
-  if (schema == NULL)
-    {
-      g_autoptr(GSettingsSchemaSource) build_source = NULL;
-      g_autoptr(GError) error = NULL;
-
-      build_source = g_settings_schema_source_new_from_directory (VISAGE_BUILD_SCHEMA_DIR,
-                                                                  source, FALSE, &error);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, APP_ID, FALSE);
-      else
-        g_debug ("No schema in the build tree: %s", error->message);
-    }
-#endif
-
   if (schema == NULL)
     g_error ("The settings schema %s is not installed", APP_ID);
 

@@ -52,8 +52,8 @@ const char        *vs_models_get_default_embedder (void);
 /* Every model in manifest order (const VsModelInfo *). */
 GPtrArray         *vs_models_list              (void);
 
-/* The folder to look in: override (--models), $VISAGE_MODELS_DIR, the build
- * tree, then the installed data folder; the first that exists. */
+/* The folder to look in: override (--models), else $VISAGE_MODELS_DIR, else
+ * the installed data folder. */
 char              *vs_models_find_dir          (const char  *override_dir);
 
 /* dir/file after checking that it exists and its sha256 matches; the error
