@@ -403,7 +403,7 @@ test_enroll_identify (void)
   g_assert_cmpstr (name, ==, "Tony Blair");
   g_clear_pointer (&name, g_free);
   name = identify_one (&r, 1, db, NULL, stranger);
-  g_assert_cmpstr (name, ==, "unknown");
+  g_assert_null (name);   /* nobody: null, never a name */
 
   /* Plain text, and --top. */
   run_expect (&r, 0, "identify", "--db", db, "--top", "3", t10, NULL);
@@ -597,7 +597,7 @@ test_import_and_people (void)
   /* delete: nobody names him any more; the others stay. */
   run_expect (&r, 0, "people", "delete", id_text, "--db", db, NULL);
   name = identify_one (&r, 1, db, NULL, colin);
-  g_assert_cmpstr (name, ==, "unknown");
+  g_assert_null (name);   /* nobody: null, never a name */
   g_clear_pointer (&name, g_free);
   name = identify_one (&r, 0, db, NULL, gloria);
   g_assert_cmpstr (name, ==, "Gloria Macapagal Arroyo");
@@ -637,7 +637,7 @@ test_reembed (void)
   g_clear_pointer (&name, g_free);
   /* The samples have left the default embedder. */
   name = identify_one (&r, 1, db, NULL, t10);
-  g_assert_cmpstr (name, ==, "unknown");
+  g_assert_null (name);   /* nobody: null, never a name */
   g_assert_nonnull (strstr (r.err, "mobilefacenet_paddlex"));
 
   people = list_people (&r, db);
@@ -756,6 +756,213 @@ test_database_errors (void)
     }
 }
 
+/* ── issue 13: the habits of a command-line tool ──────────────────────── */
+
+/* `visage-cli` alone is a usage error on stderr; `help CMD` is CMD --help;
+ * progress goes to stderr as plain lines when it is not a terminal, and
+ * --quiet silences it; JSON numbers are rounded to what they mean. */
+static void
+test_habits (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "habits.db", NULL);
+  g_autofree char *a = lfw ("Colin_Powell", 1);
+  g_autofree char *b = lfw ("Colin_Powell", 2);
+  g_autofree char *c = lfw ("Colin_Powell", 3);
+  g_autofree char *probe = lfw ("Colin_Powell", 10);
+  g_autoptr(GRegex) long_number = g_regex_new ("[0-9]\\.[0-9]{5,}", 0, 0, NULL);
+  g_autoptr(GRegex) similarity = g_regex_new ("\"similarity\":-?[0-9]+(\\.[0-9]{1,4})?[,}]", 0, 0, NULL);
+  g_auto(Run) r = { 0 };
+
+  run_expect (&r, 2, NULL);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_nonnull (strstr (r.err, "Usage"));
+  g_assert_nonnull (strstr (r.err, "enroll"));
+
+  run_expect (&r, 0, "help", "enroll", NULL);
+  g_assert_nonnull (strstr (r.out, "--name"));
+  run_expect (&r, 0, "help", "people", NULL);
+  g_assert_nonnull (strstr (r.out, "import"));
+  run_expect (&r, 0, "help", "bench", "lfw", NULL);
+  g_assert_nonnull (strstr (r.out, "--pairs"));
+  run_expect (&r, 2, "help", "frobnicate", NULL);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_one_line_error (r.err, "frobnicate");
+
+  /* Progress of a folder's worth: one plain line per picture here (3 < 20),
+   * naming it, without carriage returns; the result stays alone on stdout. */
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Colin Powell", a, b, NULL);
+  g_assert_null (strchr (r.err, '\r'));
+  g_assert_nonnull (strstr (r.err, "2 of 2"));
+  g_assert_nonnull (strstr (r.err, b));
+  g_clear_pointer (&r.out, g_free);
+  run_expect (&r, 0, "enroll", "--quiet", "--db", db, "--name", "Colin Powell", c, a, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+
+  /* Rounded numbers: similarity to 4 places, nothing with 17 digits. */
+  run_expect (&r, 0, "identify", "--json", "--top", "2", "--db", db, probe, NULL);
+  g_assert_false (g_regex_match (long_number, r.out, 0, NULL));
+  g_assert_true (g_regex_match (similarity, r.out, 0, NULL));
+  run_expect (&r, 0, "verify", "--json", a, probe, NULL);
+  g_assert_false (g_regex_match (long_number, r.out, 0, NULL));
+  g_assert_true (g_regex_match (similarity, r.out, 0, NULL));
+  run_expect (&r, 0, "detect", "--json", a, NULL);
+  g_assert_false (g_regex_match (long_number, r.out, 0, NULL));
+}
+
+/* A JSON array of numbers as doubles (exported embeddings). */
+static GArray *
+json_numbers (JsonArray *array)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      double v = json_array_get_double_element (array, i);
+      g_array_append_val (out, v);
+    }
+  return out;
+}
+
+static JsonObject *
+read_json_file (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* `people export` then `people import` into an empty database: the same
+ * name, the same samples (embedder, embedding, quality, source) and the same
+ * face crops; a second import adds nothing; a hostile export is refused
+ * whole. */
+static void
+test_export_import (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db_a = g_build_filename (tmp, "a.db", NULL);
+  g_autofree char *db_b = g_build_filename (tmp, "b.db", NULL);
+  g_autofree char *out_a = g_build_filename (tmp, "out-a", NULL);
+  g_autofree char *out_b = g_build_filename (tmp, "out-b", NULL);
+  g_autofree char *p1 = lfw ("Colin_Powell", 1);
+  g_autofree char *p2 = lfw ("Colin_Powell", 2);
+  g_autofree char *p3 = lfw ("Colin_Powell", 3);
+  g_autofree char *probe = lfw ("Colin_Powell", 10);
+  const char *name = "Colin “Ü” Powell";
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) json_a = NULL;
+  g_autoptr(JsonObject) json_b = NULL;
+  g_autofree char *id_a = NULL;
+  g_autofree char *id_b = NULL;
+  g_autofree char *folder_a = NULL;
+  g_autofree char *folder_b = NULL;
+  g_autofree char *path_a = NULL;
+  g_autofree char *path_b = NULL;
+  JsonArray *samples_a, *samples_b;
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (out_a, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (out_b, 0700), ==, 0);
+  run_expect (&r, 0, "enroll", "--json", "--quiet", "--db", db_a, "--name", name, p1, p2, p3, NULL);
+  doc = parse_json (r.out);
+  id_a = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (doc, "person_id"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  run_expect (&r, 0, "people", "export", "--json", "--db", db_a, id_a, out_a, NULL);
+  doc = parse_json (r.out);
+  folder_a = g_strdup (json_object_get_string_member (doc, "folder"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* Into an empty database: out_a holds the exported folder. */
+  run_expect (&r, 0, "people", "import", "--json", "--db", db_b, out_a, NULL);
+  doc = parse_json (r.out);
+  {
+    JsonObject *one = json_array_get_object_element (json_object_get_array_member (doc, "people"), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (one, "name"), ==, name);
+    g_assert_cmpint (json_object_get_int_member (one, "added"), ==, 3);
+    id_b = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (one, "person_id"));
+  }
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* Export again from the new database and compare the two exports. */
+  run_expect (&r, 0, "people", "export", "--json", "--db", db_b, id_b, out_b, NULL);
+  doc = parse_json (r.out);
+  folder_b = g_strdup (json_object_get_string_member (doc, "folder"));
+  g_clear_pointer (&doc, json_object_unref);
+  path_a = g_build_filename (folder_a, "person.json", NULL);
+  path_b = g_build_filename (folder_b, "person.json", NULL);
+  json_a = read_json_file (path_a);
+  json_b = read_json_file (path_b);
+  g_assert_cmpstr (json_object_get_string_member (json_b, "name"), ==, name);
+  samples_a = json_object_get_array_member (json_a, "samples");
+  samples_b = json_object_get_array_member (json_b, "samples");
+  g_assert_cmpuint (json_array_get_length (samples_a), ==, 3);
+  g_assert_cmpuint (json_array_get_length (samples_b), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *sa = json_array_get_object_element (samples_a, i);
+      JsonObject *sb = json_array_get_object_element (samples_b, i);
+      g_autoptr(GArray) ea = json_numbers (json_object_get_array_member (sa, "embedding"));
+      g_autoptr(GArray) eb = json_numbers (json_object_get_array_member (sb, "embedding"));
+      g_autofree char *crop_a = g_build_filename (folder_a, json_object_get_string_member (sa, "crop"), NULL);
+      g_autofree char *crop_b = g_build_filename (folder_b, json_object_get_string_member (sb, "crop"), NULL);
+      g_autofree char *bytes_a = NULL;
+      g_autofree char *bytes_b = NULL;
+      gsize len_a = 0, len_b = 0;
+
+      g_assert_cmpstr (json_object_get_string_member (sa, "embedder"), ==,
+                       json_object_get_string_member (sb, "embedder"));
+      g_assert_cmpstr (json_object_get_string_member (sa, "source"), ==,
+                       json_object_get_string_member (sb, "source"));
+      g_assert_cmpfloat (json_object_get_double_member (sa, "quality"), ==,
+                         json_object_get_double_member (sb, "quality"));
+      g_assert_cmpuint (ea->len, ==, eb->len);
+      g_assert_cmpuint (ea->len, >, 0);
+      g_assert_cmpmem (ea->data, ea->len * sizeof (double), eb->data, eb->len * sizeof (double));
+      g_assert_true (g_file_get_contents (crop_a, &bytes_a, &len_a, NULL));
+      g_assert_true (g_file_get_contents (crop_b, &bytes_b, &len_b, NULL));
+      g_assert_cmpuint (len_a, >, 100);
+      g_assert_cmpmem (bytes_a, len_a, bytes_b, len_b);
+    }
+
+  /* The imported person is recognised. */
+  run_expect (&r, 0, "identify", "--json", "--db", db_b, probe, NULL);
+  g_assert_nonnull (strstr (r.out, "Powell"));
+
+  /* The same export once more adds nothing. */
+  run_expect (&r, 0, "people", "import", "--json", "--db", db_b, folder_a, NULL);
+  g_assert_nonnull (strstr (r.out, "\"added\":0"));
+  run_expect (&r, 0, "people", "show", "--json", "--db", db_b, id_b, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "samples"), ==, 3);
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* A crop that points outside its folder: refused, nothing added. */
+  {
+    g_autofree char *evil = g_build_filename (tmp, "evil", NULL);
+    g_autofree char *evil_json = g_build_filename (evil, "person.json", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GString) edited = NULL;
+    g_autofree char *db_c = g_build_filename (tmp, "c.db", NULL);
+
+    g_assert_cmpint (g_mkdir (evil, 0700), ==, 0);
+    g_assert_true (g_file_get_contents (path_a, &text, NULL, NULL));
+    edited = g_string_new (text);
+    g_string_replace (edited, "\"sample-", "\"../../sample-", 1);
+    g_assert_true (g_file_set_contents (evil_json, edited->str, -1, NULL));
+    run_expect (&r, 3, "people", "import", "--db", db_c, evil, NULL);
+    assert_one_line_error (r.err, "sample-");
+    run_expect (&r, 0, "people", "list", "--json", "--db", db_c, NULL);
+    g_assert_cmpstr (r.out, ==, "{\"people\":[]}\n");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -784,6 +991,8 @@ main (int    argc,
   g_test_add_func ("/cli/reembed", test_reembed);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
+  g_test_add_func ("/cli/habits", test_habits);
+  g_test_add_func ("/cli/export-import", test_export_import);
 
   return g_test_run ();
 }
