@@ -2,6 +2,7 @@
  * enroll, import and identify. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "visage-cli.h"
@@ -483,8 +484,8 @@ vs_cli_enroll (int    argc,
   if (opts.json)
     print_person_json (person_id, display_name, samples->len, skipped_node);
   else
-    g_print (g_dngettext (GETTEXT_PACKAGE, "Added %u sample to %s (id %" G_GINT64_FORMAT ")\n",
-                          "Added %u samples to %s (id %" G_GINT64_FORMAT ")\n", samples->len),
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Added %u sample to %s (id %" PRId64 ")\n",
+                          "Added %u samples to %s (id %" PRId64 ")\n", samples->len),
              samples->len, display_name, person_id);
 
   return VS_EXIT_OK;

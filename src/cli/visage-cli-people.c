@@ -1,9 +1,10 @@
 /* visage-cli-people.c: managing enrolled people, and re-embedding. */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "visage-cli.h"
 #include "vs-cli-common.h"
@@ -139,7 +140,7 @@ people_show (VsStore            *store,
     g_autofree char *seen = format_time (person->last_seen);
 
     g_print (_("Name:      %s\n"), person->name);
-    g_print (_("Id:        %" G_GINT64_FORMAT "\n"), person->id);
+    g_print (_("Id:        %" PRId64 "\n"), person->id);
     g_print (_("Created:   %s\n"), created);
     g_print (_("Last seen: %s\n"), seen);
     g_print (_("Samples:   %u\n"), samples->len);

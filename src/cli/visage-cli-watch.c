@@ -8,10 +8,11 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <glib-unix.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "visage-cli.h"
 #include "vs-camera.h"
@@ -349,7 +350,7 @@ print_progress_cb (gpointer data)
   VsRecognizerStats s;
 
   vs_recognizer_get_stats (watch->recognizer, &s);
-  g_printerr (_("frames %" G_GUINT64_FORMAT "  recognition %.1f fps  faces %u  "
+  g_printerr (_("frames %" PRIu64 "  recognition %.1f fps  faces %u  "
                 "latency p50 %.0f ms p95 %.0f ms\n"),
               s.frames_processed, s.recognition_fps, s.faces_last,
               s.latency_p50_ms, s.latency_p95_ms);
@@ -408,7 +409,7 @@ print_stats (Watch *watch)
     }
   else
     {
-      g_printerr (_("Frames processed:   %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " dropped)\n"),
+      g_printerr (_("Frames processed:   %" PRIu64 " (%" PRIu64 " dropped)\n"),
                   s.frames_processed, s.frames_dropped);
       g_printerr (_("Source:             %.1f fps\n"), source_fps);
       g_printerr (_("Camera frames:      %.1f per second\n"), delivered_fps (watch));

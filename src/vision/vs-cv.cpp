@@ -14,6 +14,8 @@
 
 #include <cstring>
 
+#include <glib/gi18n-lib.h>
+
 #include "vs-cv.h"
 #include "vs-engine.h"
 
@@ -94,7 +96,7 @@ vs_cv_detector_new (const char *onnx_path,
   catch (const std::exception &e)
     {
       g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_LOAD,
-                   "OpenCV could not load the face detector “%s”: %s", onnx_path, e.what ());
+                   _("OpenCV could not load the face detector “%s”: %s"), onnx_path, e.what ());
       return nullptr;
     }
 }
@@ -155,7 +157,7 @@ vs_cv_detector_detect (VsCvDetector  *self,
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, "Face detection failed", e);
+      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, _("Face detection failed"), e);
       return FALSE;
     }
 }
@@ -187,7 +189,7 @@ vs_cv_embedder_new (const char  *onnx_path,
   catch (const std::exception &e)
     {
       g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_LOAD,
-                   "OpenCV could not load the face embedder “%s”: %s", onnx_path, e.what ());
+                   _("OpenCV could not load the face embedder “%s”: %s"), onnx_path, e.what ());
       return nullptr;
     }
 }
@@ -215,7 +217,7 @@ vs_cv_embedder_forward (VsCvEmbedder  *self,
       if (result.total () != self->dim || result.type () != CV_32F)
         {
           g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
-                       "The embedder produced %zu values instead of %u",
+                       _("The embedder produced %zu values instead of %u"),
                        (size_t) result.total (), self->dim);
           return FALSE;
         }
@@ -224,7 +226,7 @@ vs_cv_embedder_forward (VsCvEmbedder  *self,
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, "Face embedding failed", e);
+      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, _("Face embedding failed"), e);
       return FALSE;
     }
 }
@@ -256,14 +258,14 @@ vs_cv_decode (const guint8 *data,
       if (mat.empty ())
         {
           g_set_error_literal (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT,
-                               "The picture is damaged or in a format Visage cannot read");
+                               _("The picture is damaged or in a format Visage cannot read"));
           return nullptr;
         }
       return mat_to_image (mat);
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT, "The picture could not be decoded", e);
+      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT, _("The picture could not be decoded"), e);
       return nullptr;
     }
 }
@@ -285,14 +287,14 @@ vs_cv_encode (const VsImage *image,
 
       if (!cv::imencode (ext, image_to_mat (image), buf, params))
         {
-          g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, "Could not encode a %s picture", ext);
+          g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, _("Could not encode a %s picture"), ext);
           return nullptr;
         }
       return g_bytes_new (buf.data (), buf.size ());
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, "Could not encode the picture", e);
+      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, _("Could not encode the picture"), e);
       return nullptr;
     }
 }
