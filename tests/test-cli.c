@@ -963,6 +963,106 @@ test_export_import (void)
   }
 }
 
+/* Runs a Debian tool that makes test pictures; fails naming its package. */
+static void
+make_picture (const char *package,
+              const char *first,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+  va_list ap;
+
+  if (g_find_program_in_path (first) == NULL)
+    g_error ("%s is missing: install %s (build-aux/setup does)", first, package);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (wait_status, &error))
+    g_error ("%s failed: %s\n%s", first, error->message, err);
+}
+
+/* Phone pictures: a HEIC and an AVIF of an LFW face, made here with
+ * Debian's heif-enc, are enrolled and identified; an AVIF that asks to be
+ * rotated (irot) is read upright; one announcing 30000×30000 pixels is
+ * refused before it is decoded. */
+static void
+test_phone_pictures (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "phone.db", NULL);
+  g_autofree char *j1 = lfw ("Colin_Powell", 1);
+  g_autofree char *j2 = lfw ("Colin_Powell", 2);
+  g_autofree char *j10 = lfw ("Colin_Powell", 10);
+  g_autofree char *heic = g_build_filename (tmp, "colin-1.heic", NULL);
+  g_autofree char *avif = g_build_filename (tmp, "colin-2.avif", NULL);
+  g_autofree char *probe = g_build_filename (tmp, "colin-10.heic", NULL);
+  g_autofree char *sideways = g_build_filename (tmp, "sideways.png", NULL);
+  g_autofree char *turned = g_build_filename (tmp, "turned.avif", NULL);
+  g_autofree char *bomb = g_build_filename (tmp, "bomb.heic", NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+
+  make_picture ("libheif-examples", "heif-enc", "-q", "85", "-o", heic, j1, NULL);
+  make_picture ("libheif-examples", "heif-enc", "-q", "85", "-o", avif, j2, NULL);
+  make_picture ("libheif-examples", "heif-enc", "-q", "85", "-o", probe, j10, NULL);
+
+  run_expect (&r, 0, "enroll", "--json", "--quiet", "--central", "--db", db, "--name", "Colin Powell",
+              heic, avif, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), ==, 2);
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "identify", "--db", db, probe, NULL);
+  g_assert_nonnull (strstr (r.out, "Colin Powell"));
+  /* And the other way round: a JPEG named from the phone pictures. */
+  run_expect (&r, 0, "identify", "--db", db, j10, NULL);
+  g_assert_nonnull (strstr (r.out, "Colin Powell"));
+
+  /* 250×200 upright, stored lying on its side with irot = 270°. */
+  make_picture ("imagemagick", "convert", j10, "-crop", "250x200+0+25", "+repage", "-rotate", "-90",
+                sideways, NULL);
+  make_picture ("libavif-bin", "avifenc", "--irot", "3", sideways, turned, NULL);
+  run_expect (&r, 0, "detect", "--json", turned, NULL);
+  doc = parse_json (r.out);
+  {
+    JsonObject *image = json_array_get_object_element (json_object_get_array_member (doc, "images"), 0);
+
+    g_assert_cmpint (json_object_get_int_member (image, "width"), ==, 250);
+    g_assert_cmpint (json_object_get_int_member (image, "height"), ==, 200);
+  }
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "identify", "--db", db, turned, NULL);
+  g_assert_nonnull (strstr (r.out, "Colin Powell"));
+
+  /* The same HEIC claiming 30000×30000: refused from its header. */
+  {
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    guint n = 0;
+
+    g_assert_true (g_file_get_contents (probe, &data, &len, NULL));
+    for (gsize i = 4; i + 16 <= len; i++)
+      if (memcmp (data + i, "ispe", 4) == 0)
+        {
+          static const guint8 big[] = { 0, 0, 0x75, 0x30 };   /* 30000 */
+          memcpy (data + i + 8, big, 4);
+          memcpy (data + i + 12, big, 4);
+          n++;
+        }
+    g_assert_cmpuint (n, >, 0);
+    g_assert_true (g_file_set_contents (bomb, data, (gssize) len, NULL));
+  }
+  run_expect (&r, 3, "detect", bomb, NULL);
+  assert_one_line_error (r.err, "30000×30000");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -993,6 +1093,7 @@ main (int    argc,
   g_test_add_func ("/cli/database-errors", test_database_errors);
   g_test_add_func ("/cli/habits", test_habits);
   g_test_add_func ("/cli/export-import", test_export_import);
+  g_test_add_func ("/cli/phone-pictures", test_phone_pictures);
 
   return g_test_run ();
 }

@@ -392,7 +392,7 @@ vs_cli_progress_end (void)
 static gboolean
 is_picture_name (const char *name)
 {
-  static const char * const suffixes[] = { ".jpg", ".jpeg", ".png", ".webp", ".bmp" };
+  static const char * const suffixes[] = { ".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif", ".avif" };
   g_autofree char *lower = g_ascii_strdown (name, -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)

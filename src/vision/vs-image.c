@@ -12,6 +12,7 @@
 
 #include "vs-cv.h"
 #include "vs-image.h"
+#include "vs-image-pixbuf.h"
 
 G_DEFINE_QUARK (vs-image-error-quark, vs_image_error)
 
@@ -173,6 +174,9 @@ vs_image_probe_size (const guint8 *d,
         }
     }
 
+  else
+    vs_image_pixbuf_probe (d, len, &w, &h);   /* HEIC, AVIF */
+
   if (w <= 0 || h <= 0)
     return FALSE;
   *width = w;
@@ -223,7 +227,7 @@ vs_image_decode (GBytes      *bytes,
   if (!vs_image_probe_size (data, len, &width, &height))
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT,
-                   _("“%s” is not a JPEG, PNG, WebP or BMP picture, or it is damaged"), name);
+                   _("“%s” is not a JPEG, PNG, WebP, BMP, HEIC or AVIF picture, or it is damaged"), name);
       return NULL;
     }
 
@@ -246,7 +250,10 @@ vs_image_decode (GBytes      *bytes,
       return NULL;
     }
 
-  image = vs_cv_decode (data, len, reduce, &local_error);
+  if (vs_image_pixbuf_probe (data, len, &width, &height))
+    image = vs_image_pixbuf_decode (data, len, &local_error);
+  else
+    image = vs_cv_decode (data, len, reduce, &local_error);
   if (image == NULL)
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT, "“%s”: %s", name, local_error->message);
