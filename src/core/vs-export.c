@@ -50,21 +50,6 @@ vs_export_folder_name (const char *name,
 }
 
 static void
-add_time (JsonBuilder *b,
-          const char  *name,
-          gint64       unix_seconds)
-{
-  g_autoptr(GDateTime) dt = unix_seconds > 0 ? g_date_time_new_from_unix_utc (unix_seconds) : NULL;
-  g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
-
-  json_builder_set_member_name (b, name);
-  if (iso != NULL)
-    json_builder_add_string_value (b, iso);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_string_or_null (JsonBuilder *b,
                     const char  *name,
                     const char  *value)
@@ -74,6 +59,18 @@ add_string_or_null (JsonBuilder *b,
     json_builder_add_string_value (b, value);
   else
     json_builder_add_null_value (b);
+}
+
+/* ISO 8601 in UTC, or null for "never". */
+static void
+add_time (JsonBuilder *b,
+          const char  *name,
+          gint64       unix_seconds)
+{
+  g_autoptr(GDateTime) dt = unix_seconds > 0 ? g_date_time_new_from_unix_utc (unix_seconds) : NULL;
+  g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
+
+  add_string_or_null (b, name, iso);
 }
 
 static char *
