@@ -799,6 +799,22 @@ test_habits (void)
   run_expect (&r, 0, "enroll", "--quiet", "--db", db, "--name", "Colin Powell", c, a, NULL);
   g_assert_cmpstr (r.err, ==, "");
 
+  /* On a terminal (script(1) gives it one) the line is redrawn in place. */
+  {
+    g_autofree char *command = g_strdup_printf ("'%s' enroll --db '%s' --name 'Colin Powell' '%s' '%s'",
+                                                cli, db, b, c);
+    const char *argv[] = { "script", "-qec", command, "/dev/null", NULL };
+    g_autofree char *terminal = NULL;
+    g_autoptr(GError) error = NULL;
+    int wait_status = 0;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                  &terminal, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+    g_assert_nonnull (strstr (terminal, "\r\033[KEnrolling: 2 of 2"));
+  }
+
   /* Rounded numbers: similarity to 4 places, nothing with 17 digits. */
   run_expect (&r, 0, "identify", "--json", "--top", "2", "--db", db, probe, NULL);
   g_assert_false (g_regex_match (long_number, r.out, 0, NULL));
