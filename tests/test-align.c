@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "vs-align.h"
+#include "vs-test-util.h"
 
 static void
 transform_points (const float src[5][2], double angle, double scale, double tx, double ty, float dst[5][2])
@@ -121,7 +122,7 @@ test_align_degenerate (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   g_test_add_func ("/align/recovers-similarity", test_align_recovers_similarity);
   g_test_add_func ("/align/least-squares", test_align_least_squares);
   g_test_add_func ("/align/no-reflection", test_align_no_reflection);

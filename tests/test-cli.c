@@ -2,8 +2,9 @@
  * codes, JSON output, error messages on bad input, and the database
  * commands end to end on LFW photos.
  *
- * $XDG_DATA_HOME points into a temporary folder, so that a command run
- * without --db never touches the real database. */
+ * Each test has its own $HOME and $XDG_DATA_HOME (vs_test_init), so that a
+ * command run without --db never touches the real database. */
+#define _GNU_SOURCE 1   /* memmem */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -12,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vs-store.h"
+#include "vs-test-band.h"
 #include "vs-test-images.h"
 #include "vs-test-util.h"
 
@@ -122,6 +125,63 @@ lfw (const char *person,
      guint       number)
 {
   return vs_test_lfw_path (person, number);
+}
+
+/* ── what the database files hold ───────────────────────────────────── */
+
+/* Every stored embedding of a person (float bytes), read before a change. */
+static GPtrArray *
+stored_embeddings (const char *db,
+                   gint64      person_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (db, &error);
+  g_autoptr(GPtrArray) samples = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_assert_no_error (error);
+  samples = vs_store_list_samples (store, person_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, >, 0);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const VsSample *sample = g_ptr_array_index (samples, i);
+      g_ptr_array_add (out, g_bytes_new (sample->embedding, sample->dim * sizeof (float)));
+    }
+  return out;
+}
+
+/* How many of these embeddings occur whole in the database, its WAL, its
+ * shared memory or its journal. */
+static guint
+embeddings_in_files (const char *db,
+                     GPtrArray  *embeddings)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  guint found = 0;
+
+  for (guint e = 0; e < embeddings->len; e++)
+    {
+      gsize size;
+      gconstpointer needle = g_bytes_get_data (g_ptr_array_index (embeddings, e), &size);
+      gboolean seen = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes) && !seen; i++)
+        {
+          g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          if (!g_file_get_contents (file, &contents, &length, NULL))
+            continue;
+          /* A blob can straddle an overflow page, so look for each 32-byte
+           * piece: one piece found means the embedding is (partly) there. */
+          for (gsize at = 0; at + 32 <= size && !seen; at += 32)
+            seen = memmem (contents, length, (const char *) needle + at, 32) != NULL;
+        }
+      found += seen;
+    }
+  return found;
 }
 
 /* ── help and usage ─────────────────────────────────────────────────── */
@@ -426,6 +486,39 @@ test_enroll_identify (void)
   }
 }
 
+/* identify compares with the open-set threshold: a face of an enrolled
+ * person that scores between the 1:1 and the open-set thresholds (both read
+ * from the manifest) is "unknown", exit 1, with its score reported. */
+static void
+test_identify_band (void)
+{
+  g_auto(VsTestBandPair) pair = { 0 };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *name = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  JsonObject *face;
+  g_auto(Run) r = { 0 };
+
+  vs_test_find_band_pair (NULL, &pair);
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "Band Person", pair.enrolled, NULL);
+
+  name = identify_one (&r, 1, db, NULL, pair.probe);
+  g_assert_null (name);   /* nobody: null, never a name */
+  doc = parse_json (r.out);
+  face = json_array_get_object_element (
+      json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (doc, "images"), 0),
+                                    "faces"), 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (doc, "threshold"), pair.threshold, 1e-6);
+  g_assert_cmpfloat (json_object_get_double_member (face, "similarity"), >=, pair.verify_threshold);
+  g_assert_cmpfloat (json_object_get_double_member (face, "similarity"), <, pair.threshold);
+
+  /* The picture itself is recognised: the test is not vacuous. */
+  g_clear_pointer (&name, g_free);
+  name = identify_one (&r, 0, db, NULL, pair.enrolled);
+  g_assert_cmpstr (name, ==, "Band Person");
+}
+
 static void
 test_enroll_many_faces (void)
 {
@@ -594,6 +687,18 @@ test_import_and_people (void)
   g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
   g_assert_cmpint (person_id_named (people, "Colin Powell"), ==, 0);
 
+  /* Names a desk cannot tell apart, or that display as another text, are
+   * refused, and nothing changes. */
+  run_expect (&r, 2, "people", "rename", id_text, "gloria MACAPAGAL arroyo", "--db", db, NULL);
+  assert_one_line_error (r.err, "Gloria Macapagal Arroyo");
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\x8b", "--db", db, NULL);   /* U+200B */
+  run_expect (&r, 2, "people", "rename", id_text, "\xe2\x80\xae" "llewoP", "--db", db, NULL);   /* U+202E */
+  run_expect (&r, 2, "enroll", "--db", db, "--name", "\xe2\x80\x8b\xe2\x80\x8b", colin, NULL);
+  g_clear_pointer (&people, json_array_unref);
+  people = list_people (&r, db);
+  g_assert_cmpint (person_id_named (people, "General Powell"), ==, id);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+
   /* delete: nobody names him any more; the others stay. */
   run_expect (&r, 0, "people", "delete", id_text, "--db", db, NULL);
   name = identify_one (&r, 1, db, NULL, colin);
@@ -612,13 +717,68 @@ test_import_and_people (void)
   run_expect (&r, 3, "people", "rename", id_text, "Whoever", "--db", db, NULL);
 }
 
+/* `people delete ID…` with several ids: all of them go, in one go, and
+ * their embeddings with them; an unknown id among them deletes nobody. */
+static void
+test_delete_several (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  const char *names[] = { "Tony_Blair", "Colin_Powell", "Gerhard_Schroeder" };
+  g_autofree char *ids[3] = { NULL };
+  GPtrArray *embeddings[3] = { NULL };
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  JsonArray *deleted;
+  g_auto(Run) r = { 0 };
+
+  for (guint p = 0; p < 3; p++)
+    {
+      g_autofree char *a = lfw (names[p], 1), *b = lfw (names[p], 2);
+      gint64 id;
+
+      run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", names[p], "--central", a, b, NULL);
+      g_clear_pointer (&doc, json_object_unref);
+      doc = parse_json (r.out);
+      id = json_object_get_int_member (doc, "person_id");
+      ids[p] = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      embeddings[p] = stored_embeddings (db, id);
+      g_assert_cmpuint (embeddings_in_files (db, embeddings[p]), ==, 2);
+    }
+
+  /* An unknown id among them: nobody is deleted. */
+  run_expect (&r, 3, "people", "delete", "--db", db, ids[0], "999999", NULL);
+  assert_one_line_error (r.err, "999999");
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 3);
+  g_clear_pointer (&people, json_array_unref);
+
+  run_expect (&r, 0, "people", "delete", "--json", "--db", db, ids[0], ids[2], NULL);
+  g_clear_pointer (&doc, json_object_unref);
+  doc = parse_json (r.out);
+  deleted = json_object_get_array_member (doc, "deleted");
+  g_assert_cmpuint (json_array_get_length (deleted), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (deleted, 0), ==, g_ascii_strtoll (ids[0], NULL, 10));
+  g_assert_cmpint (json_array_get_int_element (deleted, 1), ==, g_ascii_strtoll (ids[2], NULL, 10));
+
+  people = list_people (&r, db);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (people, 0), "name"), ==,
+                   "Colin_Powell");
+  g_assert_cmpuint (embeddings_in_files (db, embeddings[0]), ==, 0);
+  g_assert_cmpuint (embeddings_in_files (db, embeddings[2]), ==, 0);
+  g_assert_cmpuint (embeddings_in_files (db, embeddings[1]), ==, 2);
+  for (guint p = 0; p < 3; p++)
+    g_ptr_array_unref (embeddings[p]);
+}
+
 static void
 test_reembed (void)
 {
   g_autofree char *tmp = vs_test_make_tmpdir ();
   g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
   g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t4 = lfw ("Tony_Blair", 4);
-  g_autofree char *t10 = lfw ("Tony_Blair", 10);
+  g_autofree char *t10 = lfw ("Tony_Blair", 10), *t5 = lfw ("Tony_Blair", 5);
   g_autofree char *name = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonArray) people = NULL;
@@ -626,19 +786,37 @@ test_reembed (void)
   g_autofree char *id_text = NULL;
   JsonArray *samples;
 
+  g_autoptr(GPtrArray) before = NULL;
+
   run_expect (&r, 0, "enroll", "--db", db, "--name", "Tony Blair", t2, t3, t4, NULL);
+  people = list_people (&r, db);
+  before = stored_embeddings (db, json_object_get_int_member (json_array_get_object_element (people, 0), "id"));
+  g_clear_pointer (&people, json_array_unref);
+  g_assert_cmpuint (embeddings_in_files (db, before), ==, 3);
 
   run_expect (&r, 0, "reembed", "--json", "--db", db, "--embedder", "mobilefacenet_foamliu", NULL);
   doc = parse_json (r.out);
   g_assert_cmpstr (json_object_get_string_member (doc, "embedder"), ==, "mobilefacenet_foamliu");
+  /* The old embeddings are gone from the files, not just replaced. */
+  g_assert_cmpuint (embeddings_in_files (db, before), ==, 0);
 
   name = identify_one (&r, 0, db, "mobilefacenet_foamliu", t10);
   g_assert_cmpstr (name, ==, "Tony Blair");
   g_clear_pointer (&name, g_free);
-  /* The samples have left the default embedder. */
-  name = identify_one (&r, 1, db, NULL, t10);
+  /* The embedder belongs to the database: a plain identify uses it… */
+  name = identify_one (&r, 0, db, NULL, t10);
+  g_assert_cmpstr (name, ==, "Tony Blair");
+  g_clear_pointer (&name, g_free);
+  /* …and --embedder still overrides it for one command. */
+  name = identify_one (&r, 1, db, "mobilefacenet_paddlex", t10);
   g_assert_null (name);   /* nobody: null, never a name */
   g_assert_nonnull (strstr (r.err, "mobilefacenet_paddlex"));
+  g_clear_pointer (&name, g_free);
+
+  /* A plain enroll adds in the database's embedder, and a name typed in
+   * another case is the same person. */
+  run_expect (&r, 0, "enroll", "--db", db, "--name", "TONY BLAIR", t5, NULL);
+  g_assert_nonnull (strstr (r.out, "Tony Blair"));
 
   people = list_people (&r, db);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -646,13 +824,14 @@ test_reembed (void)
   g_clear_pointer (&doc, json_object_unref);
   run_expect (&r, 0, "people", "show", id_text, "--json", "--db", db, NULL);
   doc = parse_json (r.out);
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
   samples = json_object_get_array_member (doc, "sample_list");
-  g_assert_cmpuint (json_array_get_length (samples), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (samples), ==, 4);
+  for (guint i = 0; i < 4; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (samples, i), "embedder"), ==,
                      "mobilefacenet_foamliu");
 
-  /* And back. */
+  /* And back (reembed without --embedder: the built-in default). */
   run_expect (&r, 0, "reembed", "--db", db, NULL);
   g_clear_pointer (&name, g_free);
   name = identify_one (&r, 0, db, NULL, t10);
@@ -683,11 +862,11 @@ test_models (void)
   g_autofree char *picture = lfw ("Tony_Blair", 2);
   g_auto(Run) r = { 0 };
   static const char * const files[] = {
-    "face_detection_yunet_2022mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
+    "face_detection_yunet_2023mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
   };
 
   run_expect (&r, 4, "detect", "--models", "/nonexistent", picture, NULL);
-  assert_one_line_error (r.err, "face_detection_yunet_2022mar.onnx");
+  assert_one_line_error (r.err, "face_detection_yunet_2023mar.onnx");
   g_assert_nonnull (strstr (r.err, "/nonexistent"));
   g_assert_nonnull (strstr (r.err, "models/fetch"));
   run_expect (&r, 4, "verify", "--models", "/nonexistent", picture, picture, NULL);
@@ -754,6 +933,91 @@ test_database_errors (void)
       assert_one_line_error (r.err, ro);
       g_chmod (ro, 0700);
     }
+}
+
+/* Issue 12: partial success has its own exit status and the JSON says what
+ * happened to each person; file names that are not UTF-8 keep --json valid;
+ * read-only commands create nothing; erase-all asks, then erases. */
+static void
+test_partial_import_and_erase (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *nobody = g_build_filename (root, "Nobody", NULL);
+  g_autofree char *nobody_pic = g_build_filename (nobody, "a.jpg", NULL);
+  g_autofree char *latin1 = g_build_filename (root, "Tony_Blair", "caf\xe9.jpg", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *missing_dir = g_build_filename (tmp, "not-yet", NULL);
+  g_autofree char *missing_db = g_build_filename (missing_dir, "visage.db", NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  JsonArray *report;
+  JsonObject *tony = NULL, *nob = NULL;
+  g_auto(Run) r = { 0 };
+
+  /* Read-only commands on a database that is not there: empty, and
+   * nothing created. */
+  run_expect (&r, 0, "people", "list", "--json", "--db", missing_db, NULL);
+  g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
+  run_expect (&r, 5, "people", "list", "--db", "https://example.com/visage.db", NULL);
+  assert_one_line_error (r.err, "not a path");
+
+  make_person_folder (root, "Tony_Blair", 2, 2);
+  g_assert_cmpint (g_mkdir_with_parents (nobody, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (nobody_pic, "not a picture", -1, NULL));
+  g_assert_true (g_file_set_contents (latin1, "not a picture either", -1, NULL));
+
+  run_expect (&r, 7, "import", "--json", "--db", db, root, NULL);
+  g_assert_true (g_utf8_validate (r.out, -1, NULL));
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, 1);
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < json_array_get_length (report); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      if (g_str_equal (json_object_get_string_member (p, "folder"), "Tony_Blair"))
+        tony = p;
+      else
+        nob = p;
+    }
+  g_assert_nonnull (tony);
+  g_assert_nonnull (nob);
+  g_assert_cmpstr (json_object_get_string_member (tony, "status"), ==, "imported");
+  g_assert_cmpstr (json_object_get_string_member (nob, "status"), ==, "failed");
+  {
+    JsonArray *skipped = json_object_get_array_member (tony, "skipped");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (skipped); i++)
+      {
+        JsonObject *sk = json_array_get_object_element (skipped, i);
+        if (json_object_has_member (sk, "path_raw"))
+          {
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path_raw"),
+                                             "caf\\xe9.jpg"));
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (sk, "path"),
+                                             "caf\xef\xbf\xbd.jpg"));
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* Nothing happens without confirmation (stdin is not a terminal). */
+  run_expect (&r, 2, "erase-all", "--db", db, NULL);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&doc, json_object_unref);
+  run_expect (&r, 0, "erase-all", "--yes", "--json", "--db", db, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "people_erased"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (doc, "samples_erased"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (doc, "files_removed")), >=, 1);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  }
 }
 
 /* ── issue 13: the habits of a command-line tool ──────────────────────── */
@@ -1083,17 +1347,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   cli = g_getenv ("VISAGE_CLI");
   if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("$VISAGE_CLI must name the built visage-cli (meson test sets it), not “%s”",
              cli ? cli : "(unset)");
   vs_test_models_dir ();   /* fails when there are none */
-  home = vs_test_make_tmpdir ();
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   g_test_add_func ("/cli/help", test_help);
@@ -1102,14 +1362,17 @@ main (int    argc,
   g_test_add_func ("/cli/verify", test_verify);
   g_test_add_func ("/cli/bad-input", test_bad_input);
   g_test_add_func ("/cli/enroll-identify", test_enroll_identify);
+  g_test_add_func ("/cli/identify-band", test_identify_band);
   g_test_add_func ("/cli/enroll-many-faces", test_enroll_many_faces);
   g_test_add_func ("/cli/import-and-people", test_import_and_people);
+  g_test_add_func ("/cli/delete-several", test_delete_several);
   g_test_add_func ("/cli/reembed", test_reembed);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
   g_test_add_func ("/cli/habits", test_habits);
   g_test_add_func ("/cli/export-import", test_export_import);
   g_test_add_func ("/cli/phone-pictures", test_phone_pictures);
+  g_test_add_func ("/cli/partial-import-and-erase", test_partial_import_and_erase);
 
   return g_test_run ();
 }

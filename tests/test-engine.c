@@ -593,7 +593,7 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
 
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
   g_assert_no_error (error);

@@ -819,7 +819,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   vs_gui_test_init (&argc, &argv);
 
   engine = vs_engine_new (vs_test_models_dir (), NULL, &error);

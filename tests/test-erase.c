@@ -1,7 +1,10 @@
-/* test-erase.c: deleting through the undo path (VsPeopleModel's staged
- * deletion, as the People page's toast drives it) leaves no byte of the
- * deleted person's embeddings or face crops in the database, its WAL or its
- * journal — while undo, and the people not deleted, keep theirs. */
+/* test-erase.c: erasure of every kind leaves no byte of what was removed in
+ * the database, its WAL, its shared memory or its journal — while the files
+ * are still open, as they are in the running app — and keeps what was not
+ * removed: deleting through the undo path (VsPeopleModel's staged deletion,
+ * as the People page's toast drives it), removing one sample (the person
+ * page's remove button), and re-embedding (the old embeddings go, a failure
+ * changes nothing). */
 #include "config.h"
 
 #include <math.h>
@@ -107,28 +110,67 @@ contains (const guint8 *data,
   return FALSE;
 }
 
-/* How many of the person's byte fragments (every FRAGMENT bytes of every
- * embedding and crop) occur anywhere in the files. */
+/* How many byte fragments (every FRAGMENT bytes) of one embedding occur
+ * anywhere in the files. */
+static guint
+count_embedding_fragments (GBytes      *files,
+                           const float *embedding)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (files, &size);
+  const guint8 *bytes = (const guint8 *) embedding;
+  guint found = 0;
+
+  for (guint off = 0; off + FRAGMENT <= DIM * 4; off += FRAGMENT)
+    found += contains (data, size, bytes + off, FRAGMENT);
+  return found;
+}
+
+/* The same for one sample's embedding and crop (every 25th fragment). */
+static guint
+count_sample_fragments (GBytes       *files,
+                        const Person *person,
+                        guint         s,
+                        guint        *n_total)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (files, &size);
+  guint found = count_embedding_fragments (files, person->embeddings[s]);
+  guint total = DIM * 4 / FRAGMENT;
+
+  for (guint off = 0; off + FRAGMENT <= CROP_SIZE; off += 25 * FRAGMENT, total++)
+    found += contains (data, size, person->crops[s] + off, FRAGMENT);
+  if (n_total != NULL)
+    *n_total += total;
+  return found;
+}
+
+/* How many of the person's byte fragments (every embedding and crop) occur
+ * anywhere in the files. */
 static guint
 count_fragments (GBytes       *files,
                  const Person *person,
                  guint        *n_total)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (files, &size);
   guint found = 0, total = 0;
 
   for (guint s = 0; s < N_SAMPLES; s++)
-    {
-      const guint8 *embedding = (const guint8 *) person->embeddings[s];
-
-      for (guint off = 0; off + FRAGMENT <= DIM * 4; off += FRAGMENT, total++)
-        found += contains (data, size, embedding + off, FRAGMENT);
-      for (guint off = 0; off + FRAGMENT <= CROP_SIZE; off += 25 * FRAGMENT, total++)
-        found += contains (data, size, person->crops[s] + off, FRAGMENT);
-    }
+    found += count_sample_fragments (files, person, s, &total);
   if (n_total != NULL)
     *n_total = total;
+  return found;
+}
+
+static guint
+sample_fragments_on_disk (const char   *path,
+                          const Person *person,
+                          guint         s)
+{
+  g_autoptr(GBytes) files = read_db_files (path);
+  guint total = 0;
+  guint found = count_sample_fragments (files, person, s, &total);
+
+  g_test_message ("%s, sample %u: %u of %u fragments on disk", person->name, s, found, total);
   return found;
 }
 
@@ -145,10 +187,23 @@ fragments_on_disk (const char   *path,
 }
 
 static guint
+n_sample_fragments (void)
+{
+  return DIM * 4 / FRAGMENT + (CROP_SIZE - FRAGMENT) / (25 * FRAGMENT) + 1;
+}
+
+static guint
 n_fragments (void)
 {
-  return N_SAMPLES * (DIM * 4 / FRAGMENT + (CROP_SIZE - FRAGMENT) / (25 * FRAGMENT) + 1);
+  return N_SAMPLES * n_sample_fragments ();
 }
+
+static void
+person_clear (Person *person)
+{
+  g_clear_pointer (&person->name, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Person, person_clear)
 
 static void
 test_undo_then_expire (void)
@@ -265,14 +320,177 @@ test_uncommitted_is_kept (void)
   g_free (ada.name);
 }
 
+/* The person page's remove button: one sample goes, for good, while the
+ * database stays open with a reader (the live view's gallery monitor). */
+static void
+test_one_sample (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "sample.db", NULL);
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(VsStore) reader = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(VsPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Person) ada = { 0 };
+  g_auto(Person) alan = { 0 };
+  gint64 removed = 0;
+
+  make_person (&ada, "Ada Lovelace", 11);
+  make_person (&alan, "Alan Turing", 12);
+  store = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  enroll (store, &ada);
+  enroll (store, &alan);
+  reader = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  gallery = vs_store_load_gallery (reader, "synthetic", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 1), ==, n_sample_fragments ());
+
+  /* Ada's second sample, found by its embedding. */
+  samples = vs_store_list_samples (store, ada.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, N_SAMPLES);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      VsSample *sample = g_ptr_array_index (samples, i);
+      if (memcmp (sample->embedding, ada.embeddings[1], DIM * 4) == 0)
+        removed = sample->id;
+    }
+  g_assert_cmpint (removed, >, 0);
+
+  g_assert_true (vs_store_delete_sample (store, removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 1), ==, 0);
+  /* Only that sample: Ada's others and Alan stay whole. */
+  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 0), ==, n_sample_fragments ());
+  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 2), ==, n_sample_fragments ());
+  g_assert_cmpuint (fragments_on_disk (path, &alan), ==, n_fragments ());
+  person = vs_store_get_person (store, ada.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (person->n_samples, ==, N_SAMPLES - 1);
+
+  /* An unknown sample id is an error that changes nothing. */
+  g_assert_false (vs_store_delete_sample (store, removed, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (fragments_on_disk (path, &alan), ==, n_fragments ());
+}
+
+typedef struct {
+  guint  calls;
+  guint  fail_at;      /* 1-based call that fails; 0: none */
+  GRand *rand;
+  GPtrArray *made;     /* float[DIM] copies of what was returned */
+} Reembedder;
+
+static gboolean
+reembed_random (GBytes   *crop,
+                float    *embedding_out,
+                gpointer  user_data,
+                GError  **error)
+{
+  Reembedder *r = user_data;
+  double norm = 0;
+
+  if (++r->calls == r->fail_at)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the embedder failed");
+      return FALSE;
+    }
+  for (guint i = 0; i < DIM; i++)
+    {
+      embedding_out[i] = (float) g_rand_double_range (r->rand, -1, 1);
+      norm += embedding_out[i] * embedding_out[i];
+    }
+  for (guint i = 0; i < DIM; i++)
+    embedding_out[i] /= (float) sqrt (norm);
+  g_ptr_array_add (r->made, g_memdup2 (embedding_out, DIM * sizeof (float)));
+  return TRUE;
+}
+
+/* reembed replaces every embedding: the old ones are gone from the files,
+ * the crops stay; a failure half-way changes nothing at all. */
+static void
+test_reembed (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "reembed.db", NULL);
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(VsStore) reader = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) files = NULL;
+  g_auto(Person) ada = { 0 };
+  g_auto(Person) alan = { 0 };
+  Reembedder failing = { 0, 4, g_rand_new_with_seed (5), g_ptr_array_new_with_free_func (g_free) };
+  Reembedder working = { 0, 0, g_rand_new_with_seed (6), g_ptr_array_new_with_free_func (g_free) };
+
+  make_person (&ada, "Ada Lovelace", 21);
+  make_person (&alan, "Alan Turing", 22);
+  store = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  enroll (store, &ada);
+  enroll (store, &alan);
+  reader = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  gallery = vs_store_load_gallery (reader, "synthetic", &error);
+  g_assert_no_error (error);
+
+  /* The fourth of six samples fails: all or nothing. */
+  g_assert_false (vs_store_reembed (store, "other", DIM, reembed_random, NULL, &failing, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (failing.calls, ==, 4);
+  g_assert_cmpuint (fragments_on_disk (path, &ada), ==, n_fragments ());
+  g_assert_cmpuint (fragments_on_disk (path, &alan), ==, n_fragments ());
+  {
+    g_autoptr(VsGallery) still = vs_store_load_gallery (store, "synthetic", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (vs_gallery_get_n_samples (still), ==, 2 * N_SAMPLES);
+  }
+
+  g_assert_true (vs_store_reembed (store, "other", DIM, reembed_random, NULL, &working, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (working.made->len, ==, 2 * N_SAMPLES);
+
+  files = read_db_files (path);
+  for (guint s = 0; s < N_SAMPLES; s++)
+    {
+      g_assert_cmpuint (count_embedding_fragments (files, ada.embeddings[s]), ==, 0);
+      g_assert_cmpuint (count_embedding_fragments (files, alan.embeddings[s]), ==, 0);
+    }
+  /* The new embeddings are there (the search would find the old), and the
+   * crops they came from stay. */
+  for (guint i = 0; i < working.made->len; i++)
+    g_assert_cmpuint (count_embedding_fragments (files, g_ptr_array_index (working.made, i)), ==,
+                      DIM * 4 / FRAGMENT);
+  g_assert_cmpuint (fragments_on_disk (path, &ada), ==,
+                    n_fragments () - N_SAMPLES * (DIM * 4 / FRAGMENT));
+  {
+    g_autoptr(VsGallery) now = vs_store_load_gallery (store, "other", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (vs_gallery_get_n_samples (now), ==, 2 * N_SAMPLES);
+  }
+
+  g_rand_free (failing.rand);
+  g_rand_free (working.rand);
+  g_ptr_array_unref (failing.made);
+  g_ptr_array_unref (working.made);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/erase/undo-then-expire", test_undo_then_expire);
   g_test_add_func ("/erase/uncommitted-is-kept", test_uncommitted_is_kept);
+  g_test_add_func ("/erase/one-sample", test_one_sample);
+  g_test_add_func ("/erase/reembed", test_reembed);
 
   return g_test_run ();
 }

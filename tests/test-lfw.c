@@ -149,17 +149,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   cli = g_getenv ("VISAGE_CLI");
   if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("$VISAGE_CLI must name the built visage-cli (meson test sets it), not “%s”",
              cli ? cli : "(unset)");
   vs_test_models_dir ();
-  home = vs_test_make_tmpdir ();
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
 
   g_test_add_func ("/lfw/bench-speed", test_bench_speed);
   for (guint i = 0; i < G_N_ELEMENTS (benches); i++)

@@ -277,7 +277,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   vs_gui_test_init (&argc, &argv);
 
   make_database ();

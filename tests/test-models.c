@@ -35,7 +35,7 @@ test_manifest (void)
     }
 
   g_assert_nonnull (detector);
-  g_assert_cmpstr (detector->id, ==, "yunet_2022mar");
+  g_assert_cmpstr (detector->id, ==, "yunet_2023mar");
   g_assert_cmpint (detector->role, ==, VS_MODEL_ROLE_DETECTOR);
   g_assert_cmpfloat_with_epsilon (detector->score_threshold, 0.6, 1e-6);
   g_assert_cmpfloat_with_epsilon (detector->nms_threshold, 0.3, 1e-6);
@@ -65,6 +65,18 @@ test_manifest (void)
   g_assert_cmpuint (foamliu->dim, ==, 128);
   g_assert_false (foamliu->optional);
 
+  /* The 512-d embedder: non-commercial, so optional and fetched on request. */
+  again = vs_models_lookup ("w600k_mbf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->role, ==, VS_MODEL_ROLE_EMBEDDER);
+  g_assert_cmpuint (again->dim, ==, 512);
+  g_assert_true (again->swap_rb);               /* RGB, as InsightFace feeds it */
+  g_assert_true (again->optional);
+  g_assert_true (again->on_request);
+  g_assert_nonnull (strstr (again->license, "on-commercial"));
+  g_assert_cmpstr (again->id, !=, default_id);
+  g_assert_false (embedder->on_request);
+
   again = vs_models_lookup ("sface_2021dec", &error);
   g_assert_no_error (error);
   g_assert_true (again->optional);
@@ -74,6 +86,71 @@ test_manifest (void)
   g_assert_null (again);
   g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID);
   g_assert_nonnull (strstr (error->message, "no_such_model"));
+}
+
+/* README.md's table of thresholds (Models → Thresholds) states exactly the
+ * manifest's values for every embedder: changing either alone fails. */
+static void
+test_readme_thresholds (void)
+{
+  g_autofree char *readme = vs_test_source_path ("README.md");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) list = vs_models_list ();
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  gboolean in_table = FALSE;
+  guint n_embedders = 0;
+
+  g_file_get_contents (readme, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cells = NULL;
+      g_autofree char *id = NULL;
+      const VsModelInfo *info;
+
+      if (g_str_has_prefix (lines[i], "| embedder | `verify_threshold` | `threshold` | `margin` |"))
+        {
+          in_table = TRUE;
+          continue;
+        }
+      if (!in_table || g_str_has_prefix (lines[i], "| ---"))
+        continue;
+      if (!g_str_has_prefix (lines[i], "| `"))
+        break;   /* the end of the table */
+
+      /* "| `id` | 0.282 | 0.45 | 0.05 |" → "", id, numbers…, "" */
+      cells = g_strsplit (lines[i], "|", -1);
+      g_assert_cmpuint (g_strv_length (cells), ==, 6);
+      id = g_strdup (g_strstrip (cells[1]));
+      g_assert_true (g_str_has_prefix (id, "`") && g_str_has_suffix (id, "`"));
+      id[strlen (id) - 1] = '\0';
+      info = vs_models_lookup (id + 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (info->role, ==, VS_MODEL_ROLE_EMBEDDER);
+      g_assert_false (g_hash_table_contains (rows, info->id));
+      g_hash_table_add (rows, info->id);
+      g_test_message ("README %s: %s %s %s", info->id, cells[2], cells[3], cells[4]);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[2], NULL), info->verify_threshold, 1e-6);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[3], NULL), info->threshold, 1e-6);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[4], NULL), info->margin, 1e-6);
+    }
+  g_assert_true (in_table);
+
+  /* Every embedder of the manifest has its row. */
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (list, i);
+
+      if (info->role != VS_MODEL_ROLE_EMBEDDER)
+        continue;
+      n_embedders++;
+      if (!g_hash_table_contains (rows, info->id))
+        g_error ("README.md's threshold table has no row for %s", info->id);
+    }
+  g_assert_cmpuint (g_hash_table_size (rows), ==, n_embedders);
 }
 
 static void
@@ -318,9 +395,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/models/manifest", test_manifest);
+  g_test_add_func ("/models/readme-thresholds", test_readme_thresholds);
   g_test_add_func ("/models/locate/real", test_locate_real);
   g_test_add_func ("/models/locate/missing", test_locate_missing);
   g_test_add_func ("/models/locate/truncated", test_locate_truncated);

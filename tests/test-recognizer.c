@@ -649,7 +649,7 @@ test_models_error (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/recognizer/known", test_known);
   g_test_add_func ("/recognizer/stranger", test_stranger);

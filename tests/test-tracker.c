@@ -3,6 +3,7 @@
 
 #include "vs-live-model.h"
 #include "vs-tracker.h"
+#include "vs-test-util.h"
 
 #define MS (1000)
 
@@ -557,7 +558,7 @@ test_live_model (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/tracker/association", test_association);
   g_test_add_func ("/tracker/false-detection", test_false_detection);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "vs-test-band.h"
 #include "vs-test-util.h"
 
 typedef struct {
@@ -296,6 +297,61 @@ test_known_person (void)
   run_clear (&run);
 }
 
+/* A face of an enrolled person that scores between the 1:1 and the open-set
+ * thresholds is decided "unknown", frame after frame: the live pipeline
+ * compares against the open-set threshold (read from the manifest). */
+static void
+test_band_face_unnamed (void)
+{
+  g_auto(VsTestBandPair) pair = { 0 };
+  g_autofree char *db = make_db ();
+  g_autofree char *slides = vs_test_make_tmpdir ();
+  g_autoptr(GPtrArray) enroll = base_argv ("enroll", db);
+  g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+  Run run = { 0 };
+  guint decided = 0;
+
+  vs_test_find_band_pair (NULL, &pair);
+  g_ptr_array_add (enroll, g_strdup ("--name=Band Person"));
+  g_ptr_array_add (enroll, g_strdup (pair.enrolled));
+  run_sync (enroll, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* The same picture for eight frames: every vote goes the same way. */
+  for (guint n = 0; n < 8; n++)
+    {
+      g_autofree char *link = g_strdup_printf ("%s/slide_%02u.jpg", slides, n);
+      g_assert_cmpint (symlink (pair.probe, link), ==, 0);
+    }
+  g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--stats"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup_printf ("images:%s", slides));
+  run_sync (argv, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  parse_lines (&run);
+  check_events (&run, 100);
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), ==, 8);
+
+  for (guint i = 0; i + 1 < run.lines->len; i++)
+    {
+      JsonObject *ev = g_ptr_array_index (run.lines, i);
+
+      if (!g_str_equal (json_object_get_string_member (ev, "event"), "decided"))
+        continue;
+      decided++;
+      g_assert_cmpstr (json_object_get_string_member (ev, "state"), ==, "unknown");
+      g_assert_true (json_object_get_null_member (ev, "name"));
+      /* It was compared with Band Person and scored in the band: a 1:1
+       * comparison would have named it. */
+      g_assert_cmpfloat (json_object_get_double_member (ev, "score"), >=, pair.verify_threshold);
+      g_assert_cmpfloat (json_object_get_double_member (ev, "score"), <, pair.threshold);
+    }
+  g_assert_cmpuint (decided, >=, 1);
+  run_clear (&run);
+}
+
 static void
 test_max_frames (void)
 {
@@ -348,6 +404,8 @@ test_interrupt (void)
   g_autoptr(GPtrArray) argv = base_argv ("watch", db);
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOChannel) out_channel = NULL;
+  g_autoptr(GString) before = g_string_new (NULL);
+  g_autofree char *rest = NULL;
   GPid pid;
   int out_fd, wait_status;
   Run run = { 0 };
@@ -363,13 +421,22 @@ test_interrupt (void)
                             NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
 
-  g_usleep (3 * G_USEC_PER_SEC * VS_TEST_TIME_SCALE);
-  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
-
+  /* Interrupt once it is working: when the first face appeared (no clock:
+   * how fast that happens is the benchmark's business). */
   out_channel = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (out_channel, TRUE);
-  g_io_channel_read_to_end (out_channel, &run.out, &len, &error);
+  while (strstr (before->str, "\"appeared\"") == NULL)
+    {
+      g_autofree char *line = NULL;
+
+      g_assert_cmpint (g_io_channel_read_line (out_channel, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+      g_assert_no_error (error);
+      g_string_append (before, line);
+    }
+  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
+  g_io_channel_read_to_end (out_channel, &rest, &len, &error);
   g_assert_no_error (error);
+  run.out = g_strconcat (before->str, rest, NULL);
   g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
   g_spawn_close_pid (pid);
 
@@ -377,8 +444,8 @@ test_interrupt (void)
   g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
   parse_lines (&run);
   check_events (&run, 60);
-  /* Real time: the worker kept up with a good part of 25 fps for ~2 s. */
-  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), >=, 10);
+  /* The summary line counts what was seen before the interrupt. */
+  g_assert_cmpint (json_object_get_int_member (last_line (&run), "frames"), >=, 1);
   g_assert_cmpint (json_object_get_int_member (last_line (&run), "faces_max"), >=, 1);
   run_clear (&run);
 }
@@ -444,10 +511,11 @@ test_errors (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
 
   g_test_add_func ("/watch/street", test_street);
   g_test_add_func ("/watch/known-person", test_known_person);
+  g_test_add_func ("/watch/band-face-unnamed", test_band_face_unnamed);
   g_test_add_func ("/watch/max-frames", test_max_frames);
   g_test_add_func ("/watch/interrupt", test_interrupt);
   g_test_add_func ("/watch/errors", test_errors);

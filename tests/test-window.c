@@ -10,6 +10,7 @@
 #include "visage-window-private.h"
 #include "vs-devices.h"
 #include "vs-gui-test-util.h"
+#include "vs-models.h"
 #include "vs-test-util.h"
 
 #define STARTUP_TIMEOUT_MS 20000
@@ -30,6 +31,10 @@ struct _Run {
   char              *live_state;
   char              *camera;
   char              *status_title;
+  char              *status_description;
+  char              *primary;      /* label of the blue button */
+  char              *buttons;      /* labels of the buttons shown, in order */
+  const char        *png_name;     /* screenshot of the status page */
   gboolean           flag;
   guint              poll_id;
 };
@@ -42,6 +47,9 @@ run_clear (Run *run)
   g_clear_pointer (&run->live_state, g_free);
   g_clear_pointer (&run->camera, g_free);
   g_clear_pointer (&run->status_title, g_free);
+  g_clear_pointer (&run->status_description, g_free);
+  g_clear_pointer (&run->primary, g_free);
+  g_clear_pointer (&run->buttons, g_free);
 }
 
 static gboolean
@@ -232,36 +240,200 @@ test_window_no_camera (void)
   run_clear (&run);
 }
 
-/* A camera chosen but not plugged in: "Camera Disconnected", not an error. */
+/* The buttons of a status page: labels of those shown, in order, and the
+ * one with the suggested (blue) style. */
+static void
+read_buttons (GtkWidget  *widget,
+              GString    *labels,
+              char      **primary)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) != NULL)
+        {
+          const char *label = gtk_button_get_label (GTK_BUTTON (child));
+
+          g_string_append_printf (labels, "%s%s", labels->len > 0 ? ", " : "", label);
+          if (gtk_widget_has_css_class (child, "suggested-action"))
+            {
+              g_assert_null (*primary);   /* one blue button at most */
+              *primary = g_strdup (label);
+            }
+          continue;
+        }
+      read_buttons (child, labels, primary);
+    }
+}
+
+/* Waits for a status page on the live page (not "starting"), reads it and
+ * saves a screenshot of the window. */
 static gboolean
-check_disconnected (Run          *run,
-                    VisageWindow *window)
+check_status_page (Run          *run,
+                   VisageWindow *window)
 {
   VisageLivePage *page = visage_window_get_live_page (window);
   AdwStatusPage *status_page = find_mapped_status_page (GTK_WIDGET (page));
+  GString *labels;
 
-  if (status_page == NULL)
+  if (status_page == NULL || g_str_equal (visage_live_page_get_state (page), "starting"))
     return FALSE;
 
+  vs_gui_test_run_for (400);   /* the stack's crossfade */
+  status_page = find_mapped_status_page (GTK_WIDGET (page));
   run->live_state = g_strdup (visage_live_page_get_state (page));
   run->status_title = g_strdup (adw_status_page_get_title (status_page));
+  run->status_description = g_strdup (adw_status_page_get_description (status_page));
   run->camera = g_strdup (visage_window_get_camera (window));
+  labels = g_string_new (NULL);
+  read_buttons (GTK_WIDGET (status_page), labels, &run->primary);
+  run->buttons = g_string_free (labels, FALSE);
+  g_test_message ("%s: “%s” — %s [%s] blue: %s", run->live_state, run->status_title,
+                  run->status_description, run->buttons, run->primary);
+  if (run->png_name != NULL)
+    g_free (vs_gui_test_save_png (GTK_WIDGET (window), run->png_name));
   return TRUE;
 }
 
+static guint
+count_cameras (void)
+{
+  g_autoptr(VsDevices) devices = vs_devices_new ();
+
+  /* Let the device monitor report what is plugged in. */
+  vs_gui_test_run_for (200);
+  return g_list_model_get_n_items (G_LIST_MODEL (devices));
+}
+
+/* A camera this computer never had: "Camera Not Found" with a way forward,
+ * not "disconnected, it comes back" with none. */
+static void
+test_window_camera_not_found (void)
+{
+  g_autofree char *db = make_db_path ();
+  guint n_cameras = count_cameras ();
+  Run run = { .png_name = "visage-camera-not-found.png" };
+
+  g_assert_cmpint (run_app (&run, check_status_page,
+                            "--source", "device:/dev/nothing", "--db", db, NULL), ==, 0);
+  g_assert_true (run.done);
+  g_assert_cmpstr (run.live_state, ==, "camera-not-found");
+  g_assert_cmpstr (run.status_title, ==, "Camera Not Found");
+  g_assert_nonnull (strstr (run.status_description, "/dev/nothing"));
+  g_assert_cmpstr (run.camera, ==, "device:/dev/nothing");
+  /* With no camera at all, a video file is the way forward. */
+  g_assert_cmpstr (run.primary, ==, n_cameras == 0 ? "_Open Video File…" : "_Choose Camera…");
+  run_clear (&run);
+}
+
+/* The camera used last time, not plugged in now: "Camera Disconnected". */
 static void
 test_window_disconnected (void)
 {
   g_autofree char *db = make_db_path ();
-  Run run = { 0 };
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  Run run = { .png_name = "visage-camera-disconnected.png" };
 
-  g_assert_cmpint (run_app (&run, check_disconnected,
+  g_settings_set_string (settings, "camera", "device:/dev/video-visage-test");
+  g_assert_cmpint (run_app (&run, check_status_page,
                             "--source", "device:/dev/video-visage-test", "--db", db, NULL), ==, 0);
+  g_settings_reset (settings, "camera");
   g_assert_true (run.done);
   g_assert_cmpstr (run.live_state, ==, "disconnected");
   g_assert_cmpstr (run.status_title, ==, "Camera Disconnected");
   g_assert_cmpstr (run.camera, ==, "device:/dev/video-visage-test");
   run_clear (&run);
+}
+
+/* A text file: not a video, and trying again will not make it one: "Open
+ * Video File…" is the blue button and there is no Retry. The message is
+ * two sentences, not glued with a colon. */
+static void
+test_window_text_file (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "visage.db", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *source = NULL;
+  Run run = { .png_name = "visage-error-text-file.png" };
+
+  g_assert_true (g_file_set_contents (text, "Visage front desk notes\nnot a video at all\n", -1, NULL));
+  source = g_strconcat ("file:", text, NULL);
+  g_assert_cmpint (run_app (&run, check_status_page, "--source", source, "--db", db, NULL), ==, 0);
+  g_assert_true (run.done);
+  g_assert_cmpstr (run.live_state, ==, "error");
+  g_assert_cmpstr (run.status_title, ==, "Not a Video");
+  g_assert_true (g_str_has_prefix (run.status_description, "This file is not a video Visage can play. "));
+  g_assert_null (strstr (run.status_description, "play:"));
+  g_assert_cmpstr (run.primary, ==, "_Open Video File…");
+  g_assert_cmpstr (run.buttons, ==, "_Open Video File…");
+  run_clear (&run);
+}
+
+/* A file that is not there: "Open Video File…" first and blue, Retry
+ * second (a drive may be plugged in again). */
+static void
+test_window_missing_file (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "visage.db", NULL);
+  g_autofree char *source = g_strconcat ("file:", dir, "/no-such-video.mp4", NULL);
+  Run run = { .png_name = "visage-error-missing-file.png" };
+
+  g_assert_cmpint (run_app (&run, check_status_page, "--source", source, "--db", db, NULL), ==, 0);
+  g_assert_true (run.done);
+  g_assert_cmpstr (run.live_state, ==, "error");
+  g_assert_cmpstr (run.status_title, ==, "Video File Not Found");
+  g_assert_nonnull (strstr (run.status_description, "no-such-video.mp4"));
+  g_assert_cmpstr (run.primary, ==, "_Open Video File…");
+  g_assert_cmpstr (run.buttons, ==, "_Open Video File…, _Retry");
+  run_clear (&run);
+}
+
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      /* The about window's titles have mnemonics ("_Legal"). */
+      if (ADW_IS_ACTION_ROW (w))
+        {
+          g_autofree char *plain = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)));
+
+          g_strdelimit (plain, "_", ' ');
+          g_strstrip (plain);
+          if (g_str_equal (plain, title) ||
+              g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title))
+            return w;
+        }
+      if ((found = find_row (w, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A label shown (mapped) whose text contains text. */
+static GtkLabel *
+find_label_containing (GtkWidget  *widget,
+                       const char *text)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
+          strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL)
+        return GTK_LABEL (w);
+      if ((found = find_label_containing (w, text)) != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -297,7 +469,7 @@ check_actions (Run          *run,
       n_items++;
     }
   g_object_unref (section);
-  g_assert_cmpuint (n_items, ==, 3);
+  g_assert_cmpuint (n_items, ==, 4);
 
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), 5000));
   {
@@ -308,6 +480,25 @@ check_actions (Run          *run,
     png = vs_gui_test_save_png (prefs, "visage-preferences.png");
   }
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  {
+    GtkWidget *about = GTK_WIDGET (vs_gui_test_find_window (ADW_TYPE_ABOUT_WINDOW));
+    GtkWidget *legal_row = find_row (about, "Legal");
+    GtkLabel *label;
+
+    g_assert_true (vs_gui_test_wait_allocated (about, 5000));
+    g_free (vs_gui_test_save_png (about, "visage-about.png"));
+    /* Legal lists every model of the manifest with its licence. */
+    g_assert_nonnull (legal_row);
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (legal_row)), ==, "about.subpage");
+    g_assert_true (gtk_widget_activate_action_variant (legal_row, "about.subpage",
+                                                       gtk_actionable_get_action_target_value (GTK_ACTIONABLE (legal_row))));
+    vs_gui_test_run_for (600);   /* the slide */
+    g_free (vs_gui_test_save_png (about, "visage-about-legal.png"));
+    label = find_label_containing (about, "yunet_2023mar");
+    g_assert_nonnull (label);
+    g_assert_nonnull (find_label_containing (about, "mobilefacenet_paddlex"));
+    g_assert_nonnull (find_label_containing (about, "MIT"));
+  }
   g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
   {
     GtkWidget *shortcuts = GTK_WIDGET (vs_gui_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
@@ -321,8 +512,13 @@ check_actions (Run          *run,
     GtkPopover *popover = gtk_menu_button_get_popover (window->camera_button);
     GMenuModel *camera_menu = gtk_menu_button_get_menu_model (window->camera_button);
     g_autoptr(GMenuModel) cameras = g_menu_model_get_item_link (camera_menu, 0, G_MENU_LINK_SECTION);
-    g_autoptr(GMenuModel) files = g_menu_model_get_item_link (camera_menu, 1, G_MENU_LINK_SECTION);
+    g_autoptr(GMenuModel) in_use = g_menu_model_get_item_link (camera_menu, 1, G_MENU_LINK_SECTION);
+    g_autoptr(GMenuModel) files = g_menu_model_get_item_link (camera_menu, 2, G_MENU_LINK_SECTION);
     g_autofree char *action = NULL;
+    g_autofree char *images_action = NULL;
+    g_autofree char *label = NULL;
+    g_autofree char *in_use_action = NULL;
+    g_autoptr(GVariant) target = NULL;
     g_autofree char *png = NULL;
 
     g_assert_nonnull (popover);
@@ -332,6 +528,17 @@ check_actions (Run          *run,
     g_assert_cmpint (g_menu_model_get_n_items (cameras), >=, 1);
     g_assert_true (g_menu_model_get_item_attribute (files, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
     g_assert_cmpstr (action, ==, "win.open-video");
+    g_assert_true (g_menu_model_get_item_attribute (files, 1, G_MENU_ATTRIBUTE_ACTION, "s", &images_action));
+    g_assert_cmpstr (images_action, ==, "win.open-images");
+    /* The source in use (here the test pattern) is a radio item of
+     * win.camera: checked, since the action's state is its target. */
+    g_assert_cmpint (g_menu_model_get_n_items (in_use), ==, 1);
+    g_assert_true (g_menu_model_get_item_attribute (in_use, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_cmpstr (label, ==, "Test Pattern");
+    g_assert_true (g_menu_model_get_item_attribute (in_use, 0, G_MENU_ATTRIBUTE_ACTION, "s", &in_use_action));
+    g_assert_cmpstr (in_use_action, ==, "win.camera");
+    target = g_menu_model_get_item_attribute_value (in_use, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, visage_window_get_camera (window));
     gtk_popover_popdown (popover);
   }
 
@@ -422,19 +629,48 @@ test_window_source_spec (void)
     }
 }
 
+/* The live view and enrollment's look-alike check both take their match
+ * parameters from the settings: by default the manifest's open-set
+ * threshold (never the 1:1 one) and margin; a chosen threshold wins. */
+static void
+test_window_match_params (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const VsModelInfo *info = vs_models_lookup (vs_models_get_default_embedder (), NULL);
+  VsMatchParams params = { 0 };
+
+  g_assert_nonnull (info);
+  g_assert_cmpfloat (info->verify_threshold, <, info->threshold);
+  g_settings_reset (settings, "match-threshold");
+  g_assert_cmpfloat (g_settings_get_double (settings, "match-threshold"), ==, 0);
+  g_assert_true (visage_match_params_from_settings (settings, info->id, &params));
+  g_assert_cmpfloat (params.threshold, ==, info->threshold);
+  g_assert_cmpfloat (params.margin, ==, info->margin);
+
+  g_settings_set_double (settings, "match-threshold", 0.6);
+  g_assert_true (visage_match_params_from_settings (settings, info->id, &params));
+  g_assert_cmpfloat_with_epsilon (params.threshold, 0.6, 1e-6);
+  g_assert_cmpfloat (params.margin, ==, info->margin);
+  g_settings_reset (settings, "match-threshold");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   vs_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/window/source-spec", test_window_source_spec);
   g_test_add_func ("/window/bad-arguments", test_window_bad_arguments);
   g_test_add_func ("/window/source-test", test_window_source_test);
   g_test_add_func ("/window/no-camera", test_window_no_camera);
+  g_test_add_func ("/window/camera-not-found", test_window_camera_not_found);
   g_test_add_func ("/window/disconnected", test_window_disconnected);
+  g_test_add_func ("/window/text-file", test_window_text_file);
+  g_test_add_func ("/window/missing-file", test_window_missing_file);
   g_test_add_func ("/window/actions", test_window_actions);
+  g_test_add_func ("/window/match-params", test_window_match_params);
 
   return g_test_run ();
 }

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
 
 #include "vs-gui-test-util.h"
 
@@ -125,6 +127,57 @@ vs_gui_test_save_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot: %s", path);
   return path;
+}
+
+static void
+fake_key (Display *xdisplay,
+          KeySym   keysym,
+          gboolean press)
+{
+  KeyCode keycode = XKeysymToKeycode (xdisplay, keysym);
+
+  g_assert_cmpuint (keycode, !=, 0);
+  XTestFakeKeyEvent (xdisplay, keycode, press, CurrentTime);
+}
+
+void
+vs_gui_test_press_key (GtkWidget       *widget,
+                       guint            keyval,
+                       GdkModifierType  modifiers)
+{
+  static const struct { GdkModifierType mask; KeySym keysym; } modifier_keys[] = {
+    { GDK_CONTROL_MASK, XK_Control_L },
+    { GDK_SHIFT_MASK, XK_Shift_L },
+    { GDK_ALT_MASK, XK_Alt_L },
+  };
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkSurface *surface;
+  Display *xdisplay;
+  int event_base, error_base, major, minor;
+
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  g_assert_true (XTestQueryExtension (xdisplay, &event_base, &error_base, &major, &minor));
+  g_assert_true (vs_gui_test_wait_allocated (widget, 5000));
+  surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+
+  /* No window manager under Xvfb: give the window the focus ourselves. */
+  XSetInputFocus (xdisplay, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
+  XSync (xdisplay, False);
+  vs_gui_test_run_for (100);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modifier_keys); i++)
+    if (modifiers & modifier_keys[i].mask)
+      fake_key (xdisplay, modifier_keys[i].keysym, TRUE);
+  /* GDK key values are X key symbols. */
+  fake_key (xdisplay, keyval, TRUE);
+  fake_key (xdisplay, keyval, FALSE);
+  for (guint i = G_N_ELEMENTS (modifier_keys); i-- > 0;)
+    if (modifiers & modifier_keys[i].mask)
+      fake_key (xdisplay, modifier_keys[i].keysym, FALSE);
+  XSync (xdisplay, False);
+
+  vs_gui_test_run_for (200);
 }
 
 GtkWindow *

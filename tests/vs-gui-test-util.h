@@ -38,6 +38,14 @@ GdkTexture *vs_gui_test_render     (GtkWidget          *widget);
 /* The first toplevel window of this type, or NULL. */
 GtkWindow *vs_gui_test_find_window (GType               type);
 
+/* Presses and releases keyval with modifiers (Control, Shift, Alt) as a
+ * user would: through the X server (XTest) to the window of widget, which
+ * gets the X input focus first; then lets GTK handle the events. The key
+ * goes to that window's focus widget. X11 only (the tests run under Xvfb). */
+void      vs_gui_test_press_key    (GtkWidget          *widget,
+                                    guint               keyval,
+                                    GdkModifierType     modifiers);
+
 /* Destroys every toplevel and lets the main context settle. */
 void      vs_gui_test_destroy_all_windows (void);
 

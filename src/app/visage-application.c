@@ -269,6 +269,7 @@ visage_application_startup (GApplication *app)
     { "window.close", { "<Control>w", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.help", { "F1", NULL } },
     { "win.fullscreen", { "F11", NULL } },
     { "win.open-video", { "<Control>o", NULL } },
     { "win.choose-camera", { "F9", NULL } },

@@ -35,6 +35,12 @@ struct _VisageLivePage
   GtkLabel       *recognition_fps_label;
   GtkLabel       *latency_label;
   AdwStatusPage  *error_page;
+  GtkWidget      *error_open_video_button;
+  GtkWidget      *error_open_folder_button;
+  GtkWidget      *error_retry_button;
+  AdwStatusPage  *camera_not_found_page;
+  GtkWidget      *not_found_choose_button;
+  GtkWidget      *not_found_open_button;
 
   GSettings      *settings;
   double          images_fps;        /* --fps, 0: the setting */
@@ -286,11 +292,21 @@ settings_changed_cb (VisageLivePage *self,
 
 /* The title says what failed in the words of the source chosen. */
 static const char *
-error_title_for (const char *source)
+error_title_for (const char   *source,
+                 const GError *error)
 {
-  if (source != NULL && g_str_has_prefix (source, "file:"))
+  gboolean file = source != NULL && g_str_has_prefix (source, "file:");
+  gboolean images = source != NULL && g_str_has_prefix (source, "images:");
+
+  if (g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_FOUND))
+    return images ? _("Folder Not Found") : _("Video File Not Found");
+  if (g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO))
+    return _("Not a Video");
+  if (g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NO_PICTURES))
+    return _("No Pictures in the Folder");
+  if (file)
     return _("Cannot Play the Video");
-  if (source != NULL && g_str_has_prefix (source, "images:"))
+  if (images)
     return _("Cannot Show the Pictures");
   if (source != NULL && g_str_has_prefix (source, "device:"))
     return _("Cannot Use the Camera");
@@ -298,12 +314,44 @@ error_title_for (const char *source)
 }
 
 static void
-show_error (VisageLivePage *self,
-            const char     *message)
+set_suggested (GtkWidget *button,
+               gboolean   suggested)
 {
-  adw_status_page_set_title (self->error_page, error_title_for (self->source));
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
+}
+
+/* The way forward is the blue button: another file when this one cannot
+ * be played (retrying changes nothing), Retry when the trouble may pass. */
+static void
+show_error (VisageLivePage *self,
+            const GError   *error)
+{
+  gboolean images = self->source != NULL && g_str_has_prefix (self->source, "images:");
+  gboolean wrong_source = error != NULL && error->domain == VS_CAMERA_ERROR &&
+                          (error->code == VS_CAMERA_ERROR_NOT_FOUND ||
+                           error->code == VS_CAMERA_ERROR_NOT_VIDEO ||
+                           error->code == VS_CAMERA_ERROR_NO_PICTURES ||
+                           error->code == VS_CAMERA_ERROR_MISSING_PLUGIN ||
+                           error->code == VS_CAMERA_ERROR_INVALID_SOURCE);
+  gboolean hopeless = g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO) ||
+                      g_error_matches (error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_INVALID_SOURCE);
+  GtkWidget *open_other = images ? self->error_open_folder_button : self->error_open_video_button;
+
+  adw_status_page_set_title (self->error_page, error_title_for (self->source, error));
   adw_status_page_set_description (self->error_page,
-                                   message ? message : _("The video stopped for an unknown reason"));
+                                   error ? error->message : _("The video stopped for an unknown reason."));
+
+  gtk_widget_set_visible (self->error_open_folder_button, images);
+  gtk_widget_set_visible (self->error_open_video_button, !images);
+  gtk_widget_set_visible (self->error_retry_button, !hopeless);
+  set_suggested (open_other, wrong_source);
+  set_suggested (self->error_retry_button, !wrong_source);
+  /* The blue button comes first. */
+  gtk_box_reorder_child_after (GTK_BOX (gtk_widget_get_parent (open_other)),
+                               self->error_retry_button, wrong_source ? open_other : NULL);
   set_state (self, "error");
 }
 
@@ -330,7 +378,7 @@ camera_state_changed_cb (VisageLivePage *self,
       break;
 
     case VS_CAMERA_STATE_ERROR:
-      show_error (self, error ? error->message : NULL);
+      show_error (self, error);
       break;
 
     case VS_CAMERA_STATE_STOPPED:
@@ -422,7 +470,7 @@ visage_live_page_set_source (VisageLivePage *self,
   self->camera = vs_camera_new (spec, VS_CAMERA_FLAGS_NONE, &error);
   if (self->camera == NULL)
     {
-      show_error (self, error->message);
+      show_error (self, error);
       return;
     }
 
@@ -504,6 +552,37 @@ visage_live_page_show_disconnected (VisageLivePage *self)
 
   stop_camera (self);
   set_state (self, "disconnected");
+}
+
+void
+visage_live_page_show_camera_not_found (VisageLivePage *self,
+                                        const char     *spec,
+                                        gboolean        other_cameras)
+{
+  g_autofree char *description = NULL;
+  const char *id;
+
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+  g_return_if_fail (spec != NULL);
+
+  stop_camera (self);
+  g_free (self->source);
+  self->source = g_strdup (spec);
+
+  id = g_str_has_prefix (spec, "device:") ? spec + strlen ("device:") : spec;
+  if (other_cameras)
+    /* Translators: %s is a camera id such as /dev/video2 */
+    description = g_strdup_printf (_("This computer has no camera “%s”. Choose one of its cameras, "
+                                     "or open a video file."), id);
+  else
+    description = g_strdup_printf (_("This computer has no camera “%s”, and no other camera is "
+                                     "connected. Connect one, or open a video file."), id);
+  adw_status_page_set_description (self->camera_not_found_page, description);
+  /* With no camera at all, a video file is the way forward. */
+  gtk_widget_set_visible (self->not_found_choose_button, other_cameras);
+  set_suggested (self->not_found_choose_button, other_cameras);
+  set_suggested (self->not_found_open_button, !other_cameras);
+  set_state (self, "camera-not-found");
 }
 
 void
@@ -728,6 +807,12 @@ visage_live_page_class_init (VisageLivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, recognition_fps_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, latency_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_open_video_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_open_folder_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, error_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_not_found_page);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, not_found_choose_button);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, not_found_open_button);
 
   gtk_widget_class_install_action (widget_class, "live.retry", NULL, retry_action);
 

@@ -42,6 +42,12 @@ void         visage_live_page_give_back_camera (VisageLivePage *self,
 
 /* The camera went away: stop it and say so until set_source() again. */
 void         visage_live_page_show_disconnected (VisageLivePage *self);
+/* spec names a camera ("device:ID") this computer never had: stop and say
+ * so, with the way forward (another camera if other_cameras, else a video
+ * file) as the main button. */
+void         visage_live_page_show_camera_not_found (VisageLivePage *self,
+                                                     const char     *spec,
+                                                     gboolean        other_cameras);
 
 /* The gallery to match against (NULL: nobody). The hint "no one enrolled"
  * shows while it is empty. */
@@ -59,8 +65,8 @@ VsLiveModel *visage_live_page_get_live_model   (VisageLivePage *self);
  * "recognized" (gint64 person_id, const char *name): a face was first
  * decided to be this person (once per track and person).
  *
- * "starting", "video", "no-camera", "disconnected" or "error". Property
- * "state", notified. */
+ * "starting", "video", "no-camera", "disconnected", "camera-not-found" or
+ * "error". Property "state", notified. */
 const char  *visage_live_page_get_state        (VisageLivePage *self);
 
 /* The text of the status line and of the last announcement (for tests). */

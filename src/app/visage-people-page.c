@@ -353,6 +353,24 @@ search_changed_cb (VisagePeoplePage *self)
   apply_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
+/* Closing the search (Escape, the button) clears it at once: the whole
+ * list comes back, not after the entry's typing delay. */
+static void
+search_mode_changed_cb (VisagePeoplePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    return;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  apply_search (self, "");
+  /* Not left in a hidden entry: back to the list. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->search_bar)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
 static void
 search_activate_cb (VisagePeoplePage *self)
 {
@@ -813,6 +831,15 @@ person_error_cb (VisagePeoplePage *self,
 }
 
 static void
+person_renamed_cb (VisagePeoplePage *self,
+                   const char       *name)
+{
+  g_autofree char *message = g_strdup_printf (_("Renamed to “%s”"), name);
+
+  show_toast (self, message);
+}
+
+static void
 person_add_samples_requested_cb (VisagePeoplePage *self,
                                  gint64            person_id)
 {
@@ -1084,7 +1111,25 @@ back_shortcut_cb (GtkWidget *widget,
       visage_people_page_set_selection_mode (self, FALSE);
       return TRUE;
     }
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+      return TRUE;
+    }
   return FALSE;
+}
+
+static gboolean
+rename_shortcut_cb (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  VisagePeoplePage *self = VISAGE_PEOPLE_PAGE (widget);
+
+  if (!gtk_widget_get_mapped (widget) || !showing_person (self))
+    return FALSE;
+  return gtk_widget_activate_action (GTK_WIDGET (self->person_page), "person.rename", NULL);
 }
 
 static gboolean
@@ -1099,16 +1144,50 @@ undo_shortcut_cb (GtkWidget *widget,
   return visage_people_page_undo (self);
 }
 
+/* The person of the list row that has the keyboard focus, or 0. */
+static gint64
+focused_row_person (VisagePeoplePage *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+  GtkWidget *row;
+  VsPersonItem *item;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    return 0;
+
+  /* The focus is on the list's row widget (our row is its child) or inside
+   * our row (its check button). */
+  row = gtk_widget_get_ancestor (focus, VISAGE_TYPE_PERSON_ROW);
+  if (row == NULL && VISAGE_IS_PERSON_ROW (gtk_widget_get_first_child (focus)))
+    row = gtk_widget_get_first_child (focus);
+  item = row != NULL ? visage_person_row_get_item (VISAGE_PERSON_ROW (row)) : NULL;
+  return item != NULL ? vs_person_item_get_id (item) : 0;
+}
+
+/* Delete: the selection in selection mode, else the person whose page is
+ * shown, else the person of the focused row; always after the
+ * confirmation. A text entry with the focus keeps its Delete key. */
 static gboolean
 delete_shortcut_cb (GtkWidget *widget,
                     GVariant  *args,
                     gpointer   user_data)
 {
   VisagePeoplePage *self = VISAGE_PEOPLE_PAGE (widget);
+  gint64 person_id;
 
-  if (!self->selection_mode || showing_person (self))
+  if (!gtk_widget_get_mapped (widget) || self->model == NULL)
     return FALSE;
-  return gtk_widget_activate_action (widget, "people.delete-selected", NULL);
+  if (showing_person (self))
+    return !visage_person_page_is_renaming (self->person_page) &&
+           gtk_widget_activate_action (GTK_WIDGET (self->person_page), "person.delete", NULL);
+  if (self->selection_mode)
+    return gtk_widget_activate_action (widget, "people.delete-selected", NULL);
+
+  person_id = focused_row_person (self);
+  if (person_id == 0)
+    return FALSE;
+  person_delete_requested_cb (self, person_id);
+  return TRUE;
 }
 
 static void
@@ -1279,6 +1358,8 @@ visage_people_page_class_init (VisagePeoplePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, person_add_samples_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, person_export_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, person_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, person_renamed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_mode_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "people.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "people.select-all", NULL, select_all_action);
@@ -1301,6 +1382,9 @@ visage_people_page_init (VisagePeoplePage *self)
   self->pending_rows = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The entry is inside a clamp, so the bar does not find it by itself;
+   * connected, Escape in it closes the search. */
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
@@ -1320,6 +1404,8 @@ visage_people_page_init (VisagePeoplePage *self)
   add_global_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "Escape", back_shortcut_cb);
   add_global_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>z", undo_shortcut_cb);
   add_global_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "Delete", delete_shortcut_cb);
+  add_global_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "KP_Delete", delete_shortcut_cb);
+  add_global_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "F2", rename_shortcut_cb);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);

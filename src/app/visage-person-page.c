@@ -15,10 +15,12 @@ struct _VisagePersonPage
   AdwAvatar       *avatar;
   GtkLabel        *title_label;
   GtkLabel        *subtitle_label;
-  AdwEntryRow     *name_row;
+  AdwActionRow    *name_row;
+  GtkMenuButton   *rename_button;
+  GtkEntry        *name_entry;
+  GtkLabel        *name_error_label;
   AdwActionRow    *created_row;
   AdwActionRow    *last_seen_row;
-  GtkLabel        *name_error_label;
   GtkFlowBox      *samples_box;
   GtkLabel        *no_samples_label;
 
@@ -26,7 +28,6 @@ struct _VisagePersonPage
   VsPersonItem    *item;
   guint            n_samples_shown;
   char            *name_error;
-  char            *entry_name;   /* what the name entry was last set to */
 };
 
 G_DEFINE_FINAL_TYPE (VisagePersonPage, visage_person_page, GTK_TYPE_WIDGET)
@@ -35,6 +36,7 @@ enum {
   DELETE_REQUESTED,
   ADD_SAMPLES_REQUESTED,
   EXPORT_REQUESTED,
+  RENAMED,
   ERROR,
   N_SIGNALS
 };
@@ -49,8 +51,9 @@ format_date (gint64 when)
   if (when <= 0)
     return g_strdup (_("Unknown"));
   dt = g_date_time_new_from_unix_local (when);
-  /* Translators: date and time a person was added, GDateTime format */
-  return g_date_time_format (dt, _("%e %B %Y, %H:%M"));
+  /* Translators: date and time a person was added, GDateTime format;
+   * %-d is the day without padding ("1 December 2026, 09:05") */
+  return g_date_time_format (dt, _("%-d %B %Y, %H:%M"));
 }
 
 static void
@@ -64,37 +67,29 @@ set_name_error (VisagePersonPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->name_error_label), message != NULL);
   if (message != NULL)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_row),
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_entry), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_entry),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
                                       -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->name_row),
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->name_entry),
                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
                                    -1);
     }
   else
     {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->name_row),
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_entry), "error");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->name_entry),
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->name_row),
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->name_entry),
                                   GTK_ACCESSIBLE_STATE_INVALID);
     }
-}
-
-static void
-set_entry_name (VisagePersonPage *self,
-                const char       *name)
-{
-  g_free (self->entry_name);
-  self->entry_name = g_strdup (name);
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
 }
 
 static void
 update_text (VisagePersonPage *self)
 {
   g_autofree char *samples = NULL;
+  g_autofree char *photo = NULL;
   g_autofree char *created = NULL;
   g_autofree char *seen = NULL;
   const char *name;
@@ -108,6 +103,12 @@ update_text (VisagePersonPage *self)
 
   gtk_label_set_text (self->title_label, name);
   adw_avatar_set_text (self->avatar, name);
+  adw_action_row_set_subtitle (self->name_row, name);
+  /* Translators: accessible name of a person's face picture */
+  photo = g_strdup_printf (_("Face of %s"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->avatar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, photo,
+                                  -1);
   samples = visage_format_n_samples (vs_person_item_get_n_samples (self->item));
   gtk_label_set_text (self->subtitle_label, samples);
 
@@ -124,11 +125,6 @@ update_text (VisagePersonPage *self)
   else
     seen = g_strdup (C_("last seen", "Never"));
   adw_action_row_set_subtitle (self->last_seen_row, seen);
-
-  /* The entry keeps what the user is typing; only an untouched entry
-   * follows a rename made elsewhere. */
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), self->entry_name) == 0)
-    set_entry_name (self, name);
 }
 
 static GtkWidget *
@@ -264,14 +260,12 @@ visage_person_page_set_person (VisagePersonPage *self,
   g_set_object (&self->store, store);
   g_set_object (&self->item, item);
   set_name_error (self, NULL);
+  gtk_menu_button_popdown (self->rename_button);
 
   if (item != NULL)
-    {
-      g_signal_connect_object (item, "notify",
-                               G_CALLBACK (item_notify_cb), self,
-                               G_CONNECT_SWAPPED);
-      set_entry_name (self, vs_person_item_get_name (item));
-    }
+    g_signal_connect_object (item, "notify",
+                             G_CALLBACK (item_notify_cb), self,
+                             G_CONNECT_SWAPPED);
 
   visage_person_page_reload (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
@@ -312,10 +306,12 @@ visage_person_page_rename (VisagePersonPage *self,
     }
 
   set_name_error (self, NULL);
-  set_entry_name (self, normalized);
-  /* The item follows at the model's next refresh; the title at once. */
+  /* The item follows at the model's next refresh; the page at once. */
   gtk_label_set_text (self->title_label, normalized);
   adw_avatar_set_text (self->avatar, normalized);
+  adw_action_row_set_subtitle (self->name_row, normalized);
+  gtk_menu_button_popdown (self->rename_button);
+  g_signal_emit (self, signals[RENAMED], 0, normalized);
   return TRUE;
 }
 
@@ -340,24 +336,44 @@ visage_person_page_get_n_samples_shown (VisagePersonPage *self)
   return self->n_samples_shown;
 }
 
-static void
-name_row_apply_cb (VisagePersonPage *self)
+gboolean
+visage_person_page_is_renaming (VisagePersonPage *self)
 {
-  visage_person_page_rename (self, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  g_return_val_if_fail (VISAGE_IS_PERSON_PAGE (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (self->rename_button)));
+}
+
+/* The popover opens on the current name, all of it selected: typing
+ * replaces it, here where replacing it is what was asked for. */
+static void
+rename_popover_show_cb (VisagePersonPage *self)
+{
+  if (self->item == NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), vs_person_item_get_name (self->item));
+  set_name_error (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->name_entry), 0, -1);
 }
 
 static void
-name_row_changed_cb (VisagePersonPage *self)
+rename_confirm_cb (VisagePersonPage *self)
 {
+  visage_person_page_rename (self, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
+}
+
+static void
+name_entry_changed_cb (VisagePersonPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
   g_autoptr(GError) error = NULL;
   g_autofree char *normalized = NULL;
 
   /* Say what is wrong while typing; an empty entry is only refused on
-   * apply, not shouted at after one backspace too many. */
-  if (self->name_error != NULL ||
-      *gtk_editable_get_text (GTK_EDITABLE (self->name_row)) != '\0')
+   * Rename, not shouted at after one backspace too many. */
+  if (self->name_error != NULL || *text != '\0')
     {
-      normalized = vs_person_name_normalize (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), &error);
+      normalized = vs_person_name_normalize (text, &error);
       set_name_error (self, normalized == NULL ? error->message : NULL);
     }
 }
@@ -452,7 +468,8 @@ rename_action (GtkWidget  *widget,
 {
   VisagePersonPage *self = VISAGE_PERSON_PAGE (widget);
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  if (self->item != NULL)
+    gtk_menu_button_popup (self->rename_button);
 }
 
 /* ---- GObject ---------------------------------------------------------- */
@@ -477,7 +494,6 @@ visage_person_page_finalize (GObject *object)
   VisagePersonPage *self = VISAGE_PERSON_PAGE (object);
 
   g_clear_pointer (&self->name_error, g_free);
-  g_clear_pointer (&self->entry_name, g_free);
 
   G_OBJECT_CLASS (visage_person_page_parent_class)->finalize (object);
 }
@@ -507,6 +523,15 @@ visage_person_page_class_init (VisagePersonPageClass *klass)
     g_signal_new ("export-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
   /**
+   * VisagePersonPage::renamed:
+   * @name: the new name, as stored
+   *
+   * For the feedback: the rename popover closed by itself.
+   */
+  signals[RENAMED] =
+    g_signal_new ("renamed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
    * VisagePersonPage::error:
    * @message: what went wrong, for a toast
    */
@@ -520,8 +545,11 @@ visage_person_page_class_init (VisagePersonPageClass *klass)
   gtk_widget_class_install_action (widget_class, "person.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "person.rename", NULL, rename_action);
 
+  /* With the focus anywhere on the page; a text entry (the rename
+   * popover's) handles Delete itself before this. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "person.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "person.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "person.delete", NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/visage/Visage/ui/visage-person-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, scrolled);
@@ -529,13 +557,16 @@ visage_person_page_class_init (VisagePersonPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, rename_button);
+  gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, name_entry);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, created_row);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, last_seen_row);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, samples_box);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, no_samples_label);
-  gtk_widget_class_bind_template_callback (widget_class, name_row_apply_cb);
-  gtk_widget_class_bind_template_callback (widget_class, name_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rename_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rename_confirm_cb);
+  gtk_widget_class_bind_template_callback (widget_class, name_entry_changed_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

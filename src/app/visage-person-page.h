@@ -1,11 +1,13 @@
 /* visage-person-page.h: one enrolled person: their face samples (each can
- * be removed), their name (renamed in place), when they were added and last
- * seen, and the buttons to add samples, export their data or delete them.
+ * be removed), their name (renamed in a popover: F2 or the pencil), when
+ * they were added and last seen, and the buttons to add samples, export
+ * their data or delete them. No text field is on the page itself: Delete
+ * with the focus anywhere on it asks to delete the person.
  *
  * Actions (person.*): "add-samples", "export", "delete", "remove-sample"
  * (x: sample id), "rename". Deleting is not done here: the page emits
  * "delete-requested" (gint64 person_id) and the People page confirms it and
- * offers the undo.
+ * offers the undo. "renamed" (const char *name) follows a rename.
  */
 #pragma once
 
@@ -28,10 +30,12 @@ gint64        visage_person_page_get_person_id (VisagePersonPage *self);
 /* Reads the samples again (after a change in the database). */
 void          visage_person_page_reload      (VisagePersonPage *self);
 
-/* What the name row's apply does: checks, renames in the store, or shows
- * the problem under the name. */
+/* What the rename popover's Rename does: checks, renames in the store and
+ * closes the popover, or shows the problem under the entry. */
 gboolean      visage_person_page_rename      (VisagePersonPage *self,
                                               const char       *new_name);
+/* The rename popover is open. */
+gboolean      visage_person_page_is_renaming (VisagePersonPage *self);
 /* The shown title (the person's name), and the inline name error (NULL
  * when none): for tests. */
 const char   *visage_person_page_get_title   (VisagePersonPage *self);

@@ -68,8 +68,9 @@ visage_format_last_seen (gint64 when,
     return g_strdup (C_("last seen", "Yesterday"));
   if (days < 7)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days), days);
-  /* Translators: a date, see the GDateTime format codes */
-  return g_date_time_format (then, C_("last seen", "%e %B %Y"));
+  /* Translators: a date, see the GDateTime format codes; %-d is the day
+   * without padding ("1 December 2026", not " 1 December 2026") */
+  return g_date_time_format (then, C_("last seen", "%-d %B %Y"));
 }
 
 char *

@@ -8,6 +8,7 @@
 #include "visage-enroll-window.h"
 #include "visage-preferences-window.h"
 #include "visage-window-private.h"
+#include "vs-models.h"
 
 static void
 visage_window_preferences_action (GtkWidget  *widget,
@@ -18,6 +19,54 @@ visage_window_preferences_action (GtkWidget  *widget,
   GtkWidget *prefs = visage_preferences_window_new (GTK_WINDOW (self), self->settings);
 
   gtk_window_present (GTK_WINDOW (prefs));
+}
+
+/* "github.com/owner/project" for a download address: where it comes from,
+ * without the long tail. */
+static char *
+short_source (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_auto(GStrv) parts = NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (url);
+  parts = g_strsplit (g_uri_get_path (uri) + (g_uri_get_path (uri)[0] == '/'), "/", 3);
+  if (parts[0] == NULL || parts[1] == NULL)
+    return g_strdup (g_uri_get_host (uri));
+  return g_strdup_printf ("%s/%s/%s", g_uri_get_host (uri), parts[0], parts[1]);
+}
+
+/* One Legal section per model of the manifest, with its licence in the
+ * manifest's words (some restrict use, e.g. to non-commercial research:
+ * that must be read as written) and where it comes from. */
+static void
+add_model_legal_sections (AdwAboutWindow *about)
+{
+  g_autoptr(GPtrArray) models = vs_models_list ();
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (models, i);
+      g_autofree char *title = NULL;
+      g_autofree char *from = short_source (info->url);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *licence = NULL;
+      g_autofree char *source = NULL;
+
+      /* Translators: a Legal section of About: "Face detector yunet_2022mar" */
+      title = g_strdup_printf (info->role == VS_MODEL_ROLE_DETECTOR ? _("Face detector %s")
+                                                                    : _("Face recognition model %s"),
+                               info->id);
+      /* Translators: the licence of a model, as its manifest states it */
+      licence = g_markup_printf_escaped (_("Licence: %s"), info->license ? info->license : _("not stated"));
+      /* Translators: where a model was downloaded from (a link) */
+      source = g_markup_printf_escaped (_("From <a href=\"%s\">%s</a>"), info->url, from);
+      g_string_append_printf (text, "%s\n%s", licence, source);
+      if (info->optional)
+        g_string_append_printf (text, "\n%s", _("Optional: used only when it was fetched and chosen."));
+      adw_about_window_add_legal_section (about, title, NULL, GTK_LICENSE_CUSTOM, text->str);
+    }
 }
 
 static void
@@ -44,6 +93,7 @@ visage_window_about_action (GtkWidget  *widget,
                         /* Translators: put your name here, one a line */
                         "translator-credits", _("translator-credits"),
                         NULL);
+  add_model_legal_sections (ADW_ABOUT_WINDOW (about));
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -72,7 +122,8 @@ file_chooser_response_cb (VisageWindow    *self,
 
       if (path != NULL)
         {
-          g_autofree char *spec = g_strconcat ("file:", path, NULL);
+          const char *prefix = g_object_get_data (G_OBJECT (dialog), "source-prefix");
+          g_autofree char *spec = g_strconcat (prefix, path, NULL);
 
           visage_window_switch_source (self, spec, TRUE);
         }
@@ -80,6 +131,29 @@ file_chooser_response_cb (VisageWindow    *self,
 
   gtk_native_dialog_destroy (dialog);
   g_clear_object (&self->file_chooser);
+}
+
+/* One chooser at a time; its answer becomes the source "prefix" + path. */
+static GtkFileChooser *
+new_source_chooser (VisageWindow         *self,
+                    const char           *title,
+                    GtkFileChooserAction  action,
+                    const char           *prefix)
+{
+  GtkFileChooserNative *chooser;
+
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (self->file_chooser);
+  g_clear_object (&self->file_chooser);
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "source-prefix", (gpointer) prefix);
+  g_signal_connect_object (chooser, "response",
+                           G_CALLBACK (file_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->file_chooser = GTK_NATIVE_DIALOG (chooser);
+  return GTK_FILE_CHOOSER (chooser);
 }
 
 static void
@@ -90,34 +164,93 @@ visage_window_open_video_action (GtkWidget  *widget,
   VisageWindow *self = VISAGE_WINDOW (widget);
   g_autoptr(GtkFileFilter) video_filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
-  GtkFileChooserNative *chooser;
-
-  if (self->file_chooser != NULL)
-    {
-      gtk_native_dialog_show (self->file_chooser);
-      return;
-    }
-
-  chooser = gtk_file_chooser_native_new (_("Open Video File"),
-                                         GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Open"),
-                                         _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  GtkFileChooser *chooser = new_source_chooser (self, _("Open Video File"),
+                                                GTK_FILE_CHOOSER_ACTION_OPEN, "file:");
 
   gtk_file_filter_set_name (video_filter, _("Videos"));
   gtk_file_filter_add_mime_type (video_filter, "video/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), video_filter);
+  gtk_file_chooser_add_filter (chooser, video_filter);
   gtk_file_filter_set_name (all_filter, _("All Files"));
   gtk_file_filter_add_pattern (all_filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all_filter);
-
-  g_signal_connect_object (chooser, "response",
-                           G_CALLBACK (file_chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
-
-  self->file_chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_file_chooser_add_filter (chooser, all_filter);
   gtk_native_dialog_show (self->file_chooser);
+}
+
+/* images:DIR plays the JPEG and PNG pictures of a folder, one after the
+ * other (Preferences sets how many a second). */
+static void
+visage_window_open_images_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  VisageWindow *self = VISAGE_WINDOW (widget);
+
+  new_source_chooser (self, _("Open Folder of Pictures"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "images:");
+  gtk_native_dialog_show (self->file_chooser);
+}
+
+/* The user help when it is installed (issue 13 writes it); until then a
+ * short help inside the app, with the way to the keyboard shortcuts. */
+static void
+help_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  VisageWindow     *self)
+{
+  if (g_str_equal (response, "shortcuts"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-help-overlay", NULL);
+}
+
+/* Where yelp looks for "help:visage". */
+static gboolean
+help_installed (void)
+{
+  const char * const *dirs = g_get_system_data_dirs ();
+
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *index = g_build_filename (dirs[i], "help", "C", PACKAGE_NAME, "index.page", NULL);
+
+      if (g_file_test (index, G_FILE_TEST_EXISTS))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+visage_window_help_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  VisageWindow *self = VISAGE_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (help_installed ())
+    {
+      gtk_show_uri (GTK_WINDOW (self), "help:" PACKAGE_NAME, GDK_CURRENT_TIME);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Using Visage"), NULL);
+  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), TRUE);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("<b>Live</b> shows the camera with a box on every face: the person’s "
+                                 "name once Visage is sure, “Unknown” for anyone not enrolled. "
+                                 "The camera button (F9) chooses the camera, a video file or a "
+                                 "folder of pictures.\n\n"
+                                 "<b>Add a person</b> with the + button (Ctrl+N): they look at the "
+                                 "camera for a few seconds, or you pick a few photos of them.\n\n"
+                                 "<b>People</b> (Alt+2) lists everyone enrolled. Search with Ctrl+F; "
+                                 "open a person to rename them (F2), add or remove face samples, "
+                                 "export their data, or delete them (Delete, with Undo).\n\n"
+                                 "Faces and names stay on this computer."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "shortcuts", _("_Keyboard Shortcuts"),
+                                    "close", _("_Close"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (help_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -183,6 +316,10 @@ visage_window_class_install_actions (GtkWidgetClass *widget_class)
                                    visage_window_fullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.open-video", NULL,
                                    visage_window_open_video_action);
+  gtk_widget_class_install_action (widget_class, "win.open-images", NULL,
+                                   visage_window_open_images_action);
+  gtk_widget_class_install_action (widget_class, "win.help", NULL,
+                                   visage_window_help_action);
   gtk_widget_class_install_action (widget_class, "win.choose-camera", NULL,
                                    visage_window_choose_camera_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",

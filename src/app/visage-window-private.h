@@ -35,6 +35,8 @@ struct _VisageWindow
   VsStore               *store;
   VsGalleryMonitor      *gallery_monitor;
   GMenu                 *cameras_section;
+  GMenu                 *other_source_section;
+  GHashTable            *seen_cameras;   /* "device:ID" plugged in at some point */
   GtkNativeDialog       *file_chooser;
 
   char                  *camera;   /* the source shown now, NULL: none */

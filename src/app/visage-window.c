@@ -59,6 +59,20 @@ display_name_for (VisageWindow *self,
   return NULL;
 }
 
+static void rebuild_camera_menu (VisageWindow *self);
+
+/* A camera is "disconnected" when it was there before: plugged in during
+ * this session, or the one remembered from the last. Any other id names a
+ * camera this computer does not have. */
+static gboolean
+camera_was_seen (VisageWindow *self,
+                 const char   *spec)
+{
+  g_autofree char *remembered = g_settings_get_string (self->settings, "camera");
+
+  return g_hash_table_contains (self->seen_cameras, spec) || g_strcmp0 (spec, remembered) == 0;
+}
+
 void
 visage_window_switch_source (VisageWindow *self,
                              const char   *spec,
@@ -68,24 +82,30 @@ visage_window_switch_source (VisageWindow *self,
 
   g_assert (VISAGE_IS_WINDOW (self));
 
-  if (remember && spec != NULL)
-    g_settings_set_string (self->settings, "camera", spec);
-
   display_name = display_name_for (self, spec);
+
+  /* Only a camera that is there is remembered for the next start. */
+  if (remember && spec != NULL && (!is_device_spec (spec) || display_name != NULL))
+    g_settings_set_string (self->settings, "camera", spec);
 
   if (g_strcmp0 (self->camera, spec) != 0)
     {
       g_free (self->camera);
       self->camera = g_strdup (spec);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA]);
+      rebuild_camera_menu (self);
     }
 
   g_debug ("Source: %s", spec ? spec : "(none)");
 
-  /* A chosen camera that is not plugged in (any more) is "disconnected", not
-   * an error: it comes back by itself. */
-  if (is_device_spec (spec) && display_name == NULL)
+  /* A camera that was there and is not plugged in any more is
+   * "disconnected", not an error: it comes back by itself. One this
+   * computer never had is not found, with the way forward. */
+  if (is_device_spec (spec) && display_name == NULL && camera_was_seen (self, spec))
     visage_live_page_show_disconnected (self->live_page);
+  else if (is_device_spec (spec) && display_name == NULL)
+    visage_live_page_show_camera_not_found (self->live_page, spec,
+                                            g_list_model_get_n_items (G_LIST_MODEL (self->devices)) > 0);
   else
     visage_live_page_set_source (self->live_page, spec, display_name);
 }
@@ -111,13 +131,36 @@ pick_source (VisageWindow *self)
   return NULL;
 }
 
+/* The menu item's words for a source that is not a camera. */
+static char *
+describe_other_source (const char *spec)
+{
+  const char *colon = strchr (spec, ':');
+  g_autofree char *name = colon != NULL ? g_path_get_basename (colon + 1) : NULL;
+
+  if (g_str_has_prefix (spec, "file:"))
+    /* Translators: the video file in use, in the camera menu */
+    return g_strdup_printf (_("Video File “%s”"), name);
+  if (g_str_has_prefix (spec, "images:"))
+    /* Translators: the folder of pictures in use, in the camera menu */
+    return g_strdup_printf (_("Pictures in “%s”"), name);
+  if (g_str_equal (spec, "test"))
+    return g_strdup (_("Test Pattern"));
+  return g_strdup (spec);
+}
+
+/* Radio items on win.camera: the source in use is checked, a camera or
+ * (in a section of its own) a video file, a folder or the test pattern. */
 static void
 rebuild_camera_menu (VisageWindow *self)
 {
   GListModel *devices = G_LIST_MODEL (self->devices);
-  guint n = g_list_model_get_n_items (devices);
+  guint n = devices != NULL ? g_list_model_get_n_items (devices) : 0;
 
+  if (self->cameras_section == NULL)
+    return;
   g_menu_remove_all (self->cameras_section);
+  g_menu_remove_all (self->other_source_section);
 
   for (guint i = 0; i < n; i++)
     {
@@ -135,6 +178,28 @@ rebuild_camera_menu (VisageWindow *self)
       /* No such action: the item shows greyed out. */
       g_menu_append (self->cameras_section, _("No Cameras Found"), "win.no-cameras");
     }
+
+  if (self->camera != NULL && !is_device_spec (self->camera))
+    {
+      g_autofree char *label = describe_other_source (self->camera);
+      g_autoptr(GMenuItem) menu_item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target (menu_item, "win.camera", "s", self->camera);
+      g_menu_append_item (self->other_source_section, menu_item);
+    }
+}
+
+static void
+remember_cameras_seen (VisageWindow *self)
+{
+  GListModel *devices = G_LIST_MODEL (self->devices);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VsCameraItem) item = g_list_model_get_item (devices, i);
+
+      g_hash_table_add (self->seen_cameras, vs_camera_item_dup_source (item));
+    }
 }
 
 static void
@@ -146,15 +211,20 @@ devices_changed_cb (VisageWindow *self,
 {
   const char *state = visage_live_page_get_state (self->live_page);
 
+  remember_cameras_seen (self);
   rebuild_camera_menu (self);
 
   if (is_device_spec (self->camera))
     {
       gboolean present = find_camera (self, self->camera) != NULL;
+      gboolean waiting = g_str_equal (state, "disconnected") || g_str_equal (state, "camera-not-found");
 
-      if (!present && !g_str_equal (state, "disconnected"))
+      if (!present && !waiting)
         visage_live_page_show_disconnected (self->live_page);
-      else if (present && g_str_equal (state, "disconnected"))
+      else if (present && waiting)
+        visage_window_switch_source (self, self->camera, FALSE);
+      else if (!present && g_str_equal (state, "camera-not-found"))
+        /* Its buttons follow the other cameras coming and going. */
         visage_window_switch_source (self, self->camera, FALSE);
     }
   else if (self->camera == NULL && added > 0)
@@ -263,6 +333,18 @@ open_store (VisageWindow *self)
   update_live_gallery (self);
 }
 
+static char *
+store_embedder (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (db_path, &error);
+  char *embedder = store ? vs_store_dup_embedder (store, &error) : NULL;
+
+  if (error != NULL)
+    g_debug ("Cannot tell the database's embedder: %s", error->message);
+  return embedder;
+}
+
 static void
 visage_window_constructed (GObject *object)
 {
@@ -287,6 +369,10 @@ visage_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  /* Unless --embedder says otherwise, the database says which embedder its
+   * faces are in (`visage-cli reembed --embedder X` makes it X). */
+  if (self->embedder == NULL)
+    self->embedder = store_embedder (self->db_path);
   visage_live_page_configure (self->live_page, self->settings,
                               self->models_dir, self->embedder, self->images_fps);
   g_signal_connect_object (self->live_page, "retry",
@@ -303,6 +389,7 @@ visage_window_constructed (GObject *object)
   g_signal_connect_object (self->devices, "items-changed",
                            G_CALLBACK (devices_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  remember_cameras_seen (self);
   rebuild_camera_menu (self);
 
   if (self->source_option != NULL)
@@ -364,6 +451,7 @@ visage_window_finalize (GObject *object)
   g_clear_pointer (&self->models_dir, g_free);
   g_clear_pointer (&self->embedder, g_free);
   g_clear_pointer (&self->camera, g_free);
+  g_clear_pointer (&self->seen_cameras, g_hash_table_unref);
 
   G_OBJECT_CLASS (visage_window_parent_class)->finalize (object);
 }
@@ -526,12 +614,17 @@ visage_window_init (VisageWindow *self)
 {
   GMenuModel *section;
 
+  self->seen_cameras = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* The first section of the camera menu lists the cameras. */
+  /* The first section of the camera menu lists the cameras, the second
+   * the source in use when it is not one. */
   section = g_menu_model_get_item_link (G_MENU_MODEL (self->camera_menu), 0, G_MENU_LINK_SECTION);
   self->cameras_section = G_MENU (section);
   g_object_unref (section);   /* the menu keeps it alive */
+  section = g_menu_model_get_item_link (G_MENU_MODEL (self->camera_menu), 1, G_MENU_LINK_SECTION);
+  self->other_source_section = G_MENU (section);
+  g_object_unref (section);
 }
 
 void

@@ -321,6 +321,7 @@ struct _VsCamera
   GstElement       *display_filter;
   GSource          *bus_source;
   GSource          *fail_source;
+  GSource          *start_watchdog;   /* file sources, while STARTING */
   Slideshow        *slideshow;
   gboolean          looping;       /* segment seeks are running */
   guint64           next_frame;    /* streaming thread */
@@ -376,6 +377,16 @@ is_real_time (VsCamera *self)
 }
 
 static void
+clear_start_watchdog (VsCamera *self)
+{
+  if (self->start_watchdog != NULL)
+    {
+      g_source_destroy (self->start_watchdog);
+      g_clear_pointer (&self->start_watchdog, g_source_unref);
+    }
+}
+
+static void
 set_state (VsCamera      *self,
            VsCameraState  state)
 {
@@ -383,6 +394,8 @@ set_state (VsCamera      *self,
     return;
   g_debug ("%s: state %d → %d", self->source, self->state, state);
   self->state = state;
+  if (state != VS_CAMERA_STATE_STARTING)
+    clear_start_watchdog (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -396,9 +409,82 @@ set_display_fps (VsCamera *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_FPS]);
 }
 
+/* TRUE when the pipeline and every element inside it are in NULL. */
+static gboolean
+all_elements_stopped (GstElement *pipeline)
+{
+  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  g_auto(GValue) item = G_VALUE_INIT;
+  gboolean stopped = GST_STATE (pipeline) == GST_STATE_NULL;
+
+  while (stopped)
+    {
+      GstIteratorResult res = gst_iterator_next (it, &item);
+
+      if (res == GST_ITERATOR_RESYNC)
+        {
+          gst_iterator_resync (it);
+          continue;
+        }
+      if (res != GST_ITERATOR_OK)
+        break;
+      stopped = GST_STATE (g_value_get_object (&item)) == GST_STATE_NULL;
+      g_value_reset (&item);
+    }
+  return stopped;
+}
+
+static void
+stop_element (const GValue *item,
+              gpointer      user_data)
+{
+  gst_element_set_state (g_value_get_object (item), GST_STATE_NULL);
+}
+
+#define RELEASE_ATTEMPTS 5
+
+/* Brings the pipeline to NULL before its last reference goes: disposing an
+ * element in any other state is a GStreamer critical. Stopping joins the
+ * streaming threads, so no callback runs after this. On a file that is not
+ * a video, typefind's failed state change may still be unwinding on a
+ * streaming thread and the change to NULL fails: wait for it and try again,
+ * and in the end stop every element on its own. */
+static void
+release_pipeline (VsCamera   *self,
+                  GstElement *pipeline)
+{
+  for (guint attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++)
+    {
+      GstStateChangeReturn ret = gst_element_set_state (pipeline, GST_STATE_NULL);
+
+      if (ret == GST_STATE_CHANGE_ASYNC)
+        ret = gst_element_get_state (pipeline, NULL, NULL, GST_SECOND);
+      if (ret != GST_STATE_CHANGE_FAILURE && ret != GST_STATE_CHANGE_ASYNC &&
+          all_elements_stopped (pipeline))
+        {
+          gst_object_unref (pipeline);
+          return;
+        }
+      g_debug ("%s: stopping the pipeline failed (attempt %u of %u)", self->source,
+               attempt + 1, RELEASE_ATTEMPTS);
+      g_usleep ((attempt + 1) * 20 * 1000);
+    }
+
+  {
+    g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+
+    while (gst_iterator_foreach (it, stop_element, NULL) == GST_ITERATOR_RESYNC)
+      gst_iterator_resync (it);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_debug ("%s: pipeline released after stopping its elements one by one", self->source);
+  gst_object_unref (pipeline);
+}
+
 static void
 teardown (VsCamera *self)
 {
+  clear_start_watchdog (self);
   if (self->fail_source != NULL)
     {
       g_source_destroy (self->fail_source);
@@ -410,11 +496,7 @@ teardown (VsCamera *self)
       g_clear_pointer (&self->bus_source, g_source_unref);
     }
   if (self->pipeline != NULL)
-    {
-      /* Joins the streaming threads: no callback runs after this. */
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-      g_clear_pointer (&self->pipeline, gst_object_unref);
-    }
+    release_pipeline (self, g_steal_pointer (&self->pipeline));
   self->link_target = NULL;
   self->recognition_filter = NULL;
   self->display_filter = NULL;
@@ -483,6 +565,9 @@ fail_later (VsCamera *self,
       g_source_unref (self->fail_source);
     }
   self->fail_source = g_idle_source_new ();
+  /* Not below redrawing: a spinner animating on a slow renderer would
+   * starve an idle-priority source, and the error would never show. */
+  g_source_set_priority (self->fail_source, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->fail_source, fail_later_cb, later, fail_later_free);
   g_source_set_static_name (self->fail_source, "[visage] camera error");
   g_source_attach (self->fail_source, self->context);
@@ -1191,20 +1276,21 @@ error_for_message (VsCamera *self,
         return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_MISSING_PLUGIN,
                             _("This file is not a video Visage can play: %s"),
                             _("a GStreamer plug-in needed to decode it is not installed"));
+      /* GStreamer's message is a sentence of its own: not glued on. */
       return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO,
-                          _("This file is not a video Visage can play: %s"), gst_error->message);
+                          _("This file is not a video Visage can play. %s"), gst_error->message);
     case SOURCE_DEVICE:
       if (self->state == VS_CAMERA_STATE_PLAYING && gst_error->domain == GST_RESOURCE_ERROR)
         return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED,
                             _("The camera “%s” was disconnected"), self->display_name);
       return g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_OPEN,
-                          _("Could not open the camera: %s"), gst_error->message);
+                          _("Could not open the camera. %s"), gst_error->message);
     case SOURCE_IMAGES:
     case SOURCE_TEST:
     default:
       return g_error_new (VS_CAMERA_ERROR, missing_plugin ? VS_CAMERA_ERROR_MISSING_PLUGIN
                                                           : VS_CAMERA_ERROR_FAILED,
-                          _("The video stopped: %s"), gst_error->message);
+                          _("The video stopped. %s"), gst_error->message);
     }
 }
 
@@ -1365,6 +1451,26 @@ devices_changed_cb (VsCamera   *self,
     }
 }
 
+/* On some damaged files (an MP4 whose atoms are scrambled after the header)
+ * the demuxer's error is swallowed inside decodebin3 and the pipeline waits
+ * forever: a file that has not started playing after this long is not a
+ * video Visage can play. Never reached by a file that plays, even on a busy
+ * machine: prerolling a file takes well under a second. */
+#define FILE_START_TIMEOUT_S 20
+
+static gboolean
+start_watchdog_cb (gpointer data)
+{
+  VsCamera *self = data;
+
+  g_clear_pointer (&self->start_watchdog, g_source_unref);
+  g_debug ("%s: not playing after %d s", self->source, FILE_START_TIMEOUT_S);
+  fail (self, g_error_new (VS_CAMERA_ERROR, VS_CAMERA_ERROR_NOT_VIDEO,
+                           _("This file is not a video Visage can play: %s"),
+                           _("it is damaged or incomplete")));
+  return G_SOURCE_REMOVE;
+}
+
 /* Public API. ---------------------------------------------------------------- */
 
 void
@@ -1407,6 +1513,14 @@ vs_camera_start (VsCamera *self)
   g_source_set_callback (self->bus_source, (GSourceFunc) (void (*) (void)) bus_cb, self, NULL);
   g_source_set_static_name (self->bus_source, "[visage] camera bus");
   g_source_attach (self->bus_source, self->context);
+
+  if (self->kind == SOURCE_FILE)
+    {
+      self->start_watchdog = g_timeout_source_new_seconds (FILE_START_TIMEOUT_S);
+      g_source_set_callback (self->start_watchdog, start_watchdog_cb, self, NULL);
+      g_source_set_static_name (self->start_watchdog, "[visage] camera start watchdog");
+      g_source_attach (self->start_watchdog, self->context);
+    }
 
   /* A failure here is also posted on the bus, with the reason. */
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)

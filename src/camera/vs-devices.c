@@ -172,11 +172,14 @@ new_monitor (void)
   return monitor;
 }
 
+/* Without a GstDeviceMonitor: creating one while another is running cuts
+ * the running one off from the providers' hot-plug messages (the camera
+ * list, and a playing camera, would no longer see a camera come or go). */
 GstDevice *
 vs_devices_lookup_device (const char *id)
 {
-  g_autoptr(GstDeviceMonitor) monitor = NULL;
-  GList *devices;
+  g_autoptr(GstCaps) caps = NULL;
+  GList *factories;
   GstDevice *found = NULL;
 
   g_return_val_if_fail (id != NULL, NULL);
@@ -184,12 +187,31 @@ vs_devices_lookup_device (const char *id)
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
 
-  monitor = new_monitor ();
-  devices = gst_device_monitor_get_devices (monitor);
-  for (GList *l = devices; l != NULL && found == NULL; l = l->next)
-    if (device_matches (l->data, id))
-      found = g_object_ref (l->data);
-  g_list_free_full (devices, gst_object_unref);
+  caps = gst_caps_from_string (CAMERA_CAPS);
+  factories = gst_device_provider_factory_list_get_device_providers (GST_RANK_MARGINAL);
+  for (GList *f = factories; f != NULL && found == NULL; f = f->next)
+    {
+      g_autoptr(GstDeviceProvider) provider = NULL;
+      GList *devices;
+
+      if (!gst_device_provider_factory_has_classes (f->data, CAMERA_CLASSES))
+        continue;
+      provider = gst_device_provider_factory_get (f->data);
+      if (provider == NULL)
+        continue;
+      devices = gst_device_provider_get_devices (provider);
+      for (GList *l = devices; l != NULL && found == NULL; l = l->next)
+        {
+          g_autoptr(GstCaps) device_caps = gst_device_get_caps (l->data);
+
+          if (gst_device_has_classes (l->data, CAMERA_CLASSES) &&
+              device_caps != NULL && gst_caps_can_intersect (caps, device_caps) &&
+              device_matches (l->data, id))
+            found = g_object_ref (l->data);
+        }
+      g_list_free_full (devices, gst_object_unref);
+    }
+  gst_plugin_feature_list_free (factories);
   return found;
 }
 

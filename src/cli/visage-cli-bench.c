@@ -40,6 +40,16 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
+/* --detector picks any detector of the manifest; --embedder and --models come
+ * from the common options. */
+static VsEngine *
+open_bench_engine (const VsCliOptions  *opts,
+                   const char          *detector,
+                   GError             **error)
+{
+  return vs_engine_new_full (opts->models_dir, detector, opts->embedder, error);
+}
+
 /* ── bench lfw ──────────────────────────────────────────────────────── */
 
 typedef struct {
@@ -61,6 +71,7 @@ typedef struct {
   gint           next;         /* atomic work counter */
   gint           done;
   const VsCliOptions *opts;
+  const char    *detector;     /* NULL: the manifest's */
   VsFacePick     pick;
   GMutex         lock;
   GError        *error;        /* first fatal error */
@@ -71,7 +82,7 @@ lfw_worker (gpointer user_data)
 {
   LfwJob *job = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VsEngine) engine = vs_cli_open_engine (job->opts, &error);
+  g_autoptr(VsEngine) engine = open_bench_engine (job->opts, job->detector, &error);
 
   if (engine == NULL)
     {
@@ -434,7 +445,7 @@ bench_lfw (int    argc,
            char **argv)
 {
   g_auto(VsCliOptions) opts = { 0 };
-  g_autofree char *root = NULL, *pairs_file = NULL, *roc = NULL;
+  g_autofree char *root = NULL, *pairs_file = NULL, *roc = NULL, *detector = NULL;
   int n_threads = 0;
   gboolean largest = FALSE;
   const GOptionEntry entries[] = {
@@ -443,6 +454,7 @@ bench_lfw (int    argc,
     { "roc", 0, 0, G_OPTION_ARG_FILENAME, &roc, N_("Write the ROC points as CSV"), N_("FILE") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, N_("Worker threads (default: one per core)"), N_("N") },
     { "largest", 0, 0, G_OPTION_ARG_NONE, &largest, N_("Use the largest face instead of the most central"), NULL },
+    { "detector", 0, 0, G_OPTION_ARG_STRING, &detector, N_("Face detector model (default: the manifest’s)"), N_("ID") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -478,7 +490,7 @@ bench_lfw (int    argc,
     return vs_cli_fail (error);
 
   /* Load the models once up front so a missing one fails fast and clearly. */
-  probe = vs_cli_open_engine (&opts, &error);
+  probe = open_bench_engine (&opts, detector, &error);
   if (probe == NULL)
     return vs_cli_fail (error);
 
@@ -493,6 +505,7 @@ bench_lfw (int    argc,
   job.found = g_new0 (gboolean, paths->len);
   job.ms = g_new0 (double, paths->len);
   job.opts = &opts;
+  job.detector = detector;
   job.pick = largest ? VS_FACE_PICK_LARGEST : VS_FACE_PICK_CENTRAL;
   g_mutex_init (&job.lock);
 
@@ -549,6 +562,8 @@ bench_lfw (int    argc,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
+      json_builder_set_member_name (b, "detector");
+      json_builder_add_string_value (b, vs_engine_get_detector (probe)->id);
       json_builder_set_member_name (b, "embedder");
       json_builder_add_string_value (b, vs_engine_get_embedder (probe)->id);
       json_builder_set_member_name (b, "pairs");
@@ -597,8 +612,9 @@ bench_lfw (int    argc,
     }
   else
     {
-      g_print (_("LFW View 2, %u pairs, %u pictures (%u without a face), embedder %s\n"),
-               pairs->len, paths->len, missing, vs_engine_get_embedder (probe)->id);
+      g_print (_("LFW View 2, %u pairs, %u pictures (%u without a face), detector %s, embedder %s\n"),
+               pairs->len, paths->len, missing, vs_engine_get_detector (probe)->id,
+               vs_engine_get_embedder (probe)->id);
       g_print (_("Accuracy:        %.2f %% ± %.2f (10 folds)\n"), r.accuracy_mean * 100, r.accuracy_std * 100);
       g_print (_("Threshold:       %.3f (mean of the folds)\n"), r.threshold_mean);
       g_print (_("TAR @ FAR 0.1 %%: %.2f %% (threshold %.3f)\n"), r.tar_at_far * 100, r.far_threshold);

@@ -435,12 +435,19 @@ vs_cli_enroll (int    argc,
   if (name != NULL && (normalized = vs_person_name_normalize (name, &error)) == NULL)
     return vs_cli_usage (context, "%s", error->message);
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
   if (person_id_arg != 0 && (person = vs_store_get_person (store, person_id_arg, &error)) == NULL)
     return vs_cli_fail (error);
+  /* A name someone already has, however it is spelt (case, accents), means
+   * that person: say so under their own spelling. */
+  if (person == NULL && (person = vs_store_find_person_by_name (store, normalized, &error)) != NULL)
+    person_id_arg = person->id;
+  else if (error != NULL)
+    return vs_cli_fail (error);
   display_name = person ? person->name : normalized;
+  vs_cli_use_store_embedder (&opts, store);
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);
@@ -461,12 +468,7 @@ vs_cli_enroll (int    argc,
       g_printerr (_("visage-cli: every picture given is already enrolled for %s; nothing to add\n"),
                   display_name);
       if (opts.json)
-        {
-          g_autoptr(VsPerson) existing = person ? NULL : vs_store_find_person_by_name (store, normalized, NULL);
-
-          print_person_json (person ? person->id : (existing ? existing->id : 0),
-                             display_name, 0, skipped_node);
-        }
+        print_person_json (person_id_arg, display_name, 0, skipped_node);
       return VS_EXIT_OK;
     }
   if (samples->len == 0)
@@ -565,9 +567,10 @@ vs_cli_import (int    argc,
       return VS_EXIT_INPUT;
     }
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
+  vs_cli_use_store_embedder (&opts, store);
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);
@@ -628,6 +631,10 @@ vs_cli_import (int    argc,
       json_builder_add_int_value (report, person_id ? samples->len : 0);
       json_builder_set_member_name (report, "skipped");
       json_builder_add_value (report, json_node_ref (skipped_node));
+      /* What happened to this person, in one word. */
+      json_builder_set_member_name (report, "status");
+      json_builder_add_string_value (report, person_id == 0 ? "failed"
+                                             : samples->len > 0 ? "imported" : "unchanged");
       if (local_error != NULL)
         {
           json_builder_set_member_name (report, "error");
@@ -658,8 +665,13 @@ vs_cli_import (int    argc,
     g_print (_("Imported %u people with %u samples\n"), n_people, n_samples);
 
   /* Skipped pictures are normal in a photo folder; only fail when a whole
-   * person could not be imported. */
-  return n_people == people->len ? VS_EXIT_OK : MAX (worst, (int) VS_EXIT_INPUT);
+   * person could not be imported, and tell "partly done" from "nothing
+   * done": people already saved stay saved. */
+  if (n_people == people->len)
+    return VS_EXIT_OK;
+  if (n_people > 0)
+    return VS_EXIT_PARTIAL;
+  return MAX (worst, (int) VS_EXIT_INPUT);
 }
 
 /* ── identify ───────────────────────────────────────────────────────── */
@@ -703,9 +715,10 @@ vs_cli_identify (int    argc,
   if (top < 1 || top > 1000)
     return vs_cli_usage (context, _("--top must be between 1 and 1000"));
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_READ, &error);
   if (store == NULL)
     return vs_cli_fail (error);
+  vs_cli_use_store_embedder (&opts, store);
   engine = vs_cli_open_engine (&opts, &error);
   if (engine == NULL)
     return vs_cli_fail (error);

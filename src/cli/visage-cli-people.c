@@ -515,6 +515,7 @@ vs_cli_people (int    argc,
   const char *verb;
   guint n_args;
   gint64 id = 0;
+  gboolean read_only;
   int status;
 
   if (!vs_cli_parse (context, &argc, &argv))
@@ -558,7 +559,8 @@ vs_cli_people (int    argc,
   else
     return vs_cli_usage (context, _("Unknown people command “%s”"), verb);
 
-  store = vs_cli_open_store (&opts, &error);
+  read_only = g_str_equal (verb, "list") || g_str_equal (verb, "show") || g_str_equal (verb, "export");
+  store = vs_cli_open_store (&opts, read_only ? VS_CLI_READ : VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
 
@@ -688,7 +690,7 @@ vs_cli_reembed (int    argc,
   if (argc > 1)
     return vs_cli_usage (context, _("“reembed” takes no arguments"));
 
-  store = vs_cli_open_store (&opts, &error);
+  store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
     return vs_cli_fail (error);
   engine = vs_cli_open_engine (&opts, &error);

@@ -521,7 +521,13 @@ vs_cli_watch (int    argc,
   if (size > 0)
     vs_camera_set_recognition_size (watch.camera, size);
 
-  watch.recognizer = vs_recognizer_new (watch.opts.models_dir, watch.opts.embedder, &error);
+  /* The database first: it says which embedder its faces are in. */
+  store = vs_cli_open_store (&watch.opts, VS_CLI_WRITE, &error);
+  if (store != NULL)
+    {
+      vs_cli_use_store_embedder (&watch.opts, store);
+      watch.recognizer = vs_recognizer_new (watch.opts.models_dir, watch.opts.embedder, &error);
+    }
   if (watch.recognizer == NULL)
     {
       int status = vs_cli_fail (error);
@@ -540,9 +546,7 @@ vs_cli_watch (int    argc,
     vs_recognizer_set_embed_policy (watch.recognizer, max_embeddings,
                                     VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE);
 
-  store = vs_cli_open_store (&watch.opts, &error);
-  if (store != NULL)
-    watch.monitor = vs_gallery_monitor_new (store, vs_recognizer_get_embedder (watch.recognizer), &error);
+  watch.monitor = vs_gallery_monitor_new (store, vs_recognizer_get_embedder (watch.recognizer), &error);
   if (watch.monitor == NULL ||
       !vs_recognizer_set_gallery (watch.recognizer, vs_gallery_monitor_get_gallery (watch.monitor), &error))
     {

@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "reembed",  vs_cli_reembed,  N_("Recompute every sample with another embedder") },
   { "watch",    vs_cli_watch,    N_("Recognise faces live from a camera or video, without a window") },
   { "bench",    vs_cli_bench,    N_("Measure accuracy on LFW, or the speed of each stage") },
+  { "erase-all", vs_cli_erase_all, N_("Erase everything Visage stored for you") },
 };
 
 static void
@@ -33,7 +34,7 @@ print_help (FILE *out)
                         "       visage-cli help COMMAND\n\n"));
   fprintf (out, "%s", _("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "%s", _("\nEvery command takes --help, --json, --quiet, --db PATH, --models DIR and --embedder ID.\n"
                         "The manual, man visage-cli, describes each command and its JSON.\n"));
   fprintf (out, "%s", _("\nExit status:\n"
@@ -43,7 +44,8 @@ print_help (FILE *out)
                         "  3  a picture or file could not be read, or had no usable face; no such person\n"
                         "  4  a model file is missing or damaged\n"
                         "  5  the database could not be opened or changed\n"
-                        "  6  any other failure\n"));
+                        "  6  any other failure\n"
+                        "  7  import: some people were saved, others not (the output says which)\n"));
   fflush (out);
 }
 

@@ -11,3 +11,4 @@ int vs_cli_people   (int argc, char **argv);
 int vs_cli_reembed  (int argc, char **argv);
 int vs_cli_bench    (int argc, char **argv);
 int vs_cli_watch    (int argc, char **argv);
+int vs_cli_erase_all (int argc, char **argv);

@@ -74,7 +74,8 @@ vs_cli_exit_code_for (const GError *error)
     return VS_EXIT_MODEL;
   if (error->domain == VS_STORE_ERROR)
     {
-      if (error->code == VS_STORE_ERROR_INVALID)
+      /* A bad name, or one someone else has: the user's to change. */
+      if (error->code == VS_STORE_ERROR_INVALID || error->code == VS_STORE_ERROR_EXISTS)
         return VS_EXIT_USAGE;
       if (error->code == VS_STORE_ERROR_NOT_FOUND)
         return VS_EXIT_INPUT;
@@ -112,9 +113,40 @@ vs_cli_usage (GOptionContext *context,
 
 VsStore *
 vs_cli_open_store (const VsCliOptions  *opts,
+                   VsCliAccess          access,
                    GError             **error)
 {
-  return vs_store_open (opts->db_path, error);
+  g_autoptr(GError) local_error = NULL;
+  VsStore *store;
+
+  if (access == VS_CLI_WRITE)
+    return vs_store_open (opts->db_path, error);
+
+  /* A command that only reads creates nothing: with no database yet, it
+   * reads an empty one that lives in memory. */
+  store = vs_store_open_existing (opts->db_path, &local_error);
+  if (store == NULL && g_error_matches (local_error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE))
+    {
+      g_debug ("%s; reading an empty database", local_error->message);
+      return vs_store_open_empty (error);
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
+}
+
+void
+vs_cli_use_store_embedder (VsCliOptions *opts,
+                           VsStore      *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (opts->embedder != NULL)
+    return;
+  opts->embedder = vs_store_dup_embedder (store, &error);
+  /* A read failure shows again, with its message, when the gallery loads. */
+  if (error != NULL)
+    g_debug ("Cannot tell the database's embedder: %s", error->message);
 }
 
 VsEngine *
@@ -257,11 +289,109 @@ vs_cli_json_to_string (JsonNode *node)
   return g_string_free (out, FALSE);
 }
 
+static void make_valid_utf8 (JsonNode *node);
+
+/* Valid UTF-8 kept, every other byte written \xNN (and a backslash \\). */
+static char *
+escape_invalid_bytes (const char *bytes)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = bytes;
+
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guint8) *p);
+          p++;
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (p);
+          if (c == '\\')
+            g_string_append (out, "\\\\");
+          else
+            g_string_append_len (out, p, next - p);
+          p = next;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+set_valid_string (JsonNode *node)
+{
+  g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
+
+  json_node_set_string (node, valid);
+}
+
+/* A file name is bytes, and JSON is UTF-8: an invalid string is shown
+ * converted for display (bytes that are not UTF-8 become U+FFFD), and an
+ * object member keeps the raw bytes C-escaped (\351 for a Latin-1 é) in a
+ * sibling member NAME_raw, so a script can still find the file. */
+static void
+make_valid_member (JsonObject  *object,
+                   const char  *name,
+                   JsonNode    *member,
+                   gpointer     user_data)
+{
+  GPtrArray *raw_members = user_data;
+
+  if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING &&
+      !g_utf8_validate (json_node_get_string (member), -1, NULL))
+    {
+      const char *bytes = json_node_get_string (member);
+
+      g_ptr_array_add (raw_members, g_strconcat (name, "_raw", NULL));
+      g_ptr_array_add (raw_members, escape_invalid_bytes (bytes));
+      set_valid_string (member);
+    }
+  else
+    make_valid_utf8 (member);
+}
+
+static void
+make_valid_element (JsonArray *array,
+                    guint      index,
+                    JsonNode  *element,
+                    gpointer   user_data)
+{
+  if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+      !g_utf8_validate (json_node_get_string (element), -1, NULL))
+    set_valid_string (element);
+  else
+    make_valid_utf8 (element);
+}
+
+static void
+make_valid_utf8 (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GPtrArray) raw_members = g_ptr_array_new_with_free_func (g_free);
+
+      json_object_foreach_member (object, make_valid_member, raw_members);
+      for (guint i = 0; i + 1 < raw_members->len; i += 2)
+        json_object_set_string_member (object, raw_members->pdata[i], raw_members->pdata[i + 1]);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    json_array_foreach_element (json_node_get_array (node), make_valid_element, NULL);
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+           !g_utf8_validate (json_node_get_string (node), -1, NULL))
+    set_valid_string (node);
+}
+
 void
 vs_cli_print_json (JsonNode *node)
 {
-  g_autofree char *text = vs_cli_json_to_string (node);
+  g_autofree char *text = NULL;
 
+  make_valid_utf8 (node);
+  text = vs_cli_json_to_string (node);
   json_node_unref (node);
   /* Progress, if any, ends its line before the result appears. */
   vs_cli_progress_end ();

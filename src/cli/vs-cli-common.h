@@ -19,6 +19,7 @@ typedef enum {
   VS_EXIT_MODEL    = 4,  /* a model is missing, damaged or refused by OpenCV */
   VS_EXIT_DATABASE = 5,  /* the database could not be opened or changed */
   VS_EXIT_FAILED   = 6,  /* anything else */
+  VS_EXIT_PARTIAL  = 7,  /* import: some people were saved, others failed (see the output) */
 } VsExit;
 
 typedef struct {
@@ -52,10 +53,22 @@ int             vs_cli_usage          (GOptionContext      *context,
                                        ...) G_GNUC_PRINTF (2, 3);
 int             vs_cli_exit_code_for  (const GError        *error);
 
+typedef enum {
+  VS_CLI_READ,    /* never creates, converts or migrates a database */
+  VS_CLI_WRITE,
+} VsCliAccess;
+
 VsStore        *vs_cli_open_store     (const VsCliOptions  *opts,
+                                       VsCliAccess          access,
                                        GError             **error);
 VsEngine       *vs_cli_open_engine    (const VsCliOptions  *opts,
                                        GError             **error);
+/* Unless --embedder was given, sets opts->embedder to the one the
+ * database's faces are in (vs_store_dup_embedder), so that an engine opened
+ * afterwards compares like with like. Call between opening the store and
+ * the engine. */
+void            vs_cli_use_store_embedder (VsCliOptions    *opts,
+                                           VsStore         *store);
 
 /* One JSON document on one line on stdout. Takes ownership of node.
  * Every fractional number is rounded to what it means, by its member name

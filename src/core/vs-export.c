@@ -20,6 +20,9 @@
 G_DEFINE_QUARK (vs-export-error-quark, vs_export_error)
 
 #define FOLDER_NAME_MAX_CHARS 64
+/* File systems limit a name to 255 bytes (NAME_MAX), and 64 characters of
+ * 4 bytes each, plus "-<id>", would not fit. */
+#define FOLDER_NAME_MAX_BYTES 200
 
 char *
 vs_export_folder_name (const char *name,
@@ -40,6 +43,8 @@ vs_export_folder_name (const char *name,
       /* No hidden folder, no "..". */
       if (out->len == 0 && c == '.')
         c = '_';
+      if (out->len + g_unichar_to_utf8 (c, NULL) > FOLDER_NAME_MAX_BYTES)
+        break;
       g_string_append_unichar (out, c);
       n_chars++;
     }
@@ -175,7 +180,11 @@ write_private_file (const char    *path,
 fail:
   saved = errno;
   if (fd >= 0)
-    close (fd);
+    {
+      /* A file cut short (a full disk) is not left behind. */
+      close (fd);
+      g_unlink (path);
+    }
   g_set_error (error, VS_EXPORT_ERROR, VS_EXPORT_ERROR_WRITE,
                _("Cannot write “%s”: %s"), path, g_strerror (saved));
   return FALSE;

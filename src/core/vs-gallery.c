@@ -1,26 +1,38 @@
 /* vs-gallery.c: an immutable snapshot of enrolled embeddings and its search.
  *
- * Rows live in one aligned matrix whose stride is the dimension rounded up
- * to VS_LANES floats (zero padded), so the inner loop needs no tail and GCC
- * emits plain SIMD loads. Search is memory-bound: 100,000 × 128 floats is
- * 51 MB per query, read once, and the kernel only has to keep up with
- * memory.
+ * Rows live in one aligned float matrix whose stride is the dimension
+ * rounded up to VS_LANES floats (zero padded), so the inner loop needs no
+ * tail and GCC emits plain SIMD loads.
+ *
+ * Search is memory-bound: 1,000,000 × 512 floats would be 2 GB read per
+ * query. So every row also has a compact copy, int8 with one scale per row
+ * (a quarter of the bytes), and a query runs in two passes: the compact
+ * rows give each person an approximate best score with a proven error
+ * bound; then only the people whose bound still reaches the top k are
+ * scored exactly from the float rows. The result is the same as scoring
+ * every float row.
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <immintrin.h>
 
 #include "vs-gallery.h"
 
 /* Floats per SIMD vector and per matrix row alignment unit. */
 #define VS_LANES 4
 #define VS_ALIGN 32
-/* Queries this small keep their scratch on the stack. */
-#define VS_STACK_FLOATS 1024
 /* Up to this k the top-k is kept by insertion; above, candidates are sorted. */
 #define VS_INSERTION_K 32
+
+/* Compact rows: int8 components, each row padded to this many bytes. */
+#define VS_CODE_LANES 32
+/* Largest magnitude of a compact component, and of the quantised query
+ * (int16: the product sums of a 4096-d row still fit in int32). */
+#define VS_CODE_MAX 127.0f
+#define VS_QUERY_MAX 16383.0f
 
 /* may_alias: the vectors are read straight out of float arrays. */
 typedef float VsVec4 __attribute__ ((vector_size (VS_LANES * sizeof (float)), may_alias));
@@ -28,6 +40,7 @@ typedef float VsVec4 __attribute__ ((vector_size (VS_LANES * sizeof (float)), ma
 typedef struct {
   gint64  id;     /* first: the hash table key points here */
   char   *name;
+  GArray *rows;   /* guint32 row indices of this person's samples */
 } VsGalleryPerson;
 
 struct _VsGallery {
@@ -35,6 +48,11 @@ struct _VsGallery {
   guint        dim;
   guint        stride;        /* dim rounded up to VS_LANES */
   float       *matrix;        /* n_samples × stride, VS_ALIGN-aligned */
+  guint        code_stride;   /* dim rounded up to VS_CODE_LANES */
+  gint8       *codes;         /* n_samples × code_stride, the compact rows */
+  float       *code_scale;    /* per row: component = code × scale */
+  float        code_error;    /* largest ‖row − code × scale‖ over all rows */
+  float        row_norm;      /* largest ‖row‖ (1 for normalised rows) */
   guint32     *row_person;    /* index into people, per row */
   guint        n_samples;
   guint        capacity;
@@ -48,6 +66,7 @@ vs_gallery_person_free (gpointer data)
   VsGalleryPerson *person = data;
 
   g_free (person->name);
+  g_array_unref (person->rows);
   g_free (person);
 }
 
@@ -60,6 +79,7 @@ vs_gallery_new (const char *embedder,
   self->embedder = g_strdup (embedder ? embedder : "");
   self->dim = dim;
   self->stride = (dim + VS_LANES - 1) / VS_LANES * VS_LANES;
+  self->code_stride = (dim + VS_CODE_LANES - 1) / VS_CODE_LANES * VS_CODE_LANES;
   self->people = g_ptr_array_new_with_free_func (vs_gallery_person_free);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   return self;
@@ -72,6 +92,8 @@ vs_gallery_clear (gpointer data)
 
   g_clear_pointer (&self->embedder, g_free);
   g_clear_pointer (&self->matrix, g_aligned_free);
+  g_clear_pointer (&self->codes, g_aligned_free);
+  g_clear_pointer (&self->code_scale, g_free);
   g_clear_pointer (&self->row_person, g_free);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->people, g_ptr_array_unref);
@@ -145,6 +167,7 @@ vs_gallery_person_index (VsGallery  *self,
   person->id = person_id;
   /* A sample added before its person still gets a printable name. */
   person->name = g_strdup (name ? name : "");
+  person->rows = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_ptr_array_add (self->people, person);
   g_hash_table_insert (self->by_id, &person->id, GUINT_TO_POINTER (self->people->len));
   return self->people->len - 1;
@@ -160,6 +183,37 @@ vs_gallery_add_person (VsGallery  *self,
 
   /* NULL keeps the name a person already has. */
   vs_gallery_person_index (self, person_id, name);
+}
+
+/* The compact copy of row r: int8 with the row's own scale, and the error
+ * that leaves, which bounds how far a compact score can be off. */
+static void
+vs_gallery_encode_row (VsGallery *self,
+                       guint      r)
+{
+  const float *row = self->matrix + (gsize) r * self->stride;
+  gint8 *code = self->codes + (gsize) r * self->code_stride;
+  double error = 0, norm = 0;
+  float largest = 0, scale;
+
+  for (guint j = 0; j < self->dim; j++)
+    if (isfinite (row[j]))
+      {
+        largest = MAX (largest, fabsf (row[j]));
+        norm += (double) row[j] * row[j];
+      }
+  scale = largest > 0 ? largest / VS_CODE_MAX : 1.0f;
+  for (guint j = 0; j < self->dim; j++)
+    {
+      float v = isfinite (row[j]) ? row[j] : 0.0f;
+      float q = rintf (v / scale);
+
+      code[j] = (gint8) CLAMP (q, -VS_CODE_MAX, VS_CODE_MAX);
+      error += ((double) v - code[j] * (double) scale) * ((double) v - code[j] * (double) scale);
+    }
+  self->code_scale[r] = scale;
+  self->code_error = MAX (self->code_error, (float) sqrt (error));
+  self->row_norm = MAX (self->row_norm, (float) sqrt (norm));
 }
 
 void
@@ -179,12 +233,21 @@ vs_gallery_add_sample (VsGallery   *self,
   if (self->n_samples == self->capacity)
     {
       guint capacity = MAX (64, self->capacity * 2);
+      gint8 *codes;
       float *matrix = g_aligned_alloc0 ((gsize) capacity * self->stride, sizeof (float), VS_ALIGN);
 
       if (self->matrix != NULL)
         memcpy (matrix, self->matrix, (gsize) self->n_samples * self->stride * sizeof (float));
       g_aligned_free (self->matrix);
       self->matrix = matrix;
+
+      codes = g_aligned_alloc0 ((gsize) capacity * self->code_stride, 1, VS_ALIGN);
+      if (self->codes != NULL)
+        memcpy (codes, self->codes, (gsize) self->n_samples * self->code_stride);
+      g_aligned_free (self->codes);
+      self->codes = codes;
+
+      self->code_scale = g_renew (float, self->code_scale, capacity);
       self->row_person = g_renew (guint32, self->row_person, capacity);
       self->capacity = capacity;
     }
@@ -192,7 +255,10 @@ vs_gallery_add_sample (VsGallery   *self,
   /* The padding after dim stays zero (aligned_alloc0), so it adds nothing. */
   memcpy (self->matrix + (gsize) self->n_samples * self->stride, embedding,
           self->dim * sizeof (float));
+  vs_gallery_encode_row (self, self->n_samples);
   self->row_person[self->n_samples] = index;
+  g_array_append_val (((VsGalleryPerson *) g_ptr_array_index (self->people, index))->rows,
+                      self->n_samples);
   self->n_samples++;
 }
 
@@ -291,16 +357,232 @@ vs_match_compare (const void *pa,
   return 0;
 }
 
+/* Σ code[j] × query[j] (int8 × int16, summed in int32) over n components,
+ * n a multiple of VS_CODE_LANES. */
+static inline __attribute__ ((target ("avx2"), always_inline)) gint32
+vs_code_dot_avx2 (const gint8  *code,
+                  const gint16 *query,
+                  guint         n)
+{
+  __m256i a0 = _mm256_setzero_si256 (), a1 = _mm256_setzero_si256 ();
+  __m128i sum;
+
+  for (guint j = 0; j < n; j += 32)
+    {
+      __m256i c0 = _mm256_cvtepi8_epi16 (_mm_load_si128 ((const __m128i *) (code + j)));
+      __m256i c1 = _mm256_cvtepi8_epi16 (_mm_load_si128 ((const __m128i *) (code + j + 16)));
+
+      a0 = _mm256_add_epi32 (a0, _mm256_madd_epi16 (c0, _mm256_load_si256 ((const __m256i *) (query + j))));
+      a1 = _mm256_add_epi32 (a1, _mm256_madd_epi16 (c1, _mm256_load_si256 ((const __m256i *) (query + j + 16))));
+    }
+  a0 = _mm256_add_epi32 (a0, a1);
+  sum = _mm_add_epi32 (_mm256_castsi256_si128 (a0), _mm256_extracti128_si256 (a0, 1));
+  sum = _mm_add_epi32 (sum, _mm_shuffle_epi32 (sum, _MM_SHUFFLE (1, 0, 3, 2)));
+  sum = _mm_add_epi32 (sum, _mm_shuffle_epi32 (sum, _MM_SHUFFLE (2, 3, 0, 1)));
+  return _mm_cvtsi128_si32 (sum);
+}
+
+static inline gint32
+vs_code_dot_plain (const gint8  *code,
+                   const gint16 *query,
+                   guint         n)
+{
+  gint32 sum = 0;
+
+  for (guint j = 0; j < n; j++)
+    sum += code[j] * query[j];
+  return sum;
+}
+
+/* Pass 1 of a search: each person's best compact score into coarse[]. The
+ * same loop twice, so that the AVX2 one has its dot product inlined. */
+__attribute__ ((target ("avx2"))) static void
+vs_coarse_pass_avx2 (const VsGallery *self,
+                     const gint16    *query,
+                     float            query_scale,
+                     float           *coarse)
+{
+  for (guint r = 0; r < self->n_samples; r++)
+    {
+      gint32 dot = vs_code_dot_avx2 (self->codes + (gsize) r * self->code_stride, query, self->code_stride);
+      float score = (float) dot * self->code_scale[r] * query_scale;
+      guint32 p = self->row_person[r];
+
+      if (score > coarse[p])
+        coarse[p] = score;
+    }
+}
+
+static void
+vs_coarse_pass_plain (const VsGallery *self,
+                      const gint16    *query,
+                      float            query_scale,
+                      float           *coarse)
+{
+  for (guint r = 0; r < self->n_samples; r++)
+    {
+      gint32 dot = vs_code_dot_plain (self->codes + (gsize) r * self->code_stride, query, self->code_stride);
+      float score = (float) dot * self->code_scale[r] * query_scale;
+      guint32 p = self->row_person[r];
+
+      if (score > coarse[p])
+        coarse[p] = score;
+    }
+}
+
+/* Scratch of one search; the gallery itself is never written. */
+typedef struct {
+  float   *padded;      /* the query, zero padded to the float stride */
+  gint16  *code;        /* the query, quantised */
+  float   *coarse;      /* per person: best compact score */
+  float   *order;       /* compact scores, sorted for the candidate cut */
+} VsSearchScratch;
+
+/* Best exact score of one person over their float rows. */
+static float
+vs_gallery_person_best (const VsGallery *self,
+                        const float     *padded,
+                        guint            p)
+{
+  const VsGalleryPerson *person = g_ptr_array_index (self->people, p);
+  float best = -INFINITY;
+
+  for (guint i = 0; i < person->rows->len; i++)
+    {
+      guint32 r = g_array_index (person->rows, guint32, i);
+      float score = vs_dot (padded, self->matrix + (gsize) r * self->stride, self->stride);
+
+      if (score > best)   /* never a NaN */
+        best = score;
+    }
+  return best;
+}
+
+static int
+vs_float_desc (const void *pa,
+               const void *pb)
+{
+  float a = *(const float *) pa, b = *(const float *) pb;
+  return (a < b) - (a > b);
+}
+
+/* Fills best[p] with each person's exact best score, or -INFINITY for people
+ * who cannot be among the top k (and people without samples). */
+static void
+vs_gallery_score_people (const VsGallery *self,
+                         const float     *query,
+                         guint            k,
+                         VsSearchScratch *scratch,
+                         float           *best)
+{
+  static gsize avx2_checked;
+  static gboolean has_avx2;
+  guint n_people = self->people->len;
+  double query_norm = 0;
+  float largest = 0, query_scale, query_error, bound, cut;
+  double error = 0;
+  guint n_scored = 0;
+
+  if (g_once_init_enter (&avx2_checked))
+    {
+      has_avx2 = __builtin_cpu_supports ("avx2");
+      g_once_init_leave (&avx2_checked, 1);
+    }
+
+  memcpy (scratch->padded, query, self->dim * sizeof (float));
+  memset (scratch->padded + self->dim, 0, (self->stride - self->dim) * sizeof (float));
+  for (guint p = 0; p < n_people; p++)
+    best[p] = -INFINITY;
+
+  for (guint j = 0; j < self->dim; j++)
+    {
+      if (!isfinite (query[j]))
+        return;   /* a NaN query matches nobody */
+      largest = MAX (largest, fabsf (query[j]));
+      query_norm += (double) query[j] * query[j];
+    }
+  query_scale = largest > 0 ? largest / VS_QUERY_MAX : 1.0f;
+  memset (scratch->code, 0, self->code_stride * sizeof (gint16));
+  for (guint j = 0; j < self->dim; j++)
+    {
+      scratch->code[j] = (gint16) rintf (query[j] / query_scale);
+      error += pow (query[j] - scratch->code[j] * (double) query_scale, 2);
+    }
+  query_error = (float) sqrt (error);
+
+  /* Pass 1: each person's best compact score. */
+  for (guint p = 0; p < n_people; p++)
+    scratch->coarse[p] = -INFINITY;
+  if (has_avx2)
+    vs_coarse_pass_avx2 (self, scratch->code, query_scale, scratch->coarse);
+  else
+    vs_coarse_pass_plain (self, scratch->code, query_scale, scratch->coarse);
+
+  /* With row = code·s + e_r and query = code_q·s_q + e_q,
+   * |row·query − compact| ≤ ‖code·s‖·‖e_q‖ + ‖e_r‖·‖query‖, and
+   * ‖code·s‖ ≤ ‖row‖ + ‖e_r‖; a little more for float rounding. */
+  bound = (self->row_norm + self->code_error) * query_error +
+          self->code_error * (float) sqrt (query_norm) + 1e-4f;
+
+  /* The k-th best compact score less the bound is a score that k people
+   * certainly reach; whoever cannot reach it is out. */
+  cut = -INFINITY;
+  if (k <= VS_INSERTION_K)
+    {
+      /* order[0..n) holds the k best compact scores, best first. */
+      guint n = 0;
+
+      for (guint p = 0; p < n_people; p++)
+        {
+          float c = scratch->coarse[p];
+          guint pos;
+
+          if (c == -INFINITY || (n == k && c <= scratch->order[k - 1]))
+            continue;
+          pos = MIN (n, k - 1);
+          while (pos > 0 && c > scratch->order[pos - 1])
+            {
+              scratch->order[pos] = scratch->order[pos - 1];
+              pos--;
+            }
+          scratch->order[pos] = c;
+          n = MIN (n + 1, k);
+        }
+      if (n == k)
+        cut = scratch->order[k - 1] - bound;
+    }
+  else
+    {
+      guint n = 0;
+
+      for (guint p = 0; p < n_people; p++)
+        if (scratch->coarse[p] != -INFINITY)
+          scratch->order[n++] = scratch->coarse[p];
+      if (n >= k)
+        {
+          qsort (scratch->order, n, sizeof (float), vs_float_desc);
+          cut = scratch->order[k - 1] - bound;
+        }
+    }
+
+  /* Pass 2: the exact score of every person still in the running. */
+  for (guint p = 0; p < n_people; p++)
+    if (scratch->coarse[p] != -INFINITY && scratch->coarse[p] + bound >= cut)
+      {
+        best[p] = vs_gallery_person_best (self, scratch->padded, p);
+        n_scored++;
+      }
+  g_debug ("search: %u of %u people scored exactly (bound %.4f)", n_scored, n_people, bound);
+}
+
 guint
 vs_gallery_search (const VsGallery *self,
                    const float     *query,
                    VsMatch         *out,
                    guint            k)
 {
-  float stack_query[VS_STACK_FLOATS] __attribute__ ((aligned (VS_ALIGN)));
-  float stack_best[VS_STACK_FLOATS];
-  float *padded = stack_query;
-  float *best = stack_best;
+  VsSearchScratch scratch;
+  g_autofree float *best = NULL;
   guint n_people;
   guint n_out = 0;
   guint i;
@@ -314,24 +596,13 @@ vs_gallery_search (const VsGallery *self,
     return 0;
 
   /* Scratch per call, so concurrent searches share nothing writable. */
-  if (self->stride > VS_STACK_FLOATS)
-    padded = g_aligned_alloc (self->stride, sizeof (float), VS_ALIGN);
-  if (n_people > VS_STACK_FLOATS)
-    best = g_new (float, n_people);
+  scratch.padded = g_aligned_alloc (self->stride, sizeof (float), VS_ALIGN);
+  scratch.code = g_aligned_alloc (self->code_stride, sizeof (gint16), VS_ALIGN);
+  scratch.coarse = g_new (float, n_people);
+  scratch.order = g_new (float, n_people);
+  best = g_new (float, n_people);
 
-  memcpy (padded, query, self->dim * sizeof (float));
-  memset (padded + self->dim, 0, (self->stride - self->dim) * sizeof (float));
-  for (i = 0; i < n_people; i++)
-    best[i] = -INFINITY;
-
-  for (i = 0; i < self->n_samples; i++)
-    {
-      float score = vs_dot (padded, self->matrix + (gsize) i * self->stride, self->stride);
-      guint32 p = self->row_person[i];
-
-      if (score > best[p])
-        best[p] = score;
-    }
+  vs_gallery_score_people (self, query, k, &scratch, best);
 
   if (k <= VS_INSERTION_K)
     {
@@ -342,7 +613,7 @@ vs_gallery_search (const VsGallery *self,
           guint pos;
 
           if (best[i] == -INFINITY)
-            continue;   /* no sample, or a NaN query */
+            continue;   /* no sample, out of the running, or a NaN query */
           person = g_ptr_array_index (self->people, i);
           if (n_out == k &&
               !vs_match_before (best[i], person->id, out[k - 1].score, out[k - 1].person_id))
@@ -377,10 +648,10 @@ vs_gallery_search (const VsGallery *self,
       memcpy (out, all, n_out * sizeof (VsMatch));
     }
 
-  if (padded != stack_query)
-    g_aligned_free (padded);
-  if (best != stack_best)
-    g_free (best);
+  g_aligned_free (scratch.padded);
+  g_aligned_free (scratch.code);
+  g_free (scratch.coarse);
+  g_free (scratch.order);
   return n_out;
 }
 

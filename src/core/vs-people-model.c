@@ -194,35 +194,8 @@ vs_person_item_get_last_seen (VsPersonItem *self)
 char *
 vs_people_search_key (const char *text)
 {
-  g_autofree char *folded = NULL;
-  g_autofree char *decomposed = NULL;
-  GString *out;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  folded = g_utf8_casefold (text, -1);
-  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
-  out = g_string_new (NULL);
-  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK)
-        continue;
-      /* Names have single spaces (vs_person_name_normalize): so has the
-       * key, and no space at either end. */
-      if (g_unichar_isspace (c))
-        {
-          if (out->len > 0 && out->str[out->len - 1] != ' ')
-            g_string_append_c (out, ' ');
-          continue;
-        }
-      g_string_append_unichar (out, c);
-    }
-  if (out->len > 0 && out->str[out->len - 1] == ' ')
-    g_string_truncate (out, out->len - 1);
-  return g_string_free (out, FALSE);
+  /* A search finds a name the way names are compared (vs-name.h). */
+  return vs_name_key (text);
 }
 
 gboolean

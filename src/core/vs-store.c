@@ -68,6 +68,8 @@ struct _VsStore
   sqlite3 *db;
   gint64   own_commits;   /* data_version ignores this connection's commits */
   gboolean checkpoint_pending;
+  gboolean read_only;     /* never creates, converts or migrates */
+  gboolean in_memory;     /* vs_store_open_empty */
 };
 
 static void vs_store_initable_iface_init (GInitableIface *iface);
@@ -443,74 +445,13 @@ char *
 vs_person_name_normalize (const char  *name,
                           GError     **error)
 {
-  g_autoptr(GString) out = NULL;
-  g_autofree char *nfc = NULL;
-  const char *start, *end, *p;
-  gboolean in_space = FALSE;
-  glong n_chars;
+  g_autoptr(GError) local_error = NULL;
+  char *normalized = vs_name_normalize (name, &local_error);
 
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("The name is not valid text"));
-      return NULL;
-    }
-
-  /* Trim Unicode white space at both ends (no-break space included). */
-  start = name;
-  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
-    start = g_utf8_next_char (start);
-  end = start + strlen (start);
-  while (end > start)
-    {
-      const char *prev = g_utf8_prev_char (end);
-      if (!g_unichar_isspace (g_utf8_get_char (prev)))
-        break;
-      end = prev;
-    }
-
-  if (start == end)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("The name is empty"));
-      return NULL;
-    }
-
-  /* Inside, control characters (tabs, new lines…) are refused and runs of
-   * spaces become one, so “Ada  Lovelace” and “Ada Lovelace” are the same
-   * person when enrolling by name. */
-  out = g_string_sized_new (end - start);
-  for (p = start; p < end; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("The name contains a control character (such as a tab or a new line)"));
-          return NULL;
-        }
-      if (g_unichar_isspace (c))
-        {
-          if (!in_space)
-            g_string_append_c (out, ' ');
-          in_space = TRUE;
-          continue;
-        }
-      in_space = FALSE;
-      g_string_append_unichar (out, c);
-    }
-
-  nfc = g_utf8_normalize (out->str, out->len, G_NORMALIZE_NFC);
-  n_chars = g_utf8_strlen (nfc, -1);
-  if (n_chars > VS_PERSON_NAME_MAX_CHARS)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("The name is too long (%ld characters; at most %d)"),
-                   n_chars, VS_PERSON_NAME_MAX_CHARS);
-      return NULL;
-    }
-  return g_steal_pointer (&nfc);
+  /* The store's callers tell bad arguments by VS_STORE_ERROR_INVALID. */
+  if (normalized == NULL)
+    g_set_error_literal (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID, local_error->message);
+  return normalized;
 }
 
 /* ---- Opening ---------------------------------------------------------- */
@@ -521,61 +462,298 @@ vs_store_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "visage", "visage.db", NULL);
 }
 
-/* SQLite gives the -wal and -shm files the mode of the database, so getting
- * the database right (even under umask 0) covers all three. */
-static gboolean
-prepare_file (const char  *path,
-              GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  struct stat st;
-  int fd;
+/* What the first bytes of an existing file say, before SQLite touches it
+ * (an SQLite open may chmod nothing but can create -wal and -shm files,
+ * roll back a hot journal or recover a WAL: never on a file that is not
+ * ours). */
+typedef enum {
+  FILE_EMPTY,        /* zero bytes, or an SQLite database without any table */
+  FILE_VISAGE,       /* carries our application id */
+  FILE_NOT_SQLITE,
+  FILE_FOREIGN,      /* an SQLite database of another program */
+  FILE_CUT_OFF,      /* shorter than its header says */
+} FileKind;
 
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+#define SQLITE_HEADER_SIZE 100
+
+static guint32
+header_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static FileKind
+classify_file (int          fd,
+               const char  *path)
+{
+  guint8 header[SQLITE_HEADER_SIZE + 8];
+  struct stat st;
+  gssize n;
+  guint32 page_size, n_pages;
+
+  if (fstat (fd, &st) != 0 || st.st_size == 0)
+    return FILE_EMPTY;
+  n = pread (fd, header, sizeof header, 0);
+  if (n < (gssize) sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    return FILE_NOT_SQLITE;
+
+  /* The in-header size is valid when its change counter matches. */
+  page_size = ((guint32) header[16] << 8) | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  n_pages = header_be32 (header + 28);
+  if (header_be32 (header + 24) == header_be32 (header + 92) &&
+      (guint64) st.st_size < (guint64) page_size * n_pages)
+    return FILE_CUT_OFF;
+
+  if (header_be32 (header + 68) == VS_STORE_APPLICATION_ID)
+    return FILE_VISAGE;
+  /* No application id, no user version, and page 1 (the schema table) an
+   * empty leaf: an SQLite database with nothing in it, such as a Visage
+   * database killed while it was being created. */
+  if (header_be32 (header + 68) == 0 && header_be32 (header + 60) == 0 &&
+      header[SQLITE_HEADER_SIZE] == 0x0d &&
+      header[SQLITE_HEADER_SIZE + 3] == 0 && header[SQLITE_HEADER_SIZE + 4] == 0)
+    return FILE_EMPTY;
+  g_debug ("%s: application id %08x, not Visage’s", path, header_be32 (header + 68));
+  return FILE_FOREIGN;
+}
+
+/* A path SQLite would take for something else (a URI) or that names no
+ * file is refused before anything is created. */
+static gboolean
+check_path (const char  *path,
+            GError     **error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (*path == '\0' || strstr (path, "://") != NULL || g_str_has_prefix (path, "file:") ||
+      g_str_has_suffix (path, G_DIR_SEPARATOR_S) || g_str_equal (base, ".") ||
+      g_str_equal (base, "..") || g_str_equal (path, ":memory:"))
     {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                   _("“%s” is not a path to a database file"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The folder Visage keeps its database in by default is Visage's: it is
+ * made private (0700), and refused when that is not possible. A folder the
+ * user chose (--db) is left as it is; the files in it are private anyway. */
+static gboolean
+prepare_folder (const char  *dir,
+                gboolean     may_create,
+                gboolean    *created,
+                GError     **error)
+{
+  g_autofree char *default_path = vs_store_default_path ();
+  g_autofree char *default_dir = g_path_get_dirname (default_path);
+  struct stat st;
+
+  *created = FALSE;
+  if (g_stat (dir, &st) != 0)
+    {
+      int saved = errno;
+
+      if (saved != ENOENT || !may_create)
+        {
+          g_set_error (error, VS_STORE_ERROR,
+                       saved == ENOENT ? VS_STORE_ERROR_NO_DATABASE : VS_STORE_ERROR_OPEN,
+                       saved == ENOENT ? _("There is no database yet: the folder “%s” does not exist")
+                                       : _("Cannot open the folder “%s”: %s"),
+                       dir, g_strerror (saved));
+          return FALSE;
+        }
       if (g_mkdir_with_parents (dir, 0700) != 0)
         {
-          int saved = errno;
+          saved = errno;
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
                        _("Cannot create the folder “%s”: %s"), dir, g_strerror (saved));
           return FALSE;
         }
-      /* mkdir applies the umask; make the mode exact. */
-      g_chmod (dir, 0700);
+      *created = TRUE;
+      if (g_stat (dir, &st) != 0)
+        {
+          saved = errno;
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                       _("Cannot open the folder “%s”: %s"), dir, g_strerror (saved));
+          return FALSE;
+        }
     }
-
-  fd = open (path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd >= 0)
+  if (!S_ISDIR (st.st_mode))
     {
-      if (fchmod (fd, 0600) != 0)
-        g_debug ("Cannot set the mode of %s: %s", path, g_strerror (errno));
-      close (fd);
-      return TRUE;
-    }
-  if (errno != EEXIST)
-    {
-      int saved = errno;
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
-                   _("Cannot create the database “%s”: %s"), path, g_strerror (saved));
+                   _("“%s” is not a folder"), dir);
       return FALSE;
     }
+  if (!*created && !g_str_equal (dir, default_dir))
+    return TRUE;
 
-  /* An existing database readable by others is tightened: it holds
-   * biometric data. The journal files follow if they exist. */
-  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == getuid () &&
-      (st.st_mode & 077) != 0)
+  if (st.st_uid != getuid ())
     {
-      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-      g_debug ("Restricting permissions of %s", path);
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                   _("The folder “%s” belongs to another user: Visage keeps its data only in a "
+                     "folder of yours"), dir);
+      return FALSE;
+    }
+  /* mkdir applies the umask, and someone may have opened it up since. */
+  if ((st.st_mode & 0777) != 0700)
+    {
+      g_debug ("Making %s private (was %04o)", dir, st.st_mode & 07777);
+      if (g_chmod (dir, 0700) != 0)
         {
-          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-          if (g_stat (file, &st) == 0)
-            g_chmod (file, st.st_mode & 0700);
+          int saved = errno;
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                       _("Cannot make the folder “%s” private (%s): other users could read "
+                         "the faces in it"), dir, g_strerror (saved));
+          return FALSE;
         }
     }
   return TRUE;
+}
+
+static const char * const side_suffixes[] = { "-wal", "-shm", "-journal" };
+
+/* Which of the files SQLite keeps beside the database exist now (a bit per
+ * side_suffixes entry). */
+static guint
+existing_side_files (const char *path)
+{
+  guint present = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (side_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, side_suffixes[i], NULL);
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        present |= 1u << i;
+    }
+  return present;
+}
+
+/* After a failed open: removes the side files that were not there before. */
+static void
+remove_new_side_files (const char *path,
+                       guint       present_before)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (side_suffixes); i++)
+    if (!(present_before & (1u << i)))
+      {
+        g_autofree char *file = g_strconcat (path, side_suffixes[i], NULL);
+        if (g_unlink (file) == 0)
+          g_debug ("Removed %s, created by a failed open", file);
+      }
+}
+
+/* Checks an existing database before SQLite opens it, or creates an empty
+ * file (0600) for a new one. SQLite gives the -wal and -shm files the mode
+ * of the database, so getting the database right (even under umask 0)
+ * covers all three. */
+static gboolean
+prepare_file (VsStore     *self,
+              gboolean    *is_new,
+              GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  gboolean dir_created;
+  FileKind kind;
+  int fd;
+
+  if (!check_path (self->path, error) ||
+      !prepare_folder (dir, !self->read_only, &dir_created, error))
+    return FALSE;
+
+  fd = open (self->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0 && errno == ENOENT)
+    {
+      if (self->read_only)
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE,
+                       _("There is no database at “%s” yet"), self->path);
+          return FALSE;
+        }
+      fd = open (self->path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd >= 0)
+        {
+          if (fchmod (fd, 0600) != 0)
+            g_debug ("Cannot set the mode of %s: %s", self->path, g_strerror (errno));
+          close (fd);
+          *is_new = TRUE;
+          return TRUE;
+        }
+      if (errno == EEXIST)   /* created by another process meanwhile */
+        fd = open (self->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    }
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                   _("Cannot open the database “%s”: %s"), self->path, g_strerror (saved));
+      return FALSE;
+    }
+
+  {
+    struct stat st;
+    if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+      {
+        close (fd);
+        g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                     _("“%s” is not a file"), self->path);
+        return FALSE;
+      }
+  }
+  kind = classify_file (fd, self->path);
+  close (fd);
+
+  switch (kind)
+    {
+    case FILE_VISAGE:
+      *is_new = FALSE;
+      return TRUE;
+    case FILE_EMPTY:
+      if (self->read_only)
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE,
+                       _("The database “%s” is empty"), self->path);
+          return FALSE;
+        }
+      *is_new = TRUE;
+      return TRUE;
+    case FILE_NOT_SQLITE:
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("“%s” is not a Visage database (it is not an SQLite database at all)"),
+                   self->path);
+      return FALSE;
+    case FILE_FOREIGN:
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("“%s” is a database of another program, not of Visage"), self->path);
+      return FALSE;
+    case FILE_CUT_OFF:
+    default:
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("The database “%s” is damaged: the file is shorter than its header says"),
+                   self->path);
+      return FALSE;
+    }
+}
+
+/* An existing database readable by others is tightened: it holds
+ * biometric data. The journal files follow if they exist. */
+static void
+make_files_private (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  struct stat st;
+
+  if (g_stat (path, &st) != 0 || st.st_uid != getuid () || (st.st_mode & 077) == 0)
+    return;
+  g_debug ("Restricting permissions of %s", path);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      if (g_stat (file, &st) == 0)
+        g_chmod (file, st.st_mode & 0700);
+    }
 }
 
 static gboolean
@@ -672,30 +850,41 @@ open_query (VsStore     *self,
   return rc;
 }
 
-static gboolean
-vs_store_initable_init (GInitable     *initable,
-                        GCancellable  *cancellable,
-                        GError       **error)
+/* A WAL left non-empty means a process was killed (or is still running)
+ * after a commit and before its checkpoint: a deletion's old pages may still
+ * be in the database file and in older WAL frames. The first Visage process
+ * to open the database finishes that checkpoint. */
+static void
+finish_left_checkpoint (VsStore *self)
 {
-  VsStore *self = VS_STORE (initable);
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  struct stat st;
+
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    {
+      g_debug ("%s: %" G_GINT64_FORMAT " bytes of WAL left by another process; checkpointing",
+               self->path, (gint64) st.st_size);
+      checkpoint (self);
+    }
+}
+
+static gboolean
+open_database (VsStore     *self,
+               gboolean     is_new,
+               GError     **error)
+{
   g_autofree char *journal_mode = NULL;
-  gint64 version = 0, app_id = 0, n_tables = 0;
+  gint64 version = 0, app_id = 0;
   int rc;
 
-  if (self->path == NULL)
-    self->path = vs_store_default_path ();
-
-  if (!prepare_file (self->path, error))
-    return FALSE;
-
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  rc = sqlite3_open_v2 (self->in_memory ? ":memory:" : self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
+                        (self->in_memory ? SQLITE_OPEN_CREATE : 0), NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
                    _("Cannot open the database “%s”: %s"), self->path,
                    self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      g_clear_pointer (&self->db, sqlite3_close_v2);
       return FALSE;
     }
   sqlite3_extended_result_codes (self->db, 1);
@@ -708,27 +897,19 @@ vs_store_initable_init (GInitable     *initable,
                    "PRAGMA temp_store = MEMORY;", error))
     return FALSE;
 
-  /* The first read of the header tells whether this is a database at all. */
+  /* The first read checks the whole header (and recovers a WAL). */
   rc = open_query (self, "SELECT count(*) FROM sqlite_schema", NULL);
-  if ((rc & 0xff) == SQLITE_NOTADB)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
-                   _("“%s” is not a Visage database (it is not an SQLite database at all)"),
-                   self->path);
-      return FALSE;
-    }
   if (rc != SQLITE_OK ||
       (rc = open_query (self, "PRAGMA user_version", &version)) != SQLITE_OK ||
-      (rc = open_query (self, "PRAGMA application_id", &app_id)) != SQLITE_OK ||
-      (rc = open_query (self, "SELECT count(*) FROM sqlite_schema", &n_tables)) != SQLITE_OK)
+      (rc = open_query (self, "PRAGMA application_id", &app_id)) != SQLITE_OK)
     {
       set_sqlite_error (self, rc, error);
       g_prefix_error (error, _("Cannot open the database: "));
       return FALSE;
     }
-
+  /* The header checked before may have been stale next to a WAL. */
   if ((app_id != 0 && app_id != VS_STORE_APPLICATION_ID) ||
-      (app_id == 0 && (version != 0 || n_tables != 0)))
+      (app_id == 0 && !is_new && !self->in_memory))
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
                    _("“%s” is a database of another program, not of Visage"), self->path);
@@ -742,6 +923,22 @@ vs_store_initable_init (GInitable     *initable,
                      "Update Visage to open it."),
                    self->path, version, (guint) G_N_ELEMENTS (migrations));
       return FALSE;
+    }
+
+  if (self->in_memory)
+    return migrate (self, error);
+  if (self->read_only)
+    {
+      if (version < (gint64) G_N_ELEMENTS (migrations))
+        {
+          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                       _("The database “%s” was written by an older version of Visage: open "
+                         "it in Visage, or change something with visage-cli, to upgrade it"),
+                       self->path);
+          return FALSE;
+        }
+      finish_left_checkpoint (self);
+      return TRUE;
     }
 
   rc = open_query_text (self, "PRAGMA journal_mode = WAL", &journal_mode);
@@ -758,11 +955,39 @@ vs_store_initable_init (GInitable     *initable,
                    self->path, journal_mode ? journal_mode : "unknown");
       return FALSE;
     }
+  finish_left_checkpoint (self);
+  return migrate (self, error);
+}
 
-  if (!migrate (self, error))
+static gboolean
+vs_store_initable_init (GInitable     *initable,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  VsStore *self = VS_STORE (initable);
+  gboolean is_new = FALSE;
+  guint side_files;
+
+  if (self->path == NULL)
+    self->path = vs_store_default_path ();
+
+  if (!self->in_memory && !prepare_file (self, &is_new, error))
     return FALSE;
 
-  g_debug ("Opened %s (schema %u)", self->path, (guint) G_N_ELEMENTS (migrations));
+  side_files = self->in_memory ? 0 : existing_side_files (self->path);
+  if (!open_database (self, is_new, error))
+    {
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      /* Leave a file that turned out not to be ours as it was. */
+      if (!is_new && !self->in_memory)
+        remove_new_side_files (self->path, side_files);
+      return FALSE;
+    }
+  if (!self->in_memory)
+    make_files_private (self->path);
+
+  g_debug ("Opened %s (schema %u%s)", self->path, (guint) G_N_ELEMENTS (migrations),
+           self->read_only ? ", read only" : "");
   return TRUE;
 }
 
@@ -860,6 +1085,29 @@ vs_store_open (const char  *path,
   return g_initable_new (VS_TYPE_STORE, NULL, error, "path", path, NULL);
 }
 
+VsStore *
+vs_store_open_existing (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(VsStore) self = g_object_new (VS_TYPE_STORE, "path", path, NULL);
+
+  self->read_only = TRUE;
+  if (!g_initable_init (G_INITABLE (self), NULL, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+VsStore *
+vs_store_open_empty (GError **error)
+{
+  g_autoptr(VsStore) self = g_object_new (VS_TYPE_STORE, "path", ":memory:", NULL);
+
+  self->in_memory = TRUE;
+  if (!g_initable_init (G_INITABLE (self), NULL, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 const char *
 vs_store_get_path (VsStore *self)
 {
@@ -907,23 +1155,6 @@ typedef struct {
   VsPerson *person;
 } SortEntry;
 
-/* Case-folded, decomposed, without combining marks: “Émile” sorts with
- * “emile” even in the C locale, where collation is by bytes. */
-static char *
-base_letters (const char *folded)
-{
-  g_autofree char *decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static int
 sort_entry_compare (const void *pa,
                     const void *pb)
@@ -962,7 +1193,7 @@ vs_store_list_people (VsStore  *self,
     {
       VsPerson *person = g_ptr_array_index (people, i);
       g_autofree char *folded = g_utf8_casefold (person->name, -1);
-      g_autofree char *base = base_letters (folded);
+      g_autofree char *base = vs_name_key (person->name);
 
       entries[i].base_key = g_utf8_collate_key (base, -1);
       entries[i].key = g_utf8_collate_key (folded, -1);
@@ -1031,13 +1262,34 @@ query_int64_text (VsStore     *self,
   return -1;
 }
 
-/* The lowest id with exactly this (normalised) name; 0 when none, -1 on error. */
+/* The lowest id whose name is the same as `name` by vs_name_key() (case,
+ * accents and invisible characters ignored), other than `except_id`; 0 when
+ * none, -1 on error. The keys are computed here, not in SQL: SQLite folds
+ * only ASCII, and a desk has hundreds of people, not millions. */
 static gint64
 find_person_id (VsStore     *self,
-                const char  *normalized,
+                const char  *name,
+                gint64       except_id,
                 GError     **error)
 {
-  return query_int64_text (self, "SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1", normalized, error);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id, name FROM people ORDER BY id", error);
+  g_autofree char *key = vs_name_key (name);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *other = vs_name_key ((const char *) sqlite3_column_text (stmt, 1));
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (id != except_id && strcmp (key, other) == 0)
+        return id;
+    }
+  if (rc == SQLITE_DONE)
+    return 0;
+  set_sqlite_error (self, rc, error);
+  return -1;
 }
 
 VsPerson *
@@ -1053,7 +1305,7 @@ vs_store_find_person_by_name (VsStore     *self,
   normalized = vs_person_name_normalize (name, error);
   if (normalized == NULL)
     return NULL;
-  id = find_person_id (self, normalized, error);
+  id = find_person_id (self, normalized, 0, error);
   if (id <= 0)
     return NULL;
   return get_person (self, id, error);
@@ -1067,6 +1319,7 @@ vs_store_rename_person (VsStore     *self,
 {
   g_autofree char *normalized = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 same;
 
   g_return_val_if_fail (VS_IS_STORE (self), FALSE);
 
@@ -1076,6 +1329,21 @@ vs_store_rename_person (VsStore     *self,
 
   if (!begin (self, error))
     return FALSE;
+  /* Two people with one name (or names a desk cannot tell apart) would be
+   * confused on screen and when enrolling by name. */
+  same = find_person_id (self, normalized, person_id, error);
+  if (same < 0)
+    goto fail;
+  if (same > 0)
+    {
+      g_autoptr(VsPerson) other = get_person (self, same, NULL);
+
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+                   _("“%s” is already the name of someone else (“%s”); names that differ only in "
+                     "case or accents are the same name"),
+                   normalized, other ? other->name : normalized);
+      goto fail;
+    }
   stmt = prepare (self, "UPDATE people SET name = ?, updated = ? WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
@@ -1235,7 +1503,7 @@ vs_store_add_samples (VsStore     *self,
 
   if (person_id == 0)
     {
-      person_id = find_person_id (self, normalized, error);
+      person_id = find_person_id (self, normalized, 0, error);
       if (person_id < 0)
         goto fail;
       if (person_id == 0)
@@ -1595,6 +1863,28 @@ fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
   rollback (self);
   return FALSE;
+}
+
+char *
+vs_store_dup_embedder (VsStore  *self,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT embedder FROM samples GROUP BY embedder"
+                  " ORDER BY count(*) DESC, max(id) DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  return NULL;
 }
 
 VsGallery *

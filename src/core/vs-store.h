@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include "vs-gallery.h"
+#include "vs-name.h"
 
 G_BEGIN_DECLS
 
@@ -21,10 +22,11 @@ typedef enum {
   VS_STORE_ERROR_INVALID,     /* bad argument: empty name, wrong dimension… */
   VS_STORE_ERROR_EXISTS,      /* unique constraint */
   VS_STORE_ERROR_IO,          /* any other SQLite failure */
+  VS_STORE_ERROR_NO_DATABASE, /* vs_store_open_existing: nothing there yet */
 } VsStoreError;
 
-/* Name limits shared by the CLI and the GUI. */
-#define VS_PERSON_NAME_MAX_CHARS 100
+/* Name limits shared by the CLI and the GUI (vs-name.h). */
+#define VS_PERSON_NAME_MAX_CHARS VS_NAME_MAX_CHARS
 
 typedef struct {
   gint64  id;
@@ -67,16 +69,26 @@ G_DECLARE_FINAL_TYPE (VsStore, vs_store, VS, STORE, GObject)
 char     *vs_store_default_path        (void);
 
 /* Creates the folder (0700) and the file (0600) when missing, migrates the
- * schema, and refuses a database from a newer Visage. path NULL = default. */
+ * schema, and refuses a database from a newer Visage. path NULL = default.
+ * A file that is not a Visage database (judged from its header before
+ * SQLite opens it) is left exactly as it was: no mode change, no side file.
+ * The default folder is made private (0700), or refused when it cannot be.
+ * A WAL left by a process killed before its checkpoint is checkpointed. */
 VsStore  *vs_store_open                (const char   *path,
                                         GError      **error);
+/* The same for commands that only read: never creates a folder or file
+ * (VS_STORE_ERROR_NO_DATABASE instead), never changes the journal mode,
+ * never migrates; it still finishes a checkpoint a killed process left. */
+VsStore  *vs_store_open_existing       (const char   *path,
+                                        GError      **error);
+/* An empty database in memory, for reading when there is none on disk. */
+VsStore  *vs_store_open_empty          (GError      **error);
 const char *vs_store_get_path          (VsStore      *self);
 
 /* Changes whenever any connection (this process or another) commits. */
 gint64    vs_store_get_data_version    (VsStore      *self);
 
-/* Checks and normalises a display name: trimmed, 1..100 characters, no
- * control characters. Returns the normalised copy, or NULL with an error. */
+/* vs_name_normalize() with the error as VS_STORE_ERROR_INVALID. */
 char     *vs_person_name_normalize     (const char   *name,
                                         GError      **error);
 
@@ -86,10 +98,14 @@ GPtrArray *vs_store_list_people        (VsStore      *self,
 VsPerson  *vs_store_get_person         (VsStore      *self,
                                         gint64        person_id,
                                         GError      **error);
-/* Exact match after normalisation; NULL without error when absent. */
+/* The person whose name is the same by vs_name_key() (case, accents and
+ * invisible characters ignored), the lowest id if several; NULL without
+ * error when absent. */
 VsPerson  *vs_store_find_person_by_name (VsStore     *self,
                                          const char  *name,
                                          GError     **error);
+/* VS_STORE_ERROR_EXISTS when someone else has the same name by
+ * vs_name_key(). */
 gboolean   vs_store_rename_person      (VsStore      *self,
                                         gint64        person_id,
                                         const char   *new_name,
@@ -144,6 +160,14 @@ gboolean   vs_store_reembed            (VsStore        *self,
 gboolean   vs_store_record_seen        (VsStore      *self,
                                         gint64        person_id,
                                         gint64        when,
+                                        GError      **error);
+
+/* The embedder this database's faces are embedded with: the one most of its
+ * samples were made by (`reembed --embedder X` makes it X), the newest on a
+ * tie. NULL without error when there is no sample yet: the caller's
+ * default applies. What the app, identify, watch and enrollment use unless
+ * told otherwise. */
+char      *vs_store_dup_embedder       (VsStore      *self,
                                         GError      **error);
 
 /* An immutable snapshot of every sample of one embedder. */

@@ -5,13 +5,15 @@
  */
 #include "config.h"
 
+#include <opencv2/calib3d.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/objdetect.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include <glib/gi18n-lib.h>
@@ -19,10 +21,24 @@
 #include "vs-cv.h"
 #include "vs-engine.h"
 
+/* YuNet 2023mar through cv::dnn: OpenCV 4.6's cv::FaceDetectorYN only
+ * knows the 2022mar outputs, so the shim decodes them itself. */
 struct _VsCvDetector
 {
-  cv::Ptr<cv::FaceDetectorYN> yunet;
-  cv::Size input_size;
+  cv::dnn::Net net;
+  std::vector<cv::String> output_names;
+  float score_threshold;
+  float nms_threshold;
+  cv::Mat padded;   /* reused: the input padded to a multiple of 32 */
+  cv::Mat blob;
+};
+
+/* The network's strides, and the order of its outputs (cls, obj, bbox, kps
+ * for each stride) as the model names them. */
+static const int yunet_strides[] = { 8, 16, 32 };
+static const char * const yunet_outputs[] = {
+  "cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32",
+  "bbox_8", "bbox_16", "bbox_32", "kps_8", "kps_16", "kps_32",
 };
 
 struct _VsCvEmbedder
@@ -88,9 +104,13 @@ vs_cv_detector_new (const char *onnx_path,
   try
     {
       auto *self = new _VsCvDetector ();
-      self->input_size = cv::Size (320, 320);
-      self->yunet = cv::FaceDetectorYN::create (onnx_path, "", self->input_size,
-                                                score_threshold, nms_threshold, 5000);
+      self->net = cv::dnn::readNetFromONNX (onnx_path);
+      self->net.setPreferableBackend (cv::dnn::DNN_BACKEND_OPENCV);
+      self->net.setPreferableTarget (cv::dnn::DNN_TARGET_CPU);
+      for (const char *name : yunet_outputs)
+        self->output_names.push_back (name);
+      self->score_threshold = score_threshold;
+      self->nms_threshold = nms_threshold;
       return self;
     }
   catch (const std::exception &e)
@@ -116,43 +136,77 @@ vs_cv_detector_detect (VsCvDetector  *self,
   try
     {
       cv::Mat mat = image_to_mat (image);
-      cv::Mat out;
+      /* The network halves its input five times: pad bottom and right with
+       * black to a multiple of 32, which keeps every coordinate as it is. */
+      int width = (mat.cols + 31) / 32 * 32;
+      int height = (mat.rows + 31) / 32 * 32;
+      std::vector<cv::Mat> outs;
+      std::vector<cv::Rect2d> boxes;
+      std::vector<float> scores;
+      std::vector<VsFace> candidates;
+      std::vector<int> keep;
 
-      /* YuNet's last pooling layers need about 64 px each way: a smaller
-       * (or very flat, once scaled) picture is padded at the right and
-       * bottom, which keeps the coordinates, instead of making OpenCV raise. */
-      if (mat.cols < 64 || mat.rows < 64)
+      if (width != mat.cols || height != mat.rows)
         {
-          cv::Mat padded;
-          cv::copyMakeBorder (mat, padded, 0, MAX (0, 64 - mat.rows), 0, MAX (0, 64 - mat.cols),
+          cv::copyMakeBorder (mat, self->padded, 0, height - mat.rows, 0, width - mat.cols,
                               cv::BORDER_CONSTANT, cv::Scalar::all (0));
-          mat = padded;
+          mat = self->padded;
         }
+      /* BGR 0..255 as it is: scale 1, no mean, no channel swap. */
+      cv::dnn::blobFromImage (mat, self->blob, 1.0, cv::Size (), cv::Scalar (), false, false, CV_32F);
+      self->net.setInput (self->blob);
+      self->net.forward (outs, self->output_names);
 
-      if (self->input_size != mat.size ())
+      for (int s = 0; s < 3; s++)
         {
-          self->input_size = mat.size ();
-          self->yunet->setInputSize (self->input_size);
-        }
-      self->yunet->detect (mat, out);
+          const int stride = yunet_strides[s];
+          const int cols = width / stride;
+          const int cells = cols * (height / stride);
+          const float *cls = outs[s].ptr<float> ();
+          const float *obj = outs[3 + s].ptr<float> ();
+          const float *bbox = outs[6 + s].ptr<float> ();
+          const float *kps = outs[9 + s].ptr<float> ();
 
-      for (int i = 0; i < out.rows; i++)
-        {
-          const float *row = out.ptr<float> (i);
-          VsFace face;
-
-          face.x = row[0];
-          face.y = row[1];
-          face.width = row[2];
-          face.height = row[3];
-          for (int p = 0; p < 5; p++)
+          if ((int) outs[s].total () != cells || (int) outs[6 + s].total () != 4 * cells ||
+              (int) outs[9 + s].total () != 10 * cells)
             {
-              face.landmarks[p][0] = row[4 + 2 * p];
-              face.landmarks[p][1] = row[5 + 2 * p];
+              g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
+                           _("The face detector’s outputs do not have the expected shape"));
+              return FALSE;
             }
-          face.score = row[14];
-          g_array_append_val (faces, face);
+
+          for (int i = 0; i < cells; i++)
+            {
+              float score = std::sqrt (std::clamp (cls[i], 0.0f, 1.0f) * std::clamp (obj[i], 0.0f, 1.0f));
+              float col = (float) (i % cols), row = (float) (i / cols);
+              const float *b = bbox + 4 * i;
+              const float *k = kps + 10 * i;
+              VsFace face;
+              float cx, cy;
+
+              if (score < self->score_threshold)
+                continue;
+              cx = (col + b[0]) * stride;
+              cy = (row + b[1]) * stride;
+              face.width = std::exp (b[2]) * stride;
+              face.height = std::exp (b[3]) * stride;
+              face.x = cx - face.width / 2;
+              face.y = cy - face.height / 2;
+              for (int p = 0; p < 5; p++)
+                {
+                  face.landmarks[p][0] = (col + k[2 * p]) * stride;
+                  face.landmarks[p][1] = (row + k[2 * p + 1]) * stride;
+                }
+              face.score = score;
+              candidates.push_back (face);
+              boxes.emplace_back (face.x, face.y, face.width, face.height);
+              scores.push_back (score);
+            }
         }
+
+      cv::dnn::NMSBoxes (boxes, scores, self->score_threshold, self->nms_threshold, keep);
+      for (int i : keep)
+        g_array_append_val (faces, candidates[i]);
       return TRUE;
     }
   catch (const std::exception &e)
@@ -351,4 +405,53 @@ vs_cv_sharpness_brightness (const VsImage *image,
   cv::Laplacian (grey, lap, CV_64F);
   cv::meanStdDev (lap, mean, stddev);
   *laplacian_variance = stddev[0] * stddev[0];
+}
+
+extern "C" double
+vs_cv_grey_stddev (const VsImage *image,
+                   int x, int y, int width, int height)
+{
+  cv::Rect roi = cv::Rect (x, y, width, height) & cv::Rect (0, 0, image->width, image->height);
+  cv::Mat grey;
+  cv::Scalar mean, stddev;
+
+  if (roi.area () == 0)
+    return 0;
+  cv::cvtColor (image_to_mat (image) (roi), grey, cv::COLOR_BGR2GRAY);
+  cv::meanStdDev (grey, mean, stddev);
+  return stddev[0];
+}
+
+extern "C" gboolean
+vs_cv_estimate_similarity (const float src[5][2],
+                           const float dst[5][2],
+                           double      m[2][3])
+{
+  try
+    {
+      std::vector<cv::Point2f> from, to;
+
+      for (int i = 0; i < 5; i++)
+        {
+          from.emplace_back (src[i][0], src[i][1]);
+          to.emplace_back (dst[i][0], dst[i][1]);
+        }
+      /* LMEDS as the reference pipeline does: it ignores one landmark that
+       * is off (a mouth corner under a hand, an eye in shadow) instead of
+       * letting it pull the whole crop as least squares would. OpenCV seeds
+       * its generator the same way on every call, so this is deterministic. */
+      cv::Mat found = cv::estimateAffinePartial2D (from, to, cv::noArray (), cv::LMEDS);
+
+      if (found.empty ())
+        return FALSE;
+      for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 3; c++)
+          m[r][c] = found.at<double> (r, c);
+      return TRUE;
+    }
+  catch (const std::exception &e)
+    {
+      g_debug ("estimateAffinePartial2D failed: %s", e.what ());
+      return FALSE;
+    }
 }

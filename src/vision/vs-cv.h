@@ -62,4 +62,15 @@ void          vs_cv_sharpness_brightness (const VsImage *image,
                                           double *laplacian_variance,
                                           double *mean_brightness);
 
+/* The similarity transform (rotation, uniform scale, translation) taking
+ * src onto dst, by least median of squares; FALSE when OpenCV finds none. */
+gboolean      vs_cv_estimate_similarity (const float src[5][2],
+                                         const float dst[5][2],
+                                         double      m[2][3]);
+
+/* Standard deviation of the grey picture inside a box (0..255): how much
+ * texture there is. The box is clipped to the picture; 0 when nothing is left. */
+double        vs_cv_grey_stddev        (const VsImage *image,
+                                        int x, int y, int width, int height);
+
 G_END_DECLS

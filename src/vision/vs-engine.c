@@ -15,12 +15,21 @@
 
 G_DEFINE_QUARK (vs-engine-error-quark, vs_engine_error)
 
+/* A detection is implausible, and dropped, when less than this share of its
+ * box lies inside the picture… */
+#define VS_MIN_INSIDE_SHARE 0.5
+/* …or when the grey level inside its box varies less than this (0..255): a
+ * black, dark or uniform patch has no face in it. Real faces measure 20 and
+ * more; a face in a very dim room still measures above 6. */
+#define VS_MIN_FACE_CONTRAST 3.0
+
 struct _VsEngine
 {
   const VsModelInfo *detector_info;
   const VsModelInfo *embedder_info;
   VsCvDetector      *detector;
   VsCvEmbedder      *embedder;
+  int                working_size;
 };
 
 VsEngine *
@@ -28,22 +37,48 @@ vs_engine_new (const char  *models_dir,
                const char  *embedder_id,
                GError     **error)
 {
+  return vs_engine_new_full (models_dir, NULL, embedder_id, error);
+}
+
+static const VsModelInfo *
+lookup_role (const char   *id,
+             VsModelRole   role,
+             GError      **error)
+{
+  const VsModelInfo *info = vs_models_lookup (id, error);
+
+  if (info != NULL && info->role != role)
+    {
+      g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID,
+                   role == VS_MODEL_ROLE_EMBEDDER ? _("“%s” is not a face embedder")
+                                                  : _("“%s” is not a face detector"),
+                   info->id);
+      return NULL;
+    }
+  return info;
+}
+
+VsEngine *
+vs_engine_new_full (const char  *models_dir,
+                    const char  *detector_id,
+                    const char  *embedder_id,
+                    GError     **error)
+{
   g_autoptr(VsEngine) self = g_new0 (VsEngine, 1);
   g_autofree char *dir = vs_models_find_dir (models_dir);
   g_autofree char *detector_path = NULL;
   g_autofree char *embedder_path = NULL;
   const VsModelInfo *e;
 
-  self->detector_info = vs_models_get_detector ();
-  self->embedder_info = vs_models_lookup (embedder_id ? embedder_id : vs_models_get_default_embedder (), error);
+  self->detector_info = lookup_role (detector_id ? detector_id : vs_models_get_detector ()->id,
+                                     VS_MODEL_ROLE_DETECTOR, error);
+  if (self->detector_info == NULL)
+    return NULL;
+  self->working_size = self->detector_info->working_size;
+  self->embedder_info = lookup_role (embedder_id ? embedder_id : vs_models_get_default_embedder (),
+                                     VS_MODEL_ROLE_EMBEDDER, error);
   if (self->embedder_info == NULL)
     return NULL;
-  if (self->embedder_info->role != VS_MODEL_ROLE_EMBEDDER)
-    {
-      g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID,
-                   _("“%s” is not a face embedder"), self->embedder_info->id);
-      return NULL;
-    }
 
   detector_path = vs_models_locate (dir, self->detector_info, error);
   if (detector_path == NULL)
@@ -97,6 +132,55 @@ vs_engine_get_dim (VsEngine *self)
   return self->embedder_info->dim;
 }
 
+void
+vs_engine_set_working_size (VsEngine *self,
+                            int       working_size)
+{
+  self->working_size = working_size > 0 ? working_size : self->detector_info->working_size;
+}
+
+int
+vs_engine_get_working_size (VsEngine *self)
+{
+  return self->working_size;
+}
+
+guint
+vs_faces_drop_implausible (GArray        *faces,
+                           const VsImage *image)
+{
+  guint kept = 0, dropped;
+
+  for (guint i = 0; i < faces->len; i++)
+    {
+      const VsFace *f = &g_array_index (faces, VsFace, i);
+      double ix = MIN (f->x + f->width, image->width) - MAX (f->x, 0.0f);
+      double iy = MIN (f->y + f->height, image->height) - MAX (f->y, 0.0f);
+      double area = (double) f->width * f->height;
+      gboolean plausible = f->width > 0 && f->height > 0 && ix > 0 && iy > 0 &&
+                           isfinite (area) && ix * iy >= VS_MIN_INSIDE_SHARE * area;
+
+      if (plausible)
+        {
+          double contrast = vs_cv_grey_stddev (image, (int) floor (f->x), (int) floor (f->y),
+                                               (int) ceil (f->width), (int) ceil (f->height));
+          plausible = contrast >= VS_MIN_FACE_CONTRAST;
+          if (!plausible)
+            g_debug ("Dropped a detection without texture (grey deviation %.1f) at %.0f,%.0f %.0f×%.0f",
+                     contrast, f->x, f->y, f->width, f->height);
+        }
+      else
+        g_debug ("Dropped a detection mostly outside the picture at %.0f,%.0f %.0f×%.0f",
+                 f->x, f->y, f->width, f->height);
+
+      if (plausible)
+        g_array_index (faces, VsFace, kept++) = *f;
+    }
+  dropped = faces->len - kept;
+  g_array_set_size (faces, kept);
+  return dropped;
+}
+
 static int
 compare_faces_by_score (gconstpointer a,
                         gconstpointer b)
@@ -114,12 +198,13 @@ vs_engine_detect (VsEngine       *self,
   g_autoptr(GArray) faces = g_array_new (FALSE, FALSE, sizeof (VsFace));
   g_autoptr(VsImage) scaled = NULL;
   int longest = MAX (image->width, image->height);
-  int limit = self->detector_info->working_size;
+  int limit = self->working_size;
   const VsImage *input = image;
   double factor = 1.0;
 
-  /* YuNet 2022mar breaks faces much larger than ~300 px into fragments, and
-   * its cost grows with the area: detect on a bounded copy, map back. */
+  /* The detector's cost grows with the area, and a face it can find at the
+   * working size is big enough to recognise: detect on a bounded copy, map
+   * back. */
   if (limit > 0 && longest > limit)
     {
       factor = (double) longest / limit;
@@ -131,6 +216,8 @@ vs_engine_detect (VsEngine       *self,
 
   if (!vs_cv_detector_detect (self->detector, input, faces, error))
     return NULL;
+  /* Judged on the picture the detector saw: the same verdict, less work. */
+  vs_faces_drop_implausible (faces, input);
 
   if (factor != 1.0)
     for (guint i = 0; i < faces->len; i++)
@@ -160,7 +247,10 @@ vs_engine_align (VsEngine       *self,
 {
   double m[2][3];
 
-  if (!vs_align_similarity (face->landmarks, vs_align_template, m))
+  /* Least median of squares as the reference pipeline; the closed-form
+   * least-squares fit is the fallback when it finds no transform. */
+  if (!vs_cv_estimate_similarity (face->landmarks, vs_align_template, m) &&
+      !vs_align_similarity (face->landmarks, vs_align_template, m))
     {
       g_set_error_literal (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
                            _("The face landmarks are degenerate"));

@@ -28,6 +28,11 @@ typedef struct _VsEngine VsEngine;
 VsEngine          *vs_engine_new             (const char   *models_dir,
                                               const char   *embedder_id,
                                               GError      **error);
+/* detector_id NULL: the manifest's detector. */
+VsEngine          *vs_engine_new_full        (const char   *models_dir,
+                                              const char   *detector_id,
+                                              const char   *embedder_id,
+                                              GError      **error);
 void               vs_engine_free            (VsEngine     *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsEngine, vs_engine_free)
 
@@ -35,8 +40,16 @@ const VsModelInfo *vs_engine_get_embedder    (VsEngine     *self);
 const VsModelInfo *vs_engine_get_detector    (VsEngine     *self);
 guint              vs_engine_get_dim         (VsEngine     *self);
 
+/* The longest side pictures are scaled down to before detection (default:
+ * the manifest's working_size; 0 restores it). YuNet finds faces from about
+ * 10 px at that size, so this sets the smallest face found. */
+void               vs_engine_set_working_size (VsEngine    *self,
+                                              int          working_size);
+int                vs_engine_get_working_size (VsEngine    *self);
+
 /* Faces in image coordinates, best score first. The picture is scaled down to
- * the detector's working size first (YuNet 2022mar splits big faces). */
+ * the working size first; implausible detections are dropped
+ * (vs_faces_drop_implausible). */
 GArray            *vs_engine_detect          (VsEngine      *self,
                                               const VsImage *image,
                                               GError       **error);  /* VsFace */
@@ -82,6 +95,12 @@ VsSample          *vs_engine_make_sample     (VsEngine      *self,
                                               const VsFace  *face,
                                               const char    *source,
                                               GError       **error);
+
+/* Drops, in place, detections that cannot be faces: boxes mostly outside the
+ * picture and boxes without texture (black, dark or uniform patches).
+ * Returns how many were dropped. */
+guint              vs_faces_drop_implausible (GArray        *faces,
+                                              const VsImage *image);
 
 /* Index of the face whose box centre is nearest the image centre, or of the
  * largest; -1 when faces is empty. */

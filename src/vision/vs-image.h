@@ -19,6 +19,10 @@ typedef enum {
 
 /* Images larger than this are decoded at a reduced scale (JPEG) or refused. */
 #define VS_IMAGE_MAX_PIXELS (40u * 1000u * 1000u)
+/* No decoder call may need more memory than this, all buffers counted. */
+#define VS_IMAGE_MAX_DECODE_BYTES (320u * 1000u * 1000u)
+/* Picture files are read into memory whole; larger ones are refused. */
+#define VS_IMAGE_MAX_FILE_BYTES (256u * 1000u * 1000u)
 
 typedef struct {
   int     width;
@@ -45,8 +49,11 @@ VsImage *vs_image_ref           (VsImage         *self);
 void     vs_image_unref         (VsImage         *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsImage, vs_image_unref)
 
-/* JPEG, PNG, WebP, BMP (OpenCV), HEIC, AVIF (GdkPixbuf); orientation applied; grey, RGBA and 16-bit
- * converted to 8-bit BGR. Never decodes more than VS_IMAGE_MAX_PIXELS. */
+/* JPEG, PNG, WebP, BMP (OpenCV), HEIC, AVIF (GdkPixbuf); orientation
+ * applied; grey, RGBA and 16-bit converted to 8-bit BGR. Never decodes more
+ * than VS_IMAGE_MAX_PIXELS nor needs more than VS_IMAGE_MAX_DECODE_BYTES; the
+ * file is read into memory first, so changing it meanwhile cannot crash the
+ * process. */
 VsImage *vs_image_load          (const char      *path,
                                  GError         **error);
 VsImage *vs_image_decode        (GBytes          *bytes,

@@ -178,6 +178,10 @@ parse_model (JsonNode *node)
 
   if (json_object_has_member (obj, "optional"))
     info->optional = json_object_get_boolean_member (obj, "optional");
+  if (json_object_has_member (obj, "on_request"))
+    info->on_request = json_object_get_boolean_member (obj, "on_request");
+  if (info->on_request && !info->optional)
+    g_error ("Model manifest: “%s” is fetched on request only, so it must be optional", id);
 
   if (info->role == VS_MODEL_ROLE_EMBEDDER)
     {
@@ -266,7 +270,8 @@ parse_manifest (gpointer data)
   if (detector == NULL || detector->role != VS_MODEL_ROLE_DETECTOR)
     g_error ("Model manifest: detector “%s” is not a detector in the list", manifest->detector);
   embedder = find_in (manifest, manifest->default_embedder);
-  if (embedder == NULL || embedder->role != VS_MODEL_ROLE_EMBEDDER || embedder->optional)
+  if (embedder == NULL || embedder->role != VS_MODEL_ROLE_EMBEDDER || embedder->optional ||
+      embedder->on_request)
     g_error ("Model manifest: default embedder “%s” is not a required embedder in the list",
              manifest->default_embedder);
 
@@ -472,6 +477,12 @@ vs_models_locate (const char        *dir,
                        "Run “models/fetch --dest %s” in the Visage source tree, or choose "
                        "another folder with --models or $VISAGE_MODELS_DIR."),
                      info->file, dir, dir);
+      else if (info->on_request)
+        g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING,
+                     _("Model file “%s” is missing from “%s” (%s). It is fetched only on request, "
+                       "as its licence allows non-commercial research use only: run "
+                       "“models/fetch --dest %s --with %s” in the Visage source tree to get it."),
+                     info->file, dir, why, dir, info->id);
       else
         g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING,
                      _("Model file “%s” is missing from “%s” (%s). "

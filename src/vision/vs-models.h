@@ -42,6 +42,8 @@ typedef struct {
   float        nms_threshold;   /* detector */
   int          working_size;    /* detector: longest side it runs at */
   gboolean     optional;      /* not needed for the app to work */
+  gboolean     on_request;    /* fetched only when asked for (its licence
+                               * restricts use: see license) */
 } VsModelInfo;
 
 /* The whole manifest, parsed once. */
