@@ -229,31 +229,8 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
-static void
-help_shown (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    g_message ("Cannot show the help (is yelp installed?): %s", error->message);
-}
-
-/* F1: the Mallard pages installed under <datadir>/help/<lang>/visage. */
-static void
-help_activated (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-
-  gtk_show_uri_full (window, "help:" PACKAGE_NAME, GDK_CURRENT_TIME, NULL, help_shown, NULL);
-}
-
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
-  { "help", help_activated },
 };
 
 static void
@@ -265,7 +242,6 @@ visage_application_startup (GApplication *app)
     const char *accels[3];
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
-    { "app.help", { "F1", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
