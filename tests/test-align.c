@@ -5,6 +5,7 @@
 
 #include "vs-align.h"
 #include "vs-test-util.h"
+#include "vs-cv.h"
 
 static void
 transform_points (const float src[5][2], double angle, double scale, double tx, double ty, float dst[5][2])
@@ -119,6 +120,36 @@ test_align_degenerate (void)
   g_assert_false (vs_align_similarity (same, vs_align_template, m));
 }
 
+/* One landmark far off (a mouth corner under a hand): least median of
+ * squares, what the engine aligns with, still maps the other four exactly
+ * onto the template; least squares is pulled off by the outlier. */
+static void
+test_align_lmeds_ignores_outlier (void)
+{
+  float face[5][2];
+  double m[2][3], lsq[2][3];
+  double worst = 0, worst_lsq = 0;
+
+  transform_points (vs_align_template, 0.4, 1.8, 60.0, 25.0, face);
+  face[4][0] += 30;
+  face[4][1] -= 25;
+
+  g_assert_true (vs_cv_estimate_similarity (face, vs_align_template, m));
+  g_assert_true (vs_align_similarity (face, vs_align_template, lsq));
+  for (int i = 0; i < 4; i++)
+    {
+      float x, y;
+
+      vs_align_apply (m, face[i][0], face[i][1], &x, &y);
+      worst = MAX (worst, hypot (x - vs_align_template[i][0], y - vs_align_template[i][1]));
+      vs_align_apply (lsq, face[i][0], face[i][1], &x, &y);
+      worst_lsq = MAX (worst_lsq, hypot (x - vs_align_template[i][0], y - vs_align_template[i][1]));
+    }
+  g_test_message ("inliers off by at most %.4f px (LMEDS), %.2f px (least squares)", worst, worst_lsq);
+  g_assert_cmpfloat (worst, <, 0.05);
+  g_assert_cmpfloat (worst_lsq, >, 1.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -127,5 +158,6 @@ main (int argc, char **argv)
   g_test_add_func ("/align/least-squares", test_align_least_squares);
   g_test_add_func ("/align/no-reflection", test_align_no_reflection);
   g_test_add_func ("/align/degenerate", test_align_degenerate);
+  g_test_add_func ("/align/lmeds-ignores-outlier", test_align_lmeds_ignores_outlier);
   return g_test_run ();
 }

@@ -279,6 +279,22 @@ start (VsCamera *camera)
   vs_camera_start (camera);
 }
 
+/* A working test camera, plugged in, opened and playing. */
+static VsCamera *
+play_working_camera (Seen          *seen,
+                     VsTestDevice **device)
+{
+  VsCamera *camera;
+  VsTestDevice *plugged_device = plug (TEST_PATH, WORKING_CAMERA);
+
+  camera = new_camera ("device:" TEST_PATH, seen);
+  start (camera);
+  g_assert_true (wait_until (camera, is_playing_with_frames));
+  if (device != NULL)
+    *device = plugged_device;
+  return camera;
+}
+
 /* The harness works: a plugged test camera is listed and plays. */
 static void
 test_plays (void)
@@ -409,10 +425,7 @@ test_read_error_mid_stream (void)
   VsTestDevice *device;
   Seen seen = { 0 };
 
-  device = plug (TEST_PATH, WORKING_CAMERA);
-  camera = new_camera ("device:" TEST_PATH, &seen);
-  start (camera);
-  g_assert_true (wait_until (camera, is_playing_with_frames));
+  camera = play_working_camera (&seen, &device);
   g_assert_nonnull (device->element);
   post_error (device->element, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, "Could not read from resource.");
   g_assert_true (wait_until (camera, has_failed));
@@ -433,10 +446,7 @@ test_other_error_mid_stream (void)
   VsTestDevice *device;
   Seen seen = { 0 };
 
-  device = plug (TEST_PATH, WORKING_CAMERA);
-  camera = new_camera ("device:" TEST_PATH, &seen);
-  start (camera);
-  g_assert_true (wait_until (camera, is_playing_with_frames));
+  camera = play_working_camera (&seen, &device);
   post_error (device->element, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE, "The stream is broken.");
   g_assert_true (wait_until (camera, has_failed));
   g_assert_cmpint (vs_camera_get_state (camera), ==, VS_CAMERA_STATE_ERROR);
@@ -498,10 +508,7 @@ test_unplug_and_return (void)
   VsTestDevice *device;
   Seen seen = { 0 };
 
-  device = plug (TEST_PATH, WORKING_CAMERA);
-  camera = new_camera ("device:" TEST_PATH, &seen);
-  start (camera);
-  g_assert_true (wait_until (camera, is_playing_with_frames));
+  camera = play_working_camera (&seen, &device);
 
   unplug (device);
   g_assert_true (wait_until (camera, has_failed));

@@ -10,11 +10,17 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "vs-gallery.h"
+#include "vs-image.h"
+#include "vs-models.h"
 #include "vs-store.h"
 #include "vs-test-band.h"
+#include "vs-engine.h"
 #include "vs-test-images.h"
 #include "vs-test-util.h"
 
@@ -336,7 +342,9 @@ test_verify (void)
   g_assert_true (json_object_get_boolean_member (same, "same"));
   g_assert_cmpfloat (json_object_get_double_member (same, "similarity"), >=,
                      json_object_get_double_member (same, "threshold"));
-  g_assert_cmpfloat (json_object_get_double_member (same, "threshold"), >, 0.1);
+  /* 1:1 uses the manifest's verify_threshold (1:N uses its threshold). */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (same, "threshold"),
+                                  vs_models_lookup ("mobilefacenet_paddlex", NULL)->verify_threshold, 1e-6);
   g_assert_cmpstr (json_object_get_string_member (same, "embedder"), ==, "mobilefacenet_paddlex");
 
   run_expect (&r, 1, "verify", "--json", a, c, NULL);
@@ -519,6 +527,135 @@ test_identify_band (void)
   g_assert_cmpstr (name, ==, "Band Person");
 }
 
+/* The faces identify finds in a picture (box and name), in its order. */
+static JsonArray *
+identify_faces (const char *db,
+                const char *picture)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, "identify");
+  g_ptr_array_add (args, "--json");
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, (gpointer) db);
+  g_ptr_array_add (args, (gpointer) picture);
+  run_argv (&r, args);
+  g_assert_cmpint (r.status, <=, 1);
+  doc = parse_json (r.out);
+  return json_array_ref (json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (doc, "images"), 0), "faces"));
+}
+
+/* Index of the only face identify names `name`. */
+static int
+face_named (const char *db,
+            const char *picture,
+            const char *name)
+{
+  g_autoptr(JsonArray) faces = identify_faces (db, picture);
+  int found = -1;
+
+  g_assert_cmpuint (json_array_get_length (faces), >=, 2);
+  for (guint i = 0; i < json_array_get_length (faces); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (faces, i), "name"), name))
+      {
+        g_assert_cmpint (found, ==, -1);
+        found = (int) i;
+      }
+  g_assert_cmpint (found, >=, 0);
+  return found;
+}
+
+/* Index of the largest face, or of the one nearest the picture's centre,
+ * computed here from the boxes identify reports. */
+static int
+pick_face (const char *db,
+           const char *picture,
+           gboolean    central)
+{
+  g_autoptr(JsonArray) faces = identify_faces (db, picture);
+  g_autoptr(VsImage) image = vs_image_load (picture, NULL);
+  double best = G_MAXDOUBLE;
+  int pick = -1;
+
+  g_assert_nonnull (image);
+  for (guint i = 0; i < json_array_get_length (faces); i++)
+    {
+      JsonArray *box = json_object_get_array_member (json_array_get_object_element (faces, i), "box");
+      double x = json_array_get_double_element (box, 0), y = json_array_get_double_element (box, 1);
+      double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+      double dx = x + w / 2 - image->width / 2.0, dy = y + h / 2 - image->height / 2.0;
+      double key = central ? dx * dx + dy * dy : -w * h;
+
+      if (key < best)
+        {
+          best = key;
+          pick = (int) i;
+        }
+    }
+  return pick;
+}
+
+/* A picture holding only face `index` of picture (its box, grown by half on
+ * every side), written to path. */
+static void
+crop_face (const char *picture,
+           JsonArray  *faces,
+           guint       index,
+           const char *path)
+{
+  JsonArray *box = json_object_get_array_member (json_array_get_object_element (faces, index), "box");
+  double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+  double x = MAX (0, json_array_get_double_element (box, 0) - w / 2);
+  double y = MAX (0, json_array_get_double_element (box, 1) - h / 2);
+  g_autofree char *geometry = g_strdup_printf ("%.0fx%.0f+%.0f+%.0f", 2 * w, 2 * h, x, y);
+
+  vs_test_convert (picture, "-crop", geometry, "+repage", path, NULL);
+}
+
+/* verify takes the most central face of a picture with several: the same
+ * person as a crop of that face, not as a crop of the largest one. */
+static void
+test_verify_central (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "unused.db", NULL);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *central_crop = g_build_filename (tmp, "central.png", NULL);
+  g_autofree char *largest_crop = g_build_filename (tmp, "largest.png", NULL);
+  g_autoptr(JsonObject) detected = NULL;
+  JsonArray *faces;
+  int central = pick_face (db, group, TRUE), largest = pick_face (db, group, FALSE);
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (central, !=, largest);
+  run_expect (&r, 0, "detect", "--json", group, NULL);
+  detected = parse_json (r.out);
+  faces = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (detected, "images"), 0),
+                                        "faces");
+  crop_face (group, faces, (guint) central, central_crop);
+  crop_face (group, faces, (guint) largest, largest_crop);
+
+  run_expect (&r, 0, "verify", group, central_crop, NULL);
+  run_expect (&r, 1, "verify", group, largest_crop, NULL);
+
+  /* import --central takes that face too. */
+  {
+    g_autofree char *root = g_build_filename (tmp, "import", NULL);
+    g_autofree char *person = g_build_filename (root, "Group_Person", NULL);
+    g_autofree char *link = g_build_filename (person, "group.jpg", NULL);
+    g_autofree char *import_db = g_build_filename (tmp, "import.db", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (person, 0700), ==, 0);
+    g_assert_cmpint (symlink (group, link), ==, 0);
+    run_expect (&r, 3, "import", "--db", import_db, root, NULL);   /* several faces, no choice */
+    run_expect (&r, 0, "import", "--db", import_db, "--central", root, NULL);
+    g_assert_cmpint (face_named (import_db, group, "Group Person"), ==, central);
+  }
+}
+
 static void
 test_enroll_many_faces (void)
 {
@@ -562,10 +699,21 @@ test_enroll_many_faces (void)
   g_assert_cmpuint (json_array_get_length (people), ==, 1);
   g_clear_pointer (&people, json_array_unref);
 
-  /* --largest takes one. */
+  /* --largest takes one: the biggest box, as identify then shows. */
   run_expect (&r, 0, "enroll", "--db", db, "--name", "Somebody", "--largest", group, NULL);
   people = list_people (&r, db);
   g_assert_cmpuint (json_array_get_length (people), ==, 2);
+  g_assert_cmpint (face_named (db, group, "Somebody"), ==, pick_face (db, group, FALSE));
+
+  /* --central takes the box nearest the centre (another database: the
+   * same face twice would be ambiguous). */
+  {
+    g_autofree char *central_db = g_build_filename (tmp, "central.db", NULL);
+
+    run_expect (&r, 0, "enroll", "--db", central_db, "--name", "Central", "--central", group, NULL);
+    g_assert_cmpint (face_named (central_db, group, "Central"), ==, pick_face (central_db, group, TRUE));
+    g_assert_cmpint (pick_face (central_db, group, TRUE), !=, pick_face (central_db, group, FALSE));
+  }
 }
 
 /* DIR/Person_Name/ holding symbolic links to LFW photos. */
@@ -746,6 +894,34 @@ test_delete_several (void)
       g_assert_cmpuint (embeddings_in_files (db, embeddings[p]), ==, 2);
     }
 
+  /* identify --top K lists K candidates, best first, the right one on top. */
+  {
+    g_autofree char *probe = lfw ("Colin_Powell", 3);
+    g_autoptr(JsonObject) top = NULL;
+    JsonObject *face;
+    JsonArray *candidates;
+
+    for (guint k = 1; k <= 3; k++)
+      {
+        g_autofree char *k_text = g_strdup_printf ("%u", k);
+
+        run_expect (&r, 0, "identify", "--json", "--db", db, "--top", k_text, probe, NULL);
+        g_clear_pointer (&top, json_object_unref);
+        top = parse_json (r.out);
+        face = json_array_get_object_element (
+            json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (top, "images"), 0),
+                                          "faces"), 0);
+        candidates = json_object_get_array_member (face, "candidates");
+        g_assert_cmpuint (json_array_get_length (candidates), ==, k);
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (candidates, 0), "name"), ==,
+                         "Colin_Powell");
+        for (guint c = 1; c < k; c++)
+          g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (candidates, c - 1), "similarity"),
+                             >=,
+                             json_object_get_double_member (json_array_get_object_element (candidates, c), "similarity"));
+      }
+  }
+
   /* An unknown id among them: nobody is deleted. */
   run_expect (&r, 3, "people", "delete", "--db", db, ids[0], "999999", NULL);
   assert_one_line_error (r.err, "999999");
@@ -770,6 +946,293 @@ test_delete_several (void)
   g_assert_cmpuint (embeddings_in_files (db, embeddings[1]), ==, 2);
   for (guint p = 0; p < 3; p++)
     g_ptr_array_unref (embeddings[p]);
+}
+
+/* people export: a new folder inside DIR; an unknown id is exit 3; a DIR
+ * that is not a folder is "anything else", exit 6. */
+static void
+test_export (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *target = g_build_filename (tmp, "exports", NULL);
+  g_autofree char *missing = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *picture = lfw ("Tony_Blair", 2);
+  g_autofree char *id = NULL, *parent = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (target, 0700), ==, 0);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "Tony/Blair", picture, NULL);
+  doc = parse_json (r.out);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (doc, "person_id"));
+
+  run_expect (&r, 0, "people", "export", "--json", "--db", db, id, target, NULL);
+  g_clear_pointer (&doc, json_object_unref);
+  doc = parse_json (r.out);
+  parent = g_path_get_dirname (json_object_get_string_member (doc, "folder"));
+  g_assert_cmpstr (parent, ==, target);
+  g_assert_true (g_file_test (json_object_get_string_member (doc, "folder"), G_FILE_TEST_IS_DIR));
+
+  run_expect (&r, 3, "people", "export", "--db", db, "999999", target, NULL);
+  assert_one_line_error (r.err, "999999");
+  run_expect (&r, 6, "people", "export", "--db", db, id, missing, NULL);
+  assert_one_line_error (r.err, missing);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+/* Every file under a folder, relative to it. */
+static void
+list_files (const char *root,
+            const char *relative,
+            GPtrArray  *out)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = relative[0] ? g_build_filename (relative, name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (root, child, NULL);
+
+      if (g_file_test (full, G_FILE_TEST_IS_DIR) && !g_file_test (full, G_FILE_TEST_IS_SYMLINK))
+        list_files (root, child, out);
+      else
+        g_ptr_array_add (out, g_steal_pointer (&child));
+    }
+}
+
+/* "The database is the only place Visage writes biometric data": after a
+ * session of commands on the default database, the test's home, data,
+ * config, cache, state and runtime folders and its $TMPDIR hold that
+ * database and nothing else. */
+static void
+test_writes_only_the_database (void)
+{
+  g_autofree char *dirs = g_path_get_dirname (g_get_home_dir ());   /* …/.dirs */
+  g_autofree char *tmpdir = g_build_filename (dirs, "tmp", NULL);
+  g_autofree char *saved_tmpdir = g_strdup (g_getenv ("TMPDIR"));
+  g_autofree char *slides = g_build_filename (dirs, "slides", NULL);
+  g_autofree char *t2 = lfw ("Tony_Blair", 2), *t3 = lfw ("Tony_Blair", 3), *t10 = lfw ("Tony_Blair", 10);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (tmpdir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (slides, 0700), ==, 0);
+  vs_test_copy_lfw (slides, "Tony_Blair", 11, 13);
+  g_setenv ("TMPDIR", tmpdir, TRUE);
+
+  run_expect (&r, 0, "enroll", "--name", "Tony Blair", t2, t3, NULL);
+  run_expect (&r, 0, "identify", t10, NULL);
+  run_expect (&r, 0, "people", "show", "1", NULL);
+  run_expect (&r, 0, "reembed", "--embedder", "mobilefacenet_foamliu", NULL);
+  run_expect (&r, 0, "reembed", NULL);
+  {
+    g_autofree char *source = g_strconcat ("images:", slides, NULL);
+    run_expect (&r, 0, "watch", "--fast", source, NULL);
+  }
+
+  if (saved_tmpdir != NULL)
+    g_setenv ("TMPDIR", saved_tmpdir, TRUE);
+  else
+    g_unsetenv ("TMPDIR");
+
+  list_files (dirs, "", files);
+  for (guint i = 0; i < files->len; i++)
+    g_test_message ("written: %s", (char *) g_ptr_array_index (files, i));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+      g_autofree char *data_relative = g_build_filename ("data", "visage", "visage.db", NULL);
+
+      if (g_str_has_prefix (file, "slides" G_DIR_SEPARATOR_S))
+        continue;   /* the test's own pictures */
+      g_assert_cmpstr (file, ==, data_relative);
+    }
+}
+
+/* "A crash or a kill leaves the database as it was": reembed killed in the
+ * middle of its transaction changes nothing. */
+static void
+test_kill_during_reembed (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *photos = g_build_filename (tmp, "photos", NULL);
+  g_autofree char *integrity = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GString) progress = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { cli, "reembed", "--db", db, "--embedder", "mobilefacenet_foamliu", NULL };
+  gint64 person;
+  GPid pid;
+  int err_fd, wait_status;
+  g_auto(Run) r = { 0 };
+
+  /* Enough samples that reembed reports progress before it is done. */
+  g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
+  vs_test_copy_lfw (photos, "George_W_Bush", 1, 120);
+  run_expect (&r, 0, "enroll", "--json", "--db", db, "--name", "George W Bush", "--central", photos, NULL);
+  doc = parse_json (r.out);
+  person = json_object_get_int_member (doc, "person_id");
+  g_assert_cmpint (json_object_get_int_member (doc, "added"), >, 100);
+  before = stored_embeddings (db, person);
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                            NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+  g_assert_no_error (error);
+  /* "Re-embedding: 50 of N samples": inside the transaction. */
+  while (strstr (progress->str, "Re-embedding: 50 of") == NULL)
+    {
+      char buf[256];
+      gssize n = read (err_fd, buf, sizeof buf);
+
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (progress, buf, n);
+    }
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (err_fd);
+  g_assert_true (WIFSIGNALED (wait_status));
+
+  /* Every embedding as it was, the database whole. */
+  after = stored_embeddings (db, person);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_true (g_bytes_equal (g_ptr_array_index (before, i), g_ptr_array_index (after, i)));
+  {
+    g_autoptr(VsStore) store = vs_store_open (db, &error);
+    g_autoptr(VsGallery) gallery = NULL;
+
+    g_assert_no_error (error);
+    gallery = vs_store_load_gallery (store, "mobilefacenet_paddlex", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (vs_gallery_get_n_samples (gallery), ==, before->len);
+  }
+  run_expect (&r, 0, "people", "list", "--db", db, NULL);
+}
+
+/* The face of `picture` nearest its centre, embedded: in LFW the person a
+ * photo is filed under is the one in the middle. */
+static float *
+central_embedding (VsEngine   *engine,
+                   const char *picture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsImage) image = vs_image_load (picture, &error);
+  g_autoptr(GArray) faces = NULL;
+  float *embedding = g_new (float, vs_engine_get_dim (engine));
+
+  g_assert_no_error (error);
+  faces = vs_engine_detect (engine, image, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_engine_embed_face (engine, image,
+                                       &g_array_index (faces, VsFace, vs_faces_pick_central (faces, image)),
+                                       embedding, NULL, &error));
+  g_assert_no_error (error);
+  return embedding;
+}
+
+/* Folders whose photos show bystanders too: the person's own face is taken
+ * in each (the one their other photos agree with), and a photo of someone
+ * else, or of strangers only, is reported instead of saved. */
+static void
+test_import_extra_faces (void)
+{
+  /* Every photo of Abdel Nasser Assidi has two faces; Abdullah Gul 0003,
+   * 0006, 0008… and Adrien Brody 0002, 0003… have several too. */
+  static const struct { const char *folder; guint n; } people[] = {
+    { "Abdel_Nasser_Assidi", 2 }, { "Abdullah_Gul", 12 }, { "Adrien_Brody", 8 },
+  };
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  g_autofree char *intruder = lfw ("Colin_Powell", 1);
+  g_autofree char *group = vs_test_data_path ("groups/2008_002506.jpg");
+  g_autofree char *brody = g_build_filename (root, "Adrien_Brody", NULL);
+  g_autofree char *intruder_link = g_build_filename (brody, "intruder.jpg", NULL);
+  g_autofree char *group_link = g_build_filename (brody, "group.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEngine) engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_auto(Run) r = { 0 };
+  JsonArray *report;
+  guint n_multi = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    make_person_folder (root, people[i].folder, 1, people[i].n);
+  g_assert_cmpint (symlink (intruder, intruder_link), ==, 0);
+  g_assert_cmpint (symlink (group, group_link), ==, 0);
+
+  /* Pictures reported, every person imported: success. */
+  run_expect (&r, 0, "import", "--json", "--db", db, root, NULL);
+  doc = parse_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, G_N_ELEMENTS (people));
+  report = json_object_get_array_member (doc, "people");
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      JsonObject *p = json_array_get_object_element (report, i);
+      JsonArray *skipped = json_object_get_array_member (p, "skipped");
+      gboolean brody_folder = g_str_equal (people[i].folder, "Adrien_Brody");
+
+      g_assert_cmpstr (json_object_get_string_member (p, "folder"), ==, people[i].folder);
+      g_assert_cmpint (json_object_get_int_member (p, "added"), ==, people[i].n);
+      /* Only the two pictures that are not Adrien Brody are left out. */
+      g_assert_cmpuint (json_array_get_length (skipped), ==, brody_folder ? 2 : 0);
+      for (guint k = 0; k < json_array_get_length (skipped); k++)
+        {
+          JsonObject *skip = json_array_get_object_element (skipped, k);
+          const char *path = json_object_get_string_member (skip, "path");
+          const char *reason = json_object_get_string_member (skip, "reason");
+
+          g_test_message ("skipped %s: %s", path, reason);
+          if (g_str_has_suffix (path, "group.jpg"))
+            g_assert_nonnull (strstr (reason, "none looks like the person"));
+          else
+            {
+              g_assert_true (g_str_has_suffix (path, "intruder.jpg"));
+              g_assert_nonnull (strstr (reason, "looks like a different person"));
+            }
+        }
+    }
+
+  /* Each sample is the face in the middle of its photo. */
+  store = vs_store_open (db, &error);
+  g_assert_no_error (error);
+  listed = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (people));
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_autoptr(GPtrArray) samples = vs_store_list_samples (store, ((VsPerson *) listed->pdata[i])->id, &error);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < samples->len; k++)
+        {
+          VsSample *sample = g_ptr_array_index (samples, k);
+          g_autoptr(VsImage) image = vs_image_load (sample->source, &error);
+          g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+          g_autofree float *central = central_embedding (engine, sample->source);
+          float cosine = vs_cosine (central, sample->embedding, sample->dim);
+
+          g_assert_no_error (error);
+          if (faces->len > 1)
+            {
+              n_multi++;
+              g_test_message ("%s: %u faces, cosine to the central one %.3f", sample->source, faces->len, cosine);
+            }
+          g_assert_cmpfloat (cosine, >, 0.99f);
+        }
+    }
+  g_test_message ("%u photos with several faces, the person's taken in each", n_multi);
+  g_assert_cmpuint (n_multi, >=, 6);
 }
 
 static void
@@ -863,6 +1326,7 @@ test_models (void)
   g_auto(Run) r = { 0 };
   static const char * const files[] = {
     "face_detection_yunet_2023mar.onnx", "mobilefacenet_paddlex.onnx", "mobilefacenet_foamliu.onnx",
+    "face_detection_yunet_2022mar.onnx",
   };
 
   run_expect (&r, 4, "detect", "--models", "/nonexistent", picture, NULL);
@@ -1360,13 +1824,18 @@ main (int    argc,
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/detect-json", test_detect_json);
   g_test_add_func ("/cli/verify", test_verify);
+  g_test_add_func ("/cli/verify-central", test_verify_central);
   g_test_add_func ("/cli/bad-input", test_bad_input);
   g_test_add_func ("/cli/enroll-identify", test_enroll_identify);
   g_test_add_func ("/cli/identify-band", test_identify_band);
   g_test_add_func ("/cli/enroll-many-faces", test_enroll_many_faces);
   g_test_add_func ("/cli/import-and-people", test_import_and_people);
   g_test_add_func ("/cli/delete-several", test_delete_several);
+  g_test_add_func ("/cli/export", test_export);
+  g_test_add_func ("/cli/import-extra-faces", test_import_extra_faces);
   g_test_add_func ("/cli/reembed", test_reembed);
+  g_test_add_func ("/cli/kill-during-reembed", test_kill_during_reembed);
+  g_test_add_func ("/cli/writes-only-the-database", test_writes_only_the_database);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);
   g_test_add_func ("/cli/habits", test_habits);

@@ -5,9 +5,11 @@
  * again (g_test_message) on every run. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vs-cv.h"
 #include "vs-engine.h"
 #include "vs-gallery.h"
 #include "vs-store.h"
@@ -120,12 +122,15 @@ test_verify_pairs (void)
 
 typedef struct {
   float x, y, w, h;
+  float parts[68][2];   /* dlib's 68 landmarks, in the *_with_face_landmarks files */
+  guint n_parts;
 } Box;
 
 typedef struct {
   char   *file;
   GArray *boxes;     /* Box, without the ignored ones */
   GArray *ignored;   /* Box */
+  gboolean last_ignored;
 } Labelled;
 
 static void
@@ -173,6 +178,7 @@ imglab_start (GMarkupParseContext  *context,
       Labelled *l = g_ptr_array_index (images, images->len - 1);
       const char *ignore = attr (names, values, "ignore");
       Box b = {
+        .n_parts = 0,
         .x = g_ascii_strtod (attr (names, values, "left"), NULL),
         .y = g_ascii_strtod (attr (names, values, "top"), NULL),
         .w = g_ascii_strtod (attr (names, values, "width"), NULL),
@@ -182,6 +188,19 @@ imglab_start (GMarkupParseContext  *context,
       g_assert_cmpfloat (b.w, >, 0);
       g_assert_cmpfloat (b.h, >, 0);
       g_array_append_val (ignore != NULL && g_str_equal (ignore, "1") ? l->ignored : l->boxes, b);
+      l->last_ignored = ignore != NULL && g_str_equal (ignore, "1");
+    }
+  else if (g_str_equal (element, "part"))
+    {
+      Labelled *l = g_ptr_array_index (images, images->len - 1);
+      GArray *boxes = l->last_ignored ? l->ignored : l->boxes;
+      Box *b = &g_array_index (boxes, Box, boxes->len - 1);
+      guint64 index = g_ascii_strtoull (attr (names, values, "name"), NULL, 10);
+
+      g_assert_cmpuint (index, <, 68);
+      b->parts[index][0] = g_ascii_strtod (attr (names, values, "x"), NULL);
+      b->parts[index][1] = g_ascii_strtod (attr (names, values, "y"), NULL);
+      b->n_parts++;
     }
 }
 
@@ -320,6 +339,237 @@ test_detect_groups (void)
   g_assert_cmpuint (extra, <=, 3);
 }
 
+
+/* YuNet's five landmarks against dlib's 68 on the same labelled faces: eye
+ * centres (mean of each eye's six points), nose tip (30), mouth corners (48,
+ * 54); the error of a face is the mean distance over the five points divided
+ * by the distance between the eye centres.
+ *
+ * The two schemes do not put the points in quite the same places (dlib's
+ * nose point 30 is the tip, its eye centres are means of the lids), so even
+ * right landmarks are some way off. Measured (yunet_2023mar, 43 faces): mean
+ * error 0.149, worst face 0.403 (a face turned sideways in 2008_004176).
+ * Bounds: mean ≤ 0.2, every face ≤ 0.5; a swapped or misplaced point costs
+ * more than that. */
+static void
+test_detect_landmarks (void)
+{
+  static const char * const sets[] = {
+    "groups/testing_with_face_landmarks.xml", "groups/training_with_face_landmarks.xml",
+  };
+  guint n = 0;
+  double sum = 0, worst = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+    {
+      g_autoptr(GPtrArray) images = parse_imglab (sets[s]);
+
+      for (guint i = 0; i < images->len; i++)
+        {
+          Labelled *l = g_ptr_array_index (images, i);
+          g_autofree char *relative = g_build_filename ("groups", l->file, NULL);
+          g_autofree char *path = vs_test_data_path (relative);
+          g_autoptr(VsImage) image = load (path);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GArray) faces = vs_engine_detect (engine, image, &error);
+
+          g_assert_no_error (error);
+          for (guint b = 0; b < l->boxes->len; b++)
+            {
+              const Box *truth = &g_array_index (l->boxes, Box, b);
+              float want[5][2] = { { 0 } };
+              const VsFace *best = NULL;
+              float best_iou = 0, eyes, err = 0;
+
+              g_assert_cmpuint (truth->n_parts, ==, 68);
+              for (guint f = 0; f < faces->len; f++)
+                {
+                  const VsFace *face = &g_array_index (faces, VsFace, f);
+                  Box d = { .x = face->x, .y = face->y, .w = face->width, .h = face->height };
+                  float v = iou (truth, &d);
+
+                  if (v > best_iou)
+                    {
+                      best_iou = v;
+                      best = face;
+                    }
+                }
+              g_assert_nonnull (best);
+              g_assert_cmpfloat (best_iou, >=, MIN_IOU);
+
+              for (guint p = 0; p < 6; p++)
+                for (guint c = 0; c < 2; c++)
+                  {
+                    want[0][c] += truth->parts[36 + p][c] / 6;
+                    want[1][c] += truth->parts[42 + p][c] / 6;
+                  }
+              for (guint c = 0; c < 2; c++)
+                {
+                  want[2][c] = truth->parts[30][c];
+                  want[3][c] = truth->parts[48][c];
+                  want[4][c] = truth->parts[54][c];
+                }
+              eyes = hypotf (want[0][0] - want[1][0], want[0][1] - want[1][1]);
+              for (guint p = 0; p < 5; p++)
+                err += hypotf (best->landmarks[p][0] - want[p][0], best->landmarks[p][1] - want[p][1]) / 5;
+              err /= eyes;
+              g_test_message ("%s: face at %.0f,%.0f: landmark error %.3f of the eye distance",
+                              l->file, truth->x, truth->y, err);
+              sum += err;
+              worst = MAX (worst, err);
+              n++;
+            }
+        }
+    }
+  g_test_message ("landmarks: %u faces, mean error %.3f, worst %.3f (of the eye distance)",
+                  n, sum / n, worst);
+  g_assert_cmpuint (n, >=, 40);
+  g_assert_cmpfloat (sum / n, <=, 0.2);
+  g_assert_cmpfloat (worst, <=, 0.5);
+}
+
+/* ── frames without faces ───────────────────────────────────────────── */
+
+typedef enum {
+  FRAME_BLACK, FRAME_DARK_GREY, FRAME_GREY, FRAME_WHITE, FRAME_DARK_NOISE, FRAME_SNOW,
+  FRAME_BARS, FRAME_CHECKERS, FRAME_GRADIENT, FRAME_RINGS, N_FRAMES
+} FrameKind;
+
+static const char * const frame_names[] = {
+  "black", "dark grey", "mid grey", "white", "dark noise", "snow",
+  "colour bars", "checkers", "gradient", "rings",
+};
+
+/* What a covered lens, a dark room, a camera warming up or a test pattern
+ * (GStreamer's videotestsrc: smpte bars, snow, checkers, gradients, zone
+ * plate) put in front of the detector. */
+static VsImage *
+make_frame (FrameKind kind,
+            int       width,
+            int       height)
+{
+  static const guint8 bars[7][3] = {   /* BGR: white yellow cyan green magenta red blue */
+    { 192, 192, 192 }, { 0, 192, 192 }, { 192, 192, 0 }, { 0, 192, 0 },
+    { 192, 0, 192 }, { 0, 0, 192 }, { 192, 0, 0 },
+  };
+  VsImage *image = vs_image_new (width, height);
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *px = image->data + (gsize) y * image->stride + 3 * x;
+        guint8 v[3] = { 0, 0, 0 };
+
+        switch (kind)
+          {
+          case FRAME_BLACK: break;
+          case FRAME_DARK_GREY: v[0] = v[1] = v[2] = 30; break;
+          case FRAME_GREY: v[0] = v[1] = v[2] = 128; break;
+          case FRAME_WHITE: v[0] = v[1] = v[2] = 255; break;
+          case FRAME_DARK_NOISE: v[0] = v[1] = v[2] = 12 + g_rand_int_range (rand, 0, 9); break;
+          case FRAME_SNOW: for (int c = 0; c < 3; c++) v[c] = g_rand_int_range (rand, 0, 256); break;
+          case FRAME_BARS: memcpy (v, bars[x * 7 / width], 3); break;
+          case FRAME_CHECKERS: v[0] = v[1] = v[2] = ((x / 8 + y / 8) % 2) * 255; break;
+          case FRAME_GRADIENT: v[0] = v[1] = v[2] = (guint8) (255 * y / height); break;
+          case FRAME_RINGS:
+            {
+              double dx = x - width / 2.0, dy = y - height / 2.0;
+              v[0] = v[1] = v[2] = (guint8) (127.5 + 127.5 * cos ((dx * dx + dy * dy) / 400.0));
+            }
+            break;
+          case N_FRAMES:
+          default: g_assert_not_reached ();
+          }
+        memcpy (px, v, 3);
+      }
+  g_rand_free (rand);
+  return image;
+}
+
+static void
+test_no_face_frames (void)
+{
+  static const int sizes[][2] = { { 640, 480 }, { 1280, 720 }, { 250, 250 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (FrameKind kind = 0; kind < N_FRAMES; kind++)
+      {
+        g_autoptr(VsImage) frame = make_frame (kind, sizes[s][0], sizes[s][1]);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GArray) faces = vs_engine_detect (engine, frame, &error);
+
+        g_assert_no_error (error);
+        for (guint f = 0; f < faces->len; f++)
+          {
+            const VsFace *face = &g_array_index (faces, VsFace, f);
+            g_test_message ("%s %d×%d: face at %.0f,%.0f %.0f×%.0f score %.2f", frame_names[kind],
+                            sizes[s][0], sizes[s][1], face->x, face->y, face->width, face->height,
+                            face->score);
+          }
+        g_assert_cmpuint (faces->len, ==, 0);
+      }
+}
+
+/* A face that fills a 1000 px picture is one face, not fragments. */
+static void
+test_face_filling_picture (void)
+{
+  g_autofree char *path = vs_test_lfw_path ("Tony_Blair", 2);
+  g_autoptr(VsImage) photo = load (path);
+  g_autoptr(VsImage) crop = vs_image_new_wrap (150, 150, photo->stride,
+                                               photo->data + 55 * photo->stride + 50 * 3,
+                                               (GDestroyNotify) vs_image_unref, vs_image_ref (photo));
+  g_autoptr(VsImage) big = vs_cv_resize (crop, 1000, 1000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) faces = vs_engine_detect (engine, big, &error);
+  const VsFace *face;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (faces->len, ==, 1);
+  face = &g_array_index (faces, VsFace, 0);
+  g_test_message ("face filling 1000×1000: %.0f,%.0f %.0f×%.0f score %.2f",
+                  face->x, face->y, face->width, face->height, face->score);
+  g_assert_cmpfloat (face->width, >, 500);
+  g_assert_cmpfloat (face->height, >, 500);
+}
+
+/* Boxes mostly outside the picture, or on a patch without texture, are not
+ * faces, whoever reports them. */
+static void
+test_drop_implausible (void)
+{
+  g_autofree char *path = vs_test_lfw_path ("Tony_Blair", 2);
+  g_autoptr(VsImage) photo = load (path);
+  g_autoptr(VsImage) canvas = make_frame (FRAME_BLACK, 500, 250);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) faces = NULL;
+  VsFace real, outside, flat, edge;
+
+  /* The photo on the left half; the right half stays black. */
+  for (int y = 0; y < 250; y++)
+    memcpy (canvas->data + (gsize) y * canvas->stride, photo->data + (gsize) y * photo->stride, 250 * 3);
+  faces = vs_engine_detect (engine, canvas, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (faces->len, ==, 1);
+  real = g_array_index (faces, VsFace, 0);
+
+  outside = real;
+  outside.x = -0.8f * real.width;     /* 20 % of it inside */
+  flat = real;
+  flat.x += 300;                      /* on the black half */
+  edge = real;
+  edge.x = -0.3f * real.width;        /* 70 % inside: a face at the edge */
+
+  g_array_append_val (faces, outside);
+  g_array_append_val (faces, flat);
+  g_array_append_val (faces, edge);
+  g_assert_cmpuint (vs_faces_drop_implausible (faces, canvas), ==, 2);
+  g_assert_cmpuint (faces->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (faces, VsFace, 0).x, ==, real.x);
+  g_assert_cmpfloat (g_array_index (faces, VsFace, 1).x, ==, edge.x);
+}
+
 static int
 compare_names (gconstpointer a,
          gconstpointer b)
@@ -352,9 +602,8 @@ collect_pictures (const char *dir,
     }
 }
 
-/* Measured: one face in 22 pictures, a real one — the drawn portrait on the
- * newspaper page of opencv_samples/sudoku.png (score 0.99); none on the
- * animals, objects, markers or scream.jpg. Bound: at most 2. */
+/* Measured (yunet_2023mar): no face in any of the 22 pictures (2022mar found
+ * the drawn portrait on the newspaper page of sudoku.png). Bound: none. */
 static void
 test_negatives (void)
 {
@@ -382,7 +631,7 @@ test_negatives (void)
       n_pictures_with += faces->len > 0;
     }
   g_test_message ("negatives: %u faces in %u of %u pictures", n_faces, n_pictures_with, pictures->len);
-  g_assert_cmpuint (n_faces, <=, 2);
+  g_assert_cmpuint (n_faces, ==, 0);
 }
 
 /* ── 1:N identification ─────────────────────────────────────────────── */
@@ -579,6 +828,8 @@ test_identify (void)
   g_assert_cmpuint (right * 100, >=, 95 * N_PEOPLE);
   g_assert_cmpuint (wrong, <=, 1);
   g_assert_cmpuint (strangers_unknown * 100, >=, 90 * N_STRANGERS);
+  /* Naming a stranger is the costly error: none (measured: none). */
+  g_assert_cmpuint (strangers_named, ==, 0);
 }
 
 static void
@@ -601,7 +852,11 @@ main (int    argc,
 
   g_test_add_func ("/engine/verify-pairs", test_verify_pairs);
   g_test_add_func ("/engine/detect/groups", test_detect_groups);
+  g_test_add_func ("/engine/detect/landmarks", test_detect_landmarks);
   g_test_add_func ("/engine/detect/negatives", test_negatives);
+  g_test_add_func ("/engine/detect/no-face-frames", test_no_face_frames);
+  g_test_add_func ("/engine/detect/face-filling-picture", test_face_filling_picture);
+  g_test_add_func ("/engine/detect/drop-implausible", test_drop_implausible);
   g_test_add_func ("/engine/identify", test_identify);
 
   return g_test_run ();

@@ -320,55 +320,90 @@ test_uncommitted_is_kept (void)
   g_free (ada.name);
 }
 
+/* Two people enrolled, and a second connection holding a gallery, as the
+ * live view's gallery monitor does while the person page erases. */
+typedef struct {
+  char      *path;
+  VsStore   *store;
+  VsStore   *reader;
+  VsGallery *gallery;
+  Person     ada;
+  Person     alan;
+} Enrolled;
+
+static void
+enrolled_init (Enrolled *e,
+               guint32   seed)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+
+  e->path = g_build_filename (dir, "erase.db", NULL);
+  make_person (&e->ada, "Ada Lovelace", seed);
+  make_person (&e->alan, "Alan Turing", seed + 1);
+  e->store = vs_store_open (e->path, &error);
+  g_assert_no_error (error);
+  enroll (e->store, &e->ada);
+  enroll (e->store, &e->alan);
+  e->reader = vs_store_open (e->path, &error);
+  g_assert_no_error (error);
+  e->gallery = vs_store_load_gallery (e->reader, "synthetic", &error);
+  g_assert_no_error (error);
+}
+
+static void
+enrolled_clear (Enrolled *e)
+{
+  g_clear_pointer (&e->gallery, vs_gallery_unref);
+  g_clear_object (&e->reader);
+  g_clear_object (&e->store);
+  g_clear_pointer (&e->path, g_free);
+  person_clear (&e->ada);
+  person_clear (&e->alan);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Enrolled, enrolled_clear)
+
 /* The person page's remove button: one sample goes, for good, while the
  * database stays open with a reader (the live view's gallery monitor). */
 static void
 test_one_sample (void)
 {
-  g_autofree char *dir = vs_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "sample.db", NULL);
-  g_autoptr(VsStore) store = NULL;
-  g_autoptr(VsStore) reader = NULL;
-  g_autoptr(VsGallery) gallery = NULL;
+  g_auto(Enrolled) e = { 0 };
   g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(VsPerson) person = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Person) ada = { 0 };
-  g_auto(Person) alan = { 0 };
+  const char *path;
+  VsStore *store;
+  Person *ada, *alan;
   gint64 removed = 0;
 
-  make_person (&ada, "Ada Lovelace", 11);
-  make_person (&alan, "Alan Turing", 12);
-  store = vs_store_open (path, &error);
-  g_assert_no_error (error);
-  enroll (store, &ada);
-  enroll (store, &alan);
-  reader = vs_store_open (path, &error);
-  g_assert_no_error (error);
-  gallery = vs_store_load_gallery (reader, "synthetic", &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 1), ==, n_sample_fragments ());
+  enrolled_init (&e, 11);
+  path = e.path;
+  store = e.store;
+  ada = &e.ada;
+  alan = &e.alan;
+  g_assert_cmpuint (sample_fragments_on_disk (path, ada, 1), ==, n_sample_fragments ());
 
   /* Ada's second sample, found by its embedding. */
-  samples = vs_store_list_samples (store, ada.id, &error);
+  samples = vs_store_list_samples (store, ada->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (samples->len, ==, N_SAMPLES);
   for (guint i = 0; i < samples->len; i++)
     {
       VsSample *sample = g_ptr_array_index (samples, i);
-      if (memcmp (sample->embedding, ada.embeddings[1], DIM * 4) == 0)
+      if (memcmp (sample->embedding, ada->embeddings[1], DIM * 4) == 0)
         removed = sample->id;
     }
   g_assert_cmpint (removed, >, 0);
 
   g_assert_true (vs_store_delete_sample (store, removed, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 1), ==, 0);
+  g_assert_cmpuint (sample_fragments_on_disk (path, ada, 1), ==, 0);
   /* Only that sample: Ada's others and Alan stay whole. */
-  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 0), ==, n_sample_fragments ());
-  g_assert_cmpuint (sample_fragments_on_disk (path, &ada, 2), ==, n_sample_fragments ());
-  g_assert_cmpuint (fragments_on_disk (path, &alan), ==, n_fragments ());
-  person = vs_store_get_person (store, ada.id, &error);
+  g_assert_cmpuint (sample_fragments_on_disk (path, ada, 0), ==, n_sample_fragments ());
+  g_assert_cmpuint (sample_fragments_on_disk (path, ada, 2), ==, n_sample_fragments ());
+  g_assert_cmpuint (fragments_on_disk (path, alan), ==, n_fragments ());
+  person = vs_store_get_person (store, ada->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (person->n_samples, ==, N_SAMPLES - 1);
 
@@ -376,7 +411,7 @@ test_one_sample (void)
   g_assert_false (vs_store_delete_sample (store, removed, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_cmpuint (fragments_on_disk (path, &alan), ==, n_fragments ());
+  g_assert_cmpuint (fragments_on_disk (path, alan), ==, n_fragments ());
 }
 
 typedef struct {
@@ -416,36 +451,28 @@ reembed_random (GBytes   *crop,
 static void
 test_reembed (void)
 {
-  g_autofree char *dir = vs_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "reembed.db", NULL);
-  g_autoptr(VsStore) store = NULL;
-  g_autoptr(VsStore) reader = NULL;
-  g_autoptr(VsGallery) gallery = NULL;
+  g_auto(Enrolled) e = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) files = NULL;
-  g_auto(Person) ada = { 0 };
-  g_auto(Person) alan = { 0 };
   Reembedder failing = { 0, 4, g_rand_new_with_seed (5), g_ptr_array_new_with_free_func (g_free) };
   Reembedder working = { 0, 0, g_rand_new_with_seed (6), g_ptr_array_new_with_free_func (g_free) };
+  const char *path;
+  VsStore *store;
+  Person *ada, *alan;
 
-  make_person (&ada, "Ada Lovelace", 21);
-  make_person (&alan, "Alan Turing", 22);
-  store = vs_store_open (path, &error);
-  g_assert_no_error (error);
-  enroll (store, &ada);
-  enroll (store, &alan);
-  reader = vs_store_open (path, &error);
-  g_assert_no_error (error);
-  gallery = vs_store_load_gallery (reader, "synthetic", &error);
-  g_assert_no_error (error);
+  enrolled_init (&e, 21);
+  path = e.path;
+  store = e.store;
+  ada = &e.ada;
+  alan = &e.alan;
 
   /* The fourth of six samples fails: all or nothing. */
   g_assert_false (vs_store_reembed (store, "other", DIM, reembed_random, NULL, &failing, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_cmpuint (failing.calls, ==, 4);
-  g_assert_cmpuint (fragments_on_disk (path, &ada), ==, n_fragments ());
-  g_assert_cmpuint (fragments_on_disk (path, &alan), ==, n_fragments ());
+  g_assert_cmpuint (fragments_on_disk (path, ada), ==, n_fragments ());
+  g_assert_cmpuint (fragments_on_disk (path, alan), ==, n_fragments ());
   {
     g_autoptr(VsGallery) still = vs_store_load_gallery (store, "synthetic", &error);
     g_assert_no_error (error);
@@ -459,15 +486,15 @@ test_reembed (void)
   files = read_db_files (path);
   for (guint s = 0; s < N_SAMPLES; s++)
     {
-      g_assert_cmpuint (count_embedding_fragments (files, ada.embeddings[s]), ==, 0);
-      g_assert_cmpuint (count_embedding_fragments (files, alan.embeddings[s]), ==, 0);
+      g_assert_cmpuint (count_embedding_fragments (files, ada->embeddings[s]), ==, 0);
+      g_assert_cmpuint (count_embedding_fragments (files, alan->embeddings[s]), ==, 0);
     }
   /* The new embeddings are there (the search would find the old), and the
    * crops they came from stay. */
   for (guint i = 0; i < working.made->len; i++)
     g_assert_cmpuint (count_embedding_fragments (files, g_ptr_array_index (working.made, i)), ==,
                       DIM * 4 / FRAGMENT);
-  g_assert_cmpuint (fragments_on_disk (path, &ada), ==,
+  g_assert_cmpuint (fragments_on_disk (path, ada), ==,
                     n_fragments () - N_SAMPLES * (DIM * 4 / FRAGMENT));
   {
     g_autoptr(VsGallery) now = vs_store_load_gallery (store, "other", &error);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "vs-engine.h"
@@ -716,6 +717,21 @@ test_truncated_while_decoding (void)
   g_assert_cmpuint (n_refused, >=, 1);
 }
 
+/* A symbolic link to itself is said to be one, not "does not exist". */
+static void
+test_symlink_loop (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "loop.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsImage) image = NULL;
+
+  g_assert_cmpint (symlink ("loop.jpg", path), ==, 0);
+  image = vs_image_load (path, &error);
+  g_assert_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_NOT_FOUND);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "loop"));
+}
+
 /* A file that is not a picture OpenCV can read never shows OpenCV's text. */
 static void
 test_decoder_error_is_ours (void)
@@ -779,6 +795,7 @@ main (int    argc,
   g_test_add_func ("/image/hostile/progressive-jpeg", test_progressive_jpeg_bomb);
   g_test_add_func ("/image/hostile/truncated-while-decoding", test_truncated_while_decoding);
   g_test_add_func ("/image/hostile/decoder-error", test_decoder_error_is_ours);
+  g_test_add_func ("/image/symlink-loop", test_symlink_loop);
 
   return g_test_run ();
 }

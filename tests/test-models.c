@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vs-models.h"
 #include "vs-test-util.h"
@@ -121,15 +123,17 @@ test_readme_thresholds (void)
       if (!g_str_has_prefix (lines[i], "| `"))
         break;   /* the end of the table */
 
-      /* "| `id` | 0.282 | 0.45 | 0.05 |" → "", id, numbers…, "" */
+      /* "| `id` (optional) | 0.282 | 0.45 | 0.05 |" → "", id, numbers…, "" */
       cells = g_strsplit (lines[i], "|", -1);
       g_assert_cmpuint (g_strv_length (cells), ==, 6);
       id = g_strdup (g_strstrip (cells[1]));
-      g_assert_true (g_str_has_prefix (id, "`") && g_str_has_suffix (id, "`"));
-      id[strlen (id) - 1] = '\0';
+      g_assert_true (g_str_has_prefix (id, "`"));
+      g_assert_nonnull (strchr (id + 1, '`'));
+      *strchr (id + 1, '`') = '\0';
       info = vs_models_lookup (id + 1, &error);
       g_assert_no_error (error);
       g_assert_cmpint (info->role, ==, VS_MODEL_ROLE_EMBEDDER);
+      g_assert_true ((strstr (cells[1], "(optional)") != NULL) == info->optional);
       g_assert_false (g_hash_table_contains (rows, info->id));
       g_hash_table_add (rows, info->id);
       g_test_message ("README %s: %s %s %s", info->id, cells[2], cells[3], cells[4]);
@@ -355,13 +359,23 @@ test_locate_threads (void)
     g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (threads[i])), ==, required);
 }
 
+/* Changes $VISAGE_MODELS_DIR: runs in a child process, so that neither the
+ * variable nor anything cached from it outlives the test, pass or fail. */
 static void
 test_find_dir (void)
 {
-  g_autofree char *saved = g_strdup (g_getenv ("VISAGE_MODELS_DIR"));
-  g_autofree char *tmp = vs_test_make_tmpdir ();
-  g_autofree char *gone = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *tmp = NULL;
+  g_autofree char *gone = NULL;
   g_autofree char *dir = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  tmp = vs_test_make_tmpdir ();
+  gone = g_build_filename (tmp, "missing", NULL);
 
   /* an override is returned as is, even when missing, so errors name it */
   dir = vs_models_find_dir (gone);
@@ -384,11 +398,45 @@ test_find_dir (void)
   dir = vs_models_find_dir (NULL);
   g_assert_cmpstr (dir, ==, VS_INSTALLED_MODELS_DIR);
   g_clear_pointer (&dir, g_free);
+}
 
-  if (saved != NULL)
-    g_setenv ("VISAGE_MODELS_DIR", saved, TRUE);
-  else
-    g_unsetenv ("VISAGE_MODELS_DIR");
+/* README: "missing data or models fail the tests, with a message saying
+ * where to get them". */
+static void
+test_missing_test_data (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *missing = g_build_filename (g_get_home_dir (), "no-faces-here", NULL);
+
+      g_setenv ("VISAGE_TEST_DATA", missing, TRUE);
+      vs_test_data_dir ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*no-faces-here*");
+  g_test_trap_assert_stderr ("*../shared/faces*$VISAGE_TEST_DATA*");
+}
+
+/* The isolation guard: a path in the user's real home aborts the test;
+ * the test's own folders do not. */
+static void
+test_real_home_guard (void)
+{
+  const struct passwd *pw = getpwuid (getuid ());
+
+  g_assert_nonnull (pw);
+  vs_test_assert_not_in_real_home (g_get_user_data_dir ());
+  if (g_test_subprocess ())
+    {
+      g_autofree char *real = g_build_filename (pw->pw_dir, ".local", "share", "visage", "visage.db", NULL);
+      vs_test_assert_not_in_real_home (real);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*in the real home folder*");
 }
 
 int
@@ -405,6 +453,8 @@ main (int   argc,
   g_test_add_func ("/models/locate/wrong-bytes", test_locate_wrong_bytes);
   g_test_add_func ("/models/locate/threads", test_locate_threads);
   g_test_add_func ("/models/find-dir", test_find_dir);
+  g_test_add_func ("/models/missing-test-data", test_missing_test_data);
+  g_test_add_func ("/models/real-home-guard", test_real_home_guard);
 
   return g_test_run ();
 }

@@ -154,19 +154,14 @@ test_load_10000 (void)
   g_autoptr(VsPeopleModel) model = NULL;
   g_autoptr(VsPersonItem) first = NULL;
   g_autoptr(VsPersonItem) last = NULL;
-  gint64 start, elapsed;
 
+  /* How fast is for a benchmark; here: all of them, right, in order. */
   bulk_insert (path, 10000);
 
-  start = g_get_monotonic_time ();
   store = vs_store_open (path, NULL);
   g_assert_nonnull (store);
   model = vs_people_model_new (store);
-  elapsed = g_get_monotonic_time () - start;
-
-  g_test_message ("10,000 people: store opened and model loaded in %.1f ms", elapsed / 1000.0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10000);
-  /* Speed is not asserted here (the machine may be busy): see the bench. */
 
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
   last = g_list_model_get_item (G_LIST_MODEL (model), 9999);
@@ -180,9 +175,7 @@ test_load_10000 (void)
     Changes changes = { 0 };
 
     g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
-    start = g_get_monotonic_time ();
     g_assert_true (vs_people_model_refresh (model, TRUE, NULL));
-    g_test_message ("Forced reload of 10,000 people: %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
     g_assert_cmpuint (changes.count, ==, 0);
     g_signal_handlers_disconnect_by_data (model, &changes);
   }
@@ -192,13 +185,11 @@ test_load_10000 (void)
     guint n = 0;
     g_autofree char *key = vs_people_search_key ("PERSON 0999");
 
-    start = g_get_monotonic_time ();
     for (guint i = 0; i < 10000; i++)
       {
         g_autoptr(VsPersonItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
         n += vs_person_item_matches (item, key);
       }
-    g_test_message ("Filtering 10,000 names: %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
     g_assert_cmpuint (n, ==, 10);   /* 09990 … 09999 */
   }
 }

@@ -19,6 +19,7 @@
 #include "visage-enroll-window.h"
 #include "visage-people-page.h"
 #include "visage-person-page.h"
+#include "visage-person-row.h"
 #include "visage-window-private.h"
 #include "vs-gui-test-util.h"
 #include "vs-test-util.h"
@@ -767,7 +768,12 @@ test_person_page_keys (void)
   g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (person_page)));
   g_assert_false (focus_is_editable (GTK_WIDGET (window)));
-  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "people-person-keys.png"));
+  /* As narrow as the window goes (the live page's status line sets it). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  vs_gui_test_run_for (500);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "people-person-narrow.png"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  vs_gui_test_run_for (300);
 
   /* Every focusable widget of the person view, the back button included. */
   collect_focusable (gtk_widget_get_parent (GTK_WIDGET (person_page)), focusable);
@@ -804,7 +810,6 @@ test_person_page_keys (void)
   g_assert_true (visage_person_page_is_renaming (person_page));
   g_assert_true (focus_is_editable (GTK_WIDGET (window)));
   vs_gui_test_run_for (300);
-  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "people-person-rename.png"));
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
     GtkWidget *entry = gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY);
@@ -812,11 +817,16 @@ test_person_page_keys (void)
 
     g_assert_nonnull (entry);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Hugo Chavez");
+    /* The popover is a surface of its own: rendered by itself. */
+    g_free (vs_gui_test_save_png (gtk_widget_get_ancestor (entry, GTK_TYPE_POPOVER),
+                                  "people-person-rename-popover.png"));
     vs_gui_test_press_key (focus, GDK_KEY_Delete, 0);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
     g_assert_null (find_confirmation ());
     vs_gui_test_press_key (focus, GDK_KEY_Escape, 0);
     g_assert_false (visage_person_page_is_renaming (person_page));
+    /* Escape closed the popover only, not the person's page. */
+    g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
     name = stored_name (db, id);
     g_assert_cmpstr (name, ==, "Hugo Chavez");
   }
@@ -842,6 +852,92 @@ test_person_page_keys (void)
   want.n_shown = 5;
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
   g_assert_cmpstr (visage_people_page_get_state (page), ==, "list");
+  close_window (window);
+}
+
+/* Dates read as written: "1 December 2026", no padded day. */
+static void
+test_dates (void)
+{
+  g_autoptr(GDateTime) first = g_date_time_new_local (2026, 12, 1, 9, 5, 0);
+  g_autoptr(GDateTime) later = g_date_time_add_days (first, 30);
+  g_autofree char *seen = visage_format_last_seen (g_date_time_to_unix (first), g_date_time_to_unix (later));
+
+  g_assert_cmpstr (seen, ==, "1 December 2026");
+}
+
+/* An icon-only button or a picture that a screen reader would name by its
+ * icon file, or not at all. */
+static void
+collect_unlabelled (GtkWidget *widget,
+                    GPtrArray *out)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkAccessible *accessible = GTK_ACCESSIBLE (w);
+      gboolean labelled = gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+                          gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gboolean icon_only = FALSE;
+
+      if (!gtk_widget_get_mapped (w) || GTK_IS_WINDOW_CONTROLS (w))
+        continue;
+      /* The inner button of a menu or split button is named by its parent. */
+      if (GTK_IS_MENU_BUTTON (widget) || ADW_IS_SPLIT_BUTTON (widget))
+        continue;
+      if (GTK_IS_MENU_BUTTON (w))
+        icon_only = gtk_menu_button_get_label (GTK_MENU_BUTTON (w)) == NULL &&
+                    gtk_menu_button_get_child (GTK_MENU_BUTTON (w)) == NULL;
+      else if (ADW_IS_SPLIT_BUTTON (w))
+        icon_only = adw_split_button_get_label (ADW_SPLIT_BUTTON (w)) == NULL &&
+                    adw_split_button_get_child (ADW_SPLIT_BUTTON (w)) == NULL;
+      else if (GTK_IS_BUTTON (w))
+        icon_only = gtk_button_get_label (GTK_BUTTON (w)) == NULL &&
+                    GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (w)));
+      else if ((GTK_IS_PICTURE (w) || ADW_IS_AVATAR (w)) &&
+               gtk_accessible_get_accessible_role (accessible) != GTK_ACCESSIBLE_ROLE_PRESENTATION)
+        icon_only = TRUE;
+      if (icon_only && !labelled)
+        g_ptr_array_add (out, w);
+      collect_unlabelled (w, out);
+    }
+}
+
+static void
+assert_all_labelled (GtkWidget  *window,
+                     const char *where)
+{
+  g_autoptr(GPtrArray) unlabelled = g_ptr_array_new ();
+
+  collect_unlabelled (window, unlabelled);
+  for (guint i = 0; i < unlabelled->len; i++)
+    {
+      GtkWidget *w = unlabelled->pdata[i];
+
+      g_test_message ("%s: a %s (tooltip “%s”) has no accessible label", where,
+                      G_OBJECT_TYPE_NAME (w), gtk_widget_get_tooltip_text (w));
+    }
+  g_assert_cmpuint (unlabelled->len, ==, 0);
+}
+
+/* Every icon-only button and every picture has an accessible name: the
+ * header bar's, the list's, a person's page. */
+static void
+test_accessible_labels (void)
+{
+  g_autofree char *db = copy_lfw_db ();
+  VisageWindow *window = open_window (db);
+  VisagePeoplePage *page = window->people_page;
+  Want want = { .page = page, .state = "list", .n_shown = 6 };
+
+  g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
+  vs_gui_test_run_for (300);
+  assert_all_labelled (GTK_WIDGET (window), "People list");
+  g_assert_true (visage_people_page_show_person (page, id_of (page, "Laura Bush")));
+  vs_gui_test_run_for (500);
+  assert_all_labelled (GTK_WIDGET (window), "Person page");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "live"));
+  vs_gui_test_run_for (500);
+  assert_all_labelled (GTK_WIDGET (window), "Live page");
   close_window (window);
 }
 
@@ -1135,6 +1231,7 @@ main (int   argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
+  g_test_add_func ("/people-page/dates", test_dates);
   g_test_add_func ("/people-page/empty-state", test_empty_state);
   g_test_add_func ("/people-page/list-search-sort", test_list_search_sort);
   g_test_add_func ("/people-page/rename", test_rename);
@@ -1143,6 +1240,7 @@ main (int   argc,
   g_test_add_func ("/people-page/person-page-keys", test_person_page_keys);
   g_test_add_func ("/people-page/list-row-delete", test_list_row_delete);
   g_test_add_func ("/people-page/search-escape", test_search_escape);
+  g_test_add_func ("/people-page/accessible-labels", test_accessible_labels);
   g_test_add_func ("/people-page/cli-changes", test_cli_changes);
   g_test_add_func ("/people-page/ten-thousand", test_ten_thousand);
 

@@ -1,6 +1,10 @@
 /* test-tracker.c: association, track life and the identity vote. */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "vs-frame-paintable.h"
 #include "vs-live-model.h"
 #include "vs-tracker.h"
 #include "vs-test-util.h"
@@ -295,10 +299,16 @@ test_vote_known (void)
     g_assert_cmpstr (ev->name, ==, "Ada");
   }
 
-  /* Decided and agreed: not embedded again before the interval. */
+  /* Decided: a name is checked again at every frame it is seen (a wrong
+   * name is the costly error), not while the face is missed. */
   vs_tracker_update (tracker, one, t += 40 * MS);
-  g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
-  vs_tracker_update (tracker, one, t += 700 * MS);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  {
+    g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (VsFace));
+    vs_tracker_update (tracker, none, t += 40 * MS);
+    g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
+  }
+  vs_tracker_update (tracker, one, t += 40 * MS);
   g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
 
   /* Two noisy answers (someone else, then nobody) do not flip the name, and
@@ -367,9 +377,17 @@ test_vote_unknown (void)
     g_assert_null (ev->name);
   }
 
-  /* A lucky match now and then does not name a stranger. */
-  vs_tracker_update (tracker, one, t += 800 * MS);
+  /* "Unknown" is looked at again, less often than names (once the vote
+   * window is full enough to change the decision). */
   g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.15f, t);
+  g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_update (tracker, one, t += 200 * MS);
+  g_assert_false (vs_tracker_needs_embed (tracker, 1, t));
+  vs_tracker_update (tracker, one, t += 200 * MS);
+  g_assert_true (vs_tracker_needs_embed (tracker, 1, t));
+
+  /* A lucky match now and then does not name a stranger. */
   vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.40f, t);
   vs_tracker_update (tracker, one, t += 40 * MS);
   vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.40f, t);
@@ -399,11 +417,16 @@ rename_lookup (gint64 person_id, gpointer user_data)
 static void
 test_reset_votes (void)
 {
-  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  VsTrackerParams params;
+  g_autoptr(VsTracker) tracker = NULL;
   g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 80));
   gint64 t = 0;
   const VsTrackerTrack *track;
 
+  /* Names checked only every 700 ms, to see the reset ask for more. */
+  vs_tracker_params_init (&params);
+  params.recheck_known_us = 700 * MS;
+  tracker = vs_tracker_new (&params);
   vs_tracker_update (tracker, one, t);
   vs_tracker_update (tracker, one, t += 40 * MS);
   track = vs_tracker_lookup (tracker, 1);
@@ -429,6 +452,215 @@ test_reset_votes (void)
       vs_tracker_update (tracker, one, t += 40 * MS);
     }
   g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
+}
+
+/* A frame from before the tracks, or long after them, is another scene: a
+ * face at the very same place is a new track. This is how a discontinuity of
+ * the source reaches the tracker. */
+static void
+test_time_jump (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 80));
+  g_autoptr(GArray) events = NULL;
+  gint64 t = 5 * G_USEC_PER_SEC;
+
+  vs_tracker_update (tracker, one, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  for (guint i = 0; i < 3; i++)
+    vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (vs_tracker_lookup (tracker, 1)->state, ==, VS_TRACK_KNOWN);
+  g_array_unref (vs_tracker_take_events (tracker));
+
+  /* A slow worker: two seconds between frames, the same face goes on. */
+  vs_tracker_update (tracker, one, t += 2 * G_USEC_PER_SEC);
+  g_assert_nonnull (vs_tracker_lookup (tracker, 1));
+  g_array_unref (vs_tracker_take_events (tracker));
+
+  /* Forward by the tracker's max_gap_us: the track ends at once, a new
+   * one starts (confirmed after min_hits frames) with no name. */
+  vs_tracker_update (tracker, one, t += vs_tracker_get_params (tracker)->max_gap_us);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (g_array_index (events, VsTrackerEvent, 0).type, ==, VS_TRACKER_EVENT_REMOVED);
+  g_assert_cmpuint (g_array_index (events, VsTrackerEvent, 0).track_id, ==, 1);
+  g_assert_cmpstr (g_array_index (events, VsTrackerEvent, 0).name, ==, "Ada");
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_null (vs_tracker_lookup (tracker, 1));
+  g_assert_nonnull (vs_tracker_lookup (tracker, 2));
+  g_assert_cmpint (vs_tracker_lookup (tracker, 2)->state, ==, VS_TRACK_IDENTIFYING);
+  g_clear_pointer (&events, g_array_unref);
+
+  /* Backwards (another camera whose clock started later): the same. */
+  vs_tracker_update (tracker, one, 40 * MS);
+  vs_tracker_update (tracker, one, 80 * MS);
+  g_assert_null (vs_tracker_lookup (tracker, 2));
+  g_assert_nonnull (vs_tracker_lookup (tracker, 3));
+
+  /* And vs_tracker_clear() ends them whatever the time. */
+  vs_tracker_clear (tracker, 120 * MS);
+  g_assert_cmpuint (vs_tracker_get_n_tracks (tracker), ==, 0);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_REMOVED), ==, 2);
+}
+
+static void
+unit_vector (float *v, guint dim, guint axis, float tilt)
+{
+  float norm;
+
+  memset (v, 0, dim * sizeof (float));
+  v[axis] = 1.f;
+  v[(axis + 1) % dim] = tilt;
+  norm = sqrtf (1.f + tilt * tilt);
+  v[axis] /= norm;
+  v[(axis + 1) % dim] /= norm;
+}
+
+/* The identity of a track is checked with every embedding: a face that does
+ * not look like the track's aggregate is someone else, at once. */
+static void
+test_identity_change (void)
+{
+  VsTrackerParams params;
+  g_autoptr(VsTracker) tracker = NULL;
+  g_autoptr(GArray) one = faces_new (1, face_at (100, 100, 80));
+  g_autoptr(GArray) events = NULL;
+  float ada[8], ada_turned[8], grace[8];
+  const float *aggregate;
+  gint64 t = 0;
+  guint id;
+
+  vs_tracker_params_init (&params);
+  params.same_face_similarity = 0.3f;
+  tracker = vs_tracker_new (&params);
+  unit_vector (ada, 8, 0, 0.f);
+  unit_vector (ada_turned, 8, 0, 0.5f);   /* cosine 0.89 with ada */
+  unit_vector (grace, 8, 3, 0.f);         /* cosine 0 */
+
+  vs_tracker_update (tracker, one, t);
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  g_assert_null (vs_tracker_get_aggregate (tracker, 1));
+
+  /* The aggregate is the weighted mean, unit length. */
+  g_assert_cmpuint (vs_tracker_add_embedding (tracker, 1, ada, 8, 1.f, t), ==, 1);
+  g_assert_cmpuint (vs_tracker_add_embedding (tracker, 1, ada_turned, 8, 3.f, t), ==, 1);
+  aggregate = vs_tracker_get_aggregate (tracker, 1);
+  g_assert_nonnull (aggregate);
+  {
+    /* (1, 0) + 3 (0.894, 0.447) = (3.683, 1.342) → (0.940, 0.342) */
+    g_assert_cmpfloat_with_epsilon (aggregate[0], 0.940f, 0.002f);
+    g_assert_cmpfloat_with_epsilon (aggregate[1], 0.342f, 0.002f);
+    g_assert_cmpfloat_with_epsilon (aggregate[3], 0.f, 1e-6f);
+  }
+  for (guint i = 0; i < 3; i++)
+    vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (vs_tracker_lookup (tracker, 1)->state, ==, VS_TRACK_KNOWN);
+  g_array_unref (vs_tracker_take_events (tracker));
+
+  /* Grace steps in where Ada stood: same box, another face. */
+  vs_tracker_update (tracker, one, t += 40 * MS);
+  id = vs_tracker_add_embedding (tracker, 1, grace, 8, 1.f, t);
+  g_assert_cmpuint (id, ==, 2);
+  g_assert_null (vs_tracker_lookup (tracker, 1));
+  g_assert_cmpint (vs_tracker_lookup (tracker, 2)->state, ==, VS_TRACK_IDENTIFYING);
+  g_assert_null (vs_tracker_lookup (tracker, 2)->name);
+  g_assert_true (vs_tracker_lookup (tracker, 2)->confirmed);
+  g_assert_true (vs_tracker_needs_embed (tracker, 2, t));
+  aggregate = vs_tracker_get_aggregate (tracker, 2);
+  g_assert_cmpfloat_with_epsilon (aggregate[3], 1.f, 1e-6f);
+  g_assert_cmpfloat_with_epsilon (aggregate[0], 0.f, 1e-6f);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (g_array_index (events, VsTrackerEvent, 0).type, ==, VS_TRACKER_EVENT_REMOVED);
+  g_assert_cmpuint (g_array_index (events, VsTrackerEvent, 0).track_id, ==, 1);
+  g_assert_cmpstr (g_array_index (events, VsTrackerEvent, 0).name, ==, "Ada");
+  g_assert_cmpint (g_array_index (events, VsTrackerEvent, 1).type, ==, VS_TRACKER_EVENT_ADDED);
+  g_assert_cmpuint (g_array_index (events, VsTrackerEvent, 1).track_id, ==, 2);
+
+  /* The same face again does not split. */
+  g_assert_cmpuint (vs_tracker_add_embedding (tracker, 2, grace, 8, 1.f, t), ==, 2);
+  /* Without a similarity to check, nothing splits. */
+  {
+    g_autoptr(VsTracker) unchecked = vs_tracker_new (NULL);
+
+    vs_tracker_update (unchecked, one, 0);
+    vs_tracker_update (unchecked, one, 40 * MS);
+    vs_tracker_add_embedding (unchecked, 1, ada, 8, 1.f, 40 * MS);
+    g_assert_cmpuint (vs_tracker_add_embedding (unchecked, 1, grace, 8, 1.f, 40 * MS), ==, 1);
+  }
+}
+
+/* Boxes of a frame much older than the picture shown are not drawn, and
+ * the count of faces says so. */
+static void
+test_stale_boxes (void)
+{
+  g_autoptr(VsFramePaintable) paintable = vs_frame_paintable_new (NULL);
+  g_autoptr(VsLiveModel) model = vs_live_model_new ();
+  g_autoptr(GBytes) pixels = g_bytes_new_take (g_malloc0 (64 * 48 * 4), 64 * 48 * 4);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (64, 48, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, pixels, 64 * 4);
+  VsTrackInfo infos[2] = {
+    { .id = 1, .state = VS_TRACK_KNOWN, .person_id = 7, .name = (char *) "Ada", .x = 0.1f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
+    { .id = 2, .state = VS_TRACK_UNKNOWN, .x = 0.6f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
+  };
+  const gint64 t0 = 100 * G_USEC_PER_SEC;
+
+  vs_frame_paintable_set_tracks (paintable, G_LIST_MODEL (model));
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);   /* no picture yet */
+  vs_live_model_set_capture_time (model, t0);
+  vs_live_model_update (model, infos, 2, 640, 480);
+
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 10, t0 + 40 * MS);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 30, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US - MS);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+  /* Recognition fell behind: the picture moved on, the boxes are hidden… */
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 40, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US + MS);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
+  /* …until fresh results come, or when told not to care. */
+  vs_live_model_set_capture_time (model, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+  vs_frame_paintable_set_texture (paintable, texture, 1.0, 90, t0 + 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
+  vs_frame_paintable_set_max_lag (paintable, 0);
+  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
+}
+
+/* Labels of faces side by side never cover each other. */
+static void
+test_labels_apart (void)
+{
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, 640, 360);
+  graphene_rect_t boxes[3] = {
+    GRAPHENE_RECT_INIT (100, 150, 60, 70),
+    GRAPHENE_RECT_INIT (130, 160, 60, 70),   /* its label would sit on the first */
+    GRAPHENE_RECT_INIT (150, 140, 60, 70),
+  };
+  graphene_rect_t placed[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      vs_frame_paintable_place_label_apart (&bounds, &boxes[i], 120, 24, 3, placed, i, &placed[i]);
+      g_assert_true (graphene_rect_contains_rect (&bounds, &placed[i]));
+      for (guint j = 0; j < i; j++)
+        g_assert_false (graphene_rect_intersection (&placed[i], &placed[j], NULL));
+    }
+  /* The first goes where it always did: above its box. */
+  g_assert_cmpfloat (placed[0].origin.y + placed[0].size.height, <=, boxes[0].origin.y);
+  g_assert_cmpfloat (placed[0].origin.x, ==, boxes[0].origin.x);
+
+  /* No room anywhere: the usual place rather than none. */
+  {
+    graphene_rect_t tiny = GRAPHENE_RECT_INIT (0, 0, 200, 30);
+    graphene_rect_t box = GRAPHENE_RECT_INIT (10, 2, 50, 26);
+    graphene_rect_t first, second, usual;
+
+    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, NULL, 0, &first);
+    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, &first, 1, &second);
+    vs_frame_paintable_place_label (&tiny, &box, 100, 24, 3, &usual);
+    g_assert_true (graphene_rect_equal (&second, &usual));
+  }
 }
 
 /* The live model */
@@ -567,6 +799,10 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/vote/known", test_vote_known);
   g_test_add_func ("/tracker/vote/unknown", test_vote_unknown);
   g_test_add_func ("/tracker/vote/reset", test_reset_votes);
+  g_test_add_func ("/tracker/time-jump", test_time_jump);
+  g_test_add_func ("/tracker/identity-change", test_identity_change);
+  g_test_add_func ("/live-model/stale-boxes", test_stale_boxes);
+  g_test_add_func ("/live-model/labels-apart", test_labels_apart);
   g_test_add_func ("/live-model/update", test_live_model);
 
   return g_test_run ();

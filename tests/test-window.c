@@ -14,6 +14,8 @@
 #include "vs-test-util.h"
 
 #define STARTUP_TIMEOUT_MS 20000
+/* How long a window may take to appear: long, for a loaded machine. */
+#define WAIT_MS 20000
 
 typedef struct _Run Run;
 typedef gboolean (*RunCheck) (Run *run, VisageWindow *window);
@@ -34,6 +36,7 @@ struct _Run {
   char              *status_description;
   char              *primary;      /* label of the blue button */
   char              *buttons;      /* labels of the buttons shown, in order */
+  char              *in_use;       /* the camera menu's item for a source not listed */
   const char        *png_name;     /* screenshot of the status page */
   gboolean           flag;
   guint              poll_id;
@@ -50,6 +53,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->status_description, g_free);
   g_clear_pointer (&run->primary, g_free);
   g_clear_pointer (&run->buttons, g_free);
+  g_clear_pointer (&run->in_use, g_free);
 }
 
 static gboolean
@@ -163,6 +167,50 @@ test_window_source_test (void)
   g_assert_cmpstr (run.live_state, ==, "video");
   /* The database was created where --db said. */
   g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
+  run_clear (&run);
+}
+
+static gboolean
+width_is (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_width (window) == 360;
+}
+
+/* 360 px wide (a phone, a narrow side-by-side window): the window goes
+ * that narrow, the view switcher moves to the bottom. Screenshots of the
+ * live view and the People page. */
+static gboolean
+check_narrow (Run          *run,
+              VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+
+  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+      !gtk_widget_get_mapped (GTK_WIDGET (page)))
+    return FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  run->flag = vs_gui_test_wait_for (width_is, window, 2000);
+  g_test_message ("Window width asked 360 px, got %d px", gtk_widget_get_width (GTK_WIDGET (window)));
+  vs_gui_test_run_for (500);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "visage-narrow-live.png"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "people"));
+  vs_gui_test_run_for (500);
+  g_free (vs_gui_test_save_png (GTK_WIDGET (window), "visage-narrow-people.png"));
+  return TRUE;
+}
+
+static void
+test_window_narrow (void)
+{
+  g_autofree char *db = make_db_path ();
+  Run run = { 0 };
+
+  g_assert_cmpint (run_app (&run, check_narrow, "--source", "test", "--db", db, NULL), ==, 0);
+  g_assert_true (run.done);
+  g_assert_true (run.flag);   /* the window really got 360 px wide */
   run_clear (&run);
 }
 
@@ -291,6 +339,13 @@ check_status_page (Run          *run,
   labels = g_string_new (NULL);
   read_buttons (GTK_WIDGET (status_page), labels, &run->primary);
   run->buttons = g_string_free (labels, FALSE);
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (window->camera_button);
+    g_autoptr(GMenuModel) in_use = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+
+    if (g_menu_model_get_n_items (in_use) > 0)
+      g_menu_model_get_item_attribute (in_use, 0, G_MENU_ATTRIBUTE_LABEL, "s", &run->in_use);
+  }
   g_test_message ("%s: “%s” — %s [%s] blue: %s", run->live_state, run->status_title,
                   run->status_description, run->buttons, run->primary);
   if (run->png_name != NULL)
@@ -326,6 +381,8 @@ test_window_camera_not_found (void)
   g_assert_cmpstr (run.camera, ==, "device:/dev/nothing");
   /* With no camera at all, a video file is the way forward. */
   g_assert_cmpstr (run.primary, ==, n_cameras == 0 ? "_Open Video File…" : "_Choose Camera…");
+  /* The camera menu says which camera was asked for. */
+  g_assert_cmpstr (run.in_use, ==, "Camera “/dev/nothing” (not connected)");
   run_clear (&run);
 }
 
@@ -471,21 +528,29 @@ check_actions (Run          *run,
   g_object_unref (section);
   g_assert_cmpuint (n_items, ==, 4);
 
-  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VISAGE_TYPE_PREFERENCES_WINDOW), WAIT_MS));
   {
     GtkWidget *prefs = GTK_WIDGET (vs_gui_test_find_window (VISAGE_TYPE_PREFERENCES_WINDOW));
     g_autofree char *png = NULL;
 
-    g_assert_true (vs_gui_test_wait_allocated (prefs, 5000));
+    g_assert_true (vs_gui_test_wait_allocated (prefs, WAIT_MS));
     png = vs_gui_test_save_png (prefs, "visage-preferences.png");
   }
-  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  /* No user help installed in the build tree: Help shows the short help. */
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), WAIT_MS));
+  {
+    GtkWidget *help = GTK_WIDGET (vs_gui_test_find_window (ADW_TYPE_MESSAGE_DIALOG));
+
+    g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (help)), ==, "Using Visage");
+    g_free (vs_gui_test_save_png (help, "visage-help.png"));
+  }
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), WAIT_MS));
   {
     GtkWidget *about = GTK_WIDGET (vs_gui_test_find_window (ADW_TYPE_ABOUT_WINDOW));
     GtkWidget *legal_row = find_row (about, "Legal");
-    GtkLabel *label;
+    GtkLabel *label = NULL;
 
-    g_assert_true (vs_gui_test_wait_allocated (about, 5000));
+    g_assert_true (vs_gui_test_wait_allocated (about, WAIT_MS));
     g_free (vs_gui_test_save_png (about, "visage-about.png"));
     /* Legal lists every model of the manifest with its licence. */
     g_assert_nonnull (legal_row);
@@ -494,12 +559,30 @@ check_actions (Run          *run,
                                                        gtk_actionable_get_action_target_value (GTK_ACTIONABLE (legal_row))));
     vs_gui_test_run_for (600);   /* the slide */
     g_free (vs_gui_test_save_png (about, "visage-about-legal.png"));
-    label = find_label_containing (about, "yunet_2023mar");
-    g_assert_nonnull (label);
-    g_assert_nonnull (find_label_containing (about, "mobilefacenet_paddlex"));
-    g_assert_nonnull (find_label_containing (about, "MIT"));
+    {
+      g_autoptr(GPtrArray) models = vs_models_list ();
+
+      /* Every model of the manifest, with its licence as written. */
+      for (guint i = 0; i < models->len; i++)
+        {
+          const VsModelInfo *info = g_ptr_array_index (models, i);
+
+          label = find_label_containing (about, info->id);
+          g_assert_nonnull (label);
+          g_assert_nonnull (find_label_containing (about, info->license));
+        }
+    }
+    /* The end of the page: the optional, restricted ones. */
+    {
+      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      vs_gui_test_run_for (300);
+      g_free (vs_gui_test_save_png (about, "visage-about-legal-end.png"));
+    }
   }
-  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), WAIT_MS));
   {
     GtkWidget *shortcuts = GTK_WIDGET (vs_gui_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
     g_autofree char *png = vs_gui_test_save_png (shortcuts, "visage-shortcuts.png");
@@ -522,7 +605,7 @@ check_actions (Run          *run,
     g_autofree char *png = NULL;
 
     g_assert_nonnull (popover);
-    g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (popover), 5000));
+    g_assert_true (vs_gui_test_wait_allocated (GTK_WIDGET (popover), WAIT_MS));
     png = vs_gui_test_save_png (GTK_WIDGET (popover), "visage-camera-menu.png");
 
     g_assert_cmpint (g_menu_model_get_n_items (cameras), >=, 1);
@@ -562,6 +645,7 @@ test_window_actions (void)
     { "win.preferences", "<Control>comma" },
     { "win.show-help-overlay", "<Control>question" },
     { "win.fullscreen", "F11" },
+    { "win.help", "F1" },
   };
 
   status = run_app (&run, check_actions, "--source", "test", "--db", db, NULL);
@@ -670,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/window/text-file", test_window_text_file);
   g_test_add_func ("/window/missing-file", test_window_missing_file);
   g_test_add_func ("/window/actions", test_window_actions);
+  g_test_add_func ("/window/narrow", test_window_narrow);
   g_test_add_func ("/window/match-params", test_window_match_params);
 
   return g_test_run ();

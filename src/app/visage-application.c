@@ -337,6 +337,16 @@ visage_application_get_settings (VisageApplication *self)
   return self->settings;
 }
 
+float
+visage_match_threshold_for_level (const VsModelInfo *info,
+                                  const char        *level,
+                                  double             custom,
+                                  double            *far)
+{
+  /* In the vision library, so that visage-cli reads the setting alike. */
+  return vs_models_threshold_for_level (info, level, custom, far);
+}
+
 gboolean
 visage_match_params_from_settings (GSettings     *settings,
                                    const char    *embedder,
@@ -350,7 +360,13 @@ visage_match_params_from_settings (GSettings     *settings,
 
   info = embedder != NULL ? vs_models_lookup (embedder, NULL) : NULL;
   threshold = g_settings_get_double (settings, "match-threshold");
-  params->threshold = threshold > 0 ? (float) threshold : (info ? info->threshold : 0.5f);
+  if (info != NULL)
+    {
+      g_autofree char *level = g_settings_get_string (settings, "match-strictness");
+      params->threshold = visage_match_threshold_for_level (info, level, threshold, NULL);
+    }
+  else
+    params->threshold = threshold > 0 ? (float) threshold : 0.5f;
   params->margin = info ? info->margin : 0.0f;
   return info != NULL;
 }

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "vs-gallery.h"
+#include "vs-models.h"
 
 G_BEGIN_DECLS
 
@@ -20,9 +21,21 @@ GSettings         *visage_application_get_settings (VisageApplication *self);
 gboolean           visage_source_spec_validate     (const char        *spec,
                                                     GError           **error);
 
-/* The match parameters the "match-threshold" setting asks for with the
- * embedder's defaults. FALSE for an embedder Visage does not know: params
- * then hold the setting or 0.5, without margin. */
+/* The threshold a strictness level ("strict", "balanced", "lenient",
+ * "custom") stands for with this embedder: the manifest's thresholds at
+ * 1e-6, the default (about 1e-5) and 1e-4 false accepts per comparison, or
+ * custom (> 0; else the default). *far: the documented false-accept rate per
+ * comparison of the value returned, 0 when there is none (custom, or a level
+ * not measured for this embedder, which then falls back to the default). */
+float              visage_match_threshold_for_level (const VsModelInfo *info,
+                                                     const char        *level,
+                                                     double             custom,
+                                                     double            *far);
+
+/* The match parameters the "match-strictness" (and for "custom",
+ * "match-threshold") setting asks for with the embedder's defaults. FALSE
+ * for an embedder Visage does not know: params then hold the custom setting
+ * or 0.5, without margin. */
 gboolean           visage_match_params_from_settings (GSettings      *settings,
                                                       const char     *embedder,
                                                       VsMatchParams  *params);

@@ -12,9 +12,11 @@
 #include "vs-cv.h"
 
 #define THUMBNAIL_SIZE 96
+#define PICK_THUMBNAIL_SIZE 240   /* big enough to click a face in */
 
 typedef struct {
   GPtrArray       *paths;
+  GArray          *face_indexes;
   char            *models_dir;
   char            *embedder;
   VisagePhotoFunc  each_func;
@@ -26,6 +28,7 @@ static void
 check_data_free (CheckData *data)
 {
   g_ptr_array_unref (data->paths);
+  g_array_unref (data->face_indexes);
   g_free (data->models_dir);
   g_free (data->embedder);
   g_main_context_unref (data->context);
@@ -43,6 +46,7 @@ visage_photo_result_free (VisagePhotoResult *result)
   g_clear_pointer (&result->capture, vs_enroll_capture_unref);
   g_free (result->reason);
   g_clear_pointer (&result->thumbnail, g_bytes_unref);
+  g_free (result->face_boxes);
   g_free (result);
 }
 
@@ -69,7 +73,8 @@ deliver_cb (gpointer user_data)
 
 /* The whole photo scaled down, for a refused one: people see which it was. */
 static GBytes *
-photo_thumbnail (const char *path)
+photo_thumbnail (const char *path,
+                 int         size)
 {
   g_autoptr(VsImage) image = vs_image_load (path, NULL);
   g_autoptr(VsImage) small = NULL;
@@ -78,7 +83,7 @@ photo_thumbnail (const char *path)
   if (image == NULL)
     return NULL;
 
-  scale = (double) THUMBNAIL_SIZE / MAX (image->width, image->height);
+  scale = (double) size / MAX (image->width, image->height);
   if (scale >= 1.0)
     return vs_image_encode_png (image, NULL);
 
@@ -110,6 +115,9 @@ check_thread (GTask        *task,
       const char *path = g_ptr_array_index (data->paths, i);
       VisagePhotoResult *result = g_new0 (VisagePhotoResult, 1);
       g_autoptr(GError) photo_error = NULL;
+      g_autoptr(GArray) faces = NULL;
+      VsQualityReport report;
+      int size[2] = { 0, 0 };
       Delivery *delivery;
       GSource *source;
 
@@ -121,7 +129,9 @@ check_thread (GTask        *task,
 
       result->path = g_strdup (path);
       result->basename = g_path_get_basename (path);
-      result->capture = vs_enroll_check_photo (engine, path, NULL, NULL, &photo_error);
+      result->face_index = g_array_index (data->face_indexes, int, i);
+      result->capture = vs_enroll_check_photo (engine, path, result->face_index, NULL, &report,
+                                               &faces, size, &photo_error);
       if (result->capture != NULL)
         {
           result->thumbnail = g_bytes_ref (result->capture->sample->crop);
@@ -136,7 +146,27 @@ check_thread (GTask        *task,
             result->reason = g_strdup (_("Not a picture Visage can read"));
           else
             result->reason = g_strdup (photo_error->message);
-          result->thumbnail = photo_thumbnail (path);
+
+          if (result->face_index < 0 && report.issue == VS_QUALITY_MANY_FACES && faces != NULL)
+            {
+              /* Which one is the person? They can say, by clicking it. */
+              g_free (result->reason);
+              result->reason = g_strdup_printf (_("%u faces: click the one to add"), faces->len);
+              result->n_faces = faces->len;
+              result->face_boxes = g_new (float, 4 * faces->len);
+              for (guint f = 0; f < faces->len; f++)
+                {
+                  const VsFace *face = &g_array_index (faces, VsFace, f);
+
+                  result->face_boxes[4 * f + 0] = face->x / size[0];
+                  result->face_boxes[4 * f + 1] = face->y / size[1];
+                  result->face_boxes[4 * f + 2] = face->width / size[0];
+                  result->face_boxes[4 * f + 3] = face->height / size[1];
+                }
+              result->thumbnail = photo_thumbnail (path, PICK_THUMBNAIL_SIZE);
+            }
+          else
+            result->thumbnail = photo_thumbnail (path, THUMBNAIL_SIZE);
         }
 
       delivery = g_new0 (Delivery, 1);
@@ -156,6 +186,7 @@ check_thread (GTask        *task,
 
 void
 visage_enroll_photos_check_async (GPtrArray           *paths,
+                                  GArray              *face_indexes,
                                   const char          *models_dir,
                                   const char          *embedder,
                                   GCancellable        *cancellable,
@@ -172,8 +203,14 @@ visage_enroll_photos_check_async (GPtrArray           *paths,
 
   data = g_new0 (CheckData, 1);
   data->paths = g_ptr_array_new_with_free_func (g_free);
+  data->face_indexes = g_array_sized_new (FALSE, FALSE, sizeof (int), paths->len);
   for (guint i = 0; i < paths->len; i++)
-    g_ptr_array_add (data->paths, g_strdup (g_ptr_array_index (paths, i)));
+    {
+      int face = face_indexes != NULL && i < face_indexes->len ? g_array_index (face_indexes, int, i) : -1;
+
+      g_ptr_array_add (data->paths, g_strdup (g_ptr_array_index (paths, i)));
+      g_array_append_val (data->face_indexes, face);
+    }
   data->models_dir = g_strdup (models_dir);
   data->embedder = g_strdup (embedder);
   data->each_func = each_func;

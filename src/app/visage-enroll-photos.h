@@ -18,6 +18,12 @@ typedef struct {
   VsEnrollCapture *capture;     /* NULL when the photo was refused */
   char            *reason;      /* why it was refused, for people; NULL when good */
   GBytes          *thumbnail;   /* PNG: the aligned face, or the photo scaled down */
+  int              face_index;  /* the face asked for, -1: the only one */
+  /* With several faces (VS_QUALITY_MANY_FACES), for the person to pick one:
+   * the faces' boxes as fractions of the photo (x, y, width, height each),
+   * drawn on `thumbnail`, the photo scaled down. */
+  guint            n_faces;
+  float           *face_boxes;
 } VisagePhotoResult;
 
 void visage_photo_result_free (VisagePhotoResult *result);
@@ -27,11 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VisagePhotoResult, visage_photo_result_free)
 typedef void (*VisagePhotoFunc) (const VisagePhotoResult *result,
                                  gpointer                 user_data);
 
-/* paths: char* (copied). Loads its own engine (models_dir/embedder NULL:
+/* paths: char* (copied); face_indexes (may be NULL): one int per path, the
+ * face to take (-1: the photo must show one). Loads its own engine (models_dir/embedder NULL:
  * defaults); each_func runs for every photo on the caller's thread-default
  * main context; callback when all are done, cancelled or the models failed.
  * each_data must stay valid until callback runs. */
 void     visage_enroll_photos_check_async  (GPtrArray           *paths,
+                                            GArray              *face_indexes,
                                             const char          *models_dir,
                                             const char          *embedder,
                                             GCancellable        *cancellable,

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "visage-application.h"
 #include "visage-enroll-photos.h"
@@ -63,9 +64,13 @@ struct _VisageEnrollWindow
   gboolean              has_feedback;
   GHashTable           *textures;        /* capture id → GdkTexture */
   guint                 n_shown;         /* samples shown (the session may be ahead) */
+  char                 *restart_notice;  /* why capture last started over */
+  gboolean              needs_distinct_name; /* "New Person…": the name typed is taken */
+  gint64                notice_until_us; /* the hint shows it until then */
   gint64                opened_us;
 
   GPtrArray            *photo_captures;  /* VsEnrollCapture*, the good photos */
+  GHashTable           *picking;         /* path → row waiting for its picked face */
   guint                 photos_checked;
   guint                 photos_total;
   guint                 photos_running;
@@ -155,6 +160,10 @@ feedback_hint (VisageEnrollWindow     *self,
       return _("Good, hold on");
     case VS_ENROLL_VERDICT_DUPLICATE:
       return _("Now turn your head a little");
+    case VS_ENROLL_VERDICT_OTHER_PERSON:
+      return _("This is not the person in the samples taken: only they should be in view");
+    case VS_ENROLL_VERDICT_RESTARTED:
+      return self->restart_notice;
     case VS_ENROLL_VERDICT_COMPLETE:
       if (self->person_id == 0 && self->name == NULL)
         return _("All samples taken: type the name, then save");
@@ -368,7 +377,8 @@ session_feedback_cb (VisageEnrollWindow     *self,
 {
   self->feedback = *feedback;
   self->has_feedback = TRUE;
-  if (is_camera_mode (self))
+  /* Why capture started over stays readable for a moment. */
+  if (is_camera_mode (self) && g_get_monotonic_time () >= self->notice_until_us)
     set_hint (self, feedback_hint (self, feedback));
   gtk_widget_queue_draw (GTK_WIDGET (self->guide));
 }
@@ -379,6 +389,27 @@ session_n_captured_cb (VisageEnrollWindow *self,
                        VsEnrollSession    *session)
 {
   update_progress (self);
+}
+
+static void
+session_restarted_cb (VisageEnrollWindow *self,
+                      guint               n_dropped,
+                      VsEnrollSession    *session)
+{
+  g_clear_pointer (&self->restart_notice, g_free);
+  self->restart_notice =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                  "Someone else is in front of the camera: capture started over (%u sample of the person before was dropped)",
+                                  "Someone else is in front of the camera: capture started over (%u samples of the person before were dropped)",
+                                  n_dropped),
+                     n_dropped);
+  g_debug ("%s", self->restart_notice);
+  /* The dropped samples' pictures go with them. */
+  g_hash_table_remove_all (self->textures);
+  self->notice_until_us = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  if (is_camera_mode (self))
+    set_hint (self, self->restart_notice);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (self->restart_notice));
 }
 
 static void
@@ -523,6 +554,8 @@ start_capture (VisageEnrollWindow *self)
                            G_CALLBACK (session_n_captured_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "complete",
                            G_CALLBACK (session_complete_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "restarted",
+                           G_CALLBACK (session_restarted_cb), self, G_CONNECT_SWAPPED);
   update_progress (self);
 
   if (self->source == NULL)
@@ -579,6 +612,7 @@ name_changed_cb (VisageEnrollWindow *self,
 
   g_clear_pointer (&self->name, g_free);
   self->name = vs_person_name_normalize (text, &error);
+  self->needs_distinct_name = FALSE;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_message), "error");
@@ -643,33 +677,131 @@ update_photos_status (VisageEnrollWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->photos_spinner), self->photos_running > 0);
 }
 
+/* Each row of the photo list holds, as object data: */
+#define ROW_PATH    "visage-path"      /* char*, the photo */
+#define ROW_CAPTURE "visage-capture"   /* VsEnrollCapture*, when good */
+#define ROW_STATUS  "visage-status"    /* GtkImage, the suffix icon */
+
+static void check_photos (VisageEnrollWindow *self,
+                          GPtrArray          *paths,
+                          GArray             *face_indexes);
+
+static GtkWidget *
+nth_photo_row (VisageEnrollWindow *self,
+               guint               index)
+{
+  return GTK_WIDGET (gtk_list_box_get_row_at_index (self->photos_list, (int) index));
+}
+
+static void
+set_row_status (GtkWidget  *row,
+                gboolean    good,
+                const char *subtitle)
+{
+  GtkWidget *status = g_object_get_data (G_OBJECT (row), ROW_STATUS);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_image_set_from_icon_name (GTK_IMAGE (status), good ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (status, good ? "warning" : "success");
+  gtk_widget_add_css_class (status, good ? "success" : "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (status),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, good ? _("Good") : _("Not used"), -1);
+}
+
+static void
+remove_photo_clicked_cb (VisageEnrollWindow *self,
+                         GtkButton          *button)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+
+  visage_enroll_window_remove_photo (self, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)));
+}
+
+static void
+face_clicked_cb (VisageEnrollWindow *self,
+                 GtkButton          *button)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  guint face = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "face-index"));
+
+  visage_enroll_window_pick_face (self, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)), face);
+}
+
+/* The photo with a button on each face: the person clicks theirs. */
+static GtkWidget *
+make_face_picker (VisageEnrollWindow      *self,
+                  const VisagePhotoResult *result,
+                  GdkTexture              *texture)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+
+  /* Shown at its own size, so that the boxes land on the faces. */
+  gtk_widget_set_size_request (picture, width, height);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+  gtk_picture_set_alternative_text (GTK_PICTURE (picture), result->basename);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_widget_set_halign (overlay, GTK_ALIGN_START);
+  gtk_widget_set_valign (overlay, GTK_ALIGN_CENTER);
+
+  for (guint f = 0; f < result->n_faces; f++)
+    {
+      const float *box = &result->face_boxes[4 * f];
+      GtkWidget *button = gtk_button_new ();
+      g_autofree char *label = g_strdup_printf (_("Take Face %u"), f + 1);
+
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_widget_set_valign (button, GTK_ALIGN_START);
+      gtk_widget_set_margin_start (button, MAX (0, (int) (box[0] * width)));
+      gtk_widget_set_margin_top (button, MAX (0, (int) (box[1] * height)));
+      gtk_widget_set_size_request (button, MAX (16, (int) (box[2] * width)), MAX (16, (int) (box[3] * height)));
+      gtk_widget_add_css_class (button, "osd");
+      gtk_widget_set_opacity (button, 0.6);
+      gtk_widget_set_tooltip_text (button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_object_set_data (G_OBJECT (button), "face-index", GUINT_TO_POINTER (f));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (face_clicked_cb), self, G_CONNECT_SWAPPED);
+      gtk_overlay_add_overlay (GTK_OVERLAY (overlay), button);
+    }
+
+  return overlay;
+}
+
 static void
 photo_result_cb (const VisagePhotoResult *result,
                  gpointer                 user_data)
 {
   VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (user_data);
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *status;
+  GtkWidget *status = gtk_image_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   GtkWidget *picture = NULL;
+  GtkWidget *replaced;
+  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), result->basename);
 
   self->photos_checked++;
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result->basename);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), result->reason ? result->reason : _("Good"));
   gtk_widget_set_tooltip_text (row, result->path);
+  g_object_set_data_full (G_OBJECT (row), ROW_PATH, g_strdup (result->path), g_free);
 
   if (result->thumbnail != NULL)
     {
       g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (result->thumbnail, NULL);
 
-      if (texture != NULL)
+      if (texture != NULL && result->n_faces > 1)
+        picture = make_face_picker (self, result, texture);
+      else if (texture != NULL)
         {
           picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
           gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
           gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
           gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
           gtk_picture_set_alternative_text (GTK_PICTURE (picture), result->basename);
+          gtk_widget_set_size_request (picture, 48, 48);
         }
     }
   if (picture == NULL)
@@ -677,32 +809,140 @@ photo_result_cb (const VisagePhotoResult *result,
       picture = gtk_image_new_from_icon_name ("image-missing-symbolic");
       gtk_image_set_pixel_size (GTK_IMAGE (picture), 32);
       gtk_widget_add_css_class (picture, "dim-label");
+      gtk_widget_set_size_request (picture, 48, 48);
     }
-  gtk_widget_set_size_request (picture, 48, 48);
   gtk_widget_set_margin_top (picture, 6);
   gtk_widget_set_margin_bottom (picture, 6);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
 
+  g_object_set_data (G_OBJECT (row), ROW_STATUS, status);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+  set_row_status (row, result->capture != NULL, result->reason ? result->reason : _("Good"));
   if (result->capture != NULL)
     {
-      status = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-      gtk_widget_add_css_class (status, "success");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (status),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Good"), -1);
+      g_object_set_data_full (G_OBJECT (row), ROW_CAPTURE, vs_enroll_capture_ref (result->capture),
+                              (GDestroyNotify) vs_enroll_capture_unref);
       g_ptr_array_add (self->photo_captures, vs_enroll_capture_ref (result->capture));
     }
-  else
-    {
-      status = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      gtk_widget_add_css_class (status, "warning");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (status),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not used"), -1);
-    }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
 
-  gtk_list_box_append (self->photos_list, row);
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove Photo"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_photo_clicked_cb), self, G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+
+  /* A face picked in a photo with several: the new row takes the old one's
+   * place; otherwise rows come in the order the photos were given. */
+  replaced = result->face_index >= 0 ? g_hash_table_lookup (self->picking, result->path) : NULL;
+  if (replaced != NULL)
+    {
+      gtk_list_box_insert (self->photos_list, row, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (replaced)));
+      gtk_list_box_remove (self->photos_list, replaced);
+      g_hash_table_remove (self->picking, result->path);
+      self->photos_total--;   /* the same photo, counted once */
+      self->photos_checked--;
+    }
+  else
+    gtk_list_box_append (self->photos_list, row);
+
   update_photos_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
+}
+
+/* Photos that disagree with the rest (another person's, filed by mistake)
+ * are flagged and left out of what is saved. */
+static void
+flag_different_people (VisageEnrollWindow *self)
+{
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autofree int *picks = NULL;
+  const VsModelInfo *info;
+  g_autoptr(GPtrArray) flagged = g_ptr_array_new ();
+
+  if (self->photo_captures->len < 3)
+    return;
+
+  for (guint i = 0; i < self->photo_captures->len; i++)
+    {
+      GPtrArray *one = g_ptr_array_new ();
+
+      g_ptr_array_add (one, ((VsEnrollCapture *) g_ptr_array_index (self->photo_captures, i))->sample);
+      g_ptr_array_add (photos, one);
+    }
+  info = vs_models_lookup (((VsEnrollCapture *) g_ptr_array_index (self->photo_captures, 0))->sample->embedder, NULL);
+  if (info == NULL)
+    return;
+  picks = vs_enroll_pick_agreeing (photos, info->threshold, info->verify_threshold);
+  for (guint i = 0; i < self->photo_captures->len; i++)
+    if (picks[i] < 0)
+      g_ptr_array_add (flagged, g_ptr_array_index (self->photo_captures, i));
+
+  for (guint i = 0; i < flagged->len; i++)
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->photos_list));
+         row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (g_object_get_data (G_OBJECT (row), ROW_CAPTURE) == g_ptr_array_index (flagged, i))
+        {
+          g_debug ("%s looks like a different person", (char *) g_object_get_data (G_OBJECT (row), ROW_PATH));
+          set_row_status (row, FALSE, _("Looks like a different person"));
+          g_ptr_array_remove (self->photo_captures, g_ptr_array_index (flagged, i));
+          g_object_set_data (G_OBJECT (row), ROW_CAPTURE, NULL);
+          break;
+        }
+}
+
+void
+visage_enroll_window_remove_photo (VisageEnrollWindow *self,
+                                   guint               index)
+{
+  GtkWidget *row;
+  VsEnrollCapture *capture;
+
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  row = nth_photo_row (self, index);
+  if (row == NULL)
+    return;
+
+  capture = g_object_get_data (G_OBJECT (row), ROW_CAPTURE);
+  if (capture != NULL)
+    g_ptr_array_remove (self->photo_captures, capture);
+  g_hash_table_remove (self->picking, g_object_get_data (G_OBJECT (row), ROW_PATH));
+  gtk_list_box_remove (self->photos_list, row);
+  self->photos_total--;
+  self->photos_checked--;
+
+  update_photos_status (self);
+  update_save (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SAMPLES]);
+}
+
+void
+visage_enroll_window_pick_face (VisageEnrollWindow *self,
+                                guint               index,
+                                guint               face)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GArray) faces = g_array_new (FALSE, FALSE, sizeof (int));
+  GtkWidget *row;
+  const char *path;
+  int face_index = (int) face;
+
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  row = nth_photo_row (self, index);
+  if (row == NULL || g_object_get_data (G_OBJECT (row), ROW_CAPTURE) != NULL)
+    return;
+  path = g_object_get_data (G_OBJECT (row), ROW_PATH);
+  if (g_hash_table_contains (self->picking, path))
+    return;
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Checking the face…"));
+  g_hash_table_insert (self->picking, g_strdup (path), row);
+  g_ptr_array_add (paths, (gpointer) path);
+  g_array_append_val (faces, face_index);
+  check_photos (self, paths, faces);
 }
 
 static void
@@ -725,6 +965,8 @@ photos_checked_cb (GObject      *object,
   if (error != NULL)
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 
+  if (self->photos_running == 0)
+    flag_different_people (self);
   update_photos_status (self);
   update_save (self);
 }
@@ -742,14 +984,34 @@ visage_enroll_window_add_photos (VisageEnrollWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "photos");
   gtk_stack_set_visible_child_name (self->photos_stack, "list");
 
+  check_photos (self, paths, NULL);
+}
+
+static void
+check_photos (VisageEnrollWindow *self,
+              GPtrArray          *paths,
+              GArray             *face_indexes)
+{
   self->photos_total += paths->len;
   self->photos_running++;
   update_photos_status (self);
   update_save (self);
 
-  visage_enroll_photos_check_async (paths, self->models_dir, self->embedder, self->cancellable,
+  visage_enroll_photos_check_async (paths, face_indexes, self->models_dir, self->embedder, self->cancellable,
                                     photo_result_cb, self,
                                     photos_checked_cb, g_object_ref (self));
+}
+
+static int
+compare_file_names (gconstpointer a,
+                    gconstpointer b)
+{
+  g_autofree char *name_a = g_path_get_basename (*(char * const *) a);
+  g_autofree char *name_b = g_path_get_basename (*(char * const *) b);
+  g_autofree char *key_a = g_utf8_collate_key_for_filename (name_a, -1);
+  g_autofree char *key_b = g_utf8_collate_key_for_filename (name_b, -1);
+
+  return strcmp (key_a, key_b);
 }
 
 static void
@@ -775,6 +1037,9 @@ chooser_response_cb (VisageEnrollWindow *self,
       if (paths->len < n)
         adw_toast_overlay_add_toast (self->toast_overlay,
                                      adw_toast_new (_("Only photos on this computer can be used")));
+      /* The chooser hands back the selection in no useful order (the last
+       * clicked first): list the photos as the folder shows them. */
+      g_ptr_array_sort (paths, compare_file_names);
       visage_enroll_window_add_photos (self, paths);
     }
 
@@ -827,20 +1092,17 @@ visage_enroll_window_choose_photos (VisageEnrollWindow *self)
 
 /* Saving. */
 
-/* Samples ready to save in the current mode (new references). */
+/* Samples ready to save, from both tabs: a person who posed for the camera
+ * and also gave photos keeps all of them (new references). */
 static GPtrArray *
 dup_captures (VisageEnrollWindow *self)
 {
   GPtrArray *copy;
 
-  if (is_camera_mode (self))
-    {
-      if (self->session == NULL)
-        return g_ptr_array_new ();
-      return vs_enroll_session_dup_captures (self->session);
-    }
-
-  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  if (self->session != NULL)
+    copy = vs_enroll_session_dup_captures (self->session);
+  else
+    copy = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
   for (guint i = 0; i < self->photo_captures->len; i++)
     g_ptr_array_add (copy, vs_enroll_capture_ref (g_ptr_array_index (self->photo_captures, i)));
   return copy;
@@ -849,14 +1111,13 @@ dup_captures (VisageEnrollWindow *self)
 static gboolean
 can_save (VisageEnrollWindow *self)
 {
-  if (self->saved || (self->person_id == 0 && self->name == NULL))
+  if (self->saved || (self->person_id == 0 && (self->name == NULL || self->needs_distinct_name)))
     return FALSE;
 
-  if (is_camera_mode (self))
-    return self->session != NULL &&
-           self->n_shown >= vs_enroll_session_get_target (self->session);
-
-  return self->photos_running == 0 && self->photo_captures->len > 0;
+  /* Either tab done is enough; what the other holds is saved too. */
+  return self->photos_running == 0 &&
+         (self->photo_captures->len > 0 ||
+          (self->session != NULL && self->n_shown >= vs_enroll_session_get_target (self->session)));
 }
 
 static void
@@ -914,11 +1175,14 @@ typedef struct {
   float  best;
 } Vote;
 
-/* The enrolled person (other than the one we add to) that at least half of
- * the samples are identified as, or 0. */
+/* The enrolled person other than `target_id` (the one we add to) that any
+ * of the samples is identified as — the one most of them are — or 0. One
+ * sample is enough to ask: a gallery poisoned by someone else's face names
+ * the wrong person for good. */
 static gint64
 find_look_alike (VisageEnrollWindow *self,
                  GPtrArray          *captures,
+                 gint64              target_id,
                  char              **name_out)
 {
   g_autoptr(GError) error = NULL;
@@ -949,7 +1213,7 @@ find_look_alike (VisageEnrollWindow *self,
       VsIdentity identity = vs_gallery_identify (gallery, capture->sample->embedding, &params);
       Vote *vote = NULL;
 
-      if (identity.kind != VS_IDENTITY_KNOWN || identity.best.person_id == self->person_id)
+      if (identity.kind != VS_IDENTITY_KNOWN || identity.best.person_id == target_id)
         continue;
 
       for (guint v = 0; v < votes->len && vote == NULL; v++)
@@ -969,7 +1233,7 @@ find_look_alike (VisageEnrollWindow *self,
     if (winner == NULL || g_array_index (votes, Vote, v).votes > winner->votes)
       winner = &g_array_index (votes, Vote, v);
 
-  if (winner == NULL || winner->votes * 2 < captures->len)
+  if (winner == NULL)
     return 0;
 
   g_debug ("Samples look like person %" G_GINT64_FORMAT " (%u of %u, best %.2f)",
@@ -986,10 +1250,29 @@ look_alike_response_cb (AdwMessageDialog *dialog,
   VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (user_data);
   gint64 look_alike = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "person-id"));
 
+  gint64 target = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "target-id"));
+
   if (g_str_equal (response, "add"))
     commit (self, look_alike);
+  else if (g_str_equal (response, "target"))
+    commit (self, target);
   else if (g_str_equal (response, "new"))
-    commit (self, self->person_id);
+    {
+      /* A namesake of an enrolled person: two people cannot share a name,
+       * so ask for one that tells them apart. */
+      g_autofree char *message =
+        g_strdup_printf (_("Someone else is already called “%s”: type a name that tells them apart, "
+                           "for example with a middle name."), self->name);
+
+      gtk_label_set_label (self->name_message, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->name_message), TRUE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_message), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_message), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+      self->needs_distinct_name = TRUE;
+      update_save (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+    }
 }
 
 void
@@ -1000,42 +1283,66 @@ visage_enroll_window_save (VisageEnrollWindow *self)
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   g_autofree char *add_label = NULL;
+  g_autofree char *target_label = NULL;
+  g_autoptr(VsPerson) named = NULL;
   AdwMessageDialog *dialog;
-  gint64 look_alike;
+  gint64 look_alike, target_id;
 
   g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
 
   if (!can_save (self))
     return;
 
+  /* Who the samples go to: the person of this window, or the one already
+   * called by the name typed (any case or accents) — as the name message
+   * said — or a new person. */
+  target_id = self->person_id;
+  if (target_id == 0 && (named = vs_store_find_person_by_name (self->store, self->name, NULL)) != NULL)
+    target_id = named->id;
+
   captures = dup_captures (self);
-  look_alike = find_look_alike (self, captures, &other_name);
+  look_alike = find_look_alike (self, captures, target_id, &other_name);
   if (look_alike == 0)
     {
-      commit (self, self->person_id);
+      commit (self, target_id);
       return;
     }
 
   /* Translators: the name of someone already enrolled */
   heading = g_strdup_printf (_("This Looks Like %s"), other_name);
-  if (self->person_id != 0)
-    body = g_strdup_printf (_("These samples match %s better than %s. Add them to %s instead?"),
-                            other_name, self->person_name, other_name);
-  else
-    body = g_strdup_printf (_("These samples match %s, who is already enrolled. Add them to %s, or save %s as a new person?"),
-                            other_name, other_name, self->name);
   add_label = g_strdup_printf (_("_Add to %s"), other_name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  if (target_id != 0)
+    {
+      const char *target_name = self->person_id != 0 ? self->person_name : named->name;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+      body = g_strdup_printf (_("Some of these samples match %s, not %s. Add them to %s instead?"),
+                              other_name, target_name, other_name);
+      /* Translators: add the samples to the person named, as asked */
+      target_label = g_strdup_printf (_("Add to %s _Anyway"), target_name);
+      adw_message_dialog_add_response (dialog, "target", target_label);
+      /* Typed a name someone has, and the face is a third person's: maybe
+       * a namesake, who needs a name of their own. */
+      if (self->person_id == 0)
+        adw_message_dialog_add_response (dialog, "new", _("_New Person…"));
+    }
+  else
+    {
+      body = g_strdup_printf (_("Some of these samples match %s, who is already enrolled. Add them to %s, "
+                                "or save %s as a new person?"),
+                              other_name, other_name, self->name);
+      adw_message_dialog_add_response (dialog, "target", _("Save as _New Person"));
+    }
+  adw_message_dialog_set_body (dialog, body);
   adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "new", self->person_id ? _("Add _Anyway") : _("Save as _New Person"),
                                     "add", add_label,
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "add");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "person-id", GSIZE_TO_POINTER (look_alike));
+  g_object_set_data (G_OBJECT (dialog), "target-id", GSIZE_TO_POINTER (target_id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (look_alike_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1183,10 +1490,12 @@ visage_enroll_window_finalize (GObject *object)
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->models_dir, g_free);
   g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->restart_notice, g_free);
   g_clear_pointer (&self->person_name, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->textures, g_hash_table_unref);
   g_clear_pointer (&self->photo_captures, g_ptr_array_unref);
+  g_clear_pointer (&self->picking, g_hash_table_unref);
 
   G_OBJECT_CLASS (visage_enroll_window_parent_class)->finalize (object);
 }
@@ -1389,6 +1698,7 @@ visage_enroll_window_init (VisageEnrollWindow *self)
 
   self->textures = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->photo_captures = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
+  self->picking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   gtk_drawing_area_set_draw_func (self->guide, draw_guide, self, NULL);
 }
@@ -1508,6 +1818,14 @@ visage_enroll_window_get_hint (VisageEnrollWindow *self)
   g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
 
   return gtk_label_get_label (self->hint_label);
+}
+
+const char *
+visage_enroll_window_get_restart_notice (VisageEnrollWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
+
+  return self->restart_notice;
 }
 
 const char *

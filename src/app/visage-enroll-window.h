@@ -36,6 +36,14 @@ void                visage_enroll_window_choose_photos  (VisageEnrollWindow *sel
 void                visage_enroll_window_add_photos     (VisageEnrollWindow *self,
                                                          GPtrArray          *paths);
 
+/* The index-th row of the photo list: removes it (its sample is not saved),
+ * or, in a photo with several faces, takes the face-th (as clicking it). */
+void                visage_enroll_window_remove_photo   (VisageEnrollWindow *self,
+                                                         guint               index);
+void                visage_enroll_window_pick_face      (VisageEnrollWindow *self,
+                                                         guint               index,
+                                                         guint               face);
+
 /* The name typed (NULL in person mode), and setting it as if typed. */
 const char         *visage_enroll_window_get_name       (VisageEnrollWindow *self);
 void                visage_enroll_window_set_name       (VisageEnrollWindow *self,
@@ -52,6 +60,9 @@ void                visage_enroll_window_remove_sample  (VisageEnrollWindow *sel
                                                          guint               index);
 /* The text of the hint under the video (for tests and screen readers). */
 const char         *visage_enroll_window_get_hint       (VisageEnrollWindow *self);
+/* Why guided capture last started over (another person stayed in front of
+ * the camera), NULL when it never did. */
+const char         *visage_enroll_window_get_restart_notice (VisageEnrollWindow *self);
 /* The message under the name (invalid, or already enrolled), NULL when none. */
 const char         *visage_enroll_window_get_name_message (VisageEnrollWindow *self);
 /* Whether Save is enabled now. */

@@ -30,6 +30,7 @@ struct _VisageLivePage
   GtkLabel       *hint_label;
   GtkLabel       *camera_label;
   GtkLabel       *announce_label;
+  GtkLabel       *people_label;
   GtkLabel       *faces_label;
   GtkLabel       *camera_fps_label;
   GtkLabel       *recognition_fps_label;
@@ -110,19 +111,78 @@ update_hint (VisageLivePage *self)
                                  (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0));
 }
 
+/* Who is in front of the camera, as the desk wants to know it: the names,
+ * then how many are unknown or still being identified. n_boxes: the boxes
+ * drawn now (0 when they are stale). */
+static char *
+describe_people (GListModel *model,
+                 guint       n_boxes)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_unknown = 0, n_identifying = 0;
+
+  if (n_boxes == 0)
+    return g_strdup (_("No one in view"));
+
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      g_autoptr(VsTrack) track = g_list_model_get_item (model, i);
+
+      switch (vs_track_get_state (track))
+        {
+        case VS_TRACK_KNOWN:
+          if (text->len > 0)
+            g_string_append (text, ", ");
+          g_string_append (text, vs_track_get_name (track));
+          break;
+        case VS_TRACK_UNKNOWN:
+          n_unknown++;
+          break;
+        case VS_TRACK_IDENTIFYING:
+        default:
+          n_identifying++;
+          break;
+        }
+    }
+  if (n_unknown > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: people in view that nobody enrolled */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u unknown", "%u unknown", n_unknown),
+                              n_unknown);
+    }
+  if (n_identifying > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: faces in view that are still being recognized */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u being identified",
+                                                "%u being identified", n_identifying),
+                              n_identifying);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 update_status (VisageLivePage *self)
 {
   VsLiveModel *model = visage_live_page_get_live_model (self);
-  guint n_faces = g_list_model_get_n_items (G_LIST_MODEL (model));
+  guint n_faces = 0;
   g_autofree char *faces = NULL;
+  g_autofree char *people = NULL;
   g_autofree char *camera_fps = NULL;
 
   gtk_label_set_label (self->camera_label,
                        self->display_name ? self->display_name : "");
 
+  /* What is drawn, not what the model holds: stale boxes are not drawn. */
+  if (visage_live_page_get_paintable (self) != NULL)
+    n_faces = vs_frame_paintable_get_n_boxes (visage_live_page_get_paintable (self));
   faces = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face", "%u faces", n_faces), n_faces);
   gtk_label_set_label (self->faces_label, faces);
+  people = describe_people (G_LIST_MODEL (model), n_faces);
+  gtk_label_set_label (self->people_label, people);
 
   /* Translators: frames per second shown on screen */
   camera_fps = g_strdup_printf (_("Video %.1f fps"),
@@ -274,7 +334,10 @@ apply_images_fps (VisageLivePage *self)
 
   if (fps <= 0)
     fps = g_settings_get_double (self->settings, "images-fps");
-  vs_camera_set_fps (self->camera, fps);
+  /* The setting is the slideshow's speed; the camera filming it runs at a
+   * camera's rate whatever that speed. */
+  vs_camera_set_hold (self->camera, 1.0 / fps);
+  vs_camera_set_fps (self->camera, MAX (fps, VS_CAMERA_IMAGES_FPS));
 }
 
 static void
@@ -284,7 +347,7 @@ settings_changed_cb (VisageLivePage *self,
 {
   if (g_str_equal (key, "show-scores"))
     apply_show_scores (self);
-  else if (g_str_equal (key, "match-threshold"))
+  else if (g_str_equal (key, "match-threshold") || g_str_equal (key, "match-strictness"))
     apply_match_threshold (self);
   else if (g_str_equal (key, "images-fps"))
     apply_images_fps (self);
@@ -478,8 +541,12 @@ visage_live_page_set_source (VisageLivePage *self,
     self->display_name = g_strdup (vs_camera_get_display_name (self->camera));
 
   if (self->recognizer != NULL)
-    vs_camera_set_frame_func (self->camera, camera_frame_cb,
-                              g_object_ref (self->recognizer), g_object_unref);
+    {
+      /* Another picture altogether: no face of the old one carries over. */
+      vs_recognizer_reset (self->recognizer);
+      vs_camera_set_frame_func (self->camera, camera_frame_cb,
+                                g_object_ref (self->recognizer), g_object_unref);
+    }
 
   paintable = vs_camera_get_paintable (self->camera);
   pango_context = gtk_widget_create_pango_context (GTK_WIDGET (self->picture));
@@ -657,6 +724,14 @@ visage_live_page_dup_status_text (VisageLivePage *self)
   return g_string_free (text, FALSE);
 }
 
+VsFramePaintable *
+visage_live_page_get_paintable (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return self->camera != NULL ? vs_camera_get_paintable (self->camera) : NULL;
+}
+
 const char *
 visage_live_page_get_announcement (VisageLivePage *self)
 {
@@ -699,6 +774,10 @@ visage_live_page_configure (VisageLivePage *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recognizer, "track-removed",
                            G_CALLBACK (track_removed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* The count and names follow every change of the boxes. */
+  g_signal_connect_object (self->recognizer, "results",
+                           G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   apply_match_threshold (self);
   update_hint (self);
@@ -802,6 +881,7 @@ visage_live_page_class_init (VisageLivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, announce_label);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, people_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, faces_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_fps_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, recognition_fps_label);

@@ -442,7 +442,13 @@ delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  emit_for_person (VISAGE_PERSON_PAGE (widget), DELETE_REQUESTED);
+  VisagePersonPage *self = VISAGE_PERSON_PAGE (widget);
+
+  /* Delete pressed in the rename popover (on its button) is not meant for
+   * the person. */
+  if (visage_person_page_is_renaming (self))
+    return;
+  emit_for_person (self, DELETE_REQUESTED);
 }
 
 static void

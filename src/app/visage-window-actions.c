@@ -222,6 +222,8 @@ visage_window_help_action (GtkWidget  *widget,
                            GVariant   *param)
 {
   VisageWindow *self = VISAGE_WINDOW (widget);
+  const char *paragraphs[5] = { NULL };
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
   if (help_installed ())
@@ -230,19 +232,22 @@ visage_window_help_action (GtkWidget  *widget,
       return;
     }
 
+  /* One translatable string per paragraph: no control codes for the
+   * translators. */
+  paragraphs[0] = _("<b>Live</b> shows the camera with a box on every face: the person’s name once "
+                    "Visage is sure, “Unknown” for anyone not enrolled. The camera button (F9) "
+                    "chooses the camera, a video file or a folder of pictures.");
+  paragraphs[1] = _("<b>Add a person</b> with the + button (Ctrl+N): they look at the camera for a "
+                    "few seconds, or you pick a few photos of them.");
+  paragraphs[2] = _("<b>People</b> (Alt+2) lists everyone enrolled. Search with Ctrl+F; open a person "
+                    "to rename them (F2), add or remove face samples, export their data, or delete "
+                    "them (Delete, with Undo).");
+  paragraphs[3] = _("Faces and names stay on this computer.");
+  body = g_strjoinv ("\n\n", (char **) paragraphs);
+
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Using Visage"), NULL);
   adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), TRUE);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("<b>Live</b> shows the camera with a box on every face: the person’s "
-                                 "name once Visage is sure, “Unknown” for anyone not enrolled. "
-                                 "The camera button (F9) chooses the camera, a video file or a "
-                                 "folder of pictures.\n\n"
-                                 "<b>Add a person</b> with the + button (Ctrl+N): they look at the "
-                                 "camera for a few seconds, or you pick a few photos of them.\n\n"
-                                 "<b>People</b> (Alt+2) lists everyone enrolled. Search with Ctrl+F; "
-                                 "open a person to rename them (F2), add or remove face samples, "
-                                 "export their data, or delete them (Delete, with Undo).\n\n"
-                                 "Faces and names stay on this computer."));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "shortcuts", _("_Keyboard Shortcuts"),
                                     "close", _("_Close"),
@@ -273,6 +278,35 @@ visage_window_show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (param, NULL));
 }
 
+/* win.show-person(x): the person's page. */
+static void
+visage_window_show_person_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  VisageWindow *self = VISAGE_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "people");
+  visage_people_page_show_person (self->people_page, g_variant_get_int64 (param));
+}
+
+/* Saving confirms: "NAME added", with a button to open the person. */
+static void
+enroll_saved_cb (VisageWindow       *self,
+                 gint64              person_id,
+                 const char         *name,
+                 guint               n_samples,
+                 VisageEnrollWindow *enroll)
+{
+  g_autofree char *title = g_strdup_printf (_("%s added"), name);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.show-person");
+  adw_toast_set_action_target_value (toast, g_variant_new_int64 (person_id));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* win.add-person, win.add-person-photos, win.add-samples(x): the enrollment
  * window, modal for this one, saving into this window's store. */
 static void
@@ -291,6 +325,7 @@ visage_window_enroll_action (GtkWidget  *widget,
                                                   g_variant_get_int64 (param));
   else
     enroll = visage_enroll_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (enroll, "saved", G_CALLBACK (enroll_saved_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (enroll));
 
   if (g_str_equal (action_name, "win.add-person-photos"))
@@ -322,6 +357,8 @@ visage_window_class_install_actions (GtkWidgetClass *widget_class)
                                    visage_window_help_action);
   gtk_widget_class_install_action (widget_class, "win.choose-camera", NULL,
                                    visage_window_choose_camera_action);
+  gtk_widget_class_install_action (widget_class, "win.show-person", "x",
+                                   visage_window_show_person_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    visage_window_show_page_action);
   gtk_widget_class_install_property_action (widget_class, "win.camera", "camera");

@@ -19,6 +19,7 @@ struct _VisageWindow
   GtkMenuButton         *primary_menu_button;
   AdwViewSwitcherTitle  *switcher_title;
   AdwViewStack          *stack;
+  AdwToastOverlay       *toast_overlay;  /* over both pages: "NAME added" */
   VisageLivePage        *live_page;
   VisagePeoplePage      *people_page;
   GMenu                 *camera_menu;

@@ -131,13 +131,16 @@ pick_source (VisageWindow *self)
   return NULL;
 }
 
-/* The menu item's words for a source that is not a camera. */
+/* The menu item's words for a source that is not a camera plugged in. */
 static char *
 describe_other_source (const char *spec)
 {
   const char *colon = strchr (spec, ':');
   g_autofree char *name = colon != NULL ? g_path_get_basename (colon + 1) : NULL;
 
+  if (is_device_spec (spec))
+    /* Translators: the camera asked for, not plugged in, in the camera menu */
+    return g_strdup_printf (_("Camera “%s” (not connected)"), colon + 1);
   if (g_str_has_prefix (spec, "file:"))
     /* Translators: the video file in use, in the camera menu */
     return g_strdup_printf (_("Video File “%s”"), name);
@@ -149,16 +152,37 @@ describe_other_source (const char *spec)
   return g_strdup (spec);
 }
 
+/* GTK indents a section heading to line up with radio items. With no
+ * camera there is none to line up with, and "No Cameras Found" says it
+ * all: no heading then. */
+static void
+show_cameras_heading (VisageWindow *self,
+                      gboolean      shown)
+{
+  g_autofree char *label = NULL;
+  g_autoptr(GMenuItem) section = NULL;
+
+  if (g_menu_model_get_item_attribute (G_MENU_MODEL (self->camera_menu), 0,
+                                       G_MENU_ATTRIBUTE_LABEL, "s", &label) == shown)
+    return;
+  section = g_menu_item_new_section (shown ? _("Cameras") : NULL, G_MENU_MODEL (self->cameras_section));
+  g_menu_remove (self->camera_menu, 0);
+  g_menu_insert_item (self->camera_menu, 0, section);
+}
+
 /* Radio items on win.camera: the source in use is checked, a camera or
- * (in a section of its own) a video file, a folder or the test pattern. */
+ * (in a section of its own) a video file, a folder, the test pattern or a
+ * camera asked for that is not plugged in. */
 static void
 rebuild_camera_menu (VisageWindow *self)
 {
   GListModel *devices = G_LIST_MODEL (self->devices);
-  guint n = devices != NULL ? g_list_model_get_n_items (devices) : 0;
+  guint n;
 
-  if (self->cameras_section == NULL)
+  /* Built once the cameras are known (constructed()), then kept up. */
+  if (devices == NULL)
     return;
+  n = g_list_model_get_n_items (devices);
   g_menu_remove_all (self->cameras_section);
   g_menu_remove_all (self->other_source_section);
 
@@ -179,7 +203,9 @@ rebuild_camera_menu (VisageWindow *self)
       g_menu_append (self->cameras_section, _("No Cameras Found"), "win.no-cameras");
     }
 
-  if (self->camera != NULL && !is_device_spec (self->camera))
+  show_cameras_heading (self, n > 0);
+
+  if (self->camera != NULL && (!is_device_spec (self->camera) || find_camera (self, self->camera) == NULL))
     {
       g_autofree char *label = describe_other_source (self->camera);
       g_autoptr(GMenuItem) menu_item = g_menu_item_new (label, NULL);
@@ -602,6 +628,7 @@ visage_window_class_init (VisageWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, VisageWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, live_page);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, people_page);
   gtk_widget_class_bind_template_child (widget_class, VisageWindow, camera_menu);

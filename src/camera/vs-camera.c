@@ -131,9 +131,13 @@ typedef struct {
   gboolean     use_cache;
   GstVideoInfo info;
   double       fps;
+  guint64      hold_frames;  /* frames each picture stays, ≥ 1 */
   gboolean     once;
   guint        next;
   guint64      pushed;
+  GstBuffer   *showing;      /* the picture being held */
+  guint        showing_index;
+  guint64      shown_frames; /* frames of it pushed so far */
 } Slideshow;
 
 static void
@@ -148,6 +152,7 @@ slideshow_free (Slideshow *show)
 {
   g_clear_pointer (&show->paths, g_ptr_array_unref);
   g_clear_pointer (&show->cache, g_ptr_array_unref);
+  g_clear_pointer (&show->showing, gst_buffer_unref);
   g_free (show);
 }
 
@@ -250,41 +255,56 @@ slideshow_get (Slideshow *show,
   return buffer;
 }
 
+/* Like a camera filming a slideshow: frames at the camera's rate, each
+ * picture for hold_frames of them. The first frame of every new picture but
+ * the first is marked DISCONT: the scene changed at once, no face moved. */
 static void
 slideshow_need_data (GstAppSrc *src,
                      guint      length,
                      gpointer   user_data)
 {
   Slideshow *show = user_data;
+  gboolean new_picture = FALSE;
+  GstBuffer *buffer;
 
-  for (guint tries = 0; tries < show->paths->len; tries++)
+  if (show->showing == NULL || show->shown_frames >= show->hold_frames)
     {
-      g_autoptr(GstBuffer) picture = NULL;
-      GstBuffer *buffer;
-      guint index;
+      guint index = show->showing_index;
 
-      if (show->once && show->next >= show->paths->len)
+      g_clear_pointer (&show->showing, gst_buffer_unref);
+      for (guint tries = 0; tries < show->paths->len && show->showing == NULL; tries++)
         {
-          gst_app_src_end_of_stream (src);
+          if (show->once && show->next >= show->paths->len)
+            {
+              gst_app_src_end_of_stream (src);
+              return;
+            }
+          index = show->next % show->paths->len;
+          show->next = show->once ? show->next + 1 : (show->next + 1) % show->paths->len;
+          show->showing = slideshow_get (show, index);
+        }
+      if (show->showing == NULL)
+        {
+          GST_ELEMENT_ERROR (src, RESOURCE, READ, (_("None of the pictures could be read")), (NULL));
           return;
         }
-      index = show->next % show->paths->len;
-      show->next = show->once ? show->next + 1 : (show->next + 1) % show->paths->len;
-
-      picture = slideshow_get (show, index);
-      if (picture == NULL)
-        continue;
-
-      /* A shallow copy: the pixels are shared, the timestamps are not. */
-      buffer = gst_buffer_copy (picture);
-      GST_BUFFER_PTS (buffer) = (GstClockTime) llround (show->pushed * (double) GST_SECOND / show->fps);
-      GST_BUFFER_DURATION (buffer) = (GstClockTime) llround ((double) GST_SECOND / show->fps);
-      show->pushed++;
-      gst_app_src_push_buffer (src, buffer);
-      return;
+      show->shown_frames = 0;
+      /* The same picture again (a slideshow of one) changes nothing. */
+      new_picture = show->pushed > 0 && index != show->showing_index;
+      show->showing_index = index;
     }
 
-  GST_ELEMENT_ERROR (src, RESOURCE, READ, (_("None of the pictures could be read")), (NULL));
+  /* A shallow copy: the pixels are shared, the timestamps are not. */
+  buffer = gst_buffer_copy (show->showing);
+  GST_BUFFER_PTS (buffer) = (GstClockTime) llround (show->pushed * (double) GST_SECOND / show->fps);
+  GST_BUFFER_DURATION (buffer) = (GstClockTime) llround ((double) GST_SECOND / show->fps);
+  if (new_picture)
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+  else
+    GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_DISCONT);
+  show->pushed++;
+  show->shown_frames++;
+  gst_app_src_push_buffer (src, buffer);
 }
 
 /* VsCamera ------------------------------------------------------------------ */
@@ -299,6 +319,7 @@ struct _VsCamera
   char             *location;      /* path, folder, device id or test pattern */
   char             *display_name;
   double            fps;
+  double            hold;          /* images: seconds per picture */
   guint             recognition_size;
 
   VsCameraState     state;
@@ -326,6 +347,15 @@ struct _VsCamera
   gboolean          looping;       /* segment seeks are running */
   guint64           next_frame;    /* streaming thread */
   gsize             delivered;     /* atomic */
+  /* The frame clock (recognition streaming thread, kept across restarts so
+   * that it never runs backwards for one camera). */
+  GMutex            cuts_lock;
+  GArray           *cuts;          /* guint64: frames that start a new scene, not yet timed */
+  gboolean          segment_seen;  /* streaming thread: a segment arrived since start */
+  gboolean          clock_started;
+  gboolean          run_started;   /* a frame of this run was timed */
+  gint64            last_time_us;
+  gint64            time_offset_us;
 
   GMutex            func_lock;
   VsCameraFrameFunc func;
@@ -356,6 +386,7 @@ enum {
   PROP_FRAME_WIDTH,
   PROP_FRAME_HEIGHT,
   PROP_FPS,
+  PROP_HOLD,
   PROP_RECOGNITION_SIZE,
   N_PROPS
 };
@@ -753,6 +784,53 @@ display_new_sample (GstAppSink *sink,
   return GST_FLOW_OK;
 }
 
+/* The frame's time on the camera's frame clock: its running time (so a
+ * looping file or a slideshow keeps counting up), plus an offset that makes
+ * the clock jump by VS_CAMERA_DISCONTINUITY_US at a discontinuity (a new
+ * picture of images:, a loop or seek of a file, a restart) and never run
+ * backwards. Recognition streaming thread. */
+static gint64
+frame_time_of (VsCamera  *self,
+               GstSample *sample,
+               GstBuffer *buffer,
+               guint64    number,
+               gint64     now)
+{
+  const GstSegment *segment = gst_sample_get_segment (sample);
+  guint64 running = GST_CLOCK_TIME_NONE;
+  gboolean cut = FALSE;
+  gboolean discontinuity;
+  gint64 time_us;
+
+  /* A cut at this frame or at one dropped since the last: this frame is
+   * the first of a new scene. */
+  g_mutex_lock (&self->cuts_lock);
+  while (self->cuts->len > 0 && g_array_index (self->cuts, guint64, 0) <= number)
+    {
+      cut = TRUE;
+      g_array_remove_index (self->cuts, 0);
+    }
+  g_mutex_unlock (&self->cuts_lock);
+
+  if (segment != NULL && segment->format == GST_FORMAT_TIME && GST_BUFFER_PTS_IS_VALID (buffer))
+    running = gst_segment_to_running_time (segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  /* Without timestamps, the arrival is the best guess. */
+  time_us = (running != GST_CLOCK_TIME_NONE ? (gint64) (running / GST_USECOND) : now) + self->time_offset_us;
+
+  discontinuity = self->clock_started &&
+                  (!self->run_started || cut || time_us < self->last_time_us);
+  if (discontinuity)
+    {
+      self->time_offset_us += self->last_time_us + VS_CAMERA_DISCONTINUITY_US - time_us;
+      time_us = self->last_time_us + VS_CAMERA_DISCONTINUITY_US;
+      g_debug ("%s: discontinuity at frame %" G_GUINT64_FORMAT, self->source, number);
+    }
+  self->clock_started = TRUE;
+  self->run_started = TRUE;
+  self->last_time_us = time_us;
+  return time_us;
+}
+
 static GstFlowReturn
 recognition_new_sample (GstAppSink *sink,
                         gpointer    user_data)
@@ -763,11 +841,13 @@ recognition_new_sample (GstAppSink *sink,
   g_autoptr(VsImage) image = NULL;
   MappedFrame *mapped;
   guint64 number;
+  gint64 time_us;
 
   if (sample == NULL || (mapped = map_sample (sample)) == NULL)
     return GST_FLOW_OK;
 
   number = frame_number_of (mapped->frame.buffer);
+  time_us = frame_time_of (self, sample, mapped->frame.buffer, number, now);
   image = vs_image_new_wrap (GST_VIDEO_FRAME_WIDTH (&mapped->frame),
                              GST_VIDEO_FRAME_HEIGHT (&mapped->frame),
                              GST_VIDEO_FRAME_PLANE_STRIDE (&mapped->frame, 0),
@@ -777,13 +857,13 @@ recognition_new_sample (GstAppSink *sink,
   g_mutex_lock (&self->func_lock);
   if (self->func != NULL)
     {
-      self->func (image, now, number, self->func_data);
+      self->func (image, time_us, number, self->func_data);
       g_atomic_pointer_add (&self->delivered, 1);
     }
   for (guint i = 0; i < self->taps->len; i++)
     {
       const FrameTap *tap = &g_array_index (self->taps, FrameTap, i);
-      tap->func (image, now, number, tap->data);
+      tap->func (image, time_us, number, tap->data);
     }
   g_mutex_unlock (&self->func_lock);
 
@@ -808,6 +888,16 @@ scaled_caps (guint               limit,
                               NULL);
 }
 
+/* Frame `number` starts a new scene (tee probe, before any branch). */
+static void
+add_cut (VsCamera *self,
+         guint64   number)
+{
+  g_mutex_lock (&self->cuts_lock);
+  g_array_append_val (self->cuts, number);
+  g_mutex_unlock (&self->cuts_lock);
+}
+
 static GstPadProbeReturn
 tee_probe (GstPad          *pad,
            GstPadProbeInfo *info,
@@ -822,8 +912,19 @@ tee_probe (GstPad          *pad,
        * matched to the frame shown. */
       GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
 
+      /* A slideshow marks its new pictures; a camera's DISCONT only means
+       * dropped frames, the same faces are still there. */
+      if (self->kind == SOURCE_IMAGES && GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DISCONT))
+        add_cut (self, self->next_frame);
       GST_BUFFER_OFFSET (buffer) = self->next_frame++;
       GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
+  else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_SEGMENT)
+    {
+      /* Every segment after the first is a seek or a loop of the file. */
+      if (self->segment_seen)
+        add_cut (self, self->next_frame);
+      self->segment_seen = TRUE;
     }
   else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS)
     {
@@ -1069,6 +1170,7 @@ build_images_source (VsCamera  *self,
     }
 
   show->fps = self->fps;
+  show->hold_frames = (guint64) MAX (1, llround (self->hold * self->fps));
   show->once = !is_real_time (self);
   gst_video_info_set_format (&show->info, GST_VIDEO_FORMAT_RGB,
                              gdk_pixbuf_get_width (first), gdk_pixbuf_get_height (first));
@@ -1494,6 +1596,10 @@ vs_camera_start (VsCamera *self)
   g_clear_error (&self->error);
   self->next_frame = 0;
   g_atomic_pointer_set (&self->delivered, 0);
+  /* No streaming thread runs now. */
+  g_array_set_size (self->cuts, 0);
+  self->segment_seen = FALSE;
+  self->run_started = FALSE;
   set_state (self, VS_CAMERA_STATE_STARTING);
 
   self->pipeline = build_pipeline (self, &error);
@@ -1687,6 +1793,26 @@ vs_camera_set_fps (VsCamera *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FPS]);
 }
 
+double
+vs_camera_get_hold (VsCamera *self)
+{
+  g_return_val_if_fail (VS_IS_CAMERA (self), 0.0);
+  return self->hold;
+}
+
+void
+vs_camera_set_hold (VsCamera *self,
+                    double    seconds)
+{
+  g_return_if_fail (VS_IS_CAMERA (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->hold == seconds)
+    return;
+  self->hold = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLD]);
+}
+
 guint
 vs_camera_get_recognition_size (VsCamera *self)
 {
@@ -1794,6 +1920,8 @@ vs_camera_finalize (GObject *object)
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_mutex_clear (&self->func_lock);
+  g_mutex_clear (&self->cuts_lock);
+  g_clear_pointer (&self->cuts, g_array_unref);
   g_clear_pointer (&self->taps, g_array_unref);
 
   G_OBJECT_CLASS (vs_camera_parent_class)->finalize (object);
@@ -1839,6 +1967,9 @@ vs_camera_get_property (GObject    *object,
     case PROP_FPS:
       g_value_set_double (value, self->fps);
       break;
+    case PROP_HOLD:
+      g_value_set_double (value, self->hold);
+      break;
     case PROP_RECOGNITION_SIZE:
       g_value_set_uint (value, self->recognition_size);
       break;
@@ -1865,6 +1996,9 @@ vs_camera_set_property (GObject      *object,
       break;
     case PROP_FPS:
       vs_camera_set_fps (self, g_value_get_double (value));
+      break;
+    case PROP_HOLD:
+      vs_camera_set_hold (self, g_value_get_double (value));
       break;
     case PROP_RECOGNITION_SIZE:
       vs_camera_set_recognition_size (self, g_value_get_uint (value));
@@ -1912,7 +2046,10 @@ vs_camera_class_init (VsCameraClass *klass)
     g_param_spec_int ("frame-height", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FPS] =
-    g_param_spec_double ("fps", NULL, NULL, 0.1, 120.0, 5.0,
+    g_param_spec_double ("fps", NULL, NULL, 0.1, 120.0, VS_CAMERA_IMAGES_FPS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOLD] =
+    g_param_spec_double ("hold", NULL, NULL, 0.001, 3600.0, VS_CAMERA_IMAGES_HOLD,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RECOGNITION_SIZE] =
     g_param_spec_uint ("recognition-size", NULL, NULL, 16, 8192, VS_CAMERA_RECOGNITION_SIZE,
@@ -1930,9 +2067,12 @@ vs_camera_class_init (VsCameraClass *klass)
 static void
 vs_camera_init (VsCamera *self)
 {
-  self->fps = 5.0;
+  self->fps = VS_CAMERA_IMAGES_FPS;
+  self->hold = VS_CAMERA_IMAGES_HOLD;
   self->recognition_size = VS_CAMERA_RECOGNITION_SIZE;
   g_mutex_init (&self->func_lock);
+  g_mutex_init (&self->cuts_lock);
+  self->cuts = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->taps = g_array_new (FALSE, FALSE, sizeof (FrameTap));
   self->context = g_main_context_ref_thread_default ();
   self->shared = shared_new (self, self->context);

@@ -55,14 +55,28 @@ GType vs_camera_state_get_type (void);
 /* Default for "recognition-size": the long side of recognition frames. */
 #define VS_CAMERA_RECOGNITION_SIZE 640
 
+/* images: defaults: a camera at 10 frames per second, each picture in front
+ * of it for 2 seconds. */
+#define VS_CAMERA_IMAGES_FPS  10.0
+#define VS_CAMERA_IMAGES_HOLD 2.0
+
+/* How far the frame clock jumps at a discontinuity: more than the gap after
+ * which a tracker continues no track (VsTrackerParams.max_gap_us), so
+ * nothing carries over. */
+#define VS_CAMERA_DISCONTINUITY_US (10 * G_USEC_PER_SEC)
+
 /* Called on a GStreamer streaming thread for each recognition frame (in real
  * time: only when the previous call has returned, older frames are dropped).
  * frame: BGR, transfer none (vs_image_ref() it to keep it; it wraps the
- * GStreamer buffer without a copy). capture_time_us: g_get_monotonic_time()
- * when the frame reached the recognition sink. frame_number: position of the
- * frame in the source (0, 1, 2… gaps are dropped frames). */
+ * GStreamer buffer without a copy). time_us: the frame's time in µs on the
+ * camera's frame clock, from its timestamp (not its arrival, so that a file
+ * gives the same times on every run): it never runs backwards and jumps
+ * ahead by VS_CAMERA_DISCONTINUITY_US where the picture jumps (a new picture
+ * of images:, a loop or seek of a file, a restart of the camera).
+ * frame_number: position of the frame in the source since the start (0, 1,
+ * 2… gaps are dropped frames). */
 typedef void (*VsCameraFrameFunc) (VsImage  *frame,
-                                   gint64    capture_time_us,
+                                   gint64    time_us,
                                    guint64   frame_number,
                                    gpointer  data);
 
@@ -71,8 +85,9 @@ G_DECLARE_FINAL_TYPE (VsCamera, vs_camera, VS, CAMERA, GObject)
 
 /* source: "test" (moving ball; "test:PATTERN" for another videotestsrc
  * pattern such as smpte), "file:PATH" (a video, looped), "images:DIR" (the
- * JPEG/PNG pictures of DIR in name order at "fps", looped; all scaled and
- * letterboxed to the size of the first), "device:ID" (a camera: its id or
+ * JPEG/PNG pictures of DIR in name order, each for "hold" seconds at "fps"
+ * frames per second, looped; all scaled and letterboxed to the size of the
+ * first), "device:ID" (a camera: its id or
  * display name in VsDevices). Fails only when the string is not understood;
  * a missing file or camera is reported by "error" once started.
  * Signals and notifications are emitted on the thread-default main context of
@@ -130,11 +145,16 @@ double            vs_camera_get_display_fps  (VsCamera          *self);
 void              vs_camera_get_frame_size   (VsCamera          *self,
                                               int               *width,
                                               int               *height);
-/* Property "fps" (double, default 5): the rate of images: slideshows; takes
- * effect at the next start. */
+/* Property "fps" (double, default VS_CAMERA_IMAGES_FPS): the frame rate of
+ * images: slideshows; property "hold" (double, default
+ * VS_CAMERA_IMAGES_HOLD): seconds each picture stays. Take effect at the
+ * next start. */
 double            vs_camera_get_fps          (VsCamera          *self);
 void              vs_camera_set_fps          (VsCamera          *self,
                                               double             fps);
+double            vs_camera_get_hold         (VsCamera          *self);
+void              vs_camera_set_hold         (VsCamera          *self,
+                                              double             seconds);
 /* Property "recognition-size" (uint, default VS_CAMERA_RECOGNITION_SIZE):
  * the long side of recognition frames (smaller frames are not enlarged);
  * takes effect at the next start. */

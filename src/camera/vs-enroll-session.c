@@ -18,6 +18,7 @@
 #define DEFAULT_MIN_INTERVAL_US   (300 * G_TIME_SPAN_MILLISECOND)
 #define DEFAULT_MAX_SIMILARITY    0.95f
 #define DEFAULT_MIN_POSE_CHANGE   8.0f
+#define DEFAULT_RESTART_AFTER     2
 
 G_DEFINE_QUARK (vs-enroll-error-quark, vs_enroll_error)
 
@@ -27,7 +28,9 @@ G_DEFINE_ENUM_TYPE (VsEnrollVerdict, vs_enroll_verdict,
                     G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_DUPLICATE, "duplicate"),
                     G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_CAPTURED, "captured"),
                     G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_COMPLETE, "complete"),
-                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_ERROR, "error"))
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_ERROR, "error"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_OTHER_PERSON, "other-person"),
+                    G_DEFINE_ENUM_VALUE (VS_ENROLL_VERDICT_RESTARTED, "restarted"))
 
 G_DEFINE_BOXED_TYPE (VsEnrollCapture, vs_enroll_capture,
                      vs_enroll_capture_ref, vs_enroll_capture_unref)
@@ -72,6 +75,7 @@ struct _VsEnrollSession
 
   VsEngine        *engine;          /* the worker's, after construction */
   char            *embedder;
+  float            match_threshold; /* the embedder's open-set threshold */
   GMainContext    *context;         /* where signals go */
   GThread         *thread;
 
@@ -87,6 +91,11 @@ struct _VsEnrollSession
   gint64           last_capture_us;
   gboolean         has_last_capture;
   guint            generation;      /* bumped by clear(): late captures dropped */
+  VsSample        *stranger;        /* the last good face that was not the
+                                     * person of the captures */
+  guint            n_strangers;     /* consecutive such faces, one person */
+  guint            pending_dropped; /* to announce with "restarted" */
+  gboolean         has_pending_restart;
   VsEnrollFeedback pending_feedback;
   gboolean         has_pending_feedback;
   GPtrArray       *pending_captures; /* to announce */
@@ -108,6 +117,7 @@ enum {
   FEEDBACK,
   CAPTURED,
   COMPLETE,
+  RESTARTED,
   N_SIGNALS
 };
 
@@ -120,9 +130,14 @@ deliver_cb (gpointer data)
   VsEnrollSession *self = data;
   g_autoptr(GPtrArray) captures = NULL;
   VsEnrollFeedback feedback;
-  gboolean has_feedback, complete = FALSE;
+  gboolean has_feedback, complete = FALSE, restarted;
+  guint dropped;
 
   g_mutex_lock (&self->lock);
+  restarted = self->has_pending_restart;
+  dropped = self->pending_dropped;
+  self->has_pending_restart = FALSE;
+  self->pending_dropped = 0;
   captures = g_steal_pointer (&self->pending_captures);
   self->pending_captures = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_enroll_capture_unref);
   feedback = self->pending_feedback;
@@ -136,9 +151,12 @@ deliver_cb (gpointer data)
     }
   g_mutex_unlock (&self->lock);
 
+  /* First: the captures announced next belong to the new capture. */
+  if (restarted)
+    g_signal_emit (self, signals[RESTARTED], 0, dropped);
   for (guint i = 0; i < captures->len; i++)
     g_signal_emit (self, signals[CAPTURED], 0, g_ptr_array_index (captures, i));
-  if (captures->len > 0)
+  if (captures->len > 0 || restarted)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CAPTURED]);
   if (has_feedback)
     g_signal_emit (self, signals[FEEDBACK], 0, &feedback);
@@ -192,6 +210,68 @@ is_duplicate (VsEnrollSession       *self,
     }
 
   return FALSE;
+}
+
+/* Under lock: is the sample the person of the captures (cosine to their
+ * mean at or above the agreement threshold)? Anything agrees with nothing. */
+static gboolean
+agrees_with_captures (VsEnrollSession *self,
+                      const VsSample  *sample)
+{
+  g_autofree float *mean = NULL;
+  float threshold = self->params.min_agreement > 0 ? self->params.min_agreement
+                                                   : self->match_threshold;
+
+  if (self->captures->len == 0)
+    return TRUE;
+
+  mean = g_new0 (float, sample->dim);
+  for (guint i = 0; i < self->captures->len; i++)
+    {
+      VsEnrollCapture *capture = g_ptr_array_index (self->captures, i);
+
+      for (guint d = 0; d < sample->dim; d++)
+        mean[d] += capture->sample->embedding[d];
+    }
+  vs_l2_normalize (mean, sample->dim);
+  return vs_cosine (mean, sample->embedding, sample->dim) >= threshold;
+}
+
+/* Under lock: a good face that is not the person of the captures. Counts
+ * how many came in a row from one other person; once there are enough,
+ * that person is the one in front now: the captures are dropped and this
+ * face starts the new capture. Returns OTHER_PERSON (the sample is taken, to
+ * compare the next face with) or RESTARTED (the sample is left to capture). */
+static VsEnrollVerdict
+other_person (VsEnrollSession  *self,
+              VsSample        **sample_inout)
+{
+  VsSample *sample = *sample_inout;
+  float threshold = self->params.min_agreement > 0 ? self->params.min_agreement
+                                                   : self->match_threshold;
+
+  if (self->stranger != NULL &&
+      vs_cosine (self->stranger->embedding, sample->embedding, sample->dim) >= threshold)
+    self->n_strangers++;
+  else
+    self->n_strangers = 1;
+  g_clear_pointer (&self->stranger, vs_sample_free);
+
+  if (self->n_strangers < MAX (self->params.restart_after, 1))
+    {
+      self->stranger = g_steal_pointer (sample_inout);
+      return VS_ENROLL_VERDICT_OTHER_PERSON;
+    }
+
+  g_debug ("Another person in front for %u faces: dropping %u samples, starting over",
+           self->n_strangers, self->captures->len);
+  self->pending_dropped += self->captures->len;
+  self->has_pending_restart = TRUE;
+  g_ptr_array_set_size (self->captures, 0);
+  g_ptr_array_set_size (self->pending_captures, 0);
+  self->n_strangers = 0;
+  self->complete_announced = FALSE;
+  return VS_ENROLL_VERDICT_RESTARTED;
 }
 
 static void
@@ -275,6 +355,19 @@ process_frame (VsEnrollSession *self,
     feedback.verdict = VS_ENROLL_VERDICT_DUPLICATE;
   else
     {
+      if (agrees_with_captures (self, sample))
+        {
+          g_clear_pointer (&self->stranger, vs_sample_free);
+          self->n_strangers = 0;
+        }
+      else
+        feedback.verdict = other_person (self, &sample);
+    }
+
+  /* A sample of the person of this capture (maybe a new one). */
+  if (sample != NULL &&
+      (feedback.verdict == VS_ENROLL_VERDICT_CAPTURED || feedback.verdict == VS_ENROLL_VERDICT_RESTARTED))
+    {
       VsEnrollCapture *capture = capture_new (g_steal_pointer (&sample), &feedback.report, time_us);
 
       capture->id = ++self->next_id;
@@ -328,6 +421,7 @@ vs_enroll_session_new (const char  *models_dir,
   if (self->engine == NULL)
     return NULL;
   self->embedder = g_strdup (vs_engine_get_embedder (self->engine)->id);
+  self->match_threshold = vs_engine_get_embedder (self->engine)->threshold;
 
   self->thread = g_thread_try_new ("visage-enroll", worker_thread, self, error);
   if (self->thread == NULL)
@@ -382,6 +476,8 @@ default_params (VsEnrollParams *params)
   params->min_interval_us = DEFAULT_MIN_INTERVAL_US;
   params->max_similarity = DEFAULT_MAX_SIMILARITY;
   params->min_pose_change = DEFAULT_MIN_POSE_CHANGE;
+  params->min_agreement = 0;   /* the embedder's */
+  params->restart_after = DEFAULT_RESTART_AFTER;
 }
 
 void
@@ -501,6 +597,8 @@ vs_enroll_session_clear (VsEnrollSession *self)
   g_ptr_array_set_size (self->pending_captures, 0);
   self->generation++;
   self->has_last_capture = FALSE;
+  g_clear_pointer (&self->stranger, vs_sample_free);
+  self->n_strangers = 0;
   self->complete_announced = FALSE;
   g_mutex_unlock (&self->lock);
 
@@ -543,6 +641,7 @@ vs_enroll_session_finalize (GObject *object)
 
   g_clear_pointer (&self->engine, vs_engine_free);
   g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->stranger, vs_sample_free);
   g_clear_pointer (&self->captures, g_ptr_array_unref);
   g_clear_pointer (&self->pending_captures, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -641,6 +740,12 @@ vs_enroll_session_class_init (VsEnrollSessionClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  signals[RESTARTED] =
+    g_signal_new ("restarted",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -691,12 +796,16 @@ photo_issue_message (VsQualityIssue issue)
 VsEnrollCapture *
 vs_enroll_check_photo (VsEngine              *engine,
                        const char            *path,
+                       int                    face_index,
                        const VsQualityParams *params,
                        VsQualityReport       *report,
+                       GArray               **faces_out,
+                       int                   *size_out,
                        GError               **error)
 {
   g_autoptr(VsImage) image = NULL;
   g_autoptr(GArray) faces = NULL;
+  g_autoptr(GArray) checked = NULL;
   VsQualityParams photo;
   VsQualityReport local;
   VsSample *sample;
@@ -722,8 +831,25 @@ vs_enroll_check_photo (VsEngine              *engine,
   faces = vs_engine_detect (engine, image, error);
   if (faces == NULL)
     return NULL;
+  if (faces_out != NULL)
+    *faces_out = g_array_ref (faces);
+  if (size_out != NULL)
+    {
+      size_out[0] = image->width;
+      size_out[1] = image->height;
+    }
 
-  if (!vs_quality_check (image, faces, params, report))
+  /* A face the person picked is checked alone: the others are not theirs. */
+  checked = g_array_ref (faces);
+  if (face_index >= 0)
+    {
+      g_clear_pointer (&checked, g_array_unref);
+      checked = g_array_new (FALSE, FALSE, sizeof (VsFace));
+      if ((guint) face_index < faces->len)
+        g_array_append_val (checked, g_array_index (faces, VsFace, face_index));
+    }
+
+  if (!vs_quality_check (image, checked, params, report))
     {
       g_set_error_literal (error, VS_ENROLL_ERROR, VS_ENROLL_ERROR_QUALITY,
                            photo_issue_message (report->issue));
@@ -731,7 +857,7 @@ vs_enroll_check_photo (VsEngine              *engine,
     }
 
   sample = vs_engine_make_sample (engine, image,
-                                  &g_array_index (faces, VsFace, report->face_index),
+                                  &g_array_index (checked, VsFace, report->face_index),
                                   path, error);
   if (sample == NULL)
     return NULL;
@@ -750,4 +876,127 @@ vs_enroll_captures_to_samples (GPtrArray *captures)
   for (guint i = 0; i < captures->len; i++)
     g_ptr_array_add (samples, ((VsEnrollCapture *) g_ptr_array_index (captures, i))->sample);
   return samples;
+}
+
+/* Agreement between photos. */
+
+/* Best cosine of `sample` to any candidate of `photo`. */
+static float
+best_cosine (const VsSample *sample,
+             GPtrArray      *photo)
+{
+  float best = -1.0f;
+
+  for (guint i = 0; i < photo->len; i++)
+    {
+      const VsSample *other = g_ptr_array_index (photo, i);
+
+      if (other->dim == sample->dim)
+        best = MAX (best, vs_cosine (other->embedding, sample->embedding, sample->dim));
+    }
+  return best;
+}
+
+int *
+vs_enroll_pick_agreeing (GPtrArray *photos,
+                         float      threshold,
+                         float      pair_threshold)
+{
+  int *picks;
+
+  g_return_val_if_fail (photos != NULL, NULL);
+
+  picks = g_new (int, MAX (photos->len, 1));
+
+  /* First guess: in each photo, the face most like some face of every other
+   * photo (the person is in all of them; a bystander rarely is). */
+  for (guint p = 0; p < photos->len; p++)
+    {
+      GPtrArray *photo = g_ptr_array_index (photos, p);
+      float best_score = -G_MAXFLOAT;
+
+      picks[p] = photo->len == 1 ? 0 : -1;
+      if (photo->len < 2 || photos->len < 2)
+        continue;
+      for (guint f = 0; f < photo->len; f++)
+        {
+          float score = 0;
+
+          for (guint q = 0; q < photos->len; q++)
+            if (q != p && ((GPtrArray *) g_ptr_array_index (photos, q))->len > 0)
+              score += best_cosine (g_ptr_array_index (photo, f), g_ptr_array_index (photos, q));
+          if (score > best_score)
+            {
+              best_score = score;
+              picks[p] = f;
+            }
+        }
+    }
+
+  if (photos->len < 2)
+    return picks;
+
+  /* Then each photo against the mean of the others' choices: the face that
+   * agrees with it, or none. Two rounds, so that a photo first judged by a
+   * wrong guess elsewhere is judged again by the settled choices. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autofree int *next = g_new (int, photos->len);
+
+      for (guint p = 0; p < photos->len; p++)
+        {
+          GPtrArray *photo = g_ptr_array_index (photos, p);
+          g_autofree float *mean = NULL;
+          float best_score = -G_MAXFLOAT;
+          guint dim = 0, n_others = 0;
+
+          next[p] = -1;
+          for (guint q = 0; q < photos->len; q++)
+            {
+              const VsSample *chosen;
+
+              if (q == p || picks[q] < 0)
+                continue;
+              chosen = g_ptr_array_index ((GPtrArray *) g_ptr_array_index (photos, q), picks[q]);
+              if (mean == NULL)
+                {
+                  dim = chosen->dim;
+                  mean = g_new0 (float, dim);
+                }
+              if (chosen->dim != dim)
+                continue;
+              for (guint d = 0; d < dim; d++)
+                mean[d] += chosen->embedding[d];
+              n_others++;
+            }
+          /* A photo with one face is judged only by two others or more:
+           * between two photos that disagree, nothing says which is wrong. */
+          if (mean != NULL)
+            vs_l2_normalize (mean, dim);
+          if (n_others == 0 || (photo->len == 1 && n_others < 2))
+            {
+              next[p] = photo->len == 1 ? 0 : next[p];
+              continue;
+            }
+
+          for (guint f = 0; f < photo->len; f++)
+            {
+              const VsSample *face = g_ptr_array_index (photo, f);
+              float score = face->dim == dim ? vs_cosine (mean, face->embedding, dim) : -1.0f;
+              /* One other photo is a 1:1 comparison; a mean of several is
+               * steadier and held to the stricter threshold. */
+              float needed = n_others == 1 ? pair_threshold : threshold;
+
+              g_debug ("Photo %u face %u: %.3f to the others", p, f, score);
+              if (score >= needed && score > best_score)
+                {
+                  best_score = score;
+                  next[p] = f;
+                }
+            }
+        }
+      memcpy (picks, next, photos->len * sizeof (int));
+    }
+
+  return picks;
 }

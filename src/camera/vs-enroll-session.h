@@ -4,7 +4,10 @@
  * never a queue), detects the faces, checks the quality (vs-quality.h) and,
  * when the face is good, far enough in time from the last capture and not a
  * near-duplicate of a sample already taken (same pose and embedding), makes a
- * sample of it — until the target count is reached. What it saw and what it
+ * sample of it — until the target count is reached. A sample is kept only
+ * when it is the same person as the samples already taken in this capture:
+ * a face that disagrees is refused, and when another person stays in front
+ * of the camera, capture drops what it took and starts over with them. What it saw and what it
  * captured reach the main context the session was created in as signals.
  * Nothing is written anywhere: the caller saves the samples.
  */
@@ -26,6 +29,10 @@ typedef enum {
   VS_ENROLL_VERDICT_CAPTURED,   /* this frame became a sample */
   VS_ENROLL_VERDICT_COMPLETE,   /* the target is reached: nothing more is taken */
   VS_ENROLL_VERDICT_ERROR,      /* the engine failed on this frame */
+  VS_ENROLL_VERDICT_OTHER_PERSON, /* good, but not the person of the samples taken */
+  VS_ENROLL_VERDICT_RESTARTED,  /* another person stayed in front: the samples
+                                 * taken were dropped, this frame is the first
+                                 * of a new capture */
 } VsEnrollVerdict;
 
 GType vs_enroll_verdict_get_type (void);
@@ -64,6 +71,11 @@ typedef struct {
   float  max_similarity;    /* cosine to a sample taken: at or above… */
   float  min_pose_change;   /* …and a pose closer than this (degrees, yaw and
                              * pitch) makes a near-duplicate */
+  float  min_agreement;     /* cosine to the mean of the samples taken that a
+                             * new one needs (<= 0: the embedder's
+                             * open-set match threshold) */
+  guint  restart_after;     /* consecutive good faces of one other person
+                             * that make capture start over (default 2) */
 } VsEnrollParams;
 
 #define VS_ENROLL_ERROR (vs_enroll_error_quark ())
@@ -83,6 +95,9 @@ G_DECLARE_FINAL_TYPE (VsEnrollSession, vs_enroll_session, VS, ENROLL_SESSION, GO
  *                                    when the main thread lags)
  *   "captured" (VsEnrollCapture *)   a sample was taken
  *   "complete"                       the target was reached
+ *   "restarted" (guint n_dropped)    another person stayed in front: the
+ *                                    samples taken were dropped (each one
+ *                                    reported, unlike "feedback")
  * Properties: "target" (guint, default 5), "n-captured" (guint, notified),
  * "embedder" (string, read-only). */
 VsEnrollSession *vs_enroll_session_new          (const char            *models_dir,
@@ -127,14 +142,36 @@ void             vs_enroll_session_stop         (VsEnrollSession       *self);
 
 /* Photos, any thread (each thread its own engine): loads `path`, detects,
  * checks with `params` (NULL: vs_quality_params_init_photo) and makes the
- * sample (source = path). On a quality failure returns NULL with
- * VS_ENROLL_ERROR_QUALITY and report->issue set; a picture that cannot be
- * read gives the image error. report may be NULL. */
+ * sample (source = path). face_index -1: the photo must show one face;
+ * otherwise that face of the detection is taken and checked alone (the
+ * person picked it among several). On a quality failure returns NULL with
+ * VS_ENROLL_ERROR_QUALITY and report->issue set (VS_QUALITY_MANY_FACES:
+ * offer a choice); a picture that cannot be read gives the image error.
+ * report may be NULL; faces_out (may be NULL) receives the faces found
+ * (VsFace, in the photo's pixels) once the picture is read, and
+ * size_out its width and height. */
 VsEnrollCapture *vs_enroll_check_photo          (VsEngine              *engine,
                                                  const char            *path,
+                                                 int                    face_index,
                                                  const VsQualityParams *params,
                                                  VsQualityReport       *report,
+                                                 GArray               **faces_out,
+                                                 int                   *size_out,
                                                  GError               **error);
+
+/* Agreement between photos of one person. `photos` holds, per photo, the
+ * candidate embeddings (GPtrArray of VsSample*: one per face found; may be
+ * empty). Returns one index per photo: the face that agrees best with the
+ * faces chosen in the other photos, or -1 when the photo has no candidate or
+ * no candidate agrees (cosine to the mean of the others' choices below
+ * `threshold`, or below `pair_threshold` when there is only one other
+ * photo): such a photo looks like a different person. A photo with a
+ * single face is judged only against two others or more (between two photos
+ * that disagree nothing says which is wrong); with a single photo a lone
+ * candidate is taken and several give -1. g_free() the result. */
+int             *vs_enroll_pick_agreeing        (GPtrArray             *photos,
+                                                 float                  threshold,
+                                                 float                  pair_threshold);
 
 /* Samples of the captures as the store takes them (borrowed: the array does
  * not own them, keep the captures alive while using it). */

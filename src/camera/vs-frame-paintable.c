@@ -10,9 +10,16 @@
 #include <pango/pangocairo.h>
 
 #include "vs-frame-paintable.h"
+#include "vs-live-model.h"
 #include "vs-track.h"
 
-/* Drawing sizes in logical pixels. */
+/* Drawing sizes in logical pixels, for a picture REFERENCE_HEIGHT tall on
+ * screen; labels and paddings scale with the picture shown (within limits),
+ * so that a small window is not covered by labels and a big one can be read
+ * from across the room. */
+#define REFERENCE_HEIGHT 480.0
+#define MIN_LABEL_SCALE  0.75
+#define MAX_LABEL_SCALE  2.0
 #define STROKE_WIDTH   3.0f
 #define OUTLINE_WIDTH  1.0f   /* dark line on both sides of the stroke */
 #define BOX_RADIUS     6.0f
@@ -33,6 +40,7 @@ struct _VsFramePaintable
 
   GListModel   *tracks;
   GPtrArray    *watched;    /* VsTrack whose notify we listen to */
+  gint64        max_lag_us; /* hide boxes older than this against the picture */
   gboolean      show_scores;
 };
 
@@ -57,7 +65,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* GNOME palette. Stroke colour, label background, label text. */
+/* GNOME palette. Stroke colour, label background, label text. A front desk
+ * looks at this all day: a stranger is not an alarm, so "unknown" is a calm
+ * neutral, and only a name gets colour. */
 typedef struct {
   GdkRGBA stroke;
   GdkRGBA fill;
@@ -65,12 +75,12 @@ typedef struct {
 } StateColors;
 
 static const StateColors state_colors[] = {
-  /* identifying: Yellow 3, dark text */
-  [VS_TRACK_IDENTIFYING] = { { 0.965f, 0.827f, 0.176f, 1.f }, { 0.965f, 0.827f, 0.176f, 1.f }, { 0.141f, 0.122f, 0.192f, 1.f } },
+  /* identifying: Blue 2 stroke, Blue 4 label, white text */
+  [VS_TRACK_IDENTIFYING] = { { 0.384f, 0.627f, 0.918f, 1.f }, { 0.110f, 0.443f, 0.847f, 1.f }, { 1.f, 1.f, 1.f, 1.f } },
   /* known: Green 3 stroke, Green 5 label, white text */
   [VS_TRACK_KNOWN]       = { { 0.200f, 0.820f, 0.478f, 1.f }, { 0.149f, 0.635f, 0.412f, 1.f }, { 1.f, 1.f, 1.f, 1.f } },
-  /* unknown: Red 2 stroke, Red 3 label, white text */
-  [VS_TRACK_UNKNOWN]     = { { 0.929f, 0.200f, 0.231f, 1.f }, { 0.878f, 0.106f, 0.141f, 1.f }, { 1.f, 1.f, 1.f, 1.f } },
+  /* unknown: Light 4 stroke, Dark 2 label, white text */
+  [VS_TRACK_UNKNOWN]     = { { 0.753f, 0.749f, 0.737f, 1.f }, { 0.369f, 0.361f, 0.392f, 1.f }, { 1.f, 1.f, 1.f, 1.f } },
 };
 
 static const GdkRGBA outline_color = { 0.f, 0.f, 0.f, 0.6f };
@@ -152,29 +162,98 @@ vs_frame_paintable_place_label (const graphene_rect_t *bounds,
   graphene_rect_init (out, x, y, label_width, label_height);
 }
 
+static gboolean
+overlaps_any (const graphene_rect_t *rect,
+              const graphene_rect_t *placed,
+              guint                  n_placed)
+{
+  for (guint i = 0; i < n_placed; i++)
+    if (graphene_rect_intersection (rect, &placed[i], NULL))
+      return TRUE;
+  return FALSE;
+}
+
+void
+vs_frame_paintable_place_label_apart (const graphene_rect_t *bounds,
+                                      const graphene_rect_t *box,
+                                      double                 label_width,
+                                      double                 label_height,
+                                      double                 gap,
+                                      const graphene_rect_t *placed,
+                                      guint                  n_placed,
+                                      graphene_rect_t       *out)
+{
+  graphene_rect_t first, candidate;
+  double top, bottom, step;
+
+  g_return_if_fail (bounds != NULL && box != NULL && out != NULL);
+  g_return_if_fail (n_placed == 0 || placed != NULL);
+
+  vs_frame_paintable_place_label (bounds, box, label_width, label_height, gap, &first);
+  *out = first;
+  if (!overlaps_any (&first, placed, n_placed))
+    return;
+
+  /* Below the box, then further and further from the first place, up or
+   * down, as long as it stays inside. */
+  top = bounds->origin.y;
+  bottom = top + bounds->size.height;
+  candidate = first;
+  candidate.origin.y = box->origin.y + box->size.height + gap;
+  if (candidate.origin.y + label_height <= bottom && !overlaps_any (&candidate, placed, n_placed))
+    {
+      *out = candidate;
+      return;
+    }
+  step = label_height + gap;
+  for (guint k = 1; k <= 2 * n_placed + 2; k++)
+    for (int sign = -1; sign <= 1; sign += 2)
+      {
+        candidate = first;
+        candidate.origin.y = first.origin.y + sign * (double) k * step;
+        if (candidate.origin.y >= top && candidate.origin.y + label_height <= bottom &&
+            !overlaps_any (&candidate, placed, n_placed))
+          {
+            *out = candidate;
+            return;
+          }
+      }
+}
+
 /* Overlay ------------------------------------------------------------------ */
 
 static PangoLayout *
 make_label_layout (VsFramePaintable *self,
                    VsTrack          *track,
+                   double            scale,
                    double            max_width)
 {
   g_autoptr(PangoFontDescription) font = NULL;
   g_autofree char *text = NULL;
   PangoLayout *layout;
   const char *label = vs_track_get_label (track);
+  double size;
 
   if (label == NULL)
     label = "";
-  if (self->show_scores)
-    /* Translators: a face label: the name, then the similarity (0 to 1). */
-    text = g_strdup_printf (_("%s · %.2f"), label, vs_track_get_score (track));
+  if (self->show_scores && vs_track_get_state (track) != VS_TRACK_IDENTIFYING)
+    /* Translators: a face label: the name (or Unknown), then how alike the
+     * face and the closest enrolled person are, in percent. */
+    text = g_strdup_printf (_("%s · %.0f %%"), label, 100.0 * CLAMP (vs_track_get_score (track), 0.f, 1.f));
   else
     text = g_strdup (label);
 
   layout = pango_layout_new (self->context);
   font = pango_font_description_copy (pango_context_get_font_description (self->context));
   pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  /* The desktop's font size at the reference picture height. */
+  size = pango_font_description_get_size (font);
+  if (size <= 0)
+    size = 11 * PANGO_SCALE;
+  if (pango_font_description_get_size_is_absolute (font))
+    pango_font_description_set_absolute_size (font, size * scale);
+  else
+    pango_font_description_set_size (font, (int) (size * scale));
   pango_layout_set_font_description (layout, font);
   pango_layout_set_single_paragraph_mode (layout, TRUE);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
@@ -201,59 +280,89 @@ append_rounded_border (GtkSnapshot           *snapshot,
   gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
 }
 
-static void
-draw_track (VsFramePaintable      *self,
-            GtkSnapshot           *snapshot,
-            const graphene_rect_t *letterbox,
-            VsTrack               *track)
+static const StateColors *
+colors_for (VsTrack *track)
 {
-  const StateColors *colors;
-  g_autoptr(PangoLayout) layout = NULL;
   VsTrackState state = vs_track_get_state (track);
-  graphene_rect_t box, stroke_box, label;
-  PangoRectangle ink, logical;
-  GskRoundedRect pill;
-  float x, y, w, h, radius;
-  double label_w, label_h;
 
   if ((guint) state >= G_N_ELEMENTS (state_colors))
     state = VS_TRACK_IDENTIFYING;
-  colors = &state_colors[state];
+  return &state_colors[state];
+}
+
+static gboolean
+track_box (VsTrack               *track,
+           const graphene_rect_t *letterbox,
+           graphene_rect_t       *box)
+{
+  float x, y, w, h;
 
   vs_track_get_box (track, &x, &y, &w, &h);
-  vs_frame_paintable_map_box (letterbox, x, y, w, h, &box);
-  if (box.size.width <= 0 || box.size.height <= 0)
-    return;
+  vs_frame_paintable_map_box (letterbox, x, y, w, h, box);
+  return box->size.width > 0 && box->size.height > 0;
+}
+
+static void
+draw_box (GtkSnapshot           *snapshot,
+          const graphene_rect_t *box,
+          const StateColors     *colors)
+{
+  float radius = MIN (BOX_RADIUS, MIN (box->size.width, box->size.height) / 4.f);
 
   /* The stroke is centred on the box edge; a dark line either side keeps it
    * visible over bright and dark pictures alike. */
-  radius = MIN (BOX_RADIUS, MIN (box.size.width, box.size.height) / 4.f);
-  append_rounded_border (snapshot, &box, STROKE_WIDTH / 2.f + OUTLINE_WIDTH, radius,
+  append_rounded_border (snapshot, box, STROKE_WIDTH / 2.f + OUTLINE_WIDTH, radius,
                          STROKE_WIDTH + 2.f * OUTLINE_WIDTH, &outline_color);
-  append_rounded_border (snapshot, &box, STROKE_WIDTH / 2.f, radius,
+  append_rounded_border (snapshot, box, STROKE_WIDTH / 2.f, radius,
                          STROKE_WIDTH, &colors->stroke);
+}
 
-  layout = make_label_layout (self, track,
-                              MIN (LABEL_MAX_WIDTH, letterbox->size.width) - 2 * LABEL_PAD_X);
+static void
+draw_label (GtkSnapshot           *snapshot,
+            const graphene_rect_t *label,
+            PangoLayout           *layout,
+            double                 pad_x,
+            double                 pad_y,
+            const StateColors     *colors)
+{
+  PangoRectangle ink, logical;
+  GskRoundedRect pill;
+
   pango_layout_get_pixel_extents (layout, &ink, &logical);
-  label_w = logical.width + 2 * LABEL_PAD_X;
-  label_h = logical.height + 2 * LABEL_PAD_Y;
-
-  graphene_rect_inset_r (&box, -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH),
-                         -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH), &stroke_box);
-  vs_frame_paintable_place_label (letterbox, &stroke_box, label_w, label_h, LABEL_GAP, &label);
-
-  gsk_rounded_rect_init_from_rect (&pill, &label, label_h / 2.0);
+  gsk_rounded_rect_init_from_rect (&pill, label, label->size.height / 2.0);
   gtk_snapshot_push_rounded_clip (snapshot, &pill);
-  gtk_snapshot_append_color (snapshot, &colors->fill, &label);
+  gtk_snapshot_append_color (snapshot, &colors->fill, label);
   gtk_snapshot_pop (snapshot);
-  append_rounded_border (snapshot, &label, 0.f, label_h / 2.0, OUTLINE_WIDTH, &outline_color);
+  append_rounded_border (snapshot, label, 0.f, label->size.height / 2.0, OUTLINE_WIDTH, &outline_color);
 
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label.origin.x + LABEL_PAD_X - logical.x,
-                                                          label.origin.y + LABEL_PAD_Y - logical.y));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label->origin.x + pad_x - logical.x,
+                                                          label->origin.y + pad_y - logical.y));
   gtk_snapshot_append_layout (snapshot, layout, &colors->text);
   gtk_snapshot_restore (snapshot);
+}
+
+/* Whether the boxes belong to a frame much older than the one shown: then
+ * they are somewhere the faces no longer are, and are better not drawn. */
+static gboolean
+tracks_are_stale (VsFramePaintable *self)
+{
+  gint64 boxes_time;
+
+  if (!VS_IS_LIVE_MODEL (self->tracks) || self->max_lag_us <= 0)
+    return FALSE;
+  boxes_time = vs_live_model_get_capture_time (VS_LIVE_MODEL (self->tracks));
+  return boxes_time > 0 && self->frame_time - boxes_time > self->max_lag_us;
+}
+
+guint
+vs_frame_paintable_get_n_boxes (VsFramePaintable *self)
+{
+  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), 0);
+
+  if (self->texture == NULL || self->tracks == NULL || tracks_are_stale (self))
+    return 0;
+  return g_list_model_get_n_items (self->tracks);
 }
 
 static void
@@ -261,19 +370,58 @@ draw_overlay (VsFramePaintable      *self,
               GtkSnapshot           *snapshot,
               const graphene_rect_t *letterbox)
 {
-  guint n;
+  g_autofree graphene_rect_t *placed = NULL;
+  double scale, pad_x, pad_y, gap;
+  guint n, n_placed = 0;
 
-  if (self->tracks == NULL || (n = g_list_model_get_n_items (self->tracks)) == 0)
+  if (self->tracks == NULL || (n = g_list_model_get_n_items (self->tracks)) == 0 ||
+      tracks_are_stale (self))
     return;
 
+  scale = CLAMP (letterbox->size.height / REFERENCE_HEIGHT, MIN_LABEL_SCALE, MAX_LABEL_SCALE);
+  pad_x = LABEL_PAD_X * scale;
+  pad_y = LABEL_PAD_Y * scale;
+  gap = LABEL_GAP * scale;
+  placed = g_new0 (graphene_rect_t, n);
+
   gtk_snapshot_push_clip (snapshot, letterbox);
+
+  /* All boxes first, so that no box is drawn over a label. */
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (self->tracks, i);
+      g_autoptr(VsTrack) track = g_list_model_get_item (self->tracks, i);
+      graphene_rect_t box;
 
-      if (VS_IS_TRACK (item))
-        draw_track (self, snapshot, letterbox, VS_TRACK (item));
+      if (VS_IS_TRACK (track) && track_box (track, letterbox, &box))
+        draw_box (snapshot, &box, colors_for (track));
     }
+
+  /* Then the labels, each clear of the ones placed before. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsTrack) track = g_list_model_get_item (self->tracks, i);
+      g_autoptr(PangoLayout) layout = NULL;
+      graphene_rect_t box, stroke_box, label;
+      PangoRectangle ink, logical;
+      double label_w, label_h;
+
+      if (!VS_IS_TRACK (track) || !track_box (track, letterbox, &box))
+        continue;
+
+      layout = make_label_layout (self, track, scale,
+                                  MIN (LABEL_MAX_WIDTH * scale, letterbox->size.width) - 2 * pad_x);
+      pango_layout_get_pixel_extents (layout, &ink, &logical);
+      label_w = logical.width + 2 * pad_x;
+      label_h = logical.height + 2 * pad_y;
+
+      graphene_rect_inset_r (&box, -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH),
+                             -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH), &stroke_box);
+      vs_frame_paintable_place_label_apart (letterbox, &stroke_box, label_w, label_h, gap,
+                                            placed, n_placed, &label);
+      placed[n_placed++] = label;
+      draw_label (snapshot, &label, layout, pad_x, pad_y, colors_for (track));
+    }
+
   gtk_snapshot_pop (snapshot);
 }
 
@@ -442,6 +590,18 @@ vs_frame_paintable_set_show_scores (VsFramePaintable *self,
   self->show_scores = show_scores;
   invalidate_contents (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SCORES]);
+}
+
+void
+vs_frame_paintable_set_max_lag (VsFramePaintable *self,
+                                gint64            max_lag_us)
+{
+  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+
+  if (self->max_lag_us == max_lag_us)
+    return;
+  self->max_lag_us = max_lag_us;
+  invalidate_contents (self);
 }
 
 gboolean
@@ -630,6 +790,7 @@ vs_frame_paintable_init (VsFramePaintable *self)
 {
   self->pixel_aspect_ratio = 1.0;
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_lag_us = VS_FRAME_PAINTABLE_MAX_LAG_US;
 }
 
 VsFramePaintable *

@@ -38,10 +38,21 @@ void              vs_frame_paintable_set_tracks         (VsFramePaintable *self,
                                                          GListModel       *tracks);
 GListModel       *vs_frame_paintable_get_tracks         (VsFramePaintable *self);
 
-/* Property "show-scores": append the similarity to the labels. */
+/* Property "show-scores": append the similarity to the labels, in percent. */
 void              vs_frame_paintable_set_show_scores    (VsFramePaintable *self,
                                                          gboolean          show_scores);
 gboolean          vs_frame_paintable_get_show_scores    (VsFramePaintable *self);
+
+/* When the tracks are a VsLiveModel whose capture time is more than max_lag
+ * (default VS_FRAME_PAINTABLE_MAX_LAG_US) older than the frame shown, no box
+ * is drawn: recognition fell behind and the boxes would be where the faces
+ * were, not where they are. 0: always draw. */
+#define VS_FRAME_PAINTABLE_MAX_LAG_US G_USEC_PER_SEC
+void              vs_frame_paintable_set_max_lag        (VsFramePaintable *self,
+                                                         gint64            max_lag_us);
+/* The boxes drawn over the frame shown now (0 when stale or no frame): what
+ * a "N faces" count must say. */
+guint             vs_frame_paintable_get_n_boxes        (VsFramePaintable *self);
 
 /* Geometry, pure functions (exposed for tests). */
 
@@ -70,6 +81,18 @@ void              vs_frame_paintable_place_label        (const graphene_rect_t *
                                                          double            label_width,
                                                          double            label_height,
                                                          double            gap,
+                                                         graphene_rect_t  *out);
+
+/* Like place_label, but clear of the labels already placed (n_placed rects):
+ * below the box, or moved up or down step by step, inside bounds; where no
+ * place is free, the first one. */
+void              vs_frame_paintable_place_label_apart  (const graphene_rect_t *bounds,
+                                                         const graphene_rect_t *box,
+                                                         double            label_width,
+                                                         double            label_height,
+                                                         double            gap,
+                                                         const graphene_rect_t *placed,
+                                                         guint             n_placed,
                                                          graphene_rect_t  *out);
 
 G_END_DECLS

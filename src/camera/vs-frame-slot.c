@@ -50,6 +50,7 @@ vs_frame_slot_push (VsFrameSlot *slot,
   slot->image = vs_image_ref (frame);
   slot->time_us = time_us;
   slot->number = number;
+  slot->arrival_us = g_get_monotonic_time ();
   g_cond_broadcast (&slot->cond);
   g_mutex_unlock (&slot->lock);
 
@@ -73,12 +74,24 @@ vs_frame_slot_take (VsFrameSlot *slot,
       frame = g_steal_pointer (&slot->image);
       *time_us = slot->time_us;
       *number = slot->number;
+      slot->taken_arrival_us = slot->arrival_us;
       slot->busy = TRUE;
       g_cond_broadcast (&slot->cond);   /* a lossless pusher may go on */
     }
   g_mutex_unlock (&slot->lock);
 
   return frame;
+}
+
+gint64
+vs_frame_slot_get_arrival (VsFrameSlot *slot)
+{
+  gint64 arrival;
+
+  g_mutex_lock (&slot->lock);
+  arrival = slot->taken_arrival_us;
+  g_mutex_unlock (&slot->lock);
+  return arrival;
 }
 
 void

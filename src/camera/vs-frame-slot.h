@@ -21,6 +21,8 @@ typedef struct {
   VsImage *image;
   gint64   time_us;
   guint64  number;
+  gint64   arrival_us;       /* monotonic time of the push */
+  gint64   taken_arrival_us; /* of the frame the worker took last */
   gboolean busy;       /* the worker holds a frame it took */
   gboolean stopped;
   gboolean lossless;
@@ -42,6 +44,9 @@ VsFrameSlotPush vs_frame_slot_push         (VsFrameSlot *slot,
 VsImage        *vs_frame_slot_take         (VsFrameSlot *slot,
                                             gint64      *time_us,
                                             guint64     *number);
+/* Worker: g_get_monotonic_time() when the frame it took last was pushed
+ * (time_us is whatever clock the producer uses, often the frame's own). */
+gint64          vs_frame_slot_get_arrival  (VsFrameSlot *slot);
 void            vs_frame_slot_done         (VsFrameSlot *slot);
 void            vs_frame_slot_drain        (VsFrameSlot *slot);
 void            vs_frame_slot_stop         (VsFrameSlot *slot);

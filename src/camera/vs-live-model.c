@@ -13,6 +13,7 @@ struct _VsLiveModel
   GPtrArray *tracks;   /* VsTrack*, in the order the worker first saw them */
   int        frame_width;
   int        frame_height;
+  gint64     capture_time;
 };
 
 static void vs_live_model_list_model_init (GListModelInterface *iface);
@@ -245,4 +246,19 @@ vs_live_model_get_frame_height (VsLiveModel *self)
 {
   g_return_val_if_fail (VS_IS_LIVE_MODEL (self), 0);
   return self->frame_height;
+}
+
+void
+vs_live_model_set_capture_time (VsLiveModel *self,
+                                gint64       capture_time_us)
+{
+  g_return_if_fail (VS_IS_LIVE_MODEL (self));
+  self->capture_time = capture_time_us;
+}
+
+gint64
+vs_live_model_get_capture_time (VsLiveModel *self)
+{
+  g_return_val_if_fail (VS_IS_LIVE_MODEL (self), 0);
+  return self->capture_time;
 }

@@ -28,6 +28,12 @@ void         vs_live_model_update       (VsLiveModel       *self,
                                          int                frame_height);
 void         vs_live_model_clear        (VsLiveModel       *self);
 
+/* g_get_monotonic_time() when the frame the boxes belong to arrived (0:
+ * none): the overlay hides boxes much older than the picture under them. */
+void         vs_live_model_set_capture_time (VsLiveModel   *self,
+                                             gint64         capture_time_us);
+gint64       vs_live_model_get_capture_time (VsLiveModel   *self);
+
 /* NULL when absent; no new reference. */
 VsTrack     *vs_live_model_lookup       (VsLiveModel       *self,
                                          guint              track_id);

@@ -93,6 +93,8 @@ struct _VsRecognizer
   float          min_face_size;
   VsTrackerParams tracker_params;
   gboolean       tracker_params_changed;
+  float          verify_threshold;  /* the embedder's: "the same face" */
+  gboolean       reset_requested;
 
   /* Results waiting for the main context; merged when it lags. */
   GMutex         results_lock;
@@ -159,6 +161,7 @@ deliver_cb (gpointer data)
   self->stats.latency_last_ms = latency_ms;
   g_mutex_unlock (&self->stats_lock);
 
+  vs_live_model_set_capture_time (self->model, results->capture_time_us);
   vs_live_model_update (self->model,
                         (const VsTrackInfo *) (gpointer) results->tracks->data,
                         results->tracks->len,
@@ -280,13 +283,26 @@ pick_embeddings (VsRecognizer *self,
     g_array_append_val (out, g_array_index (candidates, EmbedCandidate, i).id);
 }
 
+/* How much one embedding counts in its track's aggregate: confident
+ * detections of big faces most; a small or doubtful face still counts a
+ * little. */
+static float
+embedding_weight (const VsFace *face)
+{
+  float size = MIN (face->width, face->height);
+
+  return CLAMP (face->score, 0.05f, 1.f) * CLAMP (size / 80.f, 0.25f, 1.f);
+}
+
 static void
 process_frame (VsRecognizer *self,
                VsImage      *frame,
                gint64        time_us,
+               gint64        arrival_us,
                guint64       frame_number,
                gint64        start_us)
 {
+  const VsTrackerParams *tracker_params;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) faces = NULL;
   g_autoptr(VsGallery) gallery = NULL;
@@ -308,6 +324,12 @@ process_frame (VsRecognizer *self,
       self->tracker = vs_tracker_new (&self->tracker_params);
       self->tracker_params_changed = FALSE;
     }
+  if (self->reset_requested)
+    {
+      vs_tracker_clear (self->tracker, time_us);
+      self->reset_requested = FALSE;
+    }
+  tracker_params = vs_tracker_get_params (self->tracker);
   gallery = self->gallery != NULL ? vs_gallery_ref (self->gallery) : NULL;
   serial = self->gallery_serial;
   match_params = self->match_params;
@@ -341,6 +363,7 @@ process_frame (VsRecognizer *self,
     {
       guint id = g_array_index (to_embed, guint, i);
       VsFace face = vs_tracker_lookup (self->tracker, id)->face;
+      const float *aggregate;
       VsIdentity identity;
 
       if (!vs_engine_embed_face (self->engine, frame, &face, embedding, NULL, &error))
@@ -352,13 +375,20 @@ process_frame (VsRecognizer *self,
         }
       n_embedded++;
 
+      /* The track as a whole is identified, not this one frame: noise of
+       * single frames averages out, and a face that changed is caught here
+       * (a new track id). */
+      id = vs_tracker_add_embedding (self->tracker, id, embedding, self->dim,
+                                     embedding_weight (&face), time_us);
+      aggregate = vs_tracker_get_aggregate (self->tracker, id);
+
       if (gallery == NULL || vs_gallery_get_n_people (gallery) == 0)
         {
           vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL, 0.f, time_us);
           continue;
         }
 
-      identity = vs_gallery_identify (gallery, embedding, &match_params);
+      identity = vs_gallery_identify (gallery, aggregate, &match_params);
       switch (identity.kind)
         {
         case VS_IDENTITY_KNOWN:
@@ -381,7 +411,8 @@ process_frame (VsRecognizer *self,
 
   results = results_new ();
   results->frame_number = frame_number;
-  results->capture_time_us = time_us;
+  results->frame_time_us = time_us;
+  results->capture_time_us = arrival_us;
   results->frame_width = frame->width;
   results->frame_height = frame->height;
   results->n_faces = faces->len;
@@ -395,7 +426,9 @@ process_frame (VsRecognizer *self,
       float sx = 1.f / MAX (frame->width, 1), sy = 1.f / MAX (frame->height, 1);
       VsTrackInfo info;
 
-      if (!track->confirmed)
+      /* A face not seen for a moment has left, or the detector missed it:
+       * either way its box would now be in the wrong place. */
+      if (!track->confirmed || time_us - track->last_seen_us > tracker_params->box_timeout_us)
         continue;
       info = (VsTrackInfo) {
         .id = track->id,
@@ -460,7 +493,8 @@ worker_thread (gpointer data)
       frame = vs_frame_slot_take (&self->slot, &time_us, &number);
       if (frame == NULL)
         break;
-      process_frame (self, frame, time_us, number, g_get_monotonic_time ());
+      process_frame (self, frame, time_us, vs_frame_slot_get_arrival (&self->slot),
+                     number, g_get_monotonic_time ());
       vs_frame_slot_done (&self->slot);
     }
 
@@ -632,6 +666,8 @@ vs_recognizer_new (const char  *models_dir,
   self->embedding = g_new0 (float, MAX (self->dim, 1));
   self->match_params.threshold = embedder->threshold;
   self->match_params.margin = embedder->margin;
+  self->verify_threshold = embedder->verify_threshold;
+  self->tracker_params.same_face_similarity = self->verify_threshold;
   self->engine = g_steal_pointer (&engine);
 
   /* From now on the engine belongs to the worker. */
@@ -721,6 +757,16 @@ vs_recognizer_get_lossless (VsRecognizer *self)
   return vs_frame_slot_get_lossless (&self->slot);
 }
 
+void
+vs_recognizer_reset (VsRecognizer *self)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  self->reset_requested = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
 gboolean
 vs_recognizer_set_gallery (VsRecognizer  *self,
                            VsGallery     *gallery,
@@ -773,7 +819,10 @@ vs_recognizer_set_tracker_params (VsRecognizer          *self,
   if (params != NULL)
     self->tracker_params = *params;
   else
-    vs_tracker_params_init (&self->tracker_params);
+    {
+      vs_tracker_params_init (&self->tracker_params);
+      self->tracker_params.same_face_similarity = self->verify_threshold;
+    }
   self->tracker_params_changed = TRUE;
   g_mutex_unlock (&self->lock);
 }

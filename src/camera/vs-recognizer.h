@@ -22,7 +22,8 @@ G_BEGIN_DECLS
  * are the newest, the events are all of them in order. */
 typedef struct {
   guint64      frame_number;       /* of the newest frame covered */
-  gint64       capture_time_us;    /* its capture time (monotonic) */
+  gint64       frame_time_us;      /* its time (the frame's clock, as pushed) */
+  gint64       capture_time_us;    /* g_get_monotonic_time() when it was pushed */
   gint64       processed_time_us;  /* when the worker was done with it */
   int          frame_width;
   int          frame_height;
@@ -90,7 +91,11 @@ const char   *vs_recognizer_get_embedder   (VsRecognizer   *self);
 VsLiveModel  *vs_recognizer_get_model      (VsRecognizer   *self);
 
 /* Any thread. The newest frame replaces one the worker has not taken yet;
- * in lossless mode this blocks until the worker took the previous one. */
+ * in lossless mode this blocks until the worker took the previous one.
+ * time_us is the frame's own time (its timestamp: VsCamera passes it), on
+ * which tracking, voting and box expiry run, so a file gives the same events
+ * however fast it is processed. A frame earlier than the one before, or later
+ * by the tracker's max_gap_us or more, starts new tracks (a discontinuity). */
 void          vs_recognizer_push_frame     (VsRecognizer   *self,
                                             VsImage        *frame,
                                             gint64          capture_time_us,
@@ -104,6 +109,10 @@ gboolean      vs_recognizer_get_lossless   (VsRecognizer   *self);
 void          vs_recognizer_set_paused     (VsRecognizer   *self,
                                             gboolean        paused);
 
+/* Main thread or any: the source changed (another camera): every track ends
+ * at the next frame, whatever its time. */
+void          vs_recognizer_reset          (VsRecognizer   *self);
+
 /* Swaps the snapshot (NULL: nobody is known); the worker takes it at its next
  * frame and votes again for every track. FALSE (and the old one kept) when
  * the gallery comes from another embedder. Any thread. */
@@ -113,7 +122,8 @@ gboolean      vs_recognizer_set_gallery    (VsRecognizer   *self,
 /* Defaults come from the embedder's manifest entry. */
 void          vs_recognizer_set_match_params (VsRecognizer        *self,
                                               const VsMatchParams *params);
-/* Before the first frame; NULL restores the defaults. */
+/* Before the first frame; NULL restores the defaults (same_face_similarity:
+ * the embedder's verify threshold). */
 void          vs_recognizer_set_tracker_params (VsRecognizer          *self,
                                                 const VsTrackerParams *params);
 

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vs-tracker.h"
 
@@ -27,6 +28,12 @@ typedef struct {
   guint          n_votes;    /* filled entries, ≤ vote_window */
   guint          next_vote;  /* ring position of the next vote */
   gboolean       disputed;   /* last vote disagreed with the decision */
+  /* The aggregate: quality-weighted sum of the embeddings, and its unit
+   * length copy for callers. */
+  double        *sum;
+  float         *mean;
+  guint          dim;
+  double         total_weight;
 } Track;
 
 struct _VsTracker {
@@ -47,11 +54,15 @@ vs_tracker_params_init (VsTrackerParams *params)
     .min_hits = 2,
     .max_missed_frames = 8,
     .max_missed_us = G_USEC_PER_SEC,
+    .max_gap_us = 5 * G_USEC_PER_SEC,
+    .box_timeout_us = 250 * 1000,
     .vote_window = 5,
     .votes_to_know = 3,
     .votes_to_unknown = 3,
     .votes_to_switch = 4,
-    .reembed_interval_us = 700 * 1000,
+    .recheck_known_us = 0,
+    .recheck_unknown_us = 300 * 1000,
+    .same_face_similarity = 0.f,
   };
 }
 
@@ -79,6 +90,8 @@ track_free (gpointer data)
     vote_clear (&track->votes[i]);
   g_free (track->votes);
   g_free (track->pub.name);
+  g_free (track->sum);
+  g_free (track->mean);
   g_free (track);
 }
 
@@ -287,6 +300,20 @@ vs_tracker_update (VsTracker    *self,
 
   g_return_if_fail (self != NULL);
 
+  /* A frame from before a track was last seen, or too long after, cannot
+   * continue it, even with a face at the same place: the source jumped. */
+  for (guint t = self->tracks->len; t > 0; t--)
+    {
+      Track *track = g_ptr_array_index (self->tracks, t - 1);
+
+      if (time_us >= track->pub.last_seen_us &&
+          time_us - track->pub.last_seen_us < self->params.max_gap_us)
+        continue;
+      if (track->pub.confirmed)
+        push_event (self, VS_TRACKER_EVENT_REMOVED, track, time_us);
+      g_ptr_array_remove_index (self->tracks, t - 1);
+    }
+
   n_faces = faces != NULL ? faces->len : 0;
   n_tracks = self->tracks->len;
   face_used = g_new0 (gboolean, MAX (n_faces, 1));
@@ -429,7 +456,124 @@ vs_tracker_needs_embed (VsTracker *self,
   /* After a gallery change the window refills at once. */
   if (track->n_votes < MIN (self->params.votes_to_switch, self->params.vote_window))
     return TRUE;
-  return time_us - track->pub.last_embed_us >= self->params.reembed_interval_us;
+  /* A wrong name is the costly error: names are checked more often. */
+  if (track->pub.state == VS_TRACK_KNOWN)
+    return time_us - track->pub.last_embed_us >= self->params.recheck_known_us;
+  return time_us - track->pub.last_embed_us >= self->params.recheck_unknown_us;
+}
+
+/* The aggregate */
+
+static void
+track_forget_identity (VsTracker *self,
+                       Track     *track)
+{
+  for (guint v = 0; v < self->params.vote_window; v++)
+    vote_clear (&track->votes[v]);
+  track->n_votes = 0;
+  track->next_vote = 0;
+  track->disputed = FALSE;
+}
+
+guint
+vs_tracker_add_embedding (VsTracker   *self,
+                          guint        track_id,
+                          const float *embedding,
+                          guint        dim,
+                          float        weight,
+                          gint64       time_us)
+{
+  Track *track;
+  double norm = 0.0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (embedding != NULL && dim > 0, 0);
+
+  track = find_track (self, track_id);
+  if (track == NULL)
+    return 0;
+
+  if (track->dim != dim)
+    {
+      /* First embedding, or another embedder: start the aggregate anew. */
+      g_free (track->sum);
+      g_free (track->mean);
+      track->sum = g_new0 (double, dim);
+      track->mean = g_new0 (float, dim);
+      track->dim = dim;
+      track->total_weight = 0.0;
+    }
+  else if (track->total_weight > 0.0 && self->params.same_face_similarity > 0.f)
+    {
+      double dot = 0.0;
+
+      for (guint i = 0; i < dim; i++)
+        dot += (double) embedding[i] * track->mean[i];
+      if (dot < self->params.same_face_similarity)
+        {
+          /* Someone else: the name (or "unknown") of the face before must
+           * not stay on this one for a single frame more. */
+          g_debug ("Track %u: embedding agrees %.2f with the track, a new face",
+                   track->pub.id, dot);
+          push_event (self, VS_TRACKER_EVENT_REMOVED, track, time_us);
+          track->pub.id = self->next_id++;
+          track->pub.state = VS_TRACK_IDENTIFYING;
+          track->pub.person_id = 0;
+          g_clear_pointer (&track->pub.name, g_free);
+          track->pub.score = 0.f;
+          track->pub.first_seen_us = time_us;
+          track->pub.n_embeds = 0;
+          track->pub.last_embed_us = 0;
+          track->pub.decided_us = 0;
+          track_forget_identity (self, track);
+          memset (track->sum, 0, dim * sizeof (double));
+          track->total_weight = 0.0;
+          push_event (self, VS_TRACKER_EVENT_ADDED, track, time_us);
+        }
+    }
+
+  weight = MAX (weight, 1e-3f);
+  for (guint i = 0; i < dim; i++)
+    {
+      track->sum[i] += weight * (double) embedding[i];
+      norm += track->sum[i] * track->sum[i];
+    }
+  track->total_weight += weight;
+  norm = sqrt (norm);
+  for (guint i = 0; i < dim; i++)
+    track->mean[i] = norm > 0.0 ? (float) (track->sum[i] / norm) : 0.f;
+
+  return track->pub.id;
+}
+
+const float *
+vs_tracker_get_aggregate (VsTracker *self,
+                          guint      track_id)
+{
+  Track *track;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  track = find_track (self, track_id);
+  if (track == NULL || track->total_weight <= 0.0)
+    return NULL;
+  return track->mean;
+}
+
+void
+vs_tracker_clear (VsTracker *self,
+                  gint64     time_us)
+{
+  g_return_if_fail (self != NULL);
+
+  for (guint i = 0; i < self->tracks->len; i++)
+    {
+      Track *track = g_ptr_array_index (self->tracks, i);
+
+      if (track->pub.confirmed)
+        push_event (self, VS_TRACKER_EVENT_REMOVED, track, time_us);
+    }
+  g_ptr_array_set_size (self->tracks, 0);
 }
 
 /* The vote */
@@ -552,7 +696,10 @@ decide (VsTracker *self,
     }
 
   if (track->pub.state != old_state || track->pub.person_id != old_person)
-    push_event (self, VS_TRACKER_EVENT_DECIDED, track, time_us);
+    {
+      track->pub.decided_us = time_us;
+      push_event (self, VS_TRACKER_EVENT_DECIDED, track, time_us);
+    }
 }
 
 void
@@ -599,11 +746,7 @@ vs_tracker_reset_votes (VsTracker         *self,
     {
       Track *track = g_ptr_array_index (self->tracks, i);
 
-      for (guint v = 0; v < self->params.vote_window; v++)
-        vote_clear (&track->votes[v]);
-      track->n_votes = 0;
-      track->next_vote = 0;
-      track->disputed = FALSE;
+      track_forget_identity (self, track);
 
       if (lookup_name != NULL && track->pub.state == VS_TRACK_KNOWN)
         {

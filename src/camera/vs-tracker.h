@@ -23,13 +23,31 @@ typedef struct {
   /* Death: a track missed for this many processed frames or this long goes. */
   guint  max_missed_frames;     /* 8 */
   gint64 max_missed_us;         /* 1 s */
+  /* Times are the frames' own (their timestamps): a frame more than
+   * max_gap_us after a track was last seen, or before it, continues no track,
+   * even with a face at the same place. That is how a discontinuity of the
+   * source (a new picture, a seek, another camera: VsCamera's clock jumps)
+   * starts new tracks, while a slow worker that sees a frame a second still
+   * follows its faces. */
+  gint64 max_gap_us;            /* 5 s */
+  /* A box is shown while its face was seen this recently (frame time): a
+   * face that left loses its box quickly, while the track lives on for
+   * max_missed_us in case the face comes back. */
+  gint64 box_timeout_us;        /* 250 ms */
   /* Voting over the last vote_window answers. */
   guint  vote_window;           /* n = 5 */
   guint  votes_to_know;         /* k = 3 votes for one person: KNOWN */
   guint  votes_to_unknown;      /* 3 "nobody" votes: UNKNOWN */
   guint  votes_to_switch;       /* 4 of n for another answer to replace a decision */
-  /* Once decided (and the last answer agreed), embed again this often. */
-  gint64 reembed_interval_us;   /* 700 ms */
+  /* Once decided (and the last answer agreed), embed again this often: a
+   * name is checked at every processed frame (0), "unknown" less often. */
+  gint64 recheck_known_us;      /* 0 */
+  gint64 recheck_unknown_us;    /* 300 ms */
+  /* Identity check: a new embedding whose cosine similarity to the track's
+   * aggregate is below this is another face (someone stepped in where the
+   * last person stood): the track ends and a new one starts. 0: no check;
+   * the recognizer sets the embedder's 1:1 verify threshold. */
+  float  same_face_similarity;  /* 0 */
 } VsTrackerParams;
 
 void vs_tracker_params_init (VsTrackerParams *params);
@@ -71,6 +89,7 @@ typedef struct {
   gint64        first_seen_us;
   gint64        last_seen_us;
   gint64        last_embed_us;   /* 0 before the first embedding */
+  gint64        decided_us;      /* frame time of the last decision, 0 if none */
   guint         missed;          /* processed frames since last matched; 0 = in this frame */
   guint         n_embeds;
 } VsTrackerTrack;
@@ -101,9 +120,33 @@ const VsTrackerTrack *vs_tracker_lookup       (VsTracker *self,
 /* Whether the worker should embed this track in the frame of time_us: it was
  * seen in this frame and it is new, still identifying, disputed (the last
  * vote disagreed with the decision), has too few votes, or its last embedding
- * is older than reembed_interval_us. */
+ * is older than recheck_known_us / recheck_unknown_us. */
 gboolean     vs_tracker_needs_embed    (VsTracker             *self,
                                         guint                  track_id,
+                                        gint64                 time_us);
+
+/* Adds a new embedding (dim values, unit length) of the face of the track to
+ * the track's aggregate, weighted by its quality (weight > 0). When it
+ * clearly disagrees with the aggregate (same_face_similarity), the face
+ * changed: the track ends ("removed", with the name it had) and a new track
+ * ("added", a new id, identifying) takes over the box with this embedding.
+ * Returns the id of the track that now holds the face (0: no such track). */
+guint        vs_tracker_add_embedding  (VsTracker             *self,
+                                        guint                  track_id,
+                                        const float           *embedding,
+                                        guint                  dim,
+                                        float                  weight,
+                                        gint64                 time_us);
+/* The quality-weighted mean of the track's embeddings since it started,
+ * unit length (dim values), or NULL before the first. Valid until the next
+ * call on the tracker. Identify this, not the single frame: the whole track
+ * speaks for the face. */
+const float *vs_tracker_get_aggregate  (VsTracker             *self,
+                                        guint                  track_id);
+
+/* Ends every track now ("removed" for the confirmed ones): the picture
+ * jumped (another camera, a seek). */
+void         vs_tracker_clear          (VsTracker             *self,
                                         gint64                 time_us);
 
 /* Records the gallery's answer for a new embedding of the track and decides

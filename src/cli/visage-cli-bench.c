@@ -681,37 +681,64 @@ match_median (guint  n_samples,
   return median (times);
 }
 
+typedef struct {
+  const char *id;
+  GArray     *ms;   /* double */
+} StageTimes;
+
+static void
+stage_times_clear (StageTimes *t)
+{
+  g_clear_pointer (&t->ms, g_array_unref);
+}
+
+static void
+add_ms (GArray *times,
+        double  ms)
+{
+  g_array_append_val (times, ms);
+}
+
 static int
 bench_speed (int    argc,
              char **argv)
 {
   g_auto(VsCliOptions) opts = { 0 };
+  g_autofree char *detector = NULL;
   int repeat = 30;
   gboolean skip_million = FALSE;
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
     { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, N_("Rounds per measurement (default 30)"), N_("N") },
-    { "no-million", 0, 0, G_OPTION_ARG_NONE, &skip_million, N_("Skip the 1,000,000-sample gallery (needs 0.5 GB)"), NULL },
+    { "no-million", 0, 0, G_OPTION_ARG_NONE, &skip_million,
+      N_("Skip the 1,000,000-sample galleries (they need 0.6 GB at 128-d and 2.5 GB at 512-d)"), NULL },
+    { "detector", 0, 0, G_OPTION_ARG_STRING, &detector, N_("Face detector model (default: the manifest’s)"), N_("ID") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
     vs_cli_context_new (_("speed IMAGE… — median time of each stage"),
-                        _("Decodes, detects and embeds the faces of the pictures given (at least one face "
-                          "among them) and matches against synthetic galleries of 1k, 10k, 100k and 1M "
-                          "samples, one thread each; prints medians in milliseconds."),
+                        _("Decodes the pictures and detects their faces, then aligns and embeds every face "
+                          "with each embedder whose model file is present (or only --embedder), and matches "
+                          "against synthetic galleries of 1k, 10k, 100k and 1M samples at 128 and 512 "
+                          "dimensions. One thread for matching; prints medians in milliseconds."),
                         entries, &opts);
   g_autoptr(VsEngine) engine = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GPtrArray) models = vs_models_list ();
   g_autoptr(GArray) decode = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) detect = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) embed = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) embedders = g_array_new (FALSE, TRUE, sizeof (StageTimes));
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_image_unref);
+  g_autoptr(GPtrArray) image_faces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  g_autofree float *v = NULL;
   const guint sizes[] = { 1000, 10000, 100000, 1000000 };
-  double match_ms[G_N_ELEMENTS (sizes)] = { 0 };
-  guint n_sizes = skip_million ? 3 : 4;
+  const guint dims[] = { 128, 512 };
+  double match_ms[G_N_ELEMENTS (dims)][G_N_ELEMENTS (sizes)] = { { 0 } };
+  guint n_sizes, n_faces = 0;
+
+  g_array_set_clear_func (embedders, (GDestroyNotify) stage_times_clear);
 
   if (!vs_cli_parse (context, &argc, &argv))
     return VS_EXIT_USAGE;
@@ -721,12 +748,12 @@ bench_speed (int    argc,
     return vs_cli_usage (context, _("--repeat must be at least 1"));
   n_sizes = skip_million ? 3 : 4;
 
-  engine = vs_cli_open_engine (&opts, &error);
+  engine = open_bench_engine (&opts, detector, &error);
   if (engine == NULL)
     return vs_cli_fail (error);
-  v = g_new (float, vs_engine_get_dim (engine));
   paths = vs_cli_collect_images (files);
 
+  /* Decode and detect; keep the pictures and faces for the embedders. */
   for (int round = 0; round < repeat; round++)
     for (guint i = 0; i < paths->len; i++)
       {
@@ -744,50 +771,106 @@ bench_speed (int    argc,
         if (faces == NULL)
           return vs_cli_fail (error);
         t2 = now_ms ();
-        t1 -= t0;
-        t2 -= t0 + t1;
-        g_array_append_val (decode, t1);
-        g_array_append_val (detect, t2);
-        for (guint f = 0; f < faces->len; f++)
+        add_ms (decode, t1 - t0);
+        add_ms (detect, t2 - t1);
+        if (round == 0)
           {
-            double e0 = now_ms (), e;
-            if (!vs_engine_embed_face (engine, image, &g_array_index (faces, VsFace, f), v, NULL, &error))
-              return vs_cli_fail (error);
-            e = now_ms () - e0;
-            g_array_append_val (embed, e);
+            n_faces += faces->len;
+            g_ptr_array_add (images, g_steal_pointer (&image));
+            g_ptr_array_add (image_faces, g_steal_pointer (&faces));
           }
       }
-  if (embed->len == 0)
+  if (n_faces == 0)
     {
       g_printerr (_("visage-cli: no face in the pictures given, so embedding could not be timed\n"));
       return VS_EXIT_INPUT;
     }
 
-  for (guint s = 0; s < n_sizes; s++)
-    match_ms[s] = match_median (sizes[s], vs_engine_get_dim (engine), sizes[s] >= 1000000 ? 21 : 101, rand);
+  /* Every embedder that is here (an optional one may be absent), or the one
+   * asked for. */
+  for (guint m = 0; m < models->len; m++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (models, m);
+      g_autoptr(VsEngine) embedder_engine = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree float *v = NULL;
+      StageTimes times = { info->id, NULL };
+
+      if (info->role != VS_MODEL_ROLE_EMBEDDER ||
+          (opts.embedder != NULL && !g_str_equal (opts.embedder, info->id)))
+        continue;
+      embedder_engine = vs_engine_new_full (opts.models_dir, detector, info->id, &local_error);
+      if (embedder_engine == NULL)
+        {
+          if (opts.embedder != NULL || !info->optional)
+            return vs_cli_fail (g_steal_pointer (&local_error));
+          g_debug ("Not timing %s: %s", info->id, local_error->message);
+          continue;
+        }
+      v = g_new (float, info->dim);
+      times.ms = g_array_new (FALSE, FALSE, sizeof (double));
+      for (int round = 0; round < repeat; round++)
+        for (guint i = 0; i < images->len; i++)
+          {
+            GArray *faces = g_ptr_array_index (image_faces, i);
+
+            for (guint f = 0; f < faces->len; f++)
+              {
+                double e0 = now_ms ();
+
+                if (!vs_engine_embed_face (embedder_engine, g_ptr_array_index (images, i),
+                                           &g_array_index (faces, VsFace, f), v, NULL, &error))
+                  {
+                    g_array_unref (times.ms);
+                    return vs_cli_fail (error);
+                  }
+                add_ms (times.ms, now_ms () - e0);
+              }
+          }
+      g_array_append_val (embedders, times);
+    }
+
+  for (guint d = 0; d < G_N_ELEMENTS (dims); d++)
+    for (guint s = 0; s < n_sizes; s++)
+      match_ms[d][s] = match_median (sizes[s], dims[d], sizes[s] >= 1000000 ? 21 : 101, rand);
 
   if (opts.json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "embedder");
-      json_builder_add_string_value (b, vs_engine_get_embedder (engine)->id);
+      json_builder_set_member_name (b, "detector");
+      json_builder_add_string_value (b, vs_engine_get_detector (engine)->id);
       json_builder_set_member_name (b, "decode_ms");
       json_builder_add_double_value (b, median (decode));
       json_builder_set_member_name (b, "detect_ms");
       json_builder_add_double_value (b, median (detect));
-      json_builder_set_member_name (b, "embed_ms");
-      json_builder_add_double_value (b, median (embed));
       json_builder_set_member_name (b, "faces_timed");
-      json_builder_add_int_value (b, embed->len);
+      json_builder_add_int_value (b, n_faces * repeat);
+      json_builder_set_member_name (b, "embed_ms");
+      json_builder_begin_object (b);
+      for (guint e = 0; e < embedders->len; e++)
+        {
+          StageTimes *t = &g_array_index (embedders, StageTimes, e);
+          json_builder_set_member_name (b, t->id);
+          json_builder_add_double_value (b, median (t->ms));
+        }
+      json_builder_end_object (b);
       json_builder_set_member_name (b, "match_ms");
       json_builder_begin_object (b);
-      for (guint s = 0; s < n_sizes; s++)
+      for (guint d = 0; d < G_N_ELEMENTS (dims); d++)
         {
-          g_autofree char *key = g_strdup_printf ("%u", sizes[s]);
-          json_builder_set_member_name (b, key);
-          json_builder_add_double_value (b, match_ms[s]);
+          g_autofree char *dim_key = g_strdup_printf ("%u", dims[d]);
+
+          json_builder_set_member_name (b, dim_key);
+          json_builder_begin_object (b);
+          for (guint s = 0; s < n_sizes; s++)
+            {
+              g_autofree char *key = g_strdup_printf ("%u", sizes[s]);
+              json_builder_set_member_name (b, key);
+              json_builder_add_double_value (b, match_ms[d][s]);
+            }
+          json_builder_end_object (b);
         }
       json_builder_end_object (b);
       json_builder_end_object (b);
@@ -795,12 +878,18 @@ bench_speed (int    argc,
     }
   else
     {
-      g_print (_("Medians over %d rounds (%s):\n"), repeat, vs_engine_get_embedder (engine)->id);
-      g_print (_("  decode          %8.2f ms\n"), median (decode));
-      g_print (_("  detect          %8.2f ms\n"), median (detect));
-      g_print (_("  align + embed   %8.2f ms per face\n"), median (embed));
-      for (guint s = 0; s < n_sizes; s++)
-        g_print (_("  match %7u    %8.3f ms\n"), sizes[s], match_ms[s]);
+      g_print (_("Medians over %d rounds, %u faces per round:\n"), repeat, n_faces);
+      g_print (_("  decode                      %8.2f ms\n"), median (decode));
+      g_print (_("  detect (%-18s) %8.2f ms at ≤ %d px\n"), vs_engine_get_detector (engine)->id,
+               median (detect), vs_engine_get_working_size (engine));
+      for (guint e = 0; e < embedders->len; e++)
+        {
+          StageTimes *t = &g_array_index (embedders, StageTimes, e);
+          g_print (_("  align + embed (%-11s) %8.2f ms per face\n"), t->id, median (t->ms));
+        }
+      for (guint d = 0; d < G_N_ELEMENTS (dims); d++)
+        for (guint s = 0; s < n_sizes; s++)
+          g_print (_("  match %7u × %u-d        %8.3f ms\n"), sizes[s], dims[d], match_ms[d][s]);
     }
   return VS_EXIT_OK;
 }
@@ -816,8 +905,12 @@ vs_cli_bench (int    argc,
   /* The options of each are in its own --help (visage-cli help bench lfw). */
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      g_print (_("Usage: visage-cli bench lfw|speed [--json] [OPTION…]\n"
-                 "Run “visage-cli help bench lfw” or “visage-cli help bench speed” for the options.\n"));
+      g_print (_("Usage: visage-cli bench lfw --root DIR --pairs FILE [--detector ID] [--embedder ID] [--roc FILE] [--json]\n"
+                 "       visage-cli bench speed IMAGE… [--detector ID] [--embedder ID] [--no-million] [--json]\n"
+                 "\n"
+                 "The embedder w600k_mbf (512-d, the most accurate) is licensed for non-commercial\n"
+                 "research only; it is fetched only on request: models/fetch --with w600k_mbf.\n"
+                 "Run “visage-cli help bench lfw” or “visage-cli help bench speed” for every option.\n"));
       return VS_EXIT_OK;
     }
   g_printerr (_("visage-cli: bench needs “lfw” or “speed”; see “visage-cli help bench”\n"));

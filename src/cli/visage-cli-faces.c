@@ -7,6 +7,7 @@
 
 #include "visage-cli.h"
 #include "vs-cli-common.h"
+#include "vs-enroll-session.h"
 
 typedef struct {
   gboolean largest;
@@ -300,9 +301,41 @@ enrolled_sources (VsStore     *store,
   return sources;
 }
 
+static void
+add_skipped (JsonBuilder *skipped,
+             const char  *path,
+             const char  *reason)
+{
+  json_builder_begin_object (skipped);
+  json_builder_set_member_name (skipped, "path");
+  json_builder_add_string_value (skipped, path);
+  json_builder_set_member_name (skipped, "reason");
+  json_builder_add_string_value (skipped, reason);
+  json_builder_end_object (skipped);
+}
+
+/* One picture: the faces that may be the person, as samples. */
+typedef struct {
+  const char *path;
+  GPtrArray  *candidates;   /* VsSample* */
+  guint       n_faces;
+} Picture;
+
+static void
+picture_clear (Picture *picture)
+{
+  g_clear_pointer (&picture->candidates, g_ptr_array_unref);
+}
+
 /* Embeds every usable picture of `paths` into samples; the others are added
  * to `skipped` (a JSON array builder, open) with the reason. Pictures listed
- * in `enrolled` are skipped too and counted in n_enrolled. */
+ * in `enrolled` are skipped too and counted in n_enrolled.
+ *
+ * The pictures are one person's: unless --largest or --central says which
+ * face to take, every face of a picture with several is a candidate, and the
+ * one that agrees with the person's other pictures is taken
+ * (vs_enroll_pick_agreeing). A picture that agrees with none of them — a
+ * bystander only, or someone else's photo in the folder — is reported. */
 static GPtrArray *
 make_samples (VsEngine    *engine,
               GPtrArray   *paths,
@@ -314,6 +347,11 @@ make_samples (VsEngine    *engine,
               int         *worst)
 {
   GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+  g_autoptr(GArray) pictures = g_array_new (FALSE, TRUE, sizeof (Picture));
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();   /* borrowed, per picture */
+  g_autofree int *picks = NULL;
+
+  g_array_set_clear_func (pictures, (GDestroyNotify) picture_clear);
 
   for (guint i = 0; i < paths->len; i++)
     {
@@ -322,47 +360,89 @@ make_samples (VsEngine    *engine,
       g_autoptr(GError) error = NULL;
       g_autoptr(VsImage) image = NULL;
       g_autoptr(GArray) faces = NULL;
-      VsSample *sample = NULL;
-      int index = -1;
+      Picture picture = { path, g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free), 0 };
 
       vs_cli_progress_step (path);
       if (g_hash_table_contains (enrolled, source))
         {
-          json_builder_begin_object (skipped);
-          json_builder_set_member_name (skipped, "path");
-          json_builder_add_string_value (skipped, path);
-          json_builder_set_member_name (skipped, "reason");
-          json_builder_add_string_value (skipped, "already enrolled");
-          json_builder_end_object (skipped);
+          add_skipped (skipped, path, "already enrolled");
           (*n_enrolled)++;
+          picture_clear (&picture);
           continue;
         }
 
       faces = load_and_detect (engine, path, &image, &error);
-      if (faces != NULL)
-        index = vs_faces_pick (faces, image, pick, path, &error);
-      if (index >= 0)
-        sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, index), source, &error);
-
-      if (sample == NULL)
+      if (faces != NULL && (faces->len == 1 || pick != VS_FACE_PICK_ONLY))
         {
-          json_builder_begin_object (skipped);
-          json_builder_set_member_name (skipped, "path");
-          json_builder_add_string_value (skipped, path);
-          json_builder_set_member_name (skipped, "reason");
-          json_builder_add_string_value (skipped, error->message);
-          json_builder_end_object (skipped);
+          int index = vs_faces_pick (faces, image, pick, path, &error);
+          VsSample *sample = NULL;
+
+          if (index >= 0)
+            sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, index), source, &error);
+          if (sample != NULL)
+            g_ptr_array_add (picture.candidates, sample);
+        }
+      else if (faces != NULL && faces->len == 0)
+        vs_faces_pick (faces, image, pick, path, &error);
+      else if (faces != NULL)
+        for (guint f = 0; f < faces->len; f++)
+          {
+            VsSample *sample = vs_engine_make_sample (engine, image, &g_array_index (faces, VsFace, f),
+                                                      source, error ? NULL : &error);
+            if (sample != NULL)
+              g_ptr_array_add (picture.candidates, sample);
+          }
+
+      if (picture.candidates->len == 0)
+        {
+          add_skipped (skipped, path, error->message);
           if (verbose)
-            {
-              if (g_error_matches (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_MANY_FACES))
-                g_printerr (_("Skipped: %s (use --largest or --central to pick one)\n"), error->message);
-              else
-                g_printerr (_("Skipped: %s\n"), error->message);
-            }
+            g_printerr (_("Skipped: %s\n"), error->message);
           *worst = MAX (*worst, vs_cli_exit_code_for (error));
+          picture_clear (&picture);
           continue;
         }
-      g_ptr_array_add (samples, sample);
+      picture.n_faces = faces->len;
+      g_array_append_val (pictures, picture);
+    }
+
+  for (guint i = 0; i < pictures->len; i++)
+    g_ptr_array_add (candidates, g_array_index (pictures, Picture, i).candidates);
+  /* Against several photos the open-set threshold, so that a bystander
+   * does not pass for the person; against one, the 1:1 threshold. */
+  picks = vs_enroll_pick_agreeing (candidates, vs_engine_get_embedder (engine)->threshold,
+                                   vs_engine_get_embedder (engine)->verify_threshold);
+
+  for (guint i = 0; i < pictures->len; i++)
+    {
+      Picture *picture = &g_array_index (pictures, Picture, i);
+      g_autofree char *reason = NULL;
+
+      if (picks[i] >= 0)
+        {
+          g_ptr_array_add (samples, g_ptr_array_steal_index (picture->candidates, picks[i]));
+          continue;
+        }
+
+      if (pictures->len == 1)
+        {
+          reason = g_strdup_printf (_("%u faces found in “%s”, expected one"), picture->n_faces, picture->path);
+          if (verbose)
+            g_printerr (_("Skipped: %s (use --largest or --central to pick one)\n"), reason);
+        }
+      else
+        {
+          if (picture->candidates->len > 1)
+            reason = g_strdup_printf (_("%u faces found in “%s”, and none looks like the person in the other pictures"),
+                                      picture->n_faces, picture->path);
+          else
+            reason = g_strdup_printf (_("“%s” looks like a different person from the other pictures"),
+                                      picture->path);
+          if (verbose)
+            g_printerr (_("Skipped: %s (use --largest or --central to take a face anyway)\n"), reason);
+        }
+      add_skipped (skipped, picture->path, reason);
+      *worst = MAX (*worst, (int) VS_EXIT_INPUT);
     }
   return samples;
 }
@@ -644,11 +724,22 @@ vs_cli_import (int    argc,
 
       if (!opts.json)
         {
-          guint n_skipped = json_array_get_length (json_node_get_array (skipped_node));
+          JsonArray *skipped_array = json_node_get_array (skipped_node);
+          guint n_skipped = json_array_get_length (skipped_array);
+
           if (person_id != 0)
             g_print (_("%s: %u added, %u skipped\n"), name, samples->len, n_skipped);
           else
             g_print (_("%s: not imported: %s\n"), name ? name : raw_name, local_error->message);
+          /* Say which pictures were left out and why: a folder is often
+           * meant to be used whole. */
+          for (guint k = 0; k < n_skipped; k++)
+            {
+              JsonObject *skip = json_array_get_object_element (skipped_array, k);
+              g_autofree char *base = g_path_get_basename (json_object_get_string_member (skip, "path"));
+
+              g_print (_("  skipped %s: %s\n"), base, json_object_get_string_member (skip, "reason"));
+            }
         }
     }
   vs_cli_progress_end ();

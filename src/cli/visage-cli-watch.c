@@ -33,31 +33,33 @@ typedef struct {
 
   /* Set on the streaming thread. */
   gint              frames_seen;       /* atomic */
-  gint              have_first;        /* atomic: first_capture_us is set */
-  gint64            first_capture_us;
+  gint              have_first;        /* atomic: first_time_us is set */
+  gint64            first_time_us;
 
   gint64            start_us;        /* main thread: when watching began */
   double            last_frame_time; /* frame time of the newest results */
   guint64           last_frame_number;
   GHashTable       *names;           /* track id → name of the decision, for "left" */
+  GHashTable       *open_tracks;     /* ids of tracks that appeared and have not left */
   guint             n_tracks;
   gboolean          finishing;
   int               status;
 } Watch;
 
+/* Seconds since the start of the source: the frame's place in it when the
+ * rate is known, else its time on the camera's frame clock. Never the
+ * arrival time, so that the same file gives the same times on every run. */
 static double
 frame_time (Watch   *watch,
             guint64  frame_number,
-            gint64   capture_time_us)
+            gint64   frame_time_us)
 {
   double fps = vs_camera_get_source_fps (watch->camera);
-  gint64 first = g_atomic_int_get (&watch->have_first) ? watch->first_capture_us : capture_time_us;
+  gint64 first = g_atomic_int_get (&watch->have_first) ? watch->first_time_us : frame_time_us;
 
-  /* In the benchmark the arrival times only measure the worker: the frame's
-   * place in the video is its time. */
-  if (watch->fast && fps > 0)
+  if (fps > 0)
     return frame_number / fps;
-  return (capture_time_us - first) / (double) G_USEC_PER_SEC;
+  return (frame_time_us - first) / (double) G_USEC_PER_SEC;
 }
 
 static const char *
@@ -115,6 +117,15 @@ decision_free (gpointer data)
   g_free (d);
 }
 
+static int
+compare_track_ids (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT (a), y = GPOINTER_TO_UINT (b);
+
+  return (x > y) - (x < y);
+}
+
 static void
 print_event (Watch                *watch,
              const VsTrackerEvent *event,
@@ -163,6 +174,7 @@ on_results (VsRecognizer         *recognizer,
         {
         case VS_TRACKER_EVENT_ADDED:
           watch->n_tracks++;
+          g_hash_table_add (watch->open_tracks, GUINT_TO_POINTER (event->track_id));
           print_event (watch, event, time, FALSE);
           break;
 
@@ -189,6 +201,7 @@ on_results (VsRecognizer         *recognizer,
           break;
 
         case VS_TRACKER_EVENT_REMOVED:
+          g_hash_table_remove (watch->open_tracks, GUINT_TO_POINTER (event->track_id));
           print_event (watch, event, time, FALSE);
           g_hash_table_remove (watch->names, GUINT_TO_POINTER (event->track_id));
           break;
@@ -198,14 +211,14 @@ on_results (VsRecognizer         *recognizer,
         }
     }
 
-  watch->last_frame_time = frame_time (watch, results->frame_number, results->capture_time_us);
+  watch->last_frame_time = frame_time (watch, results->frame_number, results->frame_time_us);
   watch->last_frame_number = results->frame_number;
 }
 
 /* Streaming thread. */
 static void
 frame_func (VsImage  *frame,
-            gint64    capture_time_us,
+            gint64    time_us,
             guint64   frame_number,
             gpointer  data);
 
@@ -223,7 +236,7 @@ max_frames_cb (gpointer data)
 
 static void
 frame_func (VsImage  *frame,
-            gint64    capture_time_us,
+            gint64    time_us,
             guint64   frame_number,
             gpointer  data)
 {
@@ -232,7 +245,7 @@ frame_func (VsImage  *frame,
 
   if (!g_atomic_int_get (&watch->have_first))
     {
-      watch->first_capture_us = capture_time_us;
+      watch->first_time_us = time_us;
       g_atomic_int_set (&watch->have_first, TRUE);
     }
 
@@ -240,7 +253,7 @@ frame_func (VsImage  *frame,
   if (watch->max_frames > 0 && seen > watch->max_frames)
     return;
 
-  vs_recognizer_push_frame (watch->recognizer, frame, capture_time_us, frame_number);
+  vs_recognizer_push_frame (watch->recognizer, frame, time_us, frame_number);
 
   if (watch->max_frames > 0 && seen == watch->max_frames)
     g_idle_add_full (G_PRIORITY_DEFAULT, max_frames_cb, watch, NULL);
@@ -443,6 +456,7 @@ vs_cli_watch (int    argc,
 {
   Watch watch = { .status = VS_EXIT_OK };
   double fps = 0;
+  double hold = 0;
   int size = 0;
   int max_embeddings = -1;
   double threshold = 0;
@@ -455,7 +469,10 @@ vs_cli_watch (int    argc,
     { "max-frames", 0, 0, G_OPTION_ARG_INT64, &watch.max_frames,
       N_("Stop after N frames"), N_("N") },
     { "fps", 0, 0, G_OPTION_ARG_DOUBLE, &fps,
-      N_("Pictures per second for images: sources (default 5)"), N_("FPS") },
+      N_("Frames per second of an images: source, like a camera's (default 10)"), N_("FPS") },
+    { "hold", 0, 0, G_OPTION_ARG_DOUBLE, &hold,
+      N_("Seconds each picture of an images: source stays in front of the camera (default 2)"),
+      N_("SECONDS") },
     { "size", 0, 0, G_OPTION_ARG_INT, &size,
       N_("Long side of the frames the recognition works on (default 640; smaller is faster, "
          "but misses small faces)"), N_("PIXELS") },
@@ -491,8 +508,10 @@ vs_cli_watch (int    argc,
     problem = _("Only one source, please");
   else if (watch.max_frames < 0)
     problem = _("--max-frames must be positive");
-  else if (fps < 0 || fps > 1000)
-    problem = _("--fps must be between 0 and 1000");
+  else if (fps < 0 || fps > 120)
+    problem = _("--fps must be between 0 and 120");
+  else if (hold < 0 || hold > 3600)
+    problem = _("--hold must be between 0 and 3600 seconds");
   else if (max_embeddings < -1 || max_embeddings > 1000)
     problem = _("--max-embeddings must be between 0 and 1000");
   else if (size != 0 && (size < 64 || size > 4096))
@@ -518,6 +537,8 @@ vs_cli_watch (int    argc,
     }
   if (fps > 0)
     vs_camera_set_fps (watch.camera, fps);
+  if (hold > 0)
+    vs_camera_set_hold (watch.camera, hold);
   if (size > 0)
     vs_camera_set_recognition_size (watch.camera, size);
 
@@ -563,6 +584,7 @@ vs_cli_watch (int    argc,
 
   watch.loop = g_main_loop_new (NULL, FALSE);
   watch.names = g_hash_table_new_full (NULL, NULL, NULL, decision_free);
+  watch.open_tracks = g_hash_table_new (NULL, NULL);
 
   g_signal_connect (watch.recognizer, "results", G_CALLBACK (on_results), &watch);
   g_signal_connect (watch.monitor, "gallery-changed", G_CALLBACK (on_gallery_changed), &watch);
@@ -584,16 +606,16 @@ vs_cli_watch (int    argc,
   g_clear_handle_id (&progress_id, g_source_remove);
 
   /* Tracks still there at the end leave too, so every track that appeared
-   * has its "left". */
+   * has its "left" — every one printed, in id order, whatever the live
+   * model still shows (it drops boxes that went stale). */
   {
-    GListModel *model = G_LIST_MODEL (vs_recognizer_get_model (watch.recognizer));
+    g_autoptr(GList) open = g_list_sort (g_hash_table_get_keys (watch.open_tracks), compare_track_ids);
 
-    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    for (GList *l = open; l != NULL; l = l->next)
       {
-        g_autoptr(VsTrack) track = g_list_model_get_item (model, i);
         VsTrackerEvent event = {
           .type = VS_TRACKER_EVENT_REMOVED,
-          .track_id = vs_track_get_id (track),
+          .track_id = GPOINTER_TO_UINT (l->data),
           .frame_number = watch.last_frame_number,
         };
 
@@ -610,6 +632,7 @@ vs_cli_watch (int    argc,
   g_clear_object (&watch.recognizer);
   g_clear_object (&watch.monitor);
   g_clear_pointer (&watch.names, g_hash_table_unref);
+  g_clear_pointer (&watch.open_tracks, g_hash_table_unref);
   g_clear_pointer (&watch.loop, g_main_loop_unref);
   vs_cli_options_clear (&watch.opts);
 

@@ -20,7 +20,7 @@ vs_cli_context_new (const char         *parameter_string,
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &opts->models_dir,
       N_("Folder with the model files"), N_("DIR") },
     { "embedder", 0, 0, G_OPTION_ARG_STRING, &opts->embedder,
-      N_("Face embedder model (default: mobilefacenet_paddlex)"), N_("ID") },
+      N_("Face embedder model (default: mobilefacenet_paddlex; w600k_mbf is for non-commercial research only and fetched only on request: models/fetch --with w600k_mbf)"), N_("ID") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opts->json,
       N_("Print the result as JSON"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts->quiet,
@@ -577,21 +577,24 @@ vs_cli_collect_images (char **paths)
   return files;
 }
 
-/* The GUI's match-threshold when its schema is installed (or found through
- * $GSETTINGS_SCHEMA_DIR) and set; 0 otherwise. */
+/* The app's strictness setting as a threshold for info, when its schema is
+ * installed (or found through $GSETTINGS_SCHEMA_DIR); 0 otherwise. */
 static double
-threshold_from_settings (void)
+threshold_from_settings (const VsModelInfo *info)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
+  g_autofree char *level = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "match-threshold"))
+  if (info == NULL || schema == NULL || !g_settings_schema_has_key (schema, "match-strictness") ||
+      !g_settings_schema_has_key (schema, "match-threshold"))
     return 0;
   settings = g_settings_new_full (schema, NULL, NULL);
-  return g_settings_get_double (settings, "match-threshold");
+  level = g_settings_get_string (settings, "match-strictness");
+  return vs_models_threshold_for_level (info, level, g_settings_get_double (settings, "match-threshold"), NULL);
 }
 
 void
@@ -605,7 +608,7 @@ vs_cli_match_params_for (const char    *embedder,
   params->margin = info != NULL ? info->margin : 0.0f;
   if (threshold_override > 0)
     params->threshold = threshold_override;
-  else if ((from_settings = threshold_from_settings ()) > 0)
+  else if ((from_settings = threshold_from_settings (info)) > 0)
     params->threshold = (float) from_settings;
   else
     params->threshold = info != NULL ? info->threshold : 0.5f;

@@ -645,6 +645,15 @@ remove_new_side_files (const char *path,
       }
 }
 
+static gboolean
+wal_is_empty (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  struct stat st;
+
+  return g_stat (wal, &st) != 0 || st.st_size == 0;
+}
+
 /* Checks an existing database before SQLite opens it, or creates an empty
  * file (0600) for a new one. SQLite gives the -wal and -shm files the mode
  * of the database, so getting the database right (even under umask 0)
@@ -711,6 +720,14 @@ prepare_file (VsStore     *self,
       *is_new = FALSE;
       return TRUE;
     case FILE_EMPTY:
+      /* Empty but for a WAL beside it: maybe a new database killed before
+       * its first checkpoint, every commit still in the WAL. Opened to see
+       * (without writing); refused below unless it proves ours. */
+      if (self->read_only && !wal_is_empty (self->path))
+        {
+          *is_new = TRUE;
+          return TRUE;
+        }
       if (self->read_only)
         {
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE,
@@ -889,6 +906,9 @@ open_database (VsStore     *self,
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, VS_STORE_BUSY_TIMEOUT_MS);
+  /* Until the file proves ours, closing must not checkpoint someone else's
+   * WAL into their database. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 
   /* temp_store: sorts and temporary tables stay in memory, so no biometric
    * byte lands in a temporary file outside the database. */
@@ -915,6 +935,12 @@ open_database (VsStore     *self,
                    _("“%s” is a database of another program, not of Visage"), self->path);
       return FALSE;
     }
+  if (self->read_only && app_id == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NO_DATABASE,
+                   _("The database “%s” is empty"), self->path);
+      return FALSE;
+    }
   if (version > (gint64) G_N_ELEMENTS (migrations))
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
@@ -925,6 +951,8 @@ open_database (VsStore     *self,
       return FALSE;
     }
 
+  if (!self->in_memory)
+    sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
   if (self->in_memory)
     return migrate (self, error);
   if (self->read_only)
@@ -979,7 +1007,7 @@ vs_store_initable_init (GInitable     *initable,
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
       /* Leave a file that turned out not to be ours as it was. */
-      if (!is_new && !self->in_memory)
+      if ((!is_new || self->read_only) && !self->in_memory)
         remove_new_side_files (self->path, side_files);
       return FALSE;
     }
@@ -1135,13 +1163,26 @@ vs_store_get_data_version (VsStore *self)
   " coalesce((SELECT max(e.seen) FROM events e WHERE e.person_id = p.id), 0)" \
   " FROM people p "
 
+/* A damaged or hand-edited database can hold anything in a column: never
+ * hand out NULL or invalid UTF-8 where a string is promised (fuzz-store
+ * found a NULL name reaching g_utf8_casefold). */
+static char *
+column_valid_text (sqlite3_stmt *stmt,
+                   int           column,
+                   const char   *fallback)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_utf8_make_valid (text, -1) : g_strdup (fallback);
+}
+
 static VsPerson *
 person_from_row (sqlite3_stmt *stmt)
 {
   VsPerson *person = g_new0 (VsPerson, 1);
 
   person->id = sqlite3_column_int64 (stmt, 0);
-  person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  person->name = column_valid_text (stmt, 1, "");
   person->created = sqlite3_column_int64 (stmt, 2);
   person->updated = sqlite3_column_int64 (stmt, 3);
   person->n_samples = sqlite3_column_int (stmt, 4);
@@ -1589,7 +1630,7 @@ sample_from_row (sqlite3_stmt *stmt)
 
   sample->id = sqlite3_column_int64 (stmt, 0);
   sample->person_id = sqlite3_column_int64 (stmt, 1);
-  sample->embedder = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  sample->embedder = column_valid_text (stmt, 2, "");
   sample->embedding = column_embedding (stmt, 3, &sample->dim);
   sample->quality = sqlite3_column_double (stmt, 4);
   crop = sqlite3_column_blob (stmt, 5);

@@ -11,6 +11,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -39,6 +40,15 @@ static const int yunet_strides[] = { 8, 16, 32 };
 static const char * const yunet_outputs[] = {
   "cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32",
   "bbox_8", "bbox_16", "bbox_32", "kps_8", "kps_16", "kps_32",
+};
+
+/* YuNet 2022mar through cv::FaceDetectorYN, used only on a crop around a
+ * face already found, for its landmarks. */
+struct _VsCvLandmarker
+{
+  cv::Ptr<cv::FaceDetectorYN> yunet;
+  cv::Size input_size;
+  cv::Mat crop;
 };
 
 struct _VsCvEmbedder
@@ -212,6 +222,83 @@ vs_cv_detector_detect (VsCvDetector  *self,
   catch (const std::exception &e)
     {
       set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, _("Face detection failed"), e);
+      return FALSE;
+    }
+}
+
+extern "C" VsCvLandmarker *
+vs_cv_landmarker_new (const char *onnx_path,
+                      GError    **error)
+{
+  quiet_opencv_logs ();
+  try
+    {
+      auto *self = new _VsCvLandmarker ();
+      self->input_size = cv::Size (VS_CV_LANDMARK_CROP, VS_CV_LANDMARK_CROP);
+      /* A low score threshold: the face is known to be there. */
+      self->yunet = cv::FaceDetectorYN::create (onnx_path, "", self->input_size, 0.3f, 0.3f, 50);
+      return self;
+    }
+  catch (const std::exception &e)
+    {
+      g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_LOAD,
+                   _("OpenCV could not load the landmark model “%s”: %s"), onnx_path, e.what ());
+      return nullptr;
+    }
+}
+
+extern "C" void
+vs_cv_landmarker_free (VsCvLandmarker *self)
+{
+  delete self;
+}
+
+extern "C" gboolean
+vs_cv_landmarker_refine (VsCvLandmarker *self,
+                         const VsImage  *image,
+                         const double    m[2][3],
+                         float           landmarks[5][2])
+{
+  try
+    {
+      cv::Mat matrix (2, 3, CV_64F, (void *) m);
+      cv::Mat inverse, out;
+      int best = -1;
+      double best_d = G_MAXDOUBLE;
+      const double centre = VS_CV_LANDMARK_CROP / 2.0;
+
+      cv::warpAffine (image_to_mat (image), self->crop, matrix, self->input_size, cv::INTER_LINEAR,
+                      cv::BORDER_CONSTANT, cv::Scalar (0, 0, 0));
+      self->yunet->detect (self->crop, out);
+      for (int i = 0; i < out.rows; i++)
+        {
+          const float *row = out.ptr<float> (i);
+          double dx = row[0] + row[2] / 2 - centre, dy = row[1] + row[3] / 2 - centre;
+
+          if (dx * dx + dy * dy < best_d)
+            {
+              best_d = dx * dx + dy * dy;
+              best = i;
+            }
+        }
+      /* Only the face the crop was made for: its centre within a quarter of
+       * the crop from the middle. */
+      if (best < 0 || best_d > centre * centre / 4)
+        return FALSE;
+      cv::invertAffineTransform (matrix, inverse);
+      for (int p = 0; p < 5; p++)
+        {
+          const float *row = out.ptr<float> (best);
+          double x = row[4 + 2 * p], y = row[5 + 2 * p];
+
+          landmarks[p][0] = (float) (inverse.at<double> (0, 0) * x + inverse.at<double> (0, 1) * y + inverse.at<double> (0, 2));
+          landmarks[p][1] = (float) (inverse.at<double> (1, 0) * x + inverse.at<double> (1, 1) * y + inverse.at<double> (1, 2));
+        }
+      return TRUE;
+    }
+  catch (const std::exception &e)
+    {
+      g_debug ("Landmark refinement failed: %s", e.what ());
       return FALSE;
     }
 }

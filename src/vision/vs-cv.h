@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 typedef struct _VsCvDetector VsCvDetector;
 typedef struct _VsCvEmbedder VsCvEmbedder;
+typedef struct _VsCvLandmarker VsCvLandmarker;
+
+/* The square crop, in pixels, the landmark model looks at. */
+#define VS_CV_LANDMARK_CROP 224
 
 void          vs_cv_set_num_threads    (int n);
 
@@ -23,6 +27,17 @@ gboolean      vs_cv_detector_detect    (VsCvDetector  *self,
                                         const VsImage *image,
                                         GArray        *faces,
                                         GError       **error);
+
+VsCvLandmarker *vs_cv_landmarker_new  (const char    *onnx_path,
+                                        GError       **error);
+void          vs_cv_landmarker_free    (VsCvLandmarker *self);
+/* Warps the picture by m into a VS_CV_LANDMARK_CROP square, finds the face
+ * nearest its centre and writes its five landmarks, mapped back to picture
+ * coordinates; FALSE when there is no such face. */
+gboolean      vs_cv_landmarker_refine  (VsCvLandmarker *self,
+                                        const VsImage  *image,
+                                        const double    m[2][3],
+                                        float           landmarks[5][2]);
 
 VsCvEmbedder *vs_cv_embedder_new       (const char    *onnx_path,
                                         int            input_width,

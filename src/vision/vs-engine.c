@@ -29,8 +29,13 @@ struct _VsEngine
   const VsModelInfo *embedder_info;
   VsCvDetector      *detector;
   VsCvEmbedder      *embedder;
+  VsCvLandmarker    *landmarker;   /* NULL: the detector's own landmarks */
   int                working_size;
 };
+
+/* The landmark model sees a face this wide (in a VS_CV_LANDMARK_CROP
+ * square), the size of the faces in LFW's 250 px photos. */
+#define VS_LANDMARK_FACE_SIZE 100.0
 
 VsEngine *
 vs_engine_new (const char  *models_dir,
@@ -94,6 +99,21 @@ vs_engine_new_full (const char  *models_dir,
   if (self->detector == NULL)
     return NULL;
 
+  if (self->detector_info->landmarks != NULL)
+    {
+      const VsModelInfo *landmarks = vs_models_lookup (self->detector_info->landmarks, error);
+      g_autofree char *landmarks_path = NULL;
+
+      if (landmarks == NULL)
+        return NULL;
+      landmarks_path = vs_models_locate (dir, landmarks, error);
+      if (landmarks_path == NULL)
+        return NULL;
+      self->landmarker = vs_cv_landmarker_new (landmarks_path, error);
+      if (self->landmarker == NULL)
+        return NULL;
+    }
+
   e = self->embedder_info;
   self->embedder = vs_cv_embedder_new (embedder_path, e->input_width, e->input_height,
                                        e->swap_rb, e->mean, e->scale, e->dim, error);
@@ -111,6 +131,7 @@ vs_engine_free (VsEngine *self)
     return;
   g_clear_pointer (&self->detector, vs_cv_detector_free);
   g_clear_pointer (&self->embedder, vs_cv_embedder_free);
+  g_clear_pointer (&self->landmarker, vs_cv_landmarker_free);
   g_free (self);
 }
 
@@ -246,11 +267,27 @@ vs_engine_align (VsEngine       *self,
                  GError        **error)
 {
   double m[2][3];
+  float refined[5][2];
+  const float (*landmarks)[2] = face->landmarks;
+
+  /* Landmarks from the landmark model on a crop where the face is as big as
+   * in an LFW photo; the detector's own when it finds nothing there. */
+  if (self->landmarker != NULL && face->width > 0 && face->height > 0)
+    {
+      double scale = VS_LANDMARK_FACE_SIZE / MAX (face->width, face->height);
+      double crop[2][3] = {
+        { scale, 0, VS_CV_LANDMARK_CROP / 2.0 - scale * (face->x + face->width / 2) },
+        { 0, scale, VS_CV_LANDMARK_CROP / 2.0 - scale * (face->y + face->height / 2) },
+      };
+
+      if (vs_cv_landmarker_refine (self->landmarker, image, crop, refined))
+        landmarks = (const float (*)[2]) refined;
+    }
 
   /* Least median of squares as the reference pipeline; the closed-form
    * least-squares fit is the fallback when it finds no transform. */
-  if (!vs_cv_estimate_similarity (face->landmarks, vs_align_template, m) &&
-      !vs_align_similarity (face->landmarks, vs_align_template, m))
+  if (!vs_cv_estimate_similarity (landmarks, vs_align_template, m) &&
+      !vs_align_similarity (landmarks, vs_align_template, m))
     {
       g_set_error_literal (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
                            _("The face landmarks are degenerate"));

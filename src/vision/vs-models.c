@@ -65,6 +65,8 @@ member_string (JsonObject *obj,
   return json_node_get_string (node);
 }
 
+const double VS_FAR_LEVELS[VS_N_FAR_LEVELS] = { 1e-4, 1e-5, 1e-6 };
+
 static double
 member_number (JsonObject *obj,
                const char *id,
@@ -146,6 +148,8 @@ parse_model (JsonNode *node)
     info->role = VS_MODEL_ROLE_DETECTOR;
   else if (g_str_equal (role, "embedder"))
     info->role = VS_MODEL_ROLE_EMBEDDER;
+  else if (g_str_equal (role, "landmarks"))
+    info->role = VS_MODEL_ROLE_LANDMARKS;
   else
     g_error ("Model manifest: “%s” has unknown role “%s”", id, role);
 
@@ -193,9 +197,18 @@ parse_model (JsonNode *node)
       info->threshold = (float) member_number (obj, id, "threshold", TRUE, 0);
       info->verify_threshold = (float) member_number (obj, id, "verify_threshold", TRUE, 0);
       info->margin = (float) member_number (obj, id, "margin", TRUE, 0);
+      if (json_object_has_member (obj, "far_thresholds"))
+        {
+          double far[VS_N_FAR_LEVELS];
+
+          member_numbers (obj, id, "far_thresholds", far, VS_N_FAR_LEVELS);
+          for (guint i = 0; i < VS_N_FAR_LEVELS; i++)
+            info->far_thresholds[i] = (float) far[i];
+        }
     }
-  else
+  else if (info->role == VS_MODEL_ROLE_DETECTOR)
     {
+      info->landmarks = g_strdup (member_string (obj, id, "landmarks", FALSE));
       info->score_threshold = (float) member_number (obj, id, "score_threshold", TRUE, 0);
       info->nms_threshold = (float) member_number (obj, id, "nms_threshold", TRUE, 0);
       info->working_size = (int) member_number (obj, id, "working_size", TRUE, 0);
@@ -269,6 +282,15 @@ parse_manifest (gpointer data)
   detector = find_in (manifest, manifest->detector);
   if (detector == NULL || detector->role != VS_MODEL_ROLE_DETECTOR)
     g_error ("Model manifest: detector “%s” is not a detector in the list", manifest->detector);
+  for (guint i = 0; i < manifest->models->len; i++)
+    {
+      const VsModelInfo *info = g_ptr_array_index (manifest->models, i);
+      const VsModelInfo *landmarks = info->landmarks ? find_in (manifest, info->landmarks) : NULL;
+
+      if (info->landmarks != NULL && (landmarks == NULL || landmarks->role != VS_MODEL_ROLE_LANDMARKS))
+        g_error ("Model manifest: “%s”.landmarks “%s” is not a landmark model in the list",
+                 info->id, info->landmarks);
+    }
   embedder = find_in (manifest, manifest->default_embedder);
   if (embedder == NULL || embedder->role != VS_MODEL_ROLE_EMBEDDER || embedder->optional ||
       embedder->on_request)
@@ -536,4 +558,36 @@ vs_models_locate (const char        *dir,
 
   g_debug ("Verified model %s (%s)", info->id, path);
   return g_steal_pointer (&path);
+}
+
+/* The level of the "match-strictness" setting as a threshold (see vs-models.h). */
+float
+vs_models_threshold_for_level (const VsModelInfo *info,
+                               const char        *level,
+                               double             custom,
+                               double            *far)
+{
+  int index = -1;
+
+  g_return_val_if_fail (info != NULL && level != NULL, 0.5f);
+
+  if (far != NULL)
+    *far = 0;
+  if (g_str_equal (level, "custom") && custom > 0)
+    return (float) custom;
+  if (g_str_equal (level, "strict"))
+    index = 2;
+  else if (g_str_equal (level, "lenient"))
+    index = 0;
+
+  if (index >= 0 && info->far_thresholds[index] > 0)
+    {
+      if (far != NULL)
+        *far = VS_FAR_LEVELS[index];
+      return info->far_thresholds[index];
+    }
+  /* The default sits at about 1e-5 where that was measured. */
+  if (far != NULL && info->far_thresholds[1] > 0)
+    *far = VS_FAR_LEVELS[1];
+  return info->threshold;
 }

@@ -19,6 +19,7 @@ typedef enum {
 typedef enum {
   VS_MODEL_ROLE_DETECTOR,
   VS_MODEL_ROLE_EMBEDDER,
+  VS_MODEL_ROLE_LANDMARKS,   /* five landmarks of a face already found */
 } VsModelRole;
 
 typedef struct {
@@ -38,13 +39,22 @@ typedef struct {
   float        threshold;     /* default open-set match threshold (1:N) */
   float        verify_threshold; /* 1:1 threshold, from the LFW protocol */
   float        margin;        /* default lead over the second person */
+  /* Open-set thresholds measured with `bench lfw` at 1e-4, 1e-5 and 1e-6
+   * false accepts per comparison (VS_FAR_LEVELS); 0 where not measured. */
+  float        far_thresholds[3];
   float        score_threshold; /* detector: minimum confidence */
   float        nms_threshold;   /* detector */
   int          working_size;    /* detector: longest side it runs at */
+  char        *landmarks;       /* detector: id of the model that places the
+                                 * landmarks used for alignment, or NULL */
   gboolean     optional;      /* not needed for the app to work */
   gboolean     on_request;    /* fetched only when asked for (its licence
                                * restricts use: see license) */
 } VsModelInfo;
+
+/* The false-accept rates per comparison of far_thresholds[]. */
+#define VS_N_FAR_LEVELS 3
+extern const double VS_FAR_LEVELS[VS_N_FAR_LEVELS];
 
 /* The whole manifest, parsed once. */
 const VsModelInfo *vs_models_lookup            (const char  *id,
@@ -63,5 +73,14 @@ char              *vs_models_find_dir          (const char  *override_dir);
 char              *vs_models_locate            (const char        *dir,
                                                 const VsModelInfo *info,
                                                 GError           **error);
+
+/* The threshold a strictness level ("strict", "balanced", "lenient",
+ * "custom") stands for with this embedder: far_thresholds at 1e-6 and 1e-4
+ * false accepts per comparison, the default threshold, or custom (> 0; else
+ * the default). *far: the false-accept rate of the value, 0 when unknown. */
+float              vs_models_threshold_for_level (const VsModelInfo *info,
+                                                  const char        *level,
+                                                  double             custom,
+                                                  double            *far);
 
 G_END_DECLS
