@@ -559,7 +559,8 @@ face_named (const char *db,
 
   g_assert_cmpuint (json_array_get_length (faces), >=, 2);
   for (guint i = 0; i < json_array_get_length (faces); i++)
-    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (faces, i), "name"), name))
+    /* Nobody's name is null. */
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (faces, i), "name"), name) == 0)
       {
         g_assert_cmpint (found, ==, -1);
         found = (int) i;
