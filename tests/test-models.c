@@ -387,10 +387,16 @@ test_find_dir (void)
   g_assert_cmpstr (dir, ==, tmp);
   g_clear_pointer (&dir, g_free);
 
-  /* a missing $VISAGE_MODELS_DIR falls through to the build tree */
+  /* a missing $VISAGE_MODELS_DIR is still the one told: its error names it */
   g_setenv ("VISAGE_MODELS_DIR", gone, TRUE);
   dir = vs_models_find_dir ("");
-  g_assert_cmpstr (dir, ==, VS_BUILD_MODELS_DIR);
+  g_assert_cmpstr (dir, ==, gone);
+  g_clear_pointer (&dir, g_free);
+
+  /* untold, only the installed folder: never a build tree */
+  g_unsetenv ("VISAGE_MODELS_DIR");
+  dir = vs_models_find_dir (NULL);
+  g_assert_cmpstr (dir, ==, VS_INSTALLED_MODELS_DIR);
   g_clear_pointer (&dir, g_free);
 }
 

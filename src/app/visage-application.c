@@ -323,7 +323,8 @@ visage_application_init (VisageApplication *self)
                                             _("Recognize the people you know on your camera."));
 }
 
-/* An uninstalled build finds its compiled schema in the build tree. */
+/* An uninstalled build finds its compiled schema through
+ * $GSETTINGS_SCHEMA_DIR (meson devenv, build-aux/run, the tests). */
 static GSettings *
 new_settings (void)
 {
@@ -332,22 +333,6 @@ new_settings (void)
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-
-#ifdef VISAGE_BUILD_SCHEMA_DIR
-  if (schema == NULL)
-    {
-      g_autoptr(GSettingsSchemaSource) build_source = NULL;
-      g_autoptr(GError) error = NULL;
-
-      build_source = g_settings_schema_source_new_from_directory (VISAGE_BUILD_SCHEMA_DIR,
-                                                                  source, FALSE, &error);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, APP_ID, FALSE);
-      else
-        g_debug ("No schema in the build tree: %s", error->message);
-    }
-#endif
-
   if (schema == NULL)
     g_error ("The settings schema %s is not installed", APP_ID);
 
@@ -371,29 +356,8 @@ visage_match_threshold_for_level (const VsModelInfo *info,
                                   double             custom,
                                   double            *far)
 {
-  int index = -1;
-
-  g_return_val_if_fail (info != NULL && level != NULL, 0.5f);
-
-  if (far != NULL)
-    *far = 0;
-  if (g_str_equal (level, "custom") && custom > 0)
-    return (float) custom;
-  if (g_str_equal (level, "strict"))
-    index = 2;
-  else if (g_str_equal (level, "lenient"))
-    index = 0;
-
-  if (index >= 0 && info->far_thresholds[index] > 0)
-    {
-      if (far != NULL)
-        *far = VS_FAR_LEVELS[index];
-      return info->far_thresholds[index];
-    }
-  /* The default sits at about 1e-5 where that was measured. */
-  if (far != NULL && info->far_thresholds[1] > 0)
-    *far = VS_FAR_LEVELS[1];
-  return info->threshold;
+  /* In the vision library, so that visage-cli reads the setting alike. */
+  return vs_models_threshold_for_level (info, level, custom, far);
 }
 
 gboolean

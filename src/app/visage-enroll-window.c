@@ -1077,6 +1077,8 @@ visage_enroll_window_choose_photos (VisageEnrollWindow *self)
   gtk_file_filter_add_mime_type (pictures, "image/png");
   gtk_file_filter_add_mime_type (pictures, "image/webp");
   gtk_file_filter_add_mime_type (pictures, "image/bmp");
+  gtk_file_filter_add_mime_type (pictures, "image/heif");
+  gtk_file_filter_add_mime_type (pictures, "image/avif");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pictures);
   gtk_file_filter_set_name (all, _("All Files"));
   gtk_file_filter_add_pattern (all, "*");

@@ -19,6 +19,7 @@
 
 #include "vs-camera.h"
 #include "vs-devices.h"
+#include "vs-image-pixbuf.h"
 
 #define FPS_WINDOW_US     G_USEC_PER_SEC
 /* The picture shown is scaled to at most this long side: a 1080p frame
@@ -158,7 +159,9 @@ slideshow_free (Slideshow *show)
 static gboolean
 is_picture_name (const char *name)
 {
-  static const char * const extensions[] = { ".jpg", ".jpeg", ".png" };
+  static const char * const extensions[] = {
+    ".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif", ".avif",
+  };
   g_autofree char *lower = g_ascii_strdown (name, -1);
 
   if (name[0] == '.')
@@ -176,18 +179,19 @@ compare_paths (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* The engine's decoder: the same formats, orientation and size limits. */
 static GdkPixbuf *
 load_picture (const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, &error);
+  g_autoptr(VsImage) image = vs_image_load (path, &error);
 
-  if (pixbuf == NULL)
+  if (image == NULL)
     {
       g_debug ("Slideshow: skipping %s: %s", path, error->message);
       return NULL;
     }
-  return gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  return vs_image_to_pixbuf (image);
 }
 
 /* The picture scaled to fit the slideshow's size, centred on black. */

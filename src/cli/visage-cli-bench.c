@@ -124,6 +124,7 @@ lfw_worker (gpointer user_data)
           g_mutex_unlock (&job->lock);
         }
       g_atomic_int_inc (&job->done);
+      vs_cli_progress_step (path);
     }
   return NULL;
 }
@@ -513,10 +514,12 @@ bench_lfw (int    argc,
     g_printerr (_("Embedding %u pictures with %s on %d threads…\n"),
                 paths->len, vs_engine_get_embedder (probe)->id, n_threads);
   start = now_ms ();
+  vs_cli_progress_begin (&opts, _("Embedding"), paths->len);
   for (int t = 0; t < n_threads; t++)
     g_ptr_array_add (threads, g_thread_new ("lfw", lfw_worker, &job));
   for (guint t = 0; t < threads->len; t++)
     g_thread_join (g_ptr_array_index (threads, t));
+  vs_cli_progress_end ();
   wall = now_ms () - start;
 
   if (job.error != NULL)
@@ -939,15 +942,17 @@ vs_cli_bench (int    argc,
     return bench_lfw (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "speed"))
     return bench_speed (argc - 1, argv + 1);
+  /* The options of each are in its own --help (visage-cli help bench lfw). */
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
       g_print (_("Usage: visage-cli bench lfw --root DIR --pairs FILE [--detector ID] [--embedder ID] [--roc FILE] [--json]\n"
                  "       visage-cli bench speed IMAGE… [--detector ID] [--embedder ID] [--no-million] [--json]\n"
                  "\n"
                  "The embedder w600k_mbf (512-d, the most accurate) is licensed for non-commercial\n"
-                 "research only; it is fetched only on request: models/fetch --with w600k_mbf.\n"));
+                 "research only; it is fetched only on request: models/fetch --with w600k_mbf.\n"
+                 "Run “visage-cli help bench lfw” or “visage-cli help bench speed” for every option.\n"));
       return VS_EXIT_OK;
     }
-  g_printerr (_("visage-cli: bench needs “lfw” or “speed”; see “visage-cli bench --help”\n"));
+  g_printerr (_("visage-cli: bench needs “lfw” or “speed”; see “visage-cli help bench”\n"));
   return VS_EXIT_USAGE;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -208,7 +209,7 @@ vs_cli_erase_all (int    argc,
       json_builder_add_int_value (report, size);
       json_builder_end_object (report);
       if (!opts.json)
-        g_print (_("Removed %s (%" G_GINT64_FORMAT " bytes, overwritten first)\n"), file, size);
+        g_print (_("Removed %s (%" PRId64 " bytes, overwritten first)\n"), file, size);
     }
   json_builder_end_array (report);
 

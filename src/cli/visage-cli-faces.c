@@ -2,6 +2,7 @@
  * enroll, import and identify. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "visage-cli.h"
@@ -361,6 +362,7 @@ make_samples (VsEngine    *engine,
       g_autoptr(GArray) faces = NULL;
       Picture picture = { path, g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free), 0 };
 
+      vs_cli_progress_step (path);
       if (g_hash_table_contains (enrolled, source))
         {
           add_skipped (skipped, path, "already enrolled");
@@ -533,8 +535,11 @@ vs_cli_enroll (int    argc,
   paths = vs_cli_collect_images (files);
   enrolled = enrolled_sources (store, normalized, person_id_arg);
   json_builder_begin_array (skipped);
+  if (paths->len > 1)
+    vs_cli_progress_begin (&opts, _("Enrolling"), paths->len);
   samples = make_samples (engine, paths, pick_from_options (&pick, VS_FACE_PICK_ONLY), enrolled,
                           skipped, !opts.json, &n_enrolled, &worst);
+  vs_cli_progress_end ();
   json_builder_end_array (skipped);
   skipped_node = json_builder_get_root (skipped);
 
@@ -561,8 +566,8 @@ vs_cli_enroll (int    argc,
   if (opts.json)
     print_person_json (person_id, display_name, samples->len, skipped_node);
   else
-    g_print (g_dngettext (GETTEXT_PACKAGE, "Added %u sample to %s (id %" G_GINT64_FORMAT ")\n",
-                          "Added %u samples to %s (id %" G_GINT64_FORMAT ")\n", samples->len),
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Added %u sample to %s (id %" PRId64 ")\n",
+                          "Added %u samples to %s (id %" PRId64 ")\n", samples->len),
              samples->len, display_name, person_id);
 
   return VS_EXIT_OK;
@@ -573,6 +578,24 @@ compare_names (gconstpointer a,
                gconstpointer b)
 {
   return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* How many pictures import will go through, for its progress. */
+static guint
+count_pictures (const char *dir,
+                GPtrArray  *folders)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (folders, i), NULL);
+      char *one[] = { path, NULL };
+      g_autoptr(GPtrArray) paths = vs_cli_collect_images (one);
+
+      n += paths->len;
+    }
+  return n;
 }
 
 int
@@ -632,6 +655,7 @@ vs_cli_import (int    argc,
   if (engine == NULL)
     return vs_cli_fail (error);
 
+  vs_cli_progress_begin (&opts, _("Importing"), count_pictures (dirs[0], people));
   json_builder_begin_object (report);
   json_builder_set_member_name (report, "people");
   json_builder_begin_array (report);
@@ -718,6 +742,7 @@ vs_cli_import (int    argc,
             }
         }
     }
+  vs_cli_progress_end ();
   json_builder_end_array (report);
   json_builder_set_member_name (report, "imported_people");
   json_builder_add_int_value (report, n_people);
@@ -753,7 +778,7 @@ vs_cli_identify (int    argc,
   const GOptionEntry entries[] = {
     { "top", 'k', 0, G_OPTION_ARG_INT, &top, N_("Also list the K best candidates"), N_("K") },
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
-      N_("Similarity needed to name a person (default: the model’s open-set threshold)"), N_("T") },
+      N_("Similarity needed to name a person (default: the app’s setting, else the model’s open-set threshold)"), N_("T") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
@@ -844,8 +869,17 @@ vs_cli_identify (int    argc,
           n = vs_gallery_search (gallery, embedding, matches, top);
 
           json_object_set_string_member (obj, "identity", kinds[id.kind]);
-          json_object_set_string_member (obj, "name", id.kind == VS_IDENTITY_KNOWN ? id.best.name : "unknown");
-          json_object_set_int_member (obj, "person_id", id.kind == VS_IDENTITY_KNOWN ? id.best.person_id : 0);
+          /* Nobody is null, never a name: a person may be called “unknown”. */
+          if (id.kind == VS_IDENTITY_KNOWN)
+            {
+              json_object_set_string_member (obj, "name", id.best.name);
+              json_object_set_int_member (obj, "person_id", id.best.person_id);
+            }
+          else
+            {
+              json_object_set_null_member (obj, "name");
+              json_object_set_null_member (obj, "person_id");
+            }
           json_object_set_double_member (obj, "similarity", id.best.person_id ? id.best.score : 0);
           for (guint m = 0; m < n; m++)
             {

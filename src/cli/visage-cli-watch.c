@@ -8,10 +8,11 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <glib-unix.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "visage-cli.h"
 #include "vs-camera.h"
@@ -86,8 +87,12 @@ add_identity (JsonBuilder  *b,
 {
   json_builder_set_member_name (b, "state");
   json_builder_add_string_value (b, state == VS_TRACK_KNOWN ? "known" : "unknown");
+  /* Nobody is null, never a name: a person may be called “unknown”. */
   json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, state == VS_TRACK_KNOWN && name != NULL ? name : "unknown");
+  if (state == VS_TRACK_KNOWN && name != NULL)
+    json_builder_add_string_value (b, name);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "person_id");
   if (state == VS_TRACK_KNOWN)
     json_builder_add_int_value (b, person_id);
@@ -383,7 +388,7 @@ print_progress_cb (gpointer data)
   VsRecognizerStats s;
 
   vs_recognizer_get_stats (watch->recognizer, &s);
-  g_printerr (_("frames %" G_GUINT64_FORMAT "  recognition %.1f fps  faces %u  "
+  g_printerr (_("frames %" PRIu64 "  recognition %.1f fps  faces %u  "
                 "latency p50 %.0f ms p95 %.0f ms\n"),
               s.frames_processed, s.recognition_fps, s.faces_last,
               s.latency_p50_ms, s.latency_p95_ms);
@@ -442,7 +447,7 @@ print_stats (Watch *watch)
     }
   else
     {
-      g_printerr (_("Frames processed:   %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " dropped)\n"),
+      g_printerr (_("Frames processed:   %" PRIu64 " (%" PRIu64 " dropped)\n"),
                   s.frames_processed, s.frames_dropped);
       g_printerr (_("Source:             %.1f fps\n"), source_fps);
       g_printerr (_("Camera frames:      %.1f per second\n"), delivered_fps (watch));
@@ -479,6 +484,7 @@ vs_cli_watch (int    argc,
   double hold = 0;
   int size = 0;
   int max_embeddings = -1;
+  double threshold = 0;
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
     { "stats", 0, 0, G_OPTION_ARG_NONE, &watch.stats,
@@ -497,6 +503,8 @@ vs_cli_watch (int    argc,
          "but misses small faces)"), N_("PIXELS") },
     { "max-embeddings", 0, 0, G_OPTION_ARG_INT, &max_embeddings,
       N_("Faces embedded per frame at most (default 4; 0: no limit)"), N_("N") },
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
+      N_("Similarity a face needs to be named (default: the app’s setting, else the model’s)"), N_("T") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -533,6 +541,8 @@ vs_cli_watch (int    argc,
     problem = _("--max-embeddings must be between 0 and 1000");
   else if (size != 0 && (size < 64 || size > 4096))
     problem = _("--size must be between 64 and 4096");
+  else if (threshold < 0 || threshold > 1)
+    problem = _("--threshold must be between 0 and 1");
   if (problem != NULL)
     {
       vs_cli_options_clear (&watch.opts);
@@ -572,6 +582,12 @@ vs_cli_watch (int    argc,
       return status;
     }
   vs_recognizer_set_lossless (watch.recognizer, watch.fast);
+  {
+    VsMatchParams params;
+
+    vs_cli_match_params_for (vs_recognizer_get_embedder (watch.recognizer), threshold, &params);
+    vs_recognizer_set_match_params (watch.recognizer, &params);
+  }
   if (max_embeddings >= 0)
     vs_recognizer_set_embed_policy (watch.recognizer, max_embeddings,
                                     VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE);

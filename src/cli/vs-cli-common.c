@@ -1,7 +1,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "vs-cli-common.h"
 
@@ -21,6 +24,8 @@ vs_cli_context_new (const char         *parameter_string,
       N_("Face embedder model (default: mobilefacenet_paddlex; w600k_mbf is for non-commercial research only and fetched only on request: models/fetch --with w600k_mbf)"), N_("ID") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opts->json,
       N_("Print the result as JSON"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts->quiet,
+      N_("Print no progress on stderr"), NULL },
     { NULL }
   };
   GOptionContext *context = g_option_context_new (parameter_string);
@@ -85,6 +90,7 @@ vs_cli_exit_code_for (const GError *error)
 int
 vs_cli_fail (const GError *error)
 {
+  vs_cli_progress_end ();
   g_printerr ("visage-cli: %s\n", error->message);
   return vs_cli_exit_code_for (error);
 }
@@ -149,6 +155,139 @@ vs_cli_open_engine (const VsCliOptions  *opts,
                     GError             **error)
 {
   return vs_engine_new (opts->models_dir, opts->embedder, error);
+}
+
+/* How many decimals a number means, by the name of the member holding it
+ * (array elements take their array's name). Negative: significant digits,
+ * for rates like a false accept rate of 1e-5. */
+static int
+json_places (const char *key)
+{
+  static const struct { const char *key; int places; } exact[] = {
+    { "box", 1 }, { "x", 1 }, { "y", 1 }, { "width", 1 }, { "height", 1 }, { "landmarks", 1 },
+    { "far", -3 }, { "time", 3 },
+  };
+
+  if (key == NULL)
+    return 4;
+  for (guint i = 0; i < G_N_ELEMENTS (exact); i++)
+    if (g_str_equal (key, exact[i].key))
+      return exact[i].places;
+  if (g_str_has_suffix (key, "_ms"))
+    return 3;
+  if (g_str_has_suffix (key, "_fps"))
+    return 2;
+  if (g_str_has_suffix (key, "_s") || g_str_has_suffix (key, "_seconds"))
+    return 3;
+  /* similarity, score, threshold, quality, accuracy, tar… */
+  return 4;
+}
+
+static void
+append_number (GString *out,
+               double   value,
+               int      places)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize len;
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  if (places < 0)
+    {
+      g_string_append (out, g_ascii_formatd (buf, sizeof buf, places == -3 ? "%.3g" : "%.6g", value));
+      return;
+    }
+  /* Rounded, printed with that many decimals, trailing zeros dropped. */
+  {
+    char format[8];
+
+    g_snprintf (format, sizeof format, "%%.%df", places);
+    g_ascii_formatd (buf, sizeof buf, format, value);
+  }
+  len = strlen (buf);
+  if (strchr (buf, '.') != NULL)
+    {
+      while (len > 0 && buf[len - 1] == '0')
+        buf[--len] = '\0';
+      if (len > 0 && buf[len - 1] == '.')
+        buf[--len] = '\0';
+    }
+  g_string_append (out, g_str_equal (buf, "-0") ? "0" : buf);
+}
+
+/* json-glib writes doubles with 17 digits (0.45 as 0.45000000000000001):
+ * this walks the tree itself for numbers and leaves strings to json-glib. */
+static void
+append_json (GString    *out,
+             JsonNode   *node,
+             const char *key)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            g_autoptr(JsonNode) name = json_node_init_string (json_node_alloc (), l->data);
+            g_autofree char *quoted = json_to_string (name, FALSE);
+
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            g_string_append (out, quoted);
+            g_string_append_c (out, ':');
+            append_json (out, json_object_get_member (object, l->data), l->data);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_json (out, json_array_get_element (array, i), key);
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          append_number (out, json_node_get_double (node), json_places (key));
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case JSON_NODE_NULL:
+    default:
+      {
+        g_autofree char *text = json_to_string (node, FALSE);
+        g_string_append (out, text);
+      }
+      break;
+    }
+}
+
+char *
+vs_cli_json_to_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  append_json (out, node, NULL);
+  return g_string_free (out, FALSE);
 }
 
 static void make_valid_utf8 (JsonNode *node);
@@ -250,22 +389,141 @@ make_valid_utf8 (JsonNode *node)
 void
 vs_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
 
   make_valid_utf8 (node);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
+  text = vs_cli_json_to_string (node);
   json_node_unref (node);
+  /* Progress, if any, ends its line before the result appears. */
+  vs_cli_progress_end ();
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
 }
 
+/* ── progress ───────────────────────────────────────────────────────── */
+
+typedef struct {
+  GMutex    lock;
+  gboolean  active;
+  gboolean  live;        /* stderr is a terminal: redraw one line */
+  char     *what;
+  guint     done;
+  guint     total;
+  guint     last_step;   /* plain lines: the last 5 % step printed */
+  gint64    last_draw_us;
+  gboolean  drawn;
+} Progress;
+
+static Progress progress;
+
+static void
+progress_draw_locked (const char *item)
+{
+  g_autofree char *count = NULL;
+
+  if (progress.total > 0)
+    /* TRANSLATORS: progress on stderr, e.g. “1,234 of 13,233” */
+    count = g_strdup_printf (_("%u of %u"), progress.done, progress.total);
+  else
+    count = g_strdup_printf ("%u", progress.done);
+
+  if (progress.live)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      /* A terminal redraws at most ten times a second, and always the end. */
+      if (progress.drawn && progress.done != progress.total &&
+          now - progress.last_draw_us < G_USEC_PER_SEC / 10)
+        return;
+      progress.last_draw_us = now;
+      /* Carriage return and clear-to-end-of-line stay out of the messages. */
+      fputs ("\r\033[K", stderr);
+      fprintf (stderr, "%s: %s", progress.what, count);
+      if (item != NULL)
+        fprintf (stderr, " — %s", item);
+      progress.drawn = TRUE;
+    }
+  else
+    {
+      guint step = progress.total > 0 ? (guint) ((guint64) progress.done * 20 / progress.total) : progress.done;
+
+      /* Plain lines: the first, every 5 % and the last. */
+      if (progress.drawn && step == progress.last_step && progress.done != progress.total)
+        return;
+      progress.last_step = step;
+      fprintf (stderr, "%s: %s", progress.what, count);
+      if (item != NULL)
+        fprintf (stderr, " — %s", item);
+      fputc ('\n', stderr);
+      progress.drawn = TRUE;
+    }
+  fflush (stderr);
+}
+
+void
+vs_cli_progress_begin (const VsCliOptions *opts,
+                       const char         *what,
+                       guint               total)
+{
+  vs_cli_progress_end ();
+  if (opts->quiet)
+    return;
+  g_mutex_lock (&progress.lock);
+  progress.active = TRUE;
+  progress.live = isatty (fileno (stderr));
+  progress.what = g_strdup (what);
+  progress.done = 0;
+  progress.total = total;
+  progress.last_step = 0;
+  progress.drawn = FALSE;
+  g_mutex_unlock (&progress.lock);
+}
+
+void
+vs_cli_progress_step (const char *item)
+{
+  g_mutex_lock (&progress.lock);
+  if (progress.active)
+    {
+      progress.done++;
+      progress_draw_locked (item);
+    }
+  g_mutex_unlock (&progress.lock);
+}
+
+void
+vs_cli_progress_set (guint done,
+                     guint total)
+{
+  g_mutex_lock (&progress.lock);
+  if (progress.active)
+    {
+      progress.done = done;
+      progress.total = total;
+      progress_draw_locked (NULL);
+    }
+  g_mutex_unlock (&progress.lock);
+}
+
+void
+vs_cli_progress_end (void)
+{
+  g_mutex_lock (&progress.lock);
+  if (progress.active && progress.live && progress.drawn)
+    {
+      fputc ('\n', stderr);
+      fflush (stderr);
+    }
+  progress.active = FALSE;
+  g_clear_pointer (&progress.what, g_free);
+  g_mutex_unlock (&progress.lock);
+}
+
 static gboolean
 is_picture_name (const char *name)
 {
-  static const char * const suffixes[] = { ".jpg", ".jpeg", ".png", ".webp", ".bmp" };
+  static const char * const suffixes[] = { ".jpg", ".jpeg", ".png", ".webp", ".bmp", ".heic", ".heif", ".avif" };
   g_autofree char *lower = g_ascii_strdown (name, -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
@@ -320,13 +578,47 @@ vs_cli_collect_images (char **paths)
   return files;
 }
 
+/* The app's strictness setting as a threshold for info, when its schema is
+ * installed (or found through $GSETTINGS_SCHEMA_DIR); 0 otherwise. */
+static double
+threshold_from_settings (const VsModelInfo *info)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *level = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (info == NULL || schema == NULL || !g_settings_schema_has_key (schema, "match-strictness") ||
+      !g_settings_schema_has_key (schema, "match-threshold"))
+    return 0;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  level = g_settings_get_string (settings, "match-strictness");
+  return vs_models_threshold_for_level (info, level, g_settings_get_double (settings, "match-threshold"), NULL);
+}
+
+void
+vs_cli_match_params_for (const char    *embedder,
+                         float          threshold_override,
+                         VsMatchParams *params)
+{
+  const VsModelInfo *info = vs_models_lookup (embedder, NULL);
+  double from_settings;
+
+  params->margin = info != NULL ? info->margin : 0.0f;
+  if (threshold_override > 0)
+    params->threshold = threshold_override;
+  else if ((from_settings = threshold_from_settings (info)) > 0)
+    params->threshold = (float) from_settings;
+  else
+    params->threshold = info != NULL ? info->threshold : 0.5f;
+}
+
 void
 vs_cli_match_params (VsEngine      *engine,
                      float          threshold_override,
                      VsMatchParams *params)
 {
-  const VsModelInfo *info = vs_engine_get_embedder (engine);
-
-  params->threshold = threshold_override > 0 ? threshold_override : info->threshold;
-  params->margin = info->margin;
+  vs_cli_match_params_for (vs_engine_get_embedder (engine)->id, threshold_override, params);
 }

@@ -27,10 +27,11 @@ typedef struct {
   char     *models_dir;
   char     *embedder;
   gboolean  json;
+  gboolean  quiet;
 } VsCliOptions;
 
 /* A GOptionContext whose main group holds `entries` plus --db, --models,
- * --embedder and --json, stored in opts. */
+ * --embedder, --json and --quiet, stored in opts. */
 GOptionContext *vs_cli_context_new    (const char          *parameter_string,
                                        const char          *summary,
                                        const GOptionEntry  *entries,
@@ -69,15 +70,39 @@ VsEngine       *vs_cli_open_engine    (const VsCliOptions  *opts,
 void            vs_cli_use_store_embedder (VsCliOptions    *opts,
                                            VsStore         *store);
 
-/* One JSON document on one line on stdout. Takes ownership of node. */
+/* One JSON document on one line on stdout. Takes ownership of node.
+ * Every fractional number is rounded to what it means, by its member name
+ * (see json_places() in vs-cli-common.c: similarities and scores to 4
+ * places, pixels to 1, milliseconds to 2); NaN and infinities are null. */
 void            vs_cli_print_json     (JsonNode            *node);
+/* The same text, for a caller that writes it somewhere else. */
+char           *vs_cli_json_to_string (JsonNode            *node);
+
+/* Progress on stderr for long commands (import, enroll, reembed, bench): a
+ * line redrawn in place when stderr is a terminal, else a plain line every
+ * 5 % (log files get no carriage returns); nothing with --quiet. One per
+ * process; step and set may be called from any thread. */
+void            vs_cli_progress_begin (const VsCliOptions  *opts,
+                                       const char          *what,
+                                       guint                total);
+/* One more item done; item (a file name…) is shown beside the count. */
+void            vs_cli_progress_step  (const char          *item);
+void            vs_cli_progress_set   (guint                done,
+                                       guint                total);
+/* Ends the live line; a no-op when no progress was begun. */
+void            vs_cli_progress_end   (void);
 
 /* Expands folders (their pictures, sorted, not recursive) and keeps files. */
 GPtrArray      *vs_cli_collect_images (char               **paths);
 
-/* The model-default match parameters for the engine's embedder. */
+/* The match parameters for the engine's embedder: threshold_override when
+ * positive (--threshold), else the GUI's setting when its schema is
+ * installed and the user changed it, else the model's default. */
 void            vs_cli_match_params   (VsEngine            *engine,
                                        float                threshold_override,
                                        VsMatchParams       *params);
+void            vs_cli_match_params_for (const char        *embedder,
+                                         float              threshold_override,
+                                         VsMatchParams     *params);
 
 G_END_DECLS

@@ -1,9 +1,7 @@
 /* vs-export.c: a person's data into a folder of their own.
  *
- * The JSON is written by hand (core has no JSON library): strings are
- * escaped per RFC 8259 and numbers printed in the C locale. Files are
- * created with O_EXCL | O_NOFOLLOW and mode 0600 whatever the umask: they
- * hold biometric data.
+ * person.json is written with json-glib. Files are created with O_EXCL |
+ * O_NOFOLLOW and mode 0600 whatever the umask: they hold biometric data.
  */
 #include "config.h"
 
@@ -15,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "vs-export.h"
 
@@ -56,76 +55,27 @@ vs_export_folder_name (const char *name,
 }
 
 static void
-append_json_string (GString    *out,
-                    const char *text)
+add_string_or_null (JsonBuilder *b,
+                    const char  *name,
+                    const char  *value)
 {
-  if (text == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);   /* UTF-8 passes through */
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_member (GString    *out,
-               const char *indent,
-               const char *name)
-{
-  g_string_append (out, indent);
-  append_json_string (out, name);
-  g_string_append (out, ": ");
-}
-
-static void
-append_time (GString    *out,
-             const char *indent,
-             const char *name,
-             gint64      unix_seconds)
-{
-  append_member (out, indent, name);
-  if (unix_seconds > 0)
-    {
-      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
-      g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
-
-      append_json_string (out, iso);
-    }
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
   else
-    g_string_append (out, "null");
-  g_string_append (out, ",\n");
+    json_builder_add_null_value (b);
 }
 
+/* ISO 8601 in UTC, or null for "never". */
 static void
-append_double (GString *out,
-               double   value)
+add_time (JsonBuilder *b,
+          const char  *name,
+          gint64       unix_seconds)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr(GDateTime) dt = unix_seconds > 0 ? g_date_time_new_from_unix_utc (unix_seconds) : NULL;
+  g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
 
-  /* %.9g round-trips a float exactly. */
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", value));
+  add_string_or_null (b, name, iso);
 }
 
 static char *
@@ -134,67 +84,64 @@ sample_file_name (const VsSample *sample)
   return g_strdup_printf ("sample-%" G_GINT64_FORMAT ".png", sample->id);
 }
 
-static GString *
+/* person.json (format "visage-person" version 1, read back by
+ * `visage-cli people import`). Floats become doubles exactly, so the
+ * embeddings read back are the same floats. */
+static char *
 person_json (const VsPerson *person,
-             GPtrArray      *samples)
+             GPtrArray      *samples,
+             gsize          *length)
 {
-  GString *out = g_string_new ("{\n");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
 
-  append_member (out, "  ", "format");
-  g_string_append (out, "\"visage-person\",\n");
-  append_member (out, "  ", "version");
-  g_string_append (out, "1,\n");
-  append_member (out, "  ", "id");
-  g_string_append_printf (out, "%" G_GINT64_FORMAT ",\n", person->id);
-  append_member (out, "  ", "name");
-  append_json_string (out, person->name);
-  g_string_append (out, ",\n");
-  append_time (out, "  ", "created", person->created);
-  append_time (out, "  ", "updated", person->updated);
-  append_time (out, "  ", "last_seen", person->last_seen);
-  append_member (out, "  ", "samples");
-  g_string_append (out, "[");
-
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "visage-person");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, person->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, person->name);
+  add_time (b, "created", person->created);
+  add_time (b, "updated", person->updated);
+  add_time (b, "last_seen", person->last_seen);
+  json_builder_set_member_name (b, "samples");
+  json_builder_begin_array (b);
   for (guint i = 0; i < samples->len; i++)
     {
       const VsSample *sample = g_ptr_array_index (samples, i);
+      g_autofree char *crop = sample->crop != NULL ? sample_file_name (sample) : NULL;
 
-      g_string_append (out, i == 0 ? "\n    {\n" : ",\n    {\n");
-      append_member (out, "      ", "id");
-      g_string_append_printf (out, "%" G_GINT64_FORMAT ",\n", sample->id);
-      append_member (out, "      ", "embedder");
-      append_json_string (out, sample->embedder);
-      g_string_append (out, ",\n");
-      append_member (out, "      ", "dim");
-      g_string_append_printf (out, "%u,\n", sample->dim);
-      append_member (out, "      ", "quality");
-      append_double (out, sample->quality);
-      g_string_append (out, ",\n");
-      append_member (out, "      ", "source");
-      append_json_string (out, sample->source);
-      g_string_append (out, ",\n");
-      append_time (out, "      ", "created", sample->created);
-      append_member (out, "      ", "crop");
-      if (sample->crop != NULL)
-        {
-          g_autofree char *file = sample_file_name (sample);
-          append_json_string (out, file);
-        }
-      else
-        g_string_append (out, "null");
-      g_string_append (out, ",\n");
-      append_member (out, "      ", "embedding");
-      g_string_append_c (out, '[');
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, sample->id);
+      json_builder_set_member_name (b, "embedder");
+      json_builder_add_string_value (b, sample->embedder);
+      json_builder_set_member_name (b, "dim");
+      json_builder_add_int_value (b, sample->dim);
+      json_builder_set_member_name (b, "quality");
+      json_builder_add_double_value (b, sample->quality);
+      add_string_or_null (b, "source", sample->source);
+      add_time (b, "created", sample->created);
+      add_string_or_null (b, "crop", crop);
+      json_builder_set_member_name (b, "embedding");
+      json_builder_begin_array (b);
       for (guint k = 0; k < sample->dim; k++)
-        {
-          if (k > 0)
-            g_string_append (out, ", ");
-          append_double (out, sample->embedding[k]);
-        }
-      g_string_append (out, "]\n    }");
+        json_builder_add_double_value (b, sample->embedding[k]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
     }
-  g_string_append (out, samples->len > 0 ? "\n  ]\n}\n" : "]\n}\n");
-  return out;
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  return json_generator_to_data (generator, length);
 }
 
 /* Writes a new file (never follows or replaces one), mode 0600. */
@@ -284,7 +231,8 @@ vs_export_person (VsStore     *store,
   g_autofree char *base = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *json_path = NULL;
-  GString *json = NULL;
+  char *json = NULL;
+  gsize json_length = 0;
   gboolean ok;
 
   g_return_val_if_fail (VS_IS_STORE (store), NULL);
@@ -331,12 +279,12 @@ vs_export_person (VsStore     *store,
       g_ptr_array_add (written, path);
     }
 
-  json = person_json (person, samples);
+  json = person_json (person, samples, &json_length);
   json_path = g_build_filename (folder, "person.json", NULL);
-  ok = write_private_file (json_path, json->str, json->len, error);
+  ok = write_private_file (json_path, json, json_length, error);
   /* The embeddings were in this buffer: do not leave them in freed memory. */
-  memset (json->str, 0, json->len);
-  g_string_free (json, TRUE);
+  memset (json, 0, json_length);
+  g_free (json);
   if (!ok)
     goto fail;
 

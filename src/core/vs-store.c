@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -234,10 +235,10 @@ set_not_found (GError  **error,
 {
   if (kind == ROW_SAMPLE)
     g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                 _("No sample with id %" G_GINT64_FORMAT), id);
+                 _("No sample with id %" PRId64), id);
   else
     g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                 _("No person with id %" G_GINT64_FORMAT), id);
+                 _("No person with id %" PRId64), id);
   return FALSE;
 }
 
@@ -947,7 +948,7 @@ open_database (VsStore     *self,
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
                    _("The database “%s” was written by a newer version of Visage "
-                     "(schema %" G_GINT64_FORMAT ", this version knows up to %u). "
+                     "(schema %" PRId64 ", this version knows up to %u). "
                      "Update Visage to open it."),
                    self->path, version, (guint) G_N_ELEMENTS (migrations));
       return FALSE;
@@ -1846,7 +1847,7 @@ vs_store_reembed (VsStore         *self,
       if (sqlite3_column_type (read, 0) == SQLITE_NULL || sqlite3_column_bytes (read, 0) == 0)
         {
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" G_GINT64_FORMAT " has no stored face picture, so it cannot be "
+                       _("Sample %" PRId64 " has no stored face picture, so it cannot be "
                          "recomputed; delete it and try again"), id);
           goto fail;
         }
@@ -1858,13 +1859,13 @@ vs_store_reembed (VsStore         *self,
         {
           if (error != NULL && *error == NULL)
             g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                         _("Sample %" G_GINT64_FORMAT " could not be recomputed"), id);
+                         _("Sample %" PRId64 " could not be recomputed"), id);
           goto fail;
         }
       if (!embedding_is_valid (embedding, dim))
         {
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" G_GINT64_FORMAT " gave an invalid embedding"), id);
+                       _("Sample %" PRId64 " gave an invalid embedding"), id);
           goto fail;
         }
 

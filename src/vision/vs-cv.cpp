@@ -17,6 +17,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <glib/gi18n-lib.h>
+
 #include "vs-cv.h"
 #include "vs-engine.h"
 
@@ -124,7 +126,7 @@ vs_cv_detector_new (const char *onnx_path,
   catch (const std::exception &e)
     {
       g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_LOAD,
-                   "OpenCV could not load the face detector “%s”: %s", onnx_path, e.what ());
+                   _("OpenCV could not load the face detector “%s”: %s"), onnx_path, e.what ());
       return nullptr;
     }
 }
@@ -179,7 +181,7 @@ vs_cv_detector_detect (VsCvDetector  *self,
               (int) outs[9 + s].total () != 10 * cells)
             {
               g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
-                           "The face detector's outputs do not have the expected shape");
+                           _("The face detector’s outputs do not have the expected shape"));
               return FALSE;
             }
 
@@ -219,7 +221,7 @@ vs_cv_detector_detect (VsCvDetector  *self,
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, "Face detection failed", e);
+      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, _("Face detection failed"), e);
       return FALSE;
     }
 }
@@ -240,7 +242,7 @@ vs_cv_landmarker_new (const char *onnx_path,
   catch (const std::exception &e)
     {
       g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_LOAD,
-                   "OpenCV could not load the landmark model “%s”: %s", onnx_path, e.what ());
+                   _("OpenCV could not load the landmark model “%s”: %s"), onnx_path, e.what ());
       return nullptr;
     }
 }
@@ -328,7 +330,7 @@ vs_cv_embedder_new (const char  *onnx_path,
   catch (const std::exception &e)
     {
       g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_LOAD,
-                   "OpenCV could not load the face embedder “%s”: %s", onnx_path, e.what ());
+                   _("OpenCV could not load the face embedder “%s”: %s"), onnx_path, e.what ());
       return nullptr;
     }
 }
@@ -356,7 +358,7 @@ vs_cv_embedder_forward (VsCvEmbedder  *self,
       if (result.total () != self->dim || result.type () != CV_32F)
         {
           g_set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED,
-                       "The embedder produced %zu values instead of %u",
+                       _("The embedder produced %zu values instead of %u"),
                        (size_t) result.total (), self->dim);
           return FALSE;
         }
@@ -365,7 +367,7 @@ vs_cv_embedder_forward (VsCvEmbedder  *self,
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, "Face embedding failed", e);
+      set_error (error, VS_ENGINE_ERROR, VS_ENGINE_ERROR_FAILED, _("Face embedding failed"), e);
       return FALSE;
     }
 }
@@ -397,14 +399,14 @@ vs_cv_decode (const guint8 *data,
       if (mat.empty ())
         {
           g_set_error_literal (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT,
-                               "The picture is damaged or in a format Visage cannot read");
+                               _("The picture is damaged or in a format Visage cannot read"));
           return nullptr;
         }
       return mat_to_image (mat);
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT, "The picture could not be decoded", e);
+      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT, _("The picture could not be decoded"), e);
       return nullptr;
     }
 }
@@ -426,14 +428,14 @@ vs_cv_encode (const VsImage *image,
 
       if (!cv::imencode (ext, image_to_mat (image), buf, params))
         {
-          g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, "Could not encode a %s picture", ext);
+          g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, _("Could not encode a %s picture"), ext);
           return nullptr;
         }
       return g_bytes_new (buf.data (), buf.size ());
     }
   catch (const std::exception &e)
     {
-      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, "Could not encode the picture", e);
+      set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_IO, _("Could not encode the picture"), e);
       return nullptr;
     }
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 
 #include "vs-cv.h"
 #include "vs-image.h"
+#include "vs-image-pixbuf.h"
 
 G_DEFINE_QUARK (vs-image-error-quark, vs_image_error)
 
@@ -251,6 +253,8 @@ vs_image_probe_size (const guint8 *d,
           h = (int) ((c[15] | (c[16] << 8) | (c[17] << 16)) + 1);
         }
     }
+  else
+    vs_image_pixbuf_probe (d, len, &w, &h);   /* HEIC, AVIF */
 
   if (w <= 0 || h <= 0)
     return FALSE;
@@ -333,6 +337,9 @@ png_sanitize (GBytes *bytes)
 static guint
 decode_bytes_per_pixel (const guint8 *d)
 {
+  /* HEIC, AVIF: libheif's planes, the loader's RGBA and our BGR copy. */
+  if (memcmp (d + 4, "ftyp", 4) == 0)
+    return 12;
   return d[0] == 'R' ? 10 : 6;
 }
 
@@ -361,7 +368,7 @@ vs_image_decode (GBytes      *bytes,
   if (!vs_image_probe_size (data, len, &width, &height))
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_FORMAT,
-                   _("“%s” is not a JPEG, PNG, WebP or BMP picture, or it is damaged"), name);
+                   _("“%s” is not a JPEG, PNG, WebP, BMP, HEIC or AVIF picture, or it is damaged"), name);
       return NULL;
     }
   is_jpeg = data[0] == 0xFF;
@@ -401,7 +408,7 @@ vs_image_decode (GBytes      *bytes,
   if (needed > VS_IMAGE_MAX_DECODE_BYTES)
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_TOO_LARGE,
-                   _("“%s” (%d×%d pixels) would need %" G_GUINT64_FORMAT " MB to decode; "
+                   _("“%s” (%d×%d pixels) would need %" PRIu64 " MB to decode; "
                      "Visage uses at most %u MB for a picture"),
                    name, width, height, needed / 1000000, VS_IMAGE_MAX_DECODE_BYTES / 1000000);
       return NULL;
@@ -428,7 +435,18 @@ vs_image_decode (GBytes      *bytes,
     decodable = g_bytes_ref (bytes);
 
   data = g_bytes_get_data (decodable, &len);
-  image = vs_cv_decode (data, len, reduce, &local_error);
+  if (vs_image_pixbuf_probe (data, len, &width, &height))
+    {
+      /* HEIC, AVIF: its messages (a missing loader, a size) are Visage's own. */
+      image = vs_image_pixbuf_decode (data, len, &local_error);
+      if (image == NULL)
+        {
+          g_set_error (error, VS_IMAGE_ERROR, local_error->code, "“%s”: %s", name, local_error->message);
+          return NULL;
+        }
+    }
+  else
+    image = vs_cv_decode (data, len, reduce, &local_error);
   if (image == NULL)
     {
       /* OpenCV's text ("OpenCV(4.6.0) … Assertion failed …") means nothing
@@ -494,7 +512,7 @@ read_picture_file (const char  *path,
   if ((guint64) st.st_size > VS_IMAGE_MAX_FILE_BYTES)
     {
       g_set_error (error, VS_IMAGE_ERROR, VS_IMAGE_ERROR_TOO_LARGE,
-                   _("“%s” is %" G_GUINT64_FORMAT " MB, too large: Visage reads picture files "
+                   _("“%s” is %" PRIu64 " MB, too large: Visage reads picture files "
                      "of up to %u MB"),
                    path, (guint64) st.st_size / 1000000, VS_IMAGE_MAX_FILE_BYTES / 1000000);
       close (fd);

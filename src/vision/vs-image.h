@@ -49,17 +49,18 @@ VsImage *vs_image_ref           (VsImage         *self);
 void     vs_image_unref         (VsImage         *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsImage, vs_image_unref)
 
-/* JPEG, PNG, WebP, BMP; EXIF orientation applied; grey, RGBA and 16-bit
- * converted to 8-bit BGR. Never decodes more than VS_IMAGE_MAX_PIXELS nor
- * needs more than VS_IMAGE_MAX_DECODE_BYTES; the file is read into memory
- * first, so changing it meanwhile cannot crash the process. */
+/* JPEG, PNG, WebP, BMP (OpenCV), HEIC, AVIF (GdkPixbuf); orientation
+ * applied; grey, RGBA and 16-bit converted to 8-bit BGR. Never decodes more
+ * than VS_IMAGE_MAX_PIXELS nor needs more than VS_IMAGE_MAX_DECODE_BYTES; the
+ * file is read into memory first, so changing it meanwhile cannot crash the
+ * process. */
 VsImage *vs_image_load          (const char      *path,
                                  GError         **error);
 VsImage *vs_image_decode        (GBytes          *bytes,
                                  const char      *name_for_errors,
                                  GError         **error);
 
-/* Size from the file header alone (PNG, JPEG, WebP, BMP). FALSE if unknown. */
+/* Size from the file header alone (PNG, JPEG, WebP, BMP, HEIC, AVIF). FALSE if unknown. */
 gboolean vs_image_probe_size    (const guint8    *data,
                                  gsize            len,
                                  int             *width,

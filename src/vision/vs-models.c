@@ -365,19 +365,13 @@ char *
 vs_models_find_dir (const char *override_dir)
 {
   const char *env = g_getenv ("VISAGE_MODELS_DIR");
-  const char *candidates[] = { env, VS_BUILD_MODELS_DIR, VS_INSTALLED_MODELS_DIR };
 
   /* An explicit choice is never second-guessed: if it is wrong, the error
-   * from vs_models_locate() names it. */
+   * from vs_models_locate() names it. No build folder is searched: an
+   * installed program must not pick up stale files from one (the build
+   * tree's programs get $VISAGE_MODELS_DIR from meson devenv). */
   if (override_dir != NULL && *override_dir != '\0')
     return g_strdup (override_dir);
-
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    if (candidates[i] != NULL && *candidates[i] != '\0' &&
-        g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
-      return g_strdup (candidates[i]);
-
-  /* None exists: name the one the user most likely meant. */
   if (env != NULL && *env != '\0')
     return g_strdup (env);
   return g_strdup (VS_INSTALLED_MODELS_DIR);
@@ -493,7 +487,13 @@ vs_models_locate (const char        *dir,
       const char *why = errno_or_kind (&st);
 
       forget_verified (path);
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+      if (!VS_MODELS_SHIPPED && g_str_equal (dir, VS_INSTALLED_MODELS_DIR))
+        g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING,
+                     _("Model file “%s” not found: this build of Visage comes without its "
+                       "models (-Dmodels=none). Put them in “%s” (models/fetch --dest DIR "
+                       "gets them), or choose a folder with --models or $VISAGE_MODELS_DIR."),
+                     info->file, dir);
+      else if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
         g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING,
                      _("Model file “%s” not found: the models folder “%s” does not exist. "
                        "Run “models/fetch --dest %s” in the Visage source tree, or choose "
@@ -558,4 +558,36 @@ vs_models_locate (const char        *dir,
 
   g_debug ("Verified model %s (%s)", info->id, path);
   return g_steal_pointer (&path);
+}
+
+/* The level of the "match-strictness" setting as a threshold (see vs-models.h). */
+float
+vs_models_threshold_for_level (const VsModelInfo *info,
+                               const char        *level,
+                               double             custom,
+                               double            *far)
+{
+  int index = -1;
+
+  g_return_val_if_fail (info != NULL && level != NULL, 0.5f);
+
+  if (far != NULL)
+    *far = 0;
+  if (g_str_equal (level, "custom") && custom > 0)
+    return (float) custom;
+  if (g_str_equal (level, "strict"))
+    index = 2;
+  else if (g_str_equal (level, "lenient"))
+    index = 0;
+
+  if (index >= 0 && info->far_thresholds[index] > 0)
+    {
+      if (far != NULL)
+        *far = VS_FAR_LEVELS[index];
+      return info->far_thresholds[index];
+    }
+  /* The default sits at about 1e-5 where that was measured. */
+  if (far != NULL && info->far_thresholds[1] > 0)
+    *far = VS_FAR_LEVELS[1];
+  return info->threshold;
 }

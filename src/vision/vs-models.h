@@ -64,8 +64,8 @@ const char        *vs_models_get_default_embedder (void);
 /* Every model in manifest order (const VsModelInfo *). */
 GPtrArray         *vs_models_list              (void);
 
-/* The folder to look in: override (--models), $VISAGE_MODELS_DIR, the build
- * tree, then the installed data folder; the first that exists. */
+/* The folder to look in: override (--models), else $VISAGE_MODELS_DIR, else
+ * the installed data folder. */
 char              *vs_models_find_dir          (const char  *override_dir);
 
 /* dir/file after checking that it exists and its sha256 matches; the error
@@ -73,5 +73,14 @@ char              *vs_models_find_dir          (const char  *override_dir);
 char              *vs_models_locate            (const char        *dir,
                                                 const VsModelInfo *info,
                                                 GError           **error);
+
+/* The threshold a strictness level ("strict", "balanced", "lenient",
+ * "custom") stands for with this embedder: far_thresholds at 1e-6 and 1e-4
+ * false accepts per comparison, the default threshold, or custom (> 0; else
+ * the default). *far: the false-accept rate of the value, 0 when unknown. */
+float              vs_models_threshold_for_level (const VsModelInfo *info,
+                                                  const char        *level,
+                                                  double             custom,
+                                                  double            *far);
 
 G_END_DECLS
