@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -278,10 +279,10 @@ set_not_found (GError **error,
 {
   if (sample)
     g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                 _("No sample with id %" G_GINT64_FORMAT), id);
+                 _("No sample with id %" PRId64), id);
   else
     g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
-                 _("No person with id %" G_GINT64_FORMAT), id);
+                 _("No person with id %" PRId64), id);
   return FALSE;
 }
 
@@ -644,7 +645,7 @@ check_version (VsStorePg  *self,
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
                    _("The database on %s was written by a newer version of Visage "
-                     "(schema %" G_GINT64_FORMAT ", this version knows up to %u). "
+                     "(schema %" PRId64 ", this version knows up to %u). "
                      "Update Visage to use it."),
                    self->server, version, (guint) G_N_ELEMENTS (migrations));
       return FALSE;
@@ -1261,7 +1262,7 @@ vs_store_pg_reembed (VsStorePg       *self,
       if (crop == NULL || g_bytes_get_size (crop) == 0)
         {
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" G_GINT64_FORMAT " has no stored face picture, so it cannot be "
+                       _("Sample %" PRId64 " has no stored face picture, so it cannot be "
                          "recomputed; delete it and try again"), id);
           goto fail;
         }
@@ -1270,13 +1271,13 @@ vs_store_pg_reembed (VsStorePg       *self,
         {
           if (error != NULL && *error == NULL)
             g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                         _("Sample %" G_GINT64_FORMAT " could not be recomputed"), id);
+                         _("Sample %" PRId64 " could not be recomputed"), id);
           goto fail;
         }
       if (!vs_store_embedding_is_valid (embedding, dim))
         {
           g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" G_GINT64_FORMAT " gave an invalid embedding"), id);
+                       _("Sample %" PRId64 " gave an invalid embedding"), id);
           goto fail;
         }
       param_embedding (&u, embedding, dim);
@@ -1694,7 +1695,7 @@ vs_store_pg_write_all (VsStorePg              *self,
   if (n_people > 0)
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
-                   _("The database on %s already holds %" G_GINT64_FORMAT " people; copy only "
+                   _("The database on %s already holds %" PRId64 " people; copy only "
                      "into an empty database"), self->server, n_people);
       goto fail;
     }

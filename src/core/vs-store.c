@@ -2160,7 +2160,7 @@ vs_store_write_all (VsStore                *self,
   if (n_people > 0)
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
-                   _("“%s” already holds %" G_GINT64_FORMAT " people; copy only into an empty "
+                   _("“%s” already holds %" PRId64 " people; copy only into an empty "
                      "database"), self->path, n_people);
       goto fail;
     }
