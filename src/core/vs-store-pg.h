@@ -82,21 +82,6 @@ VsGallery  *vs_store_pg_load_gallery       (VsStorePg    *self,
 
 /* ---- Live updates ------------------------------------------------------ */
 
-typedef enum {
-  VS_STORE_CHANGE_RESYNC,            /* reconnected: anything may have changed */
-  VS_STORE_CHANGE_PERSON_ADDED,
-  VS_STORE_CHANGE_PERSON_RENAMED,
-  VS_STORE_CHANGE_PERSON_DELETED,
-  VS_STORE_CHANGE_SAMPLES_ADDED,
-  VS_STORE_CHANGE_SAMPLES_REMOVED,
-  VS_STORE_CHANGE_EMBEDDER_CHANGED,  /* reembed: every sample changed */
-} VsStoreChangeKind;
-
-typedef struct {
-  VsStoreChangeKind kind;
-  gint64            person_id;       /* 0 for RESYNC and EMBEDDER_CHANGED */
-} VsStoreChange;
-
 /* Starts the listener: a thread with its own connection that LISTENs for
  * the triggers' notifications and notices when the server goes away.
  * Waits (a few seconds at most) until it listens, so that no change made
