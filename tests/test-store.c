@@ -252,8 +252,8 @@ test_store_migrate_empty_file (void)
   g_assert_true (g_file_set_contents (path, "", 0, NULL));
   store = vs_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('people','samples','events')"), ==, 3);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('people','samples','events','generation')"), ==, 4);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'samples'"), ==, 2);
   g_clear_object (&store);
@@ -261,7 +261,7 @@ test_store_migrate_empty_file (void)
   /* Opening again does not migrate twice. */
   store = vs_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 2);
 }
 
 static void
@@ -1058,8 +1058,10 @@ test_store_concurrent_writers (void)
   g_assert_no_error (error);
   g_assert_cmpuint (people->len, ==, 50);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 100);
+  /* PostgreSQL has schema 1, SQLite 2 (the generation row). */
   g_assert_cmpint (raw_query (path, vs_test_pg_enabled () ? "SELECT version FROM schema_version"
-                                                          : "PRAGMA user_version"), ==, 1);
+                                                          : "PRAGMA user_version"), ==,
+                   vs_test_pg_enabled () ? 1 : 2);
 }
 
 static void

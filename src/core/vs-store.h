@@ -162,5 +162,13 @@ char      *vs_store_dup_embedder       (VsStore      *self,
 VsGallery *vs_store_load_gallery       (VsStore      *self,
                                         const char   *embedder,
                                         GError      **error);
+/* Adds these people's samples of the gallery's embedder (those that still
+ * exist) to a gallery being built, e.g. a vs_gallery_copy_without() of the
+ * current one: how a change updates a snapshot without a full reload. */
+gboolean   vs_store_add_people_to_gallery (VsStore      *self,
+                                           VsGallery    *gallery,
+                                           const gint64 *person_ids,
+                                           guint         n_ids,
+                                           GError      **error);
 
 G_END_DECLS
