@@ -121,36 +121,51 @@ typedef struct {
 } Listener;
 
 /* The server processes serving this process's connections: their
- * notifications are this process's own writes. */
+ * notifications are this process's own writes. A closed connection's pid
+ * stays for a while, since its notifications may still be on their way
+ * (a worker thread that wrote and closed its store at once). */
+#define LOCAL_PID_LINGER_US (30 * G_USEC_PER_SEC)
+
 static GMutex local_pids_lock;
-static GHashTable *local_pids;
+static GHashTable *local_pids;   /* pid → 0 while open, or when it closed (monotonic µs) */
+
+static void
+local_pid_set (int    pid,
+               gint64 closed)
+{
+  g_mutex_lock (&local_pids_lock);
+  if (local_pids == NULL)
+    local_pids = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_hash_table_insert (local_pids, GINT_TO_POINTER (pid), g_memdup2 (&closed, sizeof closed));
+  g_mutex_unlock (&local_pids_lock);
+}
 
 static void
 local_pid_add (int pid)
 {
-  g_mutex_lock (&local_pids_lock);
-  if (local_pids == NULL)
-    local_pids = g_hash_table_new (NULL, NULL);
-  g_hash_table_add (local_pids, GINT_TO_POINTER (pid));
-  g_mutex_unlock (&local_pids_lock);
+  local_pid_set (pid, 0);
 }
 
 static void
 local_pid_remove (int pid)
 {
-  g_mutex_lock (&local_pids_lock);
-  if (local_pids != NULL)
-    g_hash_table_remove (local_pids, GINT_TO_POINTER (pid));
-  g_mutex_unlock (&local_pids_lock);
+  local_pid_set (pid, g_get_monotonic_time ());
 }
 
 static gboolean
 local_pid_contains (int pid)
 {
-  gboolean found;
+  gint64 *closed;
+  gboolean found = FALSE;
 
   g_mutex_lock (&local_pids_lock);
-  found = pid != 0 && local_pids != NULL && g_hash_table_contains (local_pids, GINT_TO_POINTER (pid));
+  closed = pid != 0 && local_pids != NULL ? g_hash_table_lookup (local_pids, GINT_TO_POINTER (pid)) : NULL;
+  if (closed != NULL)
+    {
+      found = *closed == 0 || g_get_monotonic_time () - *closed < LOCAL_PID_LINGER_US;
+      if (!found)   /* the server may give that pid to someone else now */
+        g_hash_table_remove (local_pids, GINT_TO_POINTER (pid));
+    }
   g_mutex_unlock (&local_pids_lock);
   return found;
 }
