@@ -304,7 +304,7 @@ test_plays (void)
   Seen seen = { 0 };
 
   plug (TEST_PATH, WORKING_CAMERA);
-  devices = vs_devices_new ();
+  devices = vs_devices_get_default ();
   g_assert_nonnull (vs_devices_find (devices, TEST_PATH));
   camera = new_camera ("device:" TEST_PATH, &seen);
   start (camera);
@@ -482,14 +482,21 @@ devices_count_is (VsDevices *devices,
 static void
 test_list_follows_hot_plug (void)
 {
-  g_autoptr(VsDevices) devices = vs_devices_new ();
+  g_autoptr(VsDevices) devices = vs_devices_get_default ();
   VsTestDevice *device;
   guint before = g_list_model_get_n_items (G_LIST_MODEL (devices));
 
   g_assert_null (vs_devices_find (devices, TEST_PATH));
+  /* One list for the process: every caller (the window, each camera) gets
+   * this one, so one monitor hears every hot-plug message. */
+  {
+    g_autoptr(VsDevices) again = vs_devices_get_default ();
+    g_assert_true (again == devices);
+  }
   /* Looking a camera up (what starting one does) must not cut the list off
    * from hot-plug. */
   g_assert_null (vs_devices_lookup_device ("/dev/no-such-camera"));
+  g_assert_null (vs_devices_dup_device (devices, "/dev/no-such-camera"));
   device = plug (TEST_PATH, WORKING_CAMERA);
   g_assert_true (devices_count_is (devices, before + 1));
   g_assert_nonnull (vs_devices_find (devices, TEST_PATH));

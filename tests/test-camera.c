@@ -597,7 +597,7 @@ test_invalid_sources (void)
 static void
 test_devices (void)
 {
-  g_autoptr(VsDevices) devices = vs_devices_new ();
+  g_autoptr(VsDevices) devices = vs_devices_get_default ();
   g_autoptr(GError) error = NULL;
   g_autoptr(VsCamera) camera = NULL;
   Signals signals = { 0 };

@@ -332,7 +332,7 @@ struct _VsCamera
 
   GMainContext     *context;
   Shared           *shared;
-  VsDevices        *devices;       /* device sources: hot-plug */
+  VsDevices        *devices;       /* device sources: the process's list, for hot-plug */
   GstElement       *pipeline;
   GstElement       *link_target;   /* where dynamic source pads go */
   GstElement       *recognition_filter;
@@ -1190,7 +1190,7 @@ build_device_source (VsCamera    *self,
                      GstElement  *target,
                      GError     **error)
 {
-  g_autoptr(GstDevice) device = vs_devices_lookup_device (self->location);
+  g_autoptr(GstDevice) device = vs_devices_dup_device (self->devices, self->location);
   g_autoptr(GstCaps) caps = NULL;
   GstElement *src, *filter, *decode;
 
@@ -1581,7 +1581,7 @@ vs_camera_start (VsCamera *self)
 
   if (self->kind == SOURCE_DEVICE && self->devices == NULL)
     {
-      self->devices = vs_devices_new ();
+      self->devices = vs_devices_get_default ();
       g_signal_connect_object (self->devices, "items-changed",
                                G_CALLBACK (devices_changed_cb), self, G_CONNECT_SWAPPED);
     }
