@@ -4,7 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "vs-frame-paintable.h"
 #include "vs-live-model.h"
 #include "vs-tracker.h"
 #include "vs-test-util.h"
@@ -682,78 +681,6 @@ test_identity_change (void)
   }
 }
 
-/* Boxes of a frame much older than the picture shown are not drawn, and
- * the count of faces says so. */
-static void
-test_stale_boxes (void)
-{
-  g_autoptr(VsFramePaintable) paintable = vs_frame_paintable_new (NULL);
-  g_autoptr(VsLiveModel) model = vs_live_model_new ();
-  g_autoptr(GBytes) pixels = g_bytes_new_take (g_malloc0 (64 * 48 * 4), 64 * 48 * 4);
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (64, 48, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, pixels, 64 * 4);
-  VsTrackInfo infos[2] = {
-    { .id = 1, .state = VS_TRACK_KNOWN, .person_id = 7, .name = (char *) "Ada", .x = 0.1f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
-    { .id = 2, .state = VS_TRACK_UNKNOWN, .x = 0.6f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
-  };
-  const gint64 t0 = 100 * G_USEC_PER_SEC;
-
-  vs_frame_paintable_set_tracks (paintable, G_LIST_MODEL (model));
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);   /* no picture yet */
-  vs_live_model_set_capture_time (model, t0);
-  vs_live_model_update (model, infos, 2, 640, 480);
-
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 10, t0 + 40 * MS);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 30, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US - MS);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-  /* Recognition fell behind: the picture moved on, the boxes are hidden… */
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 40, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US + MS);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
-  /* …until fresh results come, or when told not to care. */
-  vs_live_model_set_capture_time (model, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 90, t0 + 10 * G_USEC_PER_SEC);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
-  vs_frame_paintable_set_max_lag (paintable, 0);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-}
-
-/* Labels of faces side by side never cover each other. */
-static void
-test_labels_apart (void)
-{
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, 640, 360);
-  graphene_rect_t boxes[3] = {
-    GRAPHENE_RECT_INIT (100, 150, 60, 70),
-    GRAPHENE_RECT_INIT (130, 160, 60, 70),   /* its label would sit on the first */
-    GRAPHENE_RECT_INIT (150, 140, 60, 70),
-  };
-  graphene_rect_t placed[3];
-
-  for (guint i = 0; i < 3; i++)
-    {
-      vs_frame_paintable_place_label_apart (&bounds, &boxes[i], 120, 24, 3, placed, i, &placed[i]);
-      g_assert_true (graphene_rect_contains_rect (&bounds, &placed[i]));
-      for (guint j = 0; j < i; j++)
-        g_assert_false (graphene_rect_intersection (&placed[i], &placed[j], NULL));
-    }
-  /* The first goes where it always did: above its box. */
-  g_assert_cmpfloat (placed[0].origin.y + placed[0].size.height, <=, boxes[0].origin.y);
-  g_assert_cmpfloat (placed[0].origin.x, ==, boxes[0].origin.x);
-
-  /* No room anywhere: the usual place rather than none. */
-  {
-    graphene_rect_t tiny = GRAPHENE_RECT_INIT (0, 0, 200, 30);
-    graphene_rect_t box = GRAPHENE_RECT_INIT (10, 2, 50, 26);
-    graphene_rect_t first, second, usual;
-
-    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, NULL, 0, &first);
-    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, &first, 1, &second);
-    vs_frame_paintable_place_label (&tiny, &box, 100, 24, 3, &usual);
-    g_assert_true (graphene_rect_equal (&second, &usual));
-  }
-}
-
 /* The live model */
 
 typedef struct {
@@ -893,8 +820,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/vote/redecide", test_redecide);
   g_test_add_func ("/tracker/time-jump", test_time_jump);
   g_test_add_func ("/tracker/identity-change", test_identity_change);
-  g_test_add_func ("/live-model/stale-boxes", test_stale_boxes);
-  g_test_add_func ("/live-model/labels-apart", test_labels_apart);
   g_test_add_func ("/live-model/update", test_live_model);
 
   return g_test_run ();
