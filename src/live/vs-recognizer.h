@@ -114,8 +114,10 @@ void          vs_recognizer_set_paused     (VsRecognizer   *self,
 void          vs_recognizer_reset          (VsRecognizer   *self);
 
 /* Swaps the snapshot (NULL: nobody is known); the worker takes it at its next
- * frame and votes again for every track. FALSE (and the old one kept) when
- * the gallery comes from another embedder. Any thread. */
+ * frame, where every track already embedded is decided again from its
+ * aggregate (vs_tracker_redecide()), and votes go on from there. FALSE (and
+ * the old one kept) when the gallery comes from another embedder. Any
+ * thread. */
 gboolean      vs_recognizer_set_gallery    (VsRecognizer   *self,
                                             VsGallery      *gallery,
                                             GError        **error);
