@@ -4,6 +4,8 @@
 #include <math.h>
 
 #include "vs-gallery.h"
+#include "vs-gallery-monitor.h"
+#include "vs-store.h"
 #include "vs-test-util.h"
 
 #define DIM 8
@@ -517,6 +519,91 @@ test_gallery_copy_without (void)
   g_assert_cmpint (match.person_id, ==, 2);
 }
 
+static GPtrArray *
+unit_samples (guint n)
+{
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      float v[DIM];
+
+      random_unit (v, DIM);
+      g_ptr_array_add (samples, vs_sample_new ("synthetic", v, DIM, 0.9, NULL, "test"));
+    }
+  return samples;
+}
+
+static void
+count_gallery_cb (VsGalleryMonitor *monitor,
+                  VsGallery        *gallery,
+                  guint            *count)
+{
+  (*count)++;
+}
+
+/* The gallery monitor swaps in a new snapshot for each batch of changes
+ * that touches it, rebuilt from the people they name; "last seen" writes
+ * change nothing; the old snapshot stays valid for whoever holds it. */
+static void
+test_gallery_monitor_changes (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "visage.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (path, &error);
+  g_autoptr(VsStore) other = NULL;
+  g_autoptr(VsGalleryMonitor) monitor = NULL;
+  g_autoptr(VsGallery) before = NULL;
+  g_autoptr(GPtrArray) ada = unit_samples (2);
+  g_autoptr(GPtrArray) bob = unit_samples (3);
+  g_autoptr(GPtrArray) more = unit_samples (1);
+  guint changes = 0;
+  gint64 ada_id, bob_id;
+
+  g_assert_no_error (error);
+  ada_id = vs_store_add_samples (store, 0, "Ada", ada, &error);
+  g_assert_no_error (error);
+  monitor = vs_gallery_monitor_new (store, "synthetic", &error);
+  g_assert_no_error (error);
+  g_signal_connect (monitor, "gallery-changed", G_CALLBACK (count_gallery_cb), &changes);
+  g_assert_cmpuint (vs_gallery_get_n_samples (vs_gallery_monitor_get_gallery (monitor)), ==, 2);
+  before = vs_gallery_ref (vs_gallery_monitor_get_gallery (monitor));
+
+  /* Another connection of this process (a worker) enrolls Bob. */
+  other = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  bob_id = vs_store_add_samples (other, 0, "Bob", bob, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_gallery_monitor_check (monitor, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)), ==, 2);
+  g_assert_cmpuint (vs_gallery_get_n_samples (vs_gallery_monitor_get_gallery (monitor)), ==, 5);
+  g_assert_cmpstr (vs_gallery_get_name (vs_gallery_monitor_get_gallery (monitor), bob_id), ==, "Bob");
+  /* The old snapshot is untouched. */
+  g_assert_cmpuint (vs_gallery_get_n_samples (before), ==, 2);
+
+  /* Seen: no new snapshot. */
+  g_assert_true (vs_gallery_monitor_record_seen (monitor, ada_id, &error));
+  g_assert_true (vs_store_record_seen (other, bob_id, 0, &error));
+  g_assert_false (vs_gallery_monitor_check (monitor, &error));
+  g_assert_cmpuint (changes, ==, 1);
+
+  /* Several writes before the monitor looks: one new snapshot. */
+  g_assert_true (vs_store_rename_person (other, ada_id, "Ada Lovelace", &error));
+  g_assert_cmpint (vs_store_add_samples (other, ada_id, NULL, more, &error), ==, ada_id);
+  g_assert_true (vs_store_delete_person (store, bob_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_gallery_monitor_check (monitor, &error));
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_cmpuint (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)), ==, 1);
+  g_assert_cmpuint (vs_gallery_get_n_samples (vs_gallery_monitor_get_gallery (monitor)), ==, 3);
+  g_assert_cmpstr (vs_gallery_get_name (vs_gallery_monitor_get_gallery (monitor), ada_id), ==, "Ada Lovelace");
+  g_assert_false (vs_gallery_monitor_check (monitor, &error));
+  g_assert_cmpuint (changes, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -532,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gallery/cosine", test_gallery_cosine);
   g_test_add_func ("/gallery/random-vs-naive", test_gallery_random_vs_naive);
   g_test_add_func ("/gallery/threads", test_gallery_threads);
+  g_test_add_func ("/gallery/monitor-changes", test_gallery_monitor_changes);
 
   return g_test_run ();
 }
