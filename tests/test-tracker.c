@@ -453,6 +453,97 @@ test_reset_votes (void)
   g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
 }
 
+/* The gallery changed: the answer about the whole track decides at once,
+ * in one event, both ways, while a young track still needs its votes and a
+ * decision made that way is as hard to overturn as a voted one. */
+static void
+test_redecide (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) two = faces_new (2, face_at (100, 100, 80), face_at (400, 100, 80));
+  g_autoptr(GArray) events = NULL;
+  const VsTrackerTrack *old, *young;
+  const VsTrackerEvent *ev;
+  gint64 t = 0;
+
+  vs_tracker_update (tracker, two, t);
+  vs_tracker_update (tracker, two, t += 40 * MS);
+  old = vs_tracker_lookup (tracker, 1);
+  young = vs_tracker_lookup (tracker, 2);
+  for (guint i = 0; i < 3; i++)
+    vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+  vs_tracker_vote (tracker, 2, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+  g_assert_cmpint (old->state, ==, VS_TRACK_UNKNOWN);
+  g_assert_cmpint (young->state, ==, VS_TRACK_IDENTIFYING);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+
+  /* Enrolled: named now, one event, no embedding added. */
+  vs_tracker_update (tracker, two, t += 40 * MS);
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  vs_tracker_redecide (tracker, 2, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 1);
+  ev = &g_array_index (events, VsTrackerEvent, 0);
+  g_assert_cmpint (ev->type, ==, VS_TRACKER_EVENT_DECIDED);
+  g_assert_cmpuint (ev->track_id, ==, 1);
+  g_assert_cmpint (ev->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (ev->person_id, ==, 7);
+  g_assert_cmpstr (ev->name, ==, "Ada");
+  g_assert_cmpint (old->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpuint (old->n_embeds, ==, 3);
+  /* One embedding is one vote: two more agreeing ones name the young one. */
+  g_assert_cmpint (young->state, ==, VS_TRACK_IDENTIFYING);
+  g_assert_true (vs_tracker_needs_embed (tracker, 2, t));
+  vs_tracker_vote (tracker, 2, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (young->state, ==, VS_TRACK_IDENTIFYING);
+  vs_tracker_vote (tracker, 2, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (young->state, ==, VS_TRACK_KNOWN);
+
+  /* A stray frame does not undo it: the hysteresis holds. */
+  for (guint i = 0; i < 3; i++)
+    {
+      vs_tracker_update (tracker, two, t += 40 * MS);
+      vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+      g_assert_cmpint (old->state, ==, VS_TRACK_KNOWN);
+      vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+    }
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+
+  /* Deleted: the name drops now, on both. */
+  vs_tracker_update (tracker, two, t += 40 * MS);
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.3f, t);
+  vs_tracker_redecide (tracker, 2, VS_VOTE_UNKNOWN, 0, NULL, 0.3f, t);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_DECIDED), ==, 2);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (old->state, ==, VS_TRACK_UNKNOWN);
+  g_assert_null (old->name);
+  g_assert_cmpint (young->state, ==, VS_TRACK_UNKNOWN);
+
+  /* Enrolled again, then a look-alike too: a name the gallery no longer
+   * gives clearly is taken back. */
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (old->state, ==, VS_TRACK_KNOWN);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_ABSTAIN, 0, NULL, 0.6f, t);
+  g_assert_cmpint (old->state, ==, VS_TRACK_IDENTIFYING);
+  g_assert_null (old->name);
+  g_assert_cmpint (old->person_id, ==, 0);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (g_array_index (events, VsTrackerEvent, 0).state, ==, VS_TRACK_IDENTIFYING);
+}
+
 /* A frame from before the tracks, or long after them, is another scene: a
  * face at the very same place is a new track. This is how a discontinuity of
  * the source reaches the tracker. */
@@ -726,6 +817,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/vote/known", test_vote_known);
   g_test_add_func ("/tracker/vote/unknown", test_vote_unknown);
   g_test_add_func ("/tracker/vote/reset", test_reset_votes);
+  g_test_add_func ("/tracker/vote/redecide", test_redecide);
   g_test_add_func ("/tracker/time-jump", test_time_jump);
   g_test_add_func ("/tracker/identity-change", test_identity_change);
   g_test_add_func ("/live-model/update", test_live_model);

@@ -285,6 +285,38 @@ embedding_weight (const VsFace *face)
   return CLAMP (face->score, 0.05f, 1.f) * CLAMP (size / 80.f, 0.25f, 1.f);
 }
 
+/* The gallery's answer about a track's aggregate, as a vote (the name
+ * belongs to the gallery, which the caller holds). */
+typedef struct {
+  VsVoteKind  kind;
+  gint64      person_id;
+  const char *name;
+  float       score;
+} Answer;
+
+static Answer
+identify_aggregate (VsGallery           *gallery,
+                    const float         *aggregate,
+                    const VsMatchParams *params)
+{
+  VsIdentity identity;
+
+  if (gallery == NULL || vs_gallery_get_n_people (gallery) == 0)
+    return (Answer) { VS_VOTE_UNKNOWN, 0, NULL, 0.f };
+
+  identity = vs_gallery_identify (gallery, aggregate, params);
+  switch (identity.kind)
+    {
+    case VS_IDENTITY_KNOWN:
+      return (Answer) { VS_VOTE_PERSON, identity.best.person_id, identity.best.name, identity.best.score };
+    case VS_IDENTITY_UNKNOWN:
+      return (Answer) { VS_VOTE_UNKNOWN, 0, NULL, identity.best.score };
+    case VS_IDENTITY_AMBIGUOUS:
+    default:
+      return (Answer) { VS_VOTE_ABSTAIN, 0, NULL, identity.best.score };
+    }
+}
+
 static void
 process_frame (VsRecognizer *self,
                VsImage      *frame,
@@ -330,8 +362,23 @@ process_frame (VsRecognizer *self,
 
   if (serial != self->worker_serial)
     {
-      /* A new snapshot: every track is voted on again against it. */
+      /* A new snapshot: every track is voted on again against it, and the
+       * ones already embedded are decided again at once from what the
+       * track as a whole looks like: someone enrolled while standing in
+       * view is named in this frame, a deleted person's name goes now. */
       vs_tracker_reset_votes (self->tracker, gallery != NULL ? gallery_name_lookup : NULL, gallery);
+      for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+        {
+          const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+          const float *aggregate = track->confirmed ? vs_tracker_get_aggregate (self->tracker, track->id) : NULL;
+          Answer answer;
+
+          if (aggregate == NULL)
+            continue;
+          answer = identify_aggregate (gallery, aggregate, &match_params);
+          vs_tracker_redecide (self->tracker, track->id, answer.kind, answer.person_id,
+                               answer.name, answer.score, time_us);
+        }
       self->worker_serial = serial;
     }
 
@@ -355,7 +402,7 @@ process_frame (VsRecognizer *self,
       guint id = g_array_index (to_embed, guint, i);
       VsFace face = vs_tracker_lookup (self->tracker, id)->face;
       const float *aggregate;
-      VsIdentity identity;
+      Answer answer;
 
       if (!vs_engine_embed_face (self->engine, frame, &face, embedding, NULL, &error))
         {
@@ -373,29 +420,9 @@ process_frame (VsRecognizer *self,
                                      embedding_weight (&face), time_us);
       aggregate = vs_tracker_get_aggregate (self->tracker, id);
 
-      if (gallery == NULL || vs_gallery_get_n_people (gallery) == 0)
-        {
-          vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL, 0.f, time_us);
-          continue;
-        }
-
-      identity = vs_gallery_identify (gallery, aggregate, &match_params);
-      switch (identity.kind)
-        {
-        case VS_IDENTITY_KNOWN:
-          vs_tracker_vote (self->tracker, id, VS_VOTE_PERSON, identity.best.person_id,
-                           identity.best.name, identity.best.score, time_us);
-          break;
-        case VS_IDENTITY_UNKNOWN:
-          vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL,
-                           identity.best.score, time_us);
-          break;
-        case VS_IDENTITY_AMBIGUOUS:
-        default:
-          vs_tracker_vote (self->tracker, id, VS_VOTE_ABSTAIN, 0, NULL,
-                           identity.best.score, time_us);
-          break;
-        }
+      answer = identify_aggregate (gallery, aggregate, &match_params);
+      vs_tracker_vote (self->tracker, id, answer.kind, answer.person_id, answer.name,
+                       answer.score, time_us);
     }
 
   embed_end_us = g_get_monotonic_time ();
