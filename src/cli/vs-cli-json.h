@@ -8,7 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-face.h"
-#include "vs-store.h"
+#include "vs-types.h"
 
 G_BEGIN_DECLS
 
