@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "vs-cv.h"
 #include "vs-engine.h"
 #include "vs-frame-slot.h"
 #include "vs-recognizer.h"
@@ -849,6 +850,13 @@ vs_recognizer_new (const char  *models_dir,
   self->verify_threshold = embedder->verify_threshold;
   self->tracker_params.same_face_similarity = self->verify_threshold;
   self->engine = g_steal_pointer (&engine);
+
+  /* One OpenCV thread: the recognizer's engine runs beside the camera's
+   * decoding and, in the app, beside an enrolment's engine; OpenCV's own
+   * pool on every core would make them fight for the same cores (and burn
+   * CPU time in waits) rather than overlap. OpenCV's setting is the
+   * process's. */
+  vs_cv_set_num_threads (1);
 
   /* From now on the engine belongs to the worker. */
   self->thread = g_thread_try_new ("vs-recognizer", worker_thread, self, error);
