@@ -11,178 +11,10 @@
 
 #include "vs-camera.h"
 #include "vs-devices.h"
+#include "vs-test-cameras.h"
 #include "vs-test-util.h"
 
 #define TIMEOUT_MS 15000
-#define TEST_PATH "/dev/visage-test-camera"
-#define TEST_NAME "Visage Test Camera"
-/* A camera that works: a live 320×240 test pattern. */
-#define TEST_CAPS "capsfilter caps=\"video/x-raw,width=320,height=240,framerate=30/1\""
-#define WORKING_CAMERA "videotestsrc is-live=true ! " TEST_CAPS
-
-/* A test device: its element is a bin made from a launch description. ------ */
-
-typedef struct {
-  GstDevice   parent_instance;
-  char       *description;
-  GstElement *element;     /* the last element made (weak) */
-} VsTestDevice;
-
-typedef struct {
-  GstDeviceClass parent_class;
-} VsTestDeviceClass;
-
-static GType vs_test_device_get_type (void);
-G_DEFINE_TYPE (VsTestDevice, vs_test_device, GST_TYPE_DEVICE)
-
-static GstElement *
-vs_test_device_create_element (GstDevice  *device,
-                               const char *name)
-{
-  VsTestDevice *self = (VsTestDevice *) device;
-  g_autoptr(GError) error = NULL;
-  GstElement *bin = gst_parse_bin_from_description (self->description, TRUE, &error);
-
-  g_assert_no_error (error);
-  if (name != NULL)
-    gst_object_set_name (GST_OBJECT (bin), name);
-  g_set_weak_pointer (&self->element, bin);
-  return bin;
-}
-
-static void
-vs_test_device_finalize (GObject *object)
-{
-  VsTestDevice *self = (VsTestDevice *) object;
-
-  g_clear_weak_pointer (&self->element);
-  g_free (self->description);
-  G_OBJECT_CLASS (vs_test_device_parent_class)->finalize (object);
-}
-
-static void
-vs_test_device_class_init (VsTestDeviceClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = vs_test_device_finalize;
-  GST_DEVICE_CLASS (klass)->create_element = vs_test_device_create_element;
-}
-
-static void
-vs_test_device_init (VsTestDevice *self)
-{
-}
-
-static VsTestDevice *
-vs_test_device_new (const char *path,
-                    const char *description)
-{
-  g_autoptr(GstCaps) caps = gst_caps_from_string ("video/x-raw; image/jpeg");
-  g_autoptr(GstStructure) props = gst_structure_new ("properties", "device.path", G_TYPE_STRING, path, NULL);
-  VsTestDevice *device = g_object_new (vs_test_device_get_type (),
-                                       "display-name", TEST_NAME,
-                                       "device-class", "Video/Source",
-                                       "caps", caps,
-                                       "properties", props,
-                                       NULL);
-
-  device->description = g_strdup (description);
-  return device;
-}
-
-/* The provider: the devices plugged in right now. ---------------------------- */
-
-typedef struct {
-  GstDeviceProvider parent_instance;
-} VsTestProvider;
-
-typedef struct {
-  GstDeviceProviderClass parent_class;
-} VsTestProviderClass;
-
-static GType vs_test_provider_get_type (void);
-G_DEFINE_TYPE (VsTestProvider, vs_test_provider, GST_TYPE_DEVICE_PROVIDER)
-
-/* What is plugged in (owned here), and the provider GStreamer made. */
-static GList *plugged;
-static GstDeviceProvider *provider;
-
-static GList *
-vs_test_provider_probe (GstDeviceProvider *self)
-{
-  GList *devices = NULL;
-
-  for (GList *l = plugged; l != NULL; l = l->next)
-    devices = g_list_append (devices, gst_object_ref (l->data));
-  return devices;
-}
-
-static gboolean
-vs_test_provider_start (GstDeviceProvider *self)
-{
-  provider = self;
-  for (GList *l = plugged; l != NULL; l = l->next)
-    gst_device_provider_device_add (self, gst_object_ref (l->data));
-  return TRUE;
-}
-
-static void
-vs_test_provider_stop (GstDeviceProvider *self)
-{
-}
-
-static void
-vs_test_provider_class_init (VsTestProviderClass *klass)
-{
-  GstDeviceProviderClass *provider_class = GST_DEVICE_PROVIDER_CLASS (klass);
-
-  provider_class->probe = vs_test_provider_probe;
-  provider_class->start = vs_test_provider_start;
-  provider_class->stop = vs_test_provider_stop;
-  gst_device_provider_class_set_static_metadata (provider_class, "Visage test cameras", "Source/Video",
-                                                 "Cameras made of GStreamer test elements", "Visage");
-}
-
-static void
-vs_test_provider_init (VsTestProvider *self)
-{
-}
-
-static gboolean
-plugin_init (GstPlugin *plugin)
-{
-  return gst_device_provider_register (plugin, "visagetestcameras", GST_RANK_PRIMARY,
-                                       vs_test_provider_get_type ());
-}
-
-static VsTestDevice *
-plug (const char *path,
-      const char *description)
-{
-  VsTestDevice *device = vs_test_device_new (path, description);
-
-  plugged = g_list_append (plugged, device);
-  if (provider != NULL && gst_device_provider_is_started (provider))
-    gst_device_provider_device_add (provider, gst_object_ref (GST_DEVICE (device)));
-  return device;
-}
-
-static void
-unplug (VsTestDevice *device)
-{
-  g_assert_nonnull (g_list_find (plugged, device));
-  plugged = g_list_remove (plugged, device);
-  if (provider != NULL && gst_device_provider_is_started (provider))
-    gst_device_provider_device_remove (provider, GST_DEVICE (device));
-  gst_object_unref (device);
-}
-
-static void
-unplug_all (void)
-{
-  while (plugged != NULL)
-    unplug (plugged->data);
-}
-
 /* Watching a camera. ---------------------------------------------------------- */
 
 typedef struct {
@@ -285,7 +117,7 @@ play_working_camera (Seen          *seen,
                      VsTestDevice **device)
 {
   VsCamera *camera;
-  VsTestDevice *plugged_device = plug (TEST_PATH, WORKING_CAMERA);
+  VsTestDevice *plugged_device = vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA);
 
   camera = new_camera ("device:" TEST_PATH, seen);
   start (camera);
@@ -303,8 +135,8 @@ test_plays (void)
   g_autoptr(VsCamera) camera = NULL;
   Seen seen = { 0 };
 
-  plug (TEST_PATH, WORKING_CAMERA);
-  devices = vs_devices_new ();
+  vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA);
+  devices = vs_devices_get_default ();
   g_assert_nonnull (vs_devices_find (devices, TEST_PATH));
   camera = new_camera ("device:" TEST_PATH, &seen);
   start (camera);
@@ -314,7 +146,7 @@ test_plays (void)
   vs_camera_stop (camera);
   g_assert_cmpint (vs_camera_get_state (camera), ==, VS_CAMERA_STATE_STOPPED);
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 /* A camera that is there but cannot be opened (busy, no permission): an
@@ -327,7 +159,7 @@ test_cannot_open (void)
   g_autoptr(VsCamera) camera = NULL;
   Seen seen = { 0 };
 
-  plug (TEST_PATH, description);
+  vs_test_cameras_plug (TEST_PATH, description);
   camera = new_camera ("device:" TEST_PATH, &seen);
   start (camera);
   g_assert_true (wait_until (camera, has_failed));
@@ -339,7 +171,7 @@ test_cannot_open (void)
   vs_test_run_main_context_for (500);
   g_assert_cmpuint (seen.n_errors, ==, 1);
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 /* Hides every decoder of a media type, as if its plug-in were missing. */
@@ -385,7 +217,7 @@ test_missing_decoder (void)
   GList *hidden;
   Seen seen = { 0 };
 
-  plug (TEST_PATH, WORKING_CAMERA " ! jpegenc");
+  vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA " ! jpegenc");
   hidden = hide_decoders ("image/jpeg");
   g_assert_nonnull (hidden);
   camera = new_camera ("device:" TEST_PATH, &seen);
@@ -402,7 +234,7 @@ test_missing_decoder (void)
   g_assert_nonnull (strstr (seen.error->message, "plug-in"));
   g_assert_cmpuint (vs_camera_get_frames_delivered (camera), ==, 0);
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 static void
@@ -426,15 +258,15 @@ test_read_error_mid_stream (void)
   Seen seen = { 0 };
 
   camera = play_working_camera (&seen, &device);
-  g_assert_nonnull (device->element);
-  post_error (device->element, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, "Could not read from resource.");
+  g_assert_nonnull (vs_test_device_get_element (device));
+  post_error (vs_test_device_get_element (device), GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, "Could not read from resource.");
   g_assert_true (wait_until (camera, has_failed));
   g_assert_cmpint (vs_camera_get_state (camera), ==, VS_CAMERA_STATE_DISCONNECTED);
   g_assert_error (seen.error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED);
   g_assert_cmpstr (seen.error->message, ==, "The camera “" TEST_NAME "” was disconnected");
   g_assert_cmpuint (seen.n_errors, ==, 1);
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 /* Any other failure while playing: state ERROR with GStreamer's reason,
@@ -447,7 +279,7 @@ test_other_error_mid_stream (void)
   Seen seen = { 0 };
 
   camera = play_working_camera (&seen, &device);
-  post_error (device->element, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE, "The stream is broken.");
+  post_error (vs_test_device_get_element (device), GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE, "The stream is broken.");
   g_assert_true (wait_until (camera, has_failed));
   g_assert_cmpint (vs_camera_get_state (camera), ==, VS_CAMERA_STATE_ERROR);
   g_assert_nonnull (seen.error);
@@ -459,7 +291,7 @@ test_other_error_mid_stream (void)
   vs_camera_start (camera);
   g_assert_true (wait_until (camera, is_playing_with_frames));
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 static gboolean
@@ -482,19 +314,26 @@ devices_count_is (VsDevices *devices,
 static void
 test_list_follows_hot_plug (void)
 {
-  g_autoptr(VsDevices) devices = vs_devices_new ();
+  g_autoptr(VsDevices) devices = vs_devices_get_default ();
   VsTestDevice *device;
   guint before = g_list_model_get_n_items (G_LIST_MODEL (devices));
 
   g_assert_null (vs_devices_find (devices, TEST_PATH));
+  /* One list for the process: every caller (the window, each camera) gets
+   * this one, so one monitor hears every hot-plug message. */
+  {
+    g_autoptr(VsDevices) again = vs_devices_get_default ();
+    g_assert_true (again == devices);
+  }
   /* Looking a camera up (what starting one does) must not cut the list off
    * from hot-plug. */
   g_assert_null (vs_devices_lookup_device ("/dev/no-such-camera"));
-  device = plug (TEST_PATH, WORKING_CAMERA);
+  g_assert_null (vs_devices_dup_device (devices, "/dev/no-such-camera"));
+  device = vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA);
   g_assert_true (devices_count_is (devices, before + 1));
   g_assert_nonnull (vs_devices_find (devices, TEST_PATH));
   g_assert_cmpstr (vs_camera_item_get_display_name (vs_devices_find (devices, TEST_PATH)), ==, TEST_NAME);
-  unplug (device);
+  vs_test_cameras_unplug (device);
   g_assert_true (devices_count_is (devices, before));
   g_assert_null (vs_devices_find (devices, TEST_PATH));
 }
@@ -510,18 +349,18 @@ test_unplug_and_return (void)
 
   camera = play_working_camera (&seen, &device);
 
-  unplug (device);
+  vs_test_cameras_unplug (device);
   g_assert_true (wait_until (camera, has_failed));
   g_assert_cmpint (vs_camera_get_state (camera), ==, VS_CAMERA_STATE_DISCONNECTED);
   g_assert_error (seen.error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED);
   g_assert_cmpstr (seen.error->message, ==, "The camera “" TEST_NAME "” was disconnected");
 
-  plug (TEST_PATH, WORKING_CAMERA);
+  vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA);
   g_assert_true (wait_until (camera, is_playing_with_frames));
   g_assert_cmpuint (seen.n_errors, ==, 1);
   vs_camera_stop (camera);
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 /* Chosen while not plugged in: DISCONNECTED, "not connected"; it starts
@@ -539,12 +378,12 @@ test_plugged_in_later (void)
   g_assert_error (seen.error, VS_CAMERA_ERROR, VS_CAMERA_ERROR_DISCONNECTED);
   g_assert_nonnull (strstr (seen.error->message, "is not connected"));
 
-  plug (TEST_PATH, WORKING_CAMERA);
+  vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA);
   g_assert_true (wait_until (camera, is_playing_with_frames));
   g_assert_cmpstr (vs_camera_get_display_name (camera), ==, TEST_NAME);
   vs_camera_stop (camera);
   seen_clear (&seen);
-  unplug_all ();
+  vs_test_cameras_unplug_all ();
 }
 
 int
@@ -553,9 +392,7 @@ main (int    argc,
 {
   vs_test_init (&argc, &argv);
   gst_init (&argc, &argv);
-  g_assert_true (gst_plugin_register_static (GST_VERSION_MAJOR, GST_VERSION_MINOR, "visagetestcameras",
-                                             "Test cameras for Visage's tests", plugin_init, "1.0",
-                                             "LGPL", "visage", "visage", "https://example.invalid/visage"));
+  vs_test_cameras_register ();
 
   g_test_add_func ("/camera-failures/plays", test_plays);
   g_test_add_func ("/camera-failures/cannot-open", test_cannot_open);

@@ -237,7 +237,6 @@ test_undo_then_expire (void)
   g_assert_cmpuint (vs_gallery_get_n_people (gallery), ==, 3);
 
   model = vs_people_model_new (store);
-  vs_people_model_set_poll_interval (model, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 
   /* The search works: every fragment is found before anything happens. */

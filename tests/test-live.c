@@ -233,7 +233,7 @@ states_cb (gpointer data)
       counts[vs_track_get_state (track)]++;
     }
   /* The boxes drawn (none while they lag the picture too much). */
-  watch->n_faces = vs_frame_paintable_get_n_boxes (visage_live_page_get_paintable (watch->page));
+  watch->n_faces = vs_face_overlay_get_n_boxes (visage_live_page_get_face_overlay (watch->page));
   /* LFW photos hold bits of other faces at their edges: more than three
    * boxes is fine, the three people must be there. */
   return watch->n_faces == n && counts[VS_TRACK_KNOWN] == 1 && counts[VS_TRACK_UNKNOWN] >= 1 &&
@@ -419,7 +419,7 @@ test_live_overlay_states (void)
   g_assert_true (vs_gui_test_wait_for (is_video, page, 10000));
   /* A still picture: boxes are right however late they come (on a loaded
    * test machine recognition can lag the picture by seconds). */
-  vs_frame_paintable_set_max_lag (visage_live_page_get_paintable (page), 0);
+  vs_face_overlay_set_max_lag (visage_live_page_get_face_overlay (page), 0);
   g_assert_true (vs_gui_test_wait_for (states_cb, &watch, RECOGNIZE_TIMEOUT_MS));
 
   /* The status line counts the boxes drawn and says who is there. */

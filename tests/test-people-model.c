@@ -207,7 +207,6 @@ small_model (const char  *path,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     ids[i] = add_person (store, names[i], i + 1);
   model = vs_people_model_new (store);
-  vs_people_model_set_poll_interval (model, 0);
   *store_out = store;
   return model;
 }
@@ -412,23 +411,21 @@ test_other_connection (void)
   other = vs_store_open (path, NULL);
   g_assert_nonnull (other);
 
-  /* Without polling, a plain refresh sees the other connection's commit
-   * through the data version. */
+  /* A plain refresh delivers the other connection's announced commit at
+   * once. */
   new_id = add_person (other, "Barbara Liskov", 99);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
   g_assert_true (vs_people_model_refresh (model, FALSE, NULL));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 6);
   g_assert_nonnull (vs_people_model_lookup (model, new_id));
 
-  /* With polling, by itself. */
-  vs_people_model_set_poll_interval (model, 100);
+  /* And by itself, without any timer: the change is announced. */
   g_assert_true (vs_store_delete_people (other, ids, 2, NULL));
   start = g_get_monotonic_time ();
   g_assert_true (n_items_is (model, 4, 3000));
   g_test_message ("Deletion by another connection seen after %.0f ms",
                   (g_get_monotonic_time () - start) / 1000.0);
   g_assert_null (vs_people_model_lookup (model, ids[0]));
-  vs_people_model_set_poll_interval (model, 0);
 }
 
 static void

@@ -479,8 +479,9 @@ test_gallery_swap (void)
   g_autoptr(VsGallery) with_a = make_gallery (TRUE);
   g_autoptr(VsRecognizer) rec = make_recognizer ();
   VsTrack *track;
-  guint id;
-  guint64 frame;
+  const Decision *d;
+  guint id, n_decisions;
+  guint64 frame, swap_frame;
   Log log;
 
   log_init (&log, rec);
@@ -495,16 +496,47 @@ test_gallery_swap (void)
   g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_UNKNOWN);
   id = vs_track_get_id (track);
 
-  /* Enrolled meanwhile (a new snapshot): the same track gets the name
-   * within a few frames, keeping its object. */
+  /* Enrolled meanwhile (a new snapshot): the same track is named by the
+   * very next frame, from what it looked like so far (no new votes
+   * needed), keeping its object; the following frames agree. */
   g_assert_true (vs_recognizer_set_gallery (rec, with_a, NULL));
-  frame = push_photos (rec, ENROLLED_A, 16, 6, frame);
+  swap_frame = frame;
+  n_decisions = log.decisions->len;
+  frame = push_photos (rec, ENROLLED_A, 16, 1, frame);
   vs_recognizer_drain (rec);
   wait_for_frame (&log, frame - 1);
   g_assert_true (central_track (rec) == track);
   g_assert_cmpuint (vs_track_get_id (track), ==, id);
   g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_KNOWN);
   g_assert_cmpstr (vs_track_get_name (track), ==, ENROLLED_A);
+  g_assert_cmpuint (log.decisions->len, ==, n_decisions + 1);
+  d = &g_array_index (log.decisions, Decision, n_decisions);
+  g_assert_cmpuint (d->id, ==, id);
+  g_assert_cmpuint (d->frame_number, ==, swap_frame);
+  g_assert_cmpint (d->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (d->person_id, ==, ID_A);
+
+  frame = push_photos (rec, ENROLLED_A, 17, 4, frame);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  g_assert_true (central_track (rec) == track);
+  g_assert_cmpstr (vs_track_get_name (track), ==, ENROLLED_A);
+  g_assert_cmpuint (log.decisions->len, ==, n_decisions + 1);
+
+  /* Deleted meanwhile: the name is gone at the very next frame. */
+  g_assert_true (vs_recognizer_set_gallery (rec, without_a, NULL));
+  swap_frame = frame;
+  frame = push_photos (rec, ENROLLED_A, 21, 1, frame);
+  vs_recognizer_drain (rec);
+  wait_for_frame (&log, frame - 1);
+  g_assert_true (central_track (rec) == track);
+  g_assert_cmpint (vs_track_get_state (track), ==, VS_TRACK_UNKNOWN);
+  g_assert_null (vs_track_get_name (track));
+  g_assert_cmpuint (log.decisions->len, ==, n_decisions + 2);
+  d = &g_array_index (log.decisions, Decision, n_decisions + 1);
+  g_assert_cmpuint (d->id, ==, id);
+  g_assert_cmpuint (d->frame_number, ==, swap_frame);
+  g_assert_cmpint (d->state, ==, VS_TRACK_UNKNOWN);
 
   /* A gallery from another embedder is refused. */
   {

@@ -1,9 +1,10 @@
 /* test-shared-gallery.c: several front desks on one PostgreSQL server, as
  * programs. Two `visage-cli watch` stations watch the same slideshow (Colin
- * Powell, then no face, over and over, so a new track starts every cycle);
- * a third station enrolls and deletes with visage-cli. Runs under
- * tests/with-postgres, in the slow suite: it measures how soon a change at
- * one desk shows at the others and what happens when the server dies. */
+ * Powell standing at the desk, a new picture of him every 2 s, so a new
+ * track starts every 2 s); a third station enrolls and deletes with
+ * visage-cli. Runs under tests/with-postgres, in the slow suite: it measures
+ * how soon a change at one desk shows at the others and what happens when
+ * the server dies. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -14,10 +15,12 @@
 #include "vs-test-pg.h"
 #include "vs-test-util.h"
 
-/* Generous bounds (the issue asks 2 s and 5 s; the figures are printed). */
+/* The issue's bounds: a change at one desk shows at the others within 2 s
+ * (of which the gallery swap is a fraction), updates resume within 5 s of
+ * the server coming back. Wall-clock, hence the slow suite. */
 #define GALLERY_BOUND_S 1.0
-#define CHANGE_BOUND_S 8.0
-#define RESUME_BOUND_S 8.0
+#define CHANGE_BOUND_S 2.0
+#define RESUME_BOUND_S 5.0
 
 typedef struct {
   gint64      when;      /* monotonic µs when the line arrived */
@@ -146,8 +149,18 @@ station_stop (Station *station)
   g_clear_pointer (&station->lines, g_array_unref);
 }
 
-/* What a line says: "decided:Colin Powell", "decided:unknown", "offline",
- * "changed" (the station swapped in a new gallery)… */
+/* The name a "decided" line gives (NULL: nobody, or none yet). */
+static const char *
+line_name (const Line *line)
+{
+  JsonNode *name = json_object_get_member (line->event, "name");
+
+  return name != NULL && JSON_NODE_HOLDS_VALUE (name) ? json_node_get_string (name) : NULL;
+}
+
+/* What a line says: "decided:Colin Powell", "decided:unknown" (the state:
+ * nobody is a null name), "offline", "changed" (the station swapped in a
+ * new gallery)… */
 static gboolean
 line_is (const Line *line,
          const char *what)
@@ -157,10 +170,12 @@ line_is (const Line *line,
   if (g_str_equal (what, "changed"))
     return g_str_equal (event, "stderr") &&
            strstr (json_object_get_string_member (line->event, "text"), "the database changed") != NULL;
+  if (g_str_equal (what, "decided:unknown"))
+    return g_str_equal (event, "decided") &&
+           g_str_equal (json_object_get_string_member_with_default (line->event, "state", ""), "unknown");
   if (g_str_has_prefix (what, "decided:"))
     return g_str_equal (event, "decided") &&
-           g_str_equal (json_object_get_string_member_with_default (line->event, "name", ""),
-                        what + strlen ("decided:"));
+           g_strcmp0 (line_name (line), what + strlen ("decided:")) == 0;
   return g_str_equal (event, what);
 }
 
@@ -301,35 +316,39 @@ make_import_folder (guint first)
   return g_steal_pointer (&dir);
 }
 
-/* At 5 pictures a second: one picture of him for 2 s (time to be decided
- * on a busy machine), then 1.2 s without a face — longer than a track
- * outlives its face (1 s) — so every 3.2 s cycle starts a new track that is
- * decided with the gallery of the moment. */
+/* He stands at the desk: at 5 frames a second, each picture held 2 s (the
+ * images: default), and every picture is a new scene, so a new track
+ * starts every 2 s and is decided with the gallery of the moment, while the
+ * track in view when the gallery changes is decided again at once. No gap
+ * without him: a person who is not there cannot be recognised, and the
+ * time until he comes back is not the shared gallery's. */
 static char *
 make_slideshow (void)
 {
   g_autofree char *dir = vs_test_make_tmpdir ();
   g_autofree char *face = g_strdup_printf ("%s/lfw/Colin_Powell/Colin_Powell_0010.jpg", vs_test_data_dir ());
-  g_autofree char *gap = g_strdup_printf ("%s/negatives/opencv_samples/sudoku.png", vs_test_data_dir ());
 
-  for (guint i = 0; i < 16; i++)
+  for (guint i = 0; i < 10; i++)
     {
-      g_autofree char *link = g_strdup_printf ("%s/slide_%02u.%s", dir, i, i < 10 ? "jpg" : "png");
-      g_assert_cmpint (symlink (i < 10 ? face : gap, link), ==, 0);
+      g_autofree char *link = g_strdup_printf ("%s/slide_%02u.jpg", dir, i);
+      g_assert_cmpint (symlink (face, link), ==, 0);
     }
   return g_steal_pointer (&dir);
 }
 
-/* After a deletion at `t`: watches for `window_s` and returns how long after
- * t the station last named him (0 if never); fails if it kept naming him
- * past the bound or stopped deciding at all. */
+/* After a deletion at `t`: watches until `window_s` after t and returns how
+ * long after t the station last showed his name on any track — a track
+ * keeps a name from its decision until it is decided otherwise or leaves —
+ * (0 if it showed none by then); fails if it still shows it at the end or
+ * stopped deciding at all. */
 static double
 named_after_deletion (Station *station,
                       gint64   t,
                       double   window_s)
 {
   gint64 end = t + (gint64) (window_s * G_USEC_PER_SEC);
-  gint64 last_named = t;
+  g_autoptr(GHashTable) named = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 unnamed_at = t;
   gboolean decided_late = FALSE;
 
   while (g_get_monotonic_time () < end)
@@ -341,16 +360,25 @@ named_after_deletion (Station *station,
   for (guint i = 0; i < station->lines->len; i++)
     {
       const Line *line = &g_array_index (station->lines, Line, i);
+      const char *event = json_object_get_string_member_with_default (line->event, "event", "");
+      gint64 track;
+      gboolean was_named = g_hash_table_size (named) > 0;
 
-      if (line->when < t)
+      if (!g_str_equal (event, "decided") && !g_str_equal (event, "left"))
         continue;
-      if (line_is (line, "decided:Colin Powell"))
-        last_named = line->when;
-      else if (line_is (line, "decided:unknown") && line->when > t + CHANGE_BOUND_S * G_USEC_PER_SEC)
+      track = json_object_get_int_member (line->event, "track");
+      if (g_str_equal (event, "decided") && g_strcmp0 (line_name (line), "Colin Powell") == 0)
+        g_hash_table_add (named, g_memdup2 (&track, sizeof track));
+      else
+        g_hash_table_remove (named, &track);
+      if (line->when >= t && (was_named || g_hash_table_size (named) > 0))
+        unnamed_at = line->when;
+      if (line_is (line, "decided:unknown") && line->when > t + CHANGE_BOUND_S * G_USEC_PER_SEC)
         decided_late = TRUE;
     }
+  g_assert_cmpuint (g_hash_table_size (named), ==, 0);
   g_assert_true (decided_late);   /* it was still deciding, just not him */
-  return (last_named - t) / 1e6;
+  return (unnamed_at - t) / 1e6;
 }
 
 static void
@@ -385,7 +413,11 @@ test_three_desks (void)
   seen_c = wait_for (&c, "decided:Colin Powell", t, 30);
   latency_b = (seen_b - t) / 1e6;
   latency_c = (seen_c - t) / 1e6;
-  g_test_message ("enrolled at A → named at B after %.2f s, at C after %.2f s", latency_b, latency_c);
+  /* Where the time goes: the swap, then the frame that names him. */
+  g_test_message ("enrolled at A → named at B after %.2f s (%.2f s after its swap), "
+                  "at C after %.2f s (%.2f s after its swap)",
+                  latency_b, (seen_b - MAX (wait_for (&b, "changed", before, 0), t)) / 1e6,
+                  latency_c, (seen_c - MAX (wait_for (&c, "changed", before, 0), t)) / 1e6);
   g_assert_cmpfloat (MAX (latency_b, latency_c), <, CHANGE_BOUND_S);
 
   /* Deleted (from B's desk): no longer named anywhere. */

@@ -12,7 +12,9 @@
 #include <sqlite3.h>
 
 #include "vs-store.h"
+#include "vs-store-monitor.h"
 #include "vs-store-pg.h"
+#include "vs-store-private.h"
 #include "vs-test-pg.h"
 #include "vs-test-util.h"
 
@@ -252,8 +254,8 @@ test_store_migrate_empty_file (void)
   g_assert_true (g_file_set_contents (path, "", 0, NULL));
   store = vs_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('people','samples','events')"), ==, 3);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('people','samples','events','generation')"), ==, 4);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'samples'"), ==, 2);
   g_clear_object (&store);
@@ -261,7 +263,7 @@ test_store_migrate_empty_file (void)
   /* Opening again does not migrate twice. */
   store = vs_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, 2);
 }
 
 static void
@@ -1058,8 +1060,10 @@ test_store_concurrent_writers (void)
   g_assert_no_error (error);
   g_assert_cmpuint (people->len, ==, 50);
   g_assert_cmpint (raw_query (path, "SELECT count(*) FROM samples"), ==, 100);
+  /* PostgreSQL has schema 1, SQLite 2 (the generation row). */
   g_assert_cmpint (raw_query (path, vs_test_pg_enabled () ? "SELECT version FROM schema_version"
-                                                          : "PRAGMA user_version"), ==, 1);
+                                                          : "PRAGMA user_version"), ==,
+                   vs_test_pg_enabled () ? 1 : 2);
 }
 
 static void
@@ -1333,6 +1337,333 @@ test_store_default_folder_private (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 }
 
+/* ---- Transactions and change notifications ------------------------------ */
+
+static gint64
+count_people (VsStore *store)
+{
+  g_autoptr(GPtrArray) people = vs_store_list_people (store, NULL);
+
+  g_assert_nonnull (people);
+  return people->len;
+}
+
+/* Writes a person inside a transaction, then leaves early when told to, as
+ * any store function does on an error. */
+static gboolean
+insert_then_maybe_leave (VsStore  *store,
+                         gboolean  leave_early,
+                         GError  **error)
+{
+  g_autoptr(VsTxn) txn = vs_txn_begin (store, VS_TXN_WRITE, error);
+
+  if (txn == NULL ||
+      !vs_sql_exec (store, "INSERT INTO people (name, created, updated) VALUES ('Txn', 1, 1)", error))
+    return FALSE;
+  if (leave_early)
+    return FALSE;   /* txn goes out of scope uncommitted */
+  return vs_txn_commit (txn, error);
+}
+
+static void
+test_store_txn_rolls_back (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = vs_store_open (path, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 generation, before, data_version;
+
+  g_assert_nonnull (store);
+  g_assert_true (vs_store_read_generation (store, &before, &data_version));
+
+  /* An early return rolls back: nothing written, generation unmoved, and
+   * the connection is usable again (no transaction left open). */
+  g_assert_false (insert_then_maybe_leave (store, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_people (store), ==, 0);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 0);
+  g_assert_true (vs_store_read_generation (store, &generation, &data_version));
+  g_assert_cmpint (generation, ==, before);
+
+  /* Committed: there, and the generation moved by one. */
+  g_assert_true (insert_then_maybe_leave (store, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 1);
+  g_assert_true (vs_store_read_generation (store, &generation, &data_version));
+  g_assert_cmpint (generation, ==, before + 1);
+
+  /* A store function that fails half-way (the second id is unknown) leaves
+   * the first deletion undone. */
+  {
+    gint64 ids[2] = { 1, 999 };
+    g_assert_false (vs_store_delete_people (store, ids, 2, &error));
+    g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_cmpint (raw_query (path, "SELECT count(*) FROM people"), ==, 1);
+  }
+}
+
+static void
+collect_changes_cb (GObject  *emitter,
+                    GArray   *changes,
+                    GArray   *all)
+{
+  VsStoreChange marker = { -1, 0, 0 };   /* between batches */
+
+  g_array_append_vals (all, changes->data, changes->len);
+  g_array_append_val (all, marker);
+}
+
+/* The collected changes as text, "kind:person:sample" with "|" between
+ * batches, and empties them. */
+static char *
+take_changes_text (GArray *all)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const VsStoreChange *c = &g_array_index (all, VsStoreChange, i);
+
+      if ((int) c->kind == -1)
+        g_string_append (out, "|");
+      else
+        g_string_append_printf (out, "%s%d:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                out->len > 0 && out->str[out->len - 1] != '|' ? " " : "",
+                                c->kind, c->person_id, c->sample_id);
+    }
+  g_array_set_size (all, 0);
+  return g_string_free (out, FALSE);
+}
+
+#define ASSERT_CHANGES(all, ...) \
+  G_STMT_START { \
+    g_autofree char *got_ = take_changes_text (all); \
+    g_autofree char *want_ = g_strdup_printf (__VA_ARGS__); \
+    g_assert_cmpstr (got_, ==, want_); \
+  } G_STMT_END
+
+static gboolean
+double_crop (GBytes   *crop,
+             float    *embedding_out,
+             gpointer  user_data,
+             GError  **error)
+{
+  const guint8 *bytes = g_bytes_get_data (crop, NULL);
+
+  for (guint i = 0; i < DIM; i++)
+    embedding_out[i] = bytes[100 + i] + 1.0f;
+  return TRUE;
+}
+
+/* Each write announces exactly what it changed, once; a failed one
+ * announces nothing. */
+static void
+test_store_changes (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = vs_store_open (path, NULL);
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (VsStoreChange));
+  g_autoptr(GPtrArray) two = make_samples ("sface", DIM, 2);
+  g_autoptr(GPtrArray) one = make_samples ("sface", DIM, 1);
+  g_autoptr(GPtrArray) again = make_samples ("sface", DIM, 1);
+  g_autoptr(GPtrArray) other = make_samples ("sface", DIM, 1);
+  g_autoptr(GPtrArray) wrong = make_samples ("sface", DIM / 2, 1);
+  g_autoptr(GError) error = NULL;
+  gint64 ada, bob, ids[3];
+  gint64 s0, s1;
+
+  g_assert_nonnull (store);
+  g_signal_connect (store, "changed", G_CALLBACK (collect_changes_cb), all);
+
+  ada = vs_store_add_samples (store, 0, "Ada", two, &error);
+  g_assert_no_error (error);
+  s0 = ((VsSample *) two->pdata[0])->id;
+  s1 = ((VsSample *) two->pdata[1])->id;
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":0 %d:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
+                  " %d:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "|",
+                  VS_STORE_CHANGE_PERSON_ADDED, ada,
+                  VS_STORE_CHANGE_SAMPLES_ADDED, ada, s0,
+                  VS_STORE_CHANGE_SAMPLES_ADDED, ada, s1);
+
+  /* Enrolling under the same name (by key) reuses the person. */
+  g_assert_cmpint (vs_store_add_samples (store, 0, "ADA", one, &error), ==, ada);
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "|",
+                  VS_STORE_CHANGE_SAMPLES_ADDED, ada, ((VsSample *) one->pdata[0])->id);
+  g_assert_cmpint (vs_store_add_samples (store, ada, NULL, again, &error), ==, ada);
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "|",
+                  VS_STORE_CHANGE_SAMPLES_ADDED, ada, ((VsSample *) again->pdata[0])->id);
+
+  bob = vs_store_add_samples (store, 0, "Bob", other, &error);
+  g_assert_no_error (error);
+  take_changes_text (all);
+
+  g_assert_true (vs_store_rename_person (store, ada, "Ada Lovelace", &error));
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":0|", VS_STORE_CHANGE_PERSON_RENAMED, ada);
+
+  g_assert_true (vs_store_delete_sample (store, s0, &error));
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "|",
+                  VS_STORE_CHANGE_SAMPLES_REMOVED, ada, s0);
+
+  g_assert_true (vs_store_record_seen (store, bob, 0, &error));
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":0|", VS_STORE_CHANGE_PERSON_SEEN, bob);
+
+  g_assert_true (vs_store_reembed (store, "sface", DIM, double_crop, NULL, NULL, &error));
+  ASSERT_CHANGES (all, "%d:0:0|", VS_STORE_CHANGE_EMBEDDER_CHANGED);
+  g_assert_no_error (error);
+
+  /* Failures announce nothing. */
+  g_assert_false (vs_store_rename_person (store, ada, "bob", &error));
+  g_clear_error (&error);
+  g_assert_false (vs_store_rename_person (store, 9999, "Nobody", &error));
+  g_clear_error (&error);
+  g_assert_false (vs_store_delete_sample (store, s0, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (vs_store_add_samples (store, ada, NULL, wrong, &error), ==, 0);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vs_store_record_seen (store, 9999, 0, &error));
+  g_clear_error (&error);
+  ASSERT_CHANGES (all, "%s", "");
+
+  /* One deletion of several people (one listed twice): one batch. */
+  ids[0] = ada;
+  ids[1] = bob;
+  ids[2] = ada;
+  g_assert_true (vs_store_delete_people (store, ids, 3, &error));
+  g_assert_no_error (error);
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":0 %d:%" G_GINT64_FORMAT ":0|",
+                  VS_STORE_CHANGE_PERSON_DELETED, ada, VS_STORE_CHANGE_PERSON_DELETED, bob);
+  (void) s1;
+}
+
+typedef struct {
+  const char *path;
+  gint64      person_id;
+} ThreadWriter;
+
+static gpointer
+thread_writer (gpointer user_data)
+{
+  ThreadWriter *data = user_data;
+  g_autoptr(VsStore) store = vs_store_open (data->path, NULL);
+  g_autoptr(GPtrArray) samples = make_samples ("sface", DIM, 1);
+
+  g_assert_nonnull (store);
+  data->person_id = vs_store_add_samples (store, 0, "From a thread", samples, NULL);
+  return NULL;
+}
+
+/* Iterates the default main context until `all` holds at least one batch or
+ * 10 s passed, then a little longer to catch a duplicate. */
+static void
+wait_for_batches (GArray *all)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 settle;
+
+  while (all->len == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
+  /* A second notice of the same write would come within the file
+   * monitor's rate limit (100 ms) or the listener's next read. */
+  settle = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
+}
+
+/* Writes by other stores of this process (another thread) reach the
+ * monitor exactly, once; the monitor is one per database and context. */
+static void
+test_store_monitor_this_process (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = vs_store_open (path, NULL);
+  g_autoptr(VsStoreMonitor) monitor = NULL;
+  g_autoptr(VsStoreMonitor) same = NULL;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (VsStoreChange));
+  ThreadWriter data = { path, 0 };
+  GThread *thread;
+
+  g_assert_nonnull (store);
+  monitor = vs_store_monitor_get_for_store (store);
+  same = vs_store_monitor_get_for_store (store);
+  g_assert_true (monitor == same);
+  g_signal_connect (monitor, "changed", G_CALLBACK (collect_changes_cb), all);
+
+  thread = g_thread_new ("writer", thread_writer, &data);
+  g_thread_join (thread);
+  g_assert_cmpint (data.person_id, >, 0);
+  wait_for_batches (all);
+  {
+    g_autofree char *text = take_changes_text (all);
+    g_autofree char *added = g_strdup_printf ("%d:%" G_GINT64_FORMAT ":0 ",
+                                              VS_STORE_CHANGE_PERSON_ADDED, data.person_id);
+    g_test_message ("changes: %s", text);
+    /* Exactly one batch, named, not a resync. */
+    g_assert_true (g_str_has_prefix (text, added));
+    g_assert_cmpint (strchr (text, '|') - text, ==, strlen (text) - 1);
+  }
+
+  /* Our own "last seen": one PERSON_SEEN, which touches no gallery. */
+  g_assert_true (vs_store_record_seen (store, data.person_id, 0, NULL));
+  g_assert_true (vs_store_monitor_flush (monitor));
+  ASSERT_CHANGES (all, "%d:%" G_GINT64_FORMAT ":0|", VS_STORE_CHANGE_PERSON_SEEN, data.person_id);
+  g_assert_false (vs_store_monitor_flush (monitor));
+}
+
+static void
+test_store_monitor_other_process_child (void)
+{
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+
+  if (!g_test_subprocess ())
+    return;   /* only as the other process of the test above */
+  store = vs_store_open (g_getenv ("VS_TEST_MONITOR_DB"), NULL);
+  samples = make_samples ("sface", DIM, 1);
+  g_assert_nonnull (store);
+  g_assert_cmpint (vs_store_add_samples (store, 0, "From another process", samples, NULL), >, 0);
+}
+
+/* Another process's write is noticed once, without a timer: one RESYNC
+ * (SQLite) or the changes named by the server (PostgreSQL). */
+static void
+test_store_monitor_other_process (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = vs_store_open (path, NULL);
+  g_autoptr(VsStoreMonitor) monitor = NULL;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (VsStoreChange));
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (store);
+  monitor = vs_store_monitor_get_for_store (store);
+  g_signal_connect (monitor, "changed", G_CALLBACK (collect_changes_cb), all);
+
+  g_setenv ("VS_TEST_MONITOR_DB", path, TRUE);
+  g_test_trap_subprocess ("/store/monitor-other-process/child", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  wait_for_batches (all);
+  text = take_changes_text (all);
+  g_test_message ("changes: %s", text);
+
+  if (vs_test_pg_enabled ())
+    {
+      g_autoptr(VsPerson) person = vs_store_find_person_by_name (store, "From another process", NULL);
+      g_autofree char *added = NULL;
+
+      g_assert_nonnull (person);
+      added = g_strdup_printf ("%d:%" G_GINT64_FORMAT ":0", VS_STORE_CHANGE_PERSON_ADDED, person->id);
+      g_assert_nonnull (strstr (text, added));
+      g_assert_null (strstr (strstr (text, added) + 1, added));   /* once */
+    }
+  else
+    {
+      g_autofree char *resync = g_strdup_printf ("%d:0:0|", VS_STORE_CHANGE_RESYNC);
+      g_assert_cmpstr (text, ==, resync);
+    }
+}
+
 /* Tests of the file itself (paths, modes, SQLite's own files and version
  * counter): the server has its own in test-store-pg.c. */
 static void
@@ -1372,6 +1703,11 @@ main (int argc, char **argv)
   add_file_test ("/store/data-version", test_store_data_version);
   g_test_add_func ("/store/concurrent-writers", test_store_concurrent_writers);
   g_test_add_func ("/store/load-gallery", test_store_load_gallery);
+  add_file_test ("/store/txn-rolls-back", test_store_txn_rolls_back);
+  g_test_add_func ("/store/changes", test_store_changes);
+  g_test_add_func ("/store/monitor-this-process", test_store_monitor_this_process);
+  g_test_add_func ("/store/monitor-other-process", test_store_monitor_other_process);
+  g_test_add_func ("/store/monitor-other-process/child", test_store_monitor_other_process_child);
 
   return g_test_run ();
 }

@@ -4,7 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "vs-frame-paintable.h"
 #include "vs-live-model.h"
 #include "vs-tracker.h"
 #include "vs-test-util.h"
@@ -454,6 +453,97 @@ test_reset_votes (void)
   g_assert_cmpint (track->state, ==, VS_TRACK_UNKNOWN);
 }
 
+/* The gallery changed: the answer about the whole track decides at once,
+ * in one event, both ways, while a young track still needs its votes and a
+ * decision made that way is as hard to overturn as a voted one. */
+static void
+test_redecide (void)
+{
+  g_autoptr(VsTracker) tracker = vs_tracker_new (NULL);
+  g_autoptr(GArray) two = faces_new (2, face_at (100, 100, 80), face_at (400, 100, 80));
+  g_autoptr(GArray) events = NULL;
+  const VsTrackerTrack *old, *young;
+  const VsTrackerEvent *ev;
+  gint64 t = 0;
+
+  vs_tracker_update (tracker, two, t);
+  vs_tracker_update (tracker, two, t += 40 * MS);
+  old = vs_tracker_lookup (tracker, 1);
+  young = vs_tracker_lookup (tracker, 2);
+  for (guint i = 0; i < 3; i++)
+    vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+  vs_tracker_vote (tracker, 2, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+  g_assert_cmpint (old->state, ==, VS_TRACK_UNKNOWN);
+  g_assert_cmpint (young->state, ==, VS_TRACK_IDENTIFYING);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+
+  /* Enrolled: named now, one event, no embedding added. */
+  vs_tracker_update (tracker, two, t += 40 * MS);
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  vs_tracker_redecide (tracker, 2, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 1);
+  ev = &g_array_index (events, VsTrackerEvent, 0);
+  g_assert_cmpint (ev->type, ==, VS_TRACKER_EVENT_DECIDED);
+  g_assert_cmpuint (ev->track_id, ==, 1);
+  g_assert_cmpint (ev->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpint (ev->person_id, ==, 7);
+  g_assert_cmpstr (ev->name, ==, "Ada");
+  g_assert_cmpint (old->state, ==, VS_TRACK_KNOWN);
+  g_assert_cmpuint (old->n_embeds, ==, 3);
+  /* One embedding is one vote: two more agreeing ones name the young one. */
+  g_assert_cmpint (young->state, ==, VS_TRACK_IDENTIFYING);
+  g_assert_true (vs_tracker_needs_embed (tracker, 2, t));
+  vs_tracker_vote (tracker, 2, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (young->state, ==, VS_TRACK_IDENTIFYING);
+  vs_tracker_vote (tracker, 2, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (young->state, ==, VS_TRACK_KNOWN);
+
+  /* A stray frame does not undo it: the hysteresis holds. */
+  for (guint i = 0; i < 3; i++)
+    {
+      vs_tracker_update (tracker, two, t += 40 * MS);
+      vs_tracker_vote (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.2f, t);
+      g_assert_cmpint (old->state, ==, VS_TRACK_KNOWN);
+      vs_tracker_vote (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+    }
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+
+  /* Deleted: the name drops now, on both. */
+  vs_tracker_update (tracker, two, t += 40 * MS);
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_UNKNOWN, 0, NULL, 0.3f, t);
+  vs_tracker_redecide (tracker, 2, VS_VOTE_UNKNOWN, 0, NULL, 0.3f, t);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (count_events (events, VS_TRACKER_EVENT_DECIDED), ==, 2);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (old->state, ==, VS_TRACK_UNKNOWN);
+  g_assert_null (old->name);
+  g_assert_cmpint (young->state, ==, VS_TRACK_UNKNOWN);
+
+  /* Enrolled again, then a look-alike too: a name the gallery no longer
+   * gives clearly is taken back. */
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_PERSON, 7, "Ada", 0.6f, t);
+  g_assert_cmpint (old->state, ==, VS_TRACK_KNOWN);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  vs_tracker_reset_votes (tracker, NULL, NULL);
+  vs_tracker_redecide (tracker, 1, VS_VOTE_ABSTAIN, 0, NULL, 0.6f, t);
+  g_assert_cmpint (old->state, ==, VS_TRACK_IDENTIFYING);
+  g_assert_null (old->name);
+  g_assert_cmpint (old->person_id, ==, 0);
+  g_clear_pointer (&events, g_array_unref);
+  events = vs_tracker_take_events (tracker);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (g_array_index (events, VsTrackerEvent, 0).state, ==, VS_TRACK_IDENTIFYING);
+}
+
 /* A frame from before the tracks, or long after them, is another scene: a
  * face at the very same place is a new track. This is how a discontinuity of
  * the source reaches the tracker. */
@@ -588,78 +678,6 @@ test_identity_change (void)
     vs_tracker_update (unchecked, one, 40 * MS);
     vs_tracker_add_embedding (unchecked, 1, ada, 8, 1.f, 40 * MS);
     g_assert_cmpuint (vs_tracker_add_embedding (unchecked, 1, grace, 8, 1.f, 40 * MS), ==, 1);
-  }
-}
-
-/* Boxes of a frame much older than the picture shown are not drawn, and
- * the count of faces says so. */
-static void
-test_stale_boxes (void)
-{
-  g_autoptr(VsFramePaintable) paintable = vs_frame_paintable_new (NULL);
-  g_autoptr(VsLiveModel) model = vs_live_model_new ();
-  g_autoptr(GBytes) pixels = g_bytes_new_take (g_malloc0 (64 * 48 * 4), 64 * 48 * 4);
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (64, 48, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, pixels, 64 * 4);
-  VsTrackInfo infos[2] = {
-    { .id = 1, .state = VS_TRACK_KNOWN, .person_id = 7, .name = (char *) "Ada", .x = 0.1f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
-    { .id = 2, .state = VS_TRACK_UNKNOWN, .x = 0.6f, .y = 0.1f, .width = 0.2f, .height = 0.3f },
-  };
-  const gint64 t0 = 100 * G_USEC_PER_SEC;
-
-  vs_frame_paintable_set_tracks (paintable, G_LIST_MODEL (model));
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);   /* no picture yet */
-  vs_live_model_set_capture_time (model, t0);
-  vs_live_model_update (model, infos, 2, 640, 480);
-
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 10, t0 + 40 * MS);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 30, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US - MS);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-  /* Recognition fell behind: the picture moved on, the boxes are hidden… */
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 40, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US + MS);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
-  /* …until fresh results come, or when told not to care. */
-  vs_live_model_set_capture_time (model, t0 + VS_FRAME_PAINTABLE_MAX_LAG_US);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-  vs_frame_paintable_set_texture (paintable, texture, 1.0, 90, t0 + 10 * G_USEC_PER_SEC);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 0);
-  vs_frame_paintable_set_max_lag (paintable, 0);
-  g_assert_cmpuint (vs_frame_paintable_get_n_boxes (paintable), ==, 2);
-}
-
-/* Labels of faces side by side never cover each other. */
-static void
-test_labels_apart (void)
-{
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, 640, 360);
-  graphene_rect_t boxes[3] = {
-    GRAPHENE_RECT_INIT (100, 150, 60, 70),
-    GRAPHENE_RECT_INIT (130, 160, 60, 70),   /* its label would sit on the first */
-    GRAPHENE_RECT_INIT (150, 140, 60, 70),
-  };
-  graphene_rect_t placed[3];
-
-  for (guint i = 0; i < 3; i++)
-    {
-      vs_frame_paintable_place_label_apart (&bounds, &boxes[i], 120, 24, 3, placed, i, &placed[i]);
-      g_assert_true (graphene_rect_contains_rect (&bounds, &placed[i]));
-      for (guint j = 0; j < i; j++)
-        g_assert_false (graphene_rect_intersection (&placed[i], &placed[j], NULL));
-    }
-  /* The first goes where it always did: above its box. */
-  g_assert_cmpfloat (placed[0].origin.y + placed[0].size.height, <=, boxes[0].origin.y);
-  g_assert_cmpfloat (placed[0].origin.x, ==, boxes[0].origin.x);
-
-  /* No room anywhere: the usual place rather than none. */
-  {
-    graphene_rect_t tiny = GRAPHENE_RECT_INIT (0, 0, 200, 30);
-    graphene_rect_t box = GRAPHENE_RECT_INIT (10, 2, 50, 26);
-    graphene_rect_t first, second, usual;
-
-    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, NULL, 0, &first);
-    vs_frame_paintable_place_label_apart (&tiny, &box, 100, 24, 3, &first, 1, &second);
-    vs_frame_paintable_place_label (&tiny, &box, 100, 24, 3, &usual);
-    g_assert_true (graphene_rect_equal (&second, &usual));
   }
 }
 
@@ -799,10 +817,9 @@ main (int argc, char **argv)
   g_test_add_func ("/tracker/vote/known", test_vote_known);
   g_test_add_func ("/tracker/vote/unknown", test_vote_unknown);
   g_test_add_func ("/tracker/vote/reset", test_reset_votes);
+  g_test_add_func ("/tracker/vote/redecide", test_redecide);
   g_test_add_func ("/tracker/time-jump", test_time_jump);
   g_test_add_func ("/tracker/identity-change", test_identity_change);
-  g_test_add_func ("/live-model/stale-boxes", test_stale_boxes);
-  g_test_add_func ("/live-model/labels-apart", test_labels_apart);
   g_test_add_func ("/live-model/update", test_live_model);
 
   return g_test_run ();

@@ -16,6 +16,7 @@
 #include "visage-window-private.h"
 #include "vs-camera.h"
 #include "vs-enroll-session.h"
+#include "vs-frame-paintable.h"
 
 #define THUMBNAIL_SIZE 64
 
@@ -494,7 +495,11 @@ camera_frame_size_cb (VisageEnrollWindow *self,
 static void
 watch_camera (VisageEnrollWindow *self)
 {
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (vs_camera_get_paintable (self->camera)));
+  g_autoptr(VsFramePaintable) paintable = vs_frame_paintable_new ();
+
+  /* The picture holds the only reference: unset, it lets go of the camera. */
+  vs_frame_paintable_set_camera (paintable, self->camera);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (paintable));
   g_signal_connect_object (self->camera, "notify::state",
                            G_CALLBACK (camera_state_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->camera, "notify::frame-width",

@@ -2,7 +2,7 @@
  *
  * Wiring: the camera's frame function pushes recognition frames to the
  * recognizer (any thread, newest frame wins); the recognizer updates its live
- * model on the main thread; the camera's paintable draws that model over the
+ * model on the main thread; the face overlay draws that model over the
  * picture. The page only follows states and figures.
  */
 #include "config.h"
@@ -26,6 +26,7 @@ struct _VisageLivePage
   GtkStack       *stack;
   GtkSpinner     *spinner;
   GtkPicture     *picture;
+  VsFaceOverlay  *face_overlay;
   GtkRevealer    *hint_revealer;
   GtkLabel       *hint_label;
   GtkLabel       *camera_label;
@@ -54,6 +55,7 @@ struct _VisageLivePage
   char           *announcement;
 
   VsCamera       *camera;
+  VsFramePaintable *paintable;       /* the camera's frames, while there is a camera */
   guint           lent;              /* borrowers of the camera */
   char           *source;
   char           *display_name;
@@ -177,8 +179,8 @@ update_status (VisageLivePage *self)
                        self->display_name ? self->display_name : "");
 
   /* What is drawn, not what the model holds: stale boxes are not drawn. */
-  if (visage_live_page_get_paintable (self) != NULL)
-    n_faces = vs_frame_paintable_get_n_boxes (visage_live_page_get_paintable (self));
+  if (self->paintable != NULL)
+    n_faces = vs_face_overlay_get_n_boxes (self->face_overlay);
   faces = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u face", "%u faces", n_faces), n_faces);
   gtk_label_set_label (self->faces_label, faces);
   people = describe_people (G_LIST_MODEL (model), n_faces);
@@ -319,9 +321,8 @@ apply_match_threshold (VisageLivePage *self)
 static void
 apply_show_scores (VisageLivePage *self)
 {
-  if (self->camera != NULL)
-    vs_frame_paintable_set_show_scores (vs_camera_get_paintable (self->camera),
-                                        g_settings_get_boolean (self->settings, "show-scores"));
+  vs_face_overlay_set_show_scores (self->face_overlay,
+                                   g_settings_get_boolean (self->settings, "show-scores"));
 }
 
 static void
@@ -499,6 +500,8 @@ stop_camera (VisageLivePage *self)
     vs_recognizer_set_paused (self->recognizer, FALSE);
   self->lent = 0;
   gtk_picture_set_paintable (self->picture, NULL);
+  vs_face_overlay_set_paintable (self->face_overlay, NULL);
+  g_clear_object (&self->paintable);
   g_clear_object (&self->camera);
 
   vs_live_model_clear (visage_live_page_get_live_model (self));
@@ -512,8 +515,6 @@ visage_live_page_set_source (VisageLivePage *self,
                              const char     *display_name)
 {
   g_autoptr(GError) error = NULL;
-  PangoContext *pango_context;
-  VsFramePaintable *paintable;
 
   g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
 
@@ -548,12 +549,11 @@ visage_live_page_set_source (VisageLivePage *self,
                                 g_object_ref (self->recognizer), g_object_unref);
     }
 
-  paintable = vs_camera_get_paintable (self->camera);
-  pango_context = gtk_widget_create_pango_context (GTK_WIDGET (self->picture));
-  vs_frame_paintable_set_pango_context (paintable, pango_context);
-  g_object_unref (pango_context);
-  vs_frame_paintable_set_tracks (paintable, G_LIST_MODEL (visage_live_page_get_live_model (self)));
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (paintable));
+  self->paintable = vs_frame_paintable_new ();
+  vs_frame_paintable_set_camera (self->paintable, self->camera);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->paintable));
+  vs_face_overlay_set_paintable (self->face_overlay, self->paintable);
+  vs_face_overlay_set_tracks (self->face_overlay, G_LIST_MODEL (visage_live_page_get_live_model (self)));
 
   apply_show_scores (self);
   apply_images_fps (self);
@@ -729,7 +729,15 @@ visage_live_page_get_paintable (VisageLivePage *self)
 {
   g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
 
-  return self->camera != NULL ? vs_camera_get_paintable (self->camera) : NULL;
+  return self->paintable;
+}
+
+VsFaceOverlay *
+visage_live_page_get_face_overlay (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+
+  return self->face_overlay;
 }
 
 const char *
@@ -873,10 +881,12 @@ visage_live_page_class_init (VisageLivePageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
 
+  g_type_ensure (VS_TYPE_FACE_OVERLAY);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/visage/Visage/ui/visage-live-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, stack);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, picture);
+  gtk_widget_class_bind_template_child (widget_class, VisageLivePage, face_overlay);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_revealer);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, VisageLivePage, camera_label);

@@ -10,6 +10,7 @@
 
 #include "vs-camera.h"
 #include "vs-gallery.h"
+#include "vs-face-overlay.h"
 #include "vs-frame-paintable.h"
 #include "vs-live-model.h"
 
@@ -61,8 +62,10 @@ const char  *visage_live_page_get_embedder     (VisageLivePage *self);
 
 /* The faces on screen now (never NULL). */
 VsLiveModel *visage_live_page_get_live_model   (VisageLivePage *self);
-/* The picture with its boxes, or NULL without a camera. Transfer none. */
+/* The camera's frames, or NULL without a camera. Transfer none. */
 VsFramePaintable *visage_live_page_get_paintable (VisageLivePage *self);
+/* The face boxes stacked over the picture. Transfer none. */
+VsFaceOverlay    *visage_live_page_get_face_overlay (VisageLivePage *self);
 
 /* Signals: "retry": the person asked to try again (no camera / error);
  * "recognized" (gint64 person_id, const char *name): a face was first

@@ -99,11 +99,10 @@ visage_window_switch_source (VisageWindow *self,
   g_debug ("Source: %s", spec ? spec : "(none)");
 
   /* A camera that was there and is not plugged in any more is
-   * "disconnected", not an error: it comes back by itself. One this
+   * "disconnected", not an error: the camera says so and starts by itself
+   * when it is plugged back in (it watches the same device list). One this
    * computer never had is not found, with the way forward. */
-  if (is_device_spec (spec) && display_name == NULL && camera_was_seen (self, spec))
-    visage_live_page_show_disconnected (self->live_page);
-  else if (is_device_spec (spec) && display_name == NULL)
+  if (is_device_spec (spec) && display_name == NULL && !camera_was_seen (self, spec))
     visage_live_page_show_camera_not_found (self->live_page, spec,
                                             g_list_model_get_n_items (G_LIST_MODEL (self->devices)) > 0);
   else
@@ -240,19 +239,13 @@ devices_changed_cb (VisageWindow *self,
   remember_cameras_seen (self);
   rebuild_camera_menu (self);
 
-  if (is_device_spec (self->camera))
-    {
-      gboolean present = find_camera (self, self->camera) != NULL;
-      gboolean waiting = g_str_equal (state, "disconnected") || g_str_equal (state, "camera-not-found");
-
-      if (!present && !waiting)
-        visage_live_page_show_disconnected (self->live_page);
-      else if (present && waiting)
-        visage_window_switch_source (self, self->camera, FALSE);
-      else if (!present && g_str_equal (state, "camera-not-found"))
-        /* Its buttons follow the other cameras coming and going. */
-        visage_window_switch_source (self, self->camera, FALSE);
-    }
+  /* Hot-plug of the camera in use is the camera's own business (VsCamera
+   * watches this same list: unplugged, it reports DISCONNECTED; back, it
+   * plays again). Only a camera not found, which has no VsCamera, is the
+   * window's: it starts once plugged in, and its buttons follow the other
+   * cameras coming and going. */
+  if (is_device_spec (self->camera) && g_str_equal (state, "camera-not-found"))
+    visage_window_switch_source (self, self->camera, FALSE);
   else if (self->camera == NULL && added > 0)
     {
       /* "No Camera Found" and one was plugged in: show it. */
@@ -441,7 +434,7 @@ visage_window_constructed (GObject *object)
 
   open_store (self);
 
-  self->devices = vs_devices_new ();
+  self->devices = vs_devices_get_default ();
   g_signal_connect_object (self->devices, "items-changed",
                            G_CALLBACK (devices_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -7,6 +7,7 @@
 
 #include "visage-cli.h"
 #include "vs-cli-common.h"
+#include "vs-cli-json.h"
 #include "vs-enroll-session.h"
 
 typedef struct {
@@ -29,35 +30,6 @@ pick_from_options (const PickOptions *p,
   if (p->central)
     return VS_FACE_PICK_CENTRAL;
   return fallback;
-}
-
-static JsonNode *
-face_to_json (const VsFace *f)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "box");
-  json_builder_begin_array (b);
-  json_builder_add_double_value (b, f->x);
-  json_builder_add_double_value (b, f->y);
-  json_builder_add_double_value (b, f->width);
-  json_builder_add_double_value (b, f->height);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "landmarks");
-  json_builder_begin_array (b);
-  for (int p = 0; p < 5; p++)
-    {
-      json_builder_begin_array (b);
-      json_builder_add_double_value (b, f->landmarks[p][0]);
-      json_builder_add_double_value (b, f->landmarks[p][1]);
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "score");
-  json_builder_add_double_value (b, f->score);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
 }
 
 /* Loads and detects; the error is ready to print. */
@@ -154,7 +126,7 @@ vs_cli_detect (int    argc,
       json_builder_set_member_name (b, "faces");
       json_builder_begin_array (b);
       for (guint f = 0; f < faces->len; f++)
-        json_builder_add_value (b, face_to_json (&g_array_index (faces, VsFace, f)));
+        json_builder_add_value (b, vs_cli_json_face (&g_array_index (faces, VsFace, f)));
       json_builder_end_array (b);
       json_builder_end_object (b);
 
@@ -850,7 +822,7 @@ vs_cli_identify (int    argc,
           VsIdentity id;
           guint n;
 
-          JsonNode *node = face_to_json (face);
+          JsonNode *node = vs_cli_json_face (face);
           JsonObject *obj = json_node_get_object (node);
           g_autoptr(JsonArray) candidates = json_array_new ();
           static const char * const kinds[] = { "known", "unknown", "ambiguous" };

@@ -8,40 +8,8 @@
 
 #include "visage-cli.h"
 #include "vs-cli-common.h"
+#include "vs-cli-json.h"
 #include "vs-export.h"
-
-static char *
-format_time (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (unix_seconds <= 0)
-    return g_strdup (_("never"));
-  dt = g_date_time_new_from_unix_local (unix_seconds);
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M");
-}
-
-static JsonNode *
-person_to_json (const VsPerson *p)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, p->id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, p->name);
-  json_builder_set_member_name (b, "samples");
-  json_builder_add_int_value (b, p->n_samples);
-  json_builder_set_member_name (b, "created");
-  json_builder_add_int_value (b, p->created);
-  json_builder_set_member_name (b, "updated");
-  json_builder_add_int_value (b, p->updated);
-  json_builder_set_member_name (b, "last_seen");
-  json_builder_add_int_value (b, p->last_seen);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
 
 static gboolean
 parse_id (const char *text,
@@ -57,103 +25,6 @@ parse_id (const char *text,
     return FALSE;
   *id = value;
   return TRUE;
-}
-
-static int
-people_list (VsStore            *store,
-             const VsCliOptions *opts)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) people = vs_store_list_people (store, &error);
-
-  if (people == NULL)
-    return vs_cli_fail (error);
-
-  if (opts->json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "people");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < people->len; i++)
-        json_builder_add_value (b, person_to_json (g_ptr_array_index (people, i)));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      vs_cli_print_json (json_builder_get_root (b));
-      return VS_EXIT_OK;
-    }
-
-  if (people->len == 0)
-    g_print (_("Nobody is enrolled yet.\n"));
-  for (guint i = 0; i < people->len; i++)
-    {
-      const VsPerson *p = g_ptr_array_index (people, i);
-      g_autofree char *seen = format_time (p->last_seen);
-
-      g_print ("%6" G_GINT64_FORMAT "  %-32s  ", p->id, p->name);
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%3u sample ", "%3u samples", p->n_samples), p->n_samples);
-      g_print (_("  last seen %s\n"), seen);
-    }
-  return VS_EXIT_OK;
-}
-
-static int
-people_show (VsStore            *store,
-             const VsCliOptions *opts,
-             gint64              id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VsPerson) person = vs_store_get_person (store, id, &error);
-  g_autoptr(GPtrArray) samples = NULL;
-
-  if (person == NULL)
-    return vs_cli_fail (error);
-  samples = vs_store_list_samples (store, id, &error);
-  if (samples == NULL)
-    return vs_cli_fail (error);
-
-  if (opts->json)
-    {
-      JsonNode *node = person_to_json (person);
-      JsonArray *array = json_array_new ();
-
-      for (guint i = 0; i < samples->len; i++)
-        {
-          const VsSample *s = g_ptr_array_index (samples, i);
-          JsonObject *o = json_object_new ();
-
-          json_object_set_int_member (o, "id", s->id);
-          json_object_set_string_member (o, "embedder", s->embedder);
-          json_object_set_double_member (o, "quality", s->quality);
-          json_object_set_string_member (o, "source", s->source);
-          json_object_set_int_member (o, "created", s->created);
-          json_array_add_object_element (array, o);
-        }
-      json_object_set_array_member (json_node_get_object (node), "sample_list", array);
-      vs_cli_print_json (node);
-      return VS_EXIT_OK;
-    }
-
-  {
-    g_autofree char *created = format_time (person->created);
-    g_autofree char *seen = format_time (person->last_seen);
-
-    g_print (_("Name:      %s\n"), person->name);
-    g_print (_("Id:        %" PRId64 "\n"), person->id);
-    g_print (_("Created:   %s\n"), created);
-    g_print (_("Last seen: %s\n"), seen);
-    g_print (_("Samples:   %u\n"), samples->len);
-    for (guint i = 0; i < samples->len; i++)
-      {
-        const VsSample *s = g_ptr_array_index (samples, i);
-        g_autofree char *when = format_time (s->created);
-
-        g_print ("  #%-6" G_GINT64_FORMAT " %-22s quality %.2f  %s  %s\n",
-                 s->id, s->embedder, s->quality, when, s->source ? s->source : "");
-      }
-  }
-  return VS_EXIT_OK;
 }
 
 /* ── import: what export wrote ──────────────────────────────────────── */
@@ -421,65 +292,352 @@ collect_export_folders (char   **dirs,
   return g_steal_pointer (&folders);
 }
 
-static int
-people_import (VsStore            *store,
-               const VsCliOptions *opts,
-               char              **dirs)
+/* ── people: parse → run → render ─────────────────────────────────────
+ *
+ * Each sub-command is a row of the table below: how many arguments it
+ * takes and which of them are person ids (checked before the database is
+ * opened), whether it writes, what it does (run: store calls only, the
+ * outcome kept in the request) and how the outcome is shown (render: text
+ * or JSON, nothing else). */
+
+typedef struct {
+  char    *folder;
+  gint64   person_id;   /* 0: failed */
+  char    *name;
+  guint    n_added;
+  GError  *error;
+} ImportOutcome;
+
+static void
+import_outcome_free (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) folders = collect_export_folders (dirs, &error);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  int worst = VS_EXIT_OK;
+  ImportOutcome *outcome = data;
+
+  g_free (outcome->folder);
+  g_free (outcome->name);
+  g_clear_error (&outcome->error);
+  g_free (outcome);
+}
+
+typedef struct _PeopleCommand PeopleCommand;
+
+typedef struct {
+  const PeopleCommand *command;
+  char               **args;     /* after the verb; borrowed */
+  guint                n_args;
+  GArray              *ids;      /* gint64: the arguments that are ids */
+  /* The outcome of run(), what render() shows. */
+  GPtrArray           *people;   /* list: VsPerson */
+  VsPerson            *person;   /* show, rename */
+  GPtrArray           *samples;  /* show, rename: VsSample */
+  char                *folder;   /* export */
+  GPtrArray           *imported; /* import: ImportOutcome */
+} PeopleRequest;
+
+static void
+people_request_clear (PeopleRequest *request)
+{
+  g_clear_pointer (&request->ids, g_array_unref);
+  g_clear_pointer (&request->people, g_ptr_array_unref);
+  g_clear_pointer (&request->person, vs_person_free);
+  g_clear_pointer (&request->samples, g_ptr_array_unref);
+  g_clear_pointer (&request->folder, g_free);
+  g_clear_pointer (&request->imported, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PeopleRequest, people_request_clear)
+
+typedef enum {
+  IDS_NONE,    /* no argument is an id */
+  IDS_FIRST,   /* the first one is */
+  IDS_ALL,     /* every one is */
+} IdArgs;
+
+/* run: FALSE with error when the store refused. */
+typedef gboolean (*PeopleRunFunc)    (VsStore *store, PeopleRequest *request, GError **error);
+typedef int      (*PeopleRenderFunc) (const PeopleRequest *request, const VsCliOptions *opts);
+
+struct _PeopleCommand {
+  const char       *verb;
+  guint             min_args;
+  guint             max_args;
+  IdArgs            ids;
+  const char       *usage;       /* N_(): shown when the arguments are wrong */
+  VsCliAccess       access;
+  PeopleRunFunc     run;
+  PeopleRenderFunc  render;
+};
+
+/* run ------------------------------------------------------------------- */
+
+static gint64
+request_id (const PeopleRequest *request)
+{
+  return g_array_index (request->ids, gint64, 0);
+}
+
+static gboolean
+run_list (VsStore        *store,
+          PeopleRequest  *request,
+          GError        **error)
+{
+  request->people = vs_store_list_people (store, error);
+  return request->people != NULL;
+}
+
+static gboolean
+run_show (VsStore        *store,
+          PeopleRequest  *request,
+          GError        **error)
+{
+  request->person = vs_store_get_person (store, request_id (request), error);
+  if (request->person == NULL)
+    return FALSE;
+  request->samples = vs_store_list_samples (store, request_id (request), error);
+  return request->samples != NULL;
+}
+
+static gboolean
+run_rename (VsStore        *store,
+            PeopleRequest  *request,
+            GError        **error)
+{
+  return vs_store_rename_person (store, request_id (request), request->args[1], error) &&
+         run_show (store, request, error);
+}
+
+static gboolean
+run_delete (VsStore        *store,
+            PeopleRequest  *request,
+            GError        **error)
+{
+  /* Every id first: an unknown one deletes nobody. */
+  for (guint i = 0; i < request->ids->len; i++)
+    {
+      g_autoptr(VsPerson) person = vs_store_get_person (store, g_array_index (request->ids, gint64, i), error);
+
+      if (person == NULL)
+        return FALSE;
+    }
+  return vs_store_delete_people (store, (const gint64 *) (gpointer) request->ids->data,
+                                 request->ids->len, error);
+}
+
+static gboolean
+run_export (VsStore        *store,
+            PeopleRequest  *request,
+            GError        **error)
+{
+  request->folder = vs_export_person (store, request_id (request), request->args[1], error);
+  return request->folder != NULL;
+}
+
+/* Each folder on its own: one that fails does not stop the others, and is
+ * reported with them. */
+static gboolean
+run_import (VsStore        *store,
+            PeopleRequest  *request,
+            GError        **error)
+{
+  g_autoptr(GPtrArray) folders = collect_export_folders (request->args, error);
 
   if (folders == NULL)
-    return vs_cli_fail (error);
+    return FALSE;
+
+  request->imported = g_ptr_array_new_with_free_func (import_outcome_free);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      ImportOutcome *outcome = g_new0 (ImportOutcome, 1);
+
+      outcome->folder = g_strdup (g_ptr_array_index (folders, i));
+      outcome->person_id = import_person_folder (store, outcome->folder, &outcome->name,
+                                                 &outcome->n_added, &outcome->error);
+      g_ptr_array_add (request->imported, outcome);
+    }
+  return TRUE;
+}
+
+/* render ---------------------------------------------------------------- */
+
+static char *
+format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_seconds <= 0)
+    return g_strdup (_("never"));
+  dt = g_date_time_new_from_unix_local (unix_seconds);
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M");
+}
+
+static int
+render_list (const PeopleRequest *request,
+             const VsCliOptions  *opts)
+{
+  GPtrArray *people = request->people;
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "people");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < people->len; i++)
+        json_builder_add_value (b, vs_cli_json_person (g_ptr_array_index (people, i)));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      vs_cli_print_json (json_builder_get_root (b));
+      return VS_EXIT_OK;
+    }
+
+  if (people->len == 0)
+    g_print (_("Nobody is enrolled yet.\n"));
+  for (guint i = 0; i < people->len; i++)
+    {
+      const VsPerson *p = g_ptr_array_index (people, i);
+      g_autofree char *seen = format_time (p->last_seen);
+
+      g_print ("%6" G_GINT64_FORMAT "  %-32s  ", p->id, p->name);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%3u sample ", "%3u samples", p->n_samples), p->n_samples);
+      g_print (_("  last seen %s\n"), seen);
+    }
+  return VS_EXIT_OK;
+}
+
+static int
+render_show (const PeopleRequest *request,
+             const VsCliOptions  *opts)
+{
+  const VsPerson *person = request->person;
+  GPtrArray *samples = request->samples;
+
+  if (opts->json)
+    {
+      JsonNode *node = vs_cli_json_person (person);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < samples->len; i++)
+        json_array_add_element (array, vs_cli_json_sample (g_ptr_array_index (samples, i)));
+      json_object_set_array_member (json_node_get_object (node), "sample_list", array);
+      vs_cli_print_json (node);
+      return VS_EXIT_OK;
+    }
+
+  {
+    g_autofree char *created = format_time (person->created);
+    g_autofree char *seen = format_time (person->last_seen);
+
+    g_print (_("Name:      %s\n"), person->name);
+    g_print (_("Id:        %" PRId64 "\n"), person->id);
+    g_print (_("Created:   %s\n"), created);
+    g_print (_("Last seen: %s\n"), seen);
+    g_print (_("Samples:   %u\n"), samples->len);
+    for (guint i = 0; i < samples->len; i++)
+      {
+        const VsSample *s = g_ptr_array_index (samples, i);
+        g_autofree char *when = format_time (s->created);
+
+        g_print ("  #%-6" G_GINT64_FORMAT " %-22s quality %.2f  %s  %s\n",
+                 s->id, s->embedder, s->quality, when, s->source ? s->source : "");
+      }
+  }
+  return VS_EXIT_OK;
+}
+
+static int
+render_delete (const PeopleRequest *request,
+               const VsCliOptions  *opts)
+{
+  GArray *ids = request->ids;
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "deleted");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ids->len; i++)
+        json_builder_add_int_value (b, g_array_index (ids, gint64, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Deleted %u person\n", "Deleted %u people\n", ids->len), ids->len);
+  return VS_EXIT_OK;
+}
+
+static int
+render_export (const PeopleRequest *request,
+               const VsCliOptions  *opts)
+{
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, request_id (request));
+      json_builder_set_member_name (b, "folder");
+      json_builder_add_string_value (b, request->folder);
+      json_builder_end_object (b);
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    g_print (_("Exported to %s\n"), request->folder);
+  return VS_EXIT_OK;
+}
+
+static int
+render_import (const PeopleRequest *request,
+               const VsCliOptions  *opts)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  int worst = VS_EXIT_OK;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "people");
   json_builder_begin_array (b);
-  for (guint i = 0; i < folders->len; i++)
+  for (guint i = 0; i < request->imported->len; i++)
     {
-      const char *folder = g_ptr_array_index (folders, i);
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *name = NULL;
-      guint n_added = 0;
-      gint64 id = import_person_folder (store, folder, &name, &n_added, &local_error);
+      const ImportOutcome *outcome = g_ptr_array_index (request->imported, i);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "folder");
-      json_builder_add_string_value (b, folder);
+      json_builder_add_string_value (b, outcome->folder);
       json_builder_set_member_name (b, "person_id");
-      if (id != 0)
-        json_builder_add_int_value (b, id);
+      if (outcome->person_id != 0)
+        json_builder_add_int_value (b, outcome->person_id);
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "name");
-      if (name != NULL)
-        json_builder_add_string_value (b, name);
+      if (outcome->name != NULL)
+        json_builder_add_string_value (b, outcome->name);
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "added");
-      json_builder_add_int_value (b, n_added);
-      if (local_error != NULL)
+      json_builder_add_int_value (b, outcome->n_added);
+      if (outcome->error != NULL)
         {
           json_builder_set_member_name (b, "error");
-          json_builder_add_string_value (b, local_error->message);
+          json_builder_add_string_value (b, outcome->error->message);
         }
       json_builder_end_object (b);
 
-      if (id == 0)
+      if (outcome->person_id == 0)
         {
-          int code = vs_cli_fail (local_error);   /* once: MAX evaluates twice */
+          int code = vs_cli_fail (outcome->error);   /* once: MAX evaluates twice */
           worst = MAX (worst, code);
         }
       else if (!opts->json)
         {
           /* The id as text: a G_GINT64_FORMAT would break the msgid. */
-          g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+          g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, outcome->person_id);
 
           g_print (g_dngettext (GETTEXT_PACKAGE, "%s (id %s): %u sample added\n",
-                                "%s (id %s): %u samples added\n", n_added),
-                   name, id_text, n_added);
+                                "%s (id %s): %u samples added\n", outcome->n_added),
+                   outcome->name, id_text, outcome->n_added);
         }
     }
   json_builder_end_array (b);
@@ -487,6 +645,61 @@ people_import (VsStore            *store,
   if (opts->json)
     vs_cli_print_json (json_builder_get_root (b));
   return worst;
+}
+
+/* The table ------------------------------------------------------------- */
+
+static const PeopleCommand people_commands[] = {
+  { "list",   0, 0,         IDS_NONE,  N_("“people list” takes no arguments"),
+    VS_CLI_READ,  run_list,   render_list },
+  { "show",   1, 1,         IDS_FIRST, N_("Usage: people show ID"),
+    VS_CLI_READ,  run_show,   render_show },
+  { "rename", 2, 2,         IDS_FIRST, N_("Usage: people rename ID NAME"),
+    VS_CLI_WRITE, run_rename, render_show },
+  { "delete", 1, G_MAXUINT, IDS_ALL,   N_("Usage: people delete ID…"),
+    VS_CLI_WRITE, run_delete, render_delete },
+  { "export", 2, 2,         IDS_FIRST, N_("Usage: people export ID DIR"),
+    VS_CLI_READ,  run_export, render_export },
+  { "import", 1, G_MAXUINT, IDS_NONE,  N_("Usage: people import DIR…"),
+    VS_CLI_WRITE, run_import, render_import },
+};
+
+/* parse: the command line into a request, or a usage error. */
+static int
+people_parse (GOptionContext *context,
+              char          **args,
+              PeopleRequest  *request)
+{
+  guint n = args != NULL ? g_strv_length (args) : 0;
+  const char *verb = n > 0 ? args[0] : "list";
+
+  for (guint i = 0; i < G_N_ELEMENTS (people_commands) && request->command == NULL; i++)
+    if (g_str_equal (verb, people_commands[i].verb))
+      request->command = &people_commands[i];
+  if (request->command == NULL)
+    return vs_cli_usage (context, _("Unknown people command “%s”"), verb);
+
+  request->args = n > 0 ? args + 1 : args;
+  request->n_args = n > 0 ? n - 1 : 0;
+  if (request->n_args < request->command->min_args || request->n_args > request->command->max_args)
+    return vs_cli_usage (context, "%s", _(request->command->usage));
+
+  request->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < request->n_args; i++)
+    {
+      gint64 id;
+
+      if (request->command->ids == IDS_NONE || (request->command->ids == IDS_FIRST && i > 0))
+        break;
+      if (!parse_id (request->args[i], &id))
+        {
+          if (request->command->ids == IDS_ALL)
+            return vs_cli_usage (context, _("“%s” is not a person id"), request->args[i]);
+          return vs_cli_usage (context, "%s", _(request->command->usage));
+        }
+      g_array_append_val (request->ids, id);
+    }
+  return VS_EXIT_OK;
 }
 
 int
@@ -510,127 +723,22 @@ vs_cli_people (int    argc,
                           "import reads such folders back (DIR is one, or holds several): the same name, "
                           "samples and face pictures; samples the person already has are not added twice."),
                         entries, &opts);
+  g_auto(PeopleRequest) request = { 0 };
   g_autoptr(VsStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  const char *verb;
-  guint n_args;
-  gint64 id = 0;
-  gboolean read_only;
   int status;
 
   if (!vs_cli_parse (context, &argc, &argv))
     return VS_EXIT_USAGE;
-  n_args = args ? g_strv_length (args) : 0;
-  verb = n_args > 0 ? args[0] : "list";
+  status = people_parse (context, args, &request);
+  if (status != VS_EXIT_OK)
+    return status;
 
-  if (g_str_equal (verb, "list"))
-    {
-      if (n_args > 1)
-        return vs_cli_usage (context, _("“people list” takes no arguments"));
-    }
-  else if (g_str_equal (verb, "show"))
-    {
-      if (n_args != 2 || !parse_id (args[1], &id))
-        return vs_cli_usage (context, _("Usage: people show ID"));
-    }
-  else if (g_str_equal (verb, "rename"))
-    {
-      if (n_args != 3 || !parse_id (args[1], &id))
-        return vs_cli_usage (context, _("Usage: people rename ID NAME"));
-    }
-  else if (g_str_equal (verb, "export"))
-    {
-      if (n_args != 3 || !parse_id (args[1], &id))
-        return vs_cli_usage (context, _("Usage: people export ID DIR"));
-    }
-  else if (g_str_equal (verb, "import"))
-    {
-      if (n_args < 2)
-        return vs_cli_usage (context, _("Usage: people import DIR…"));
-    }
-  else if (g_str_equal (verb, "delete"))
-    {
-      if (n_args < 2)
-        return vs_cli_usage (context, _("Usage: people delete ID…"));
-      for (guint i = 1; i < n_args; i++)
-        if (!parse_id (args[i], &id))
-          return vs_cli_usage (context, _("“%s” is not a person id"), args[i]);
-    }
-  else
-    return vs_cli_usage (context, _("Unknown people command “%s”"), verb);
-
-  read_only = g_str_equal (verb, "list") || g_str_equal (verb, "show") || g_str_equal (verb, "export");
-  store = vs_cli_open_store (&opts, read_only ? VS_CLI_READ : VS_CLI_WRITE, &error);
-  if (store == NULL)
+  store = vs_cli_open_store (&opts, request.command->access, &error);
+  if (store == NULL || !request.command->run (store, &request, &error))
     return vs_cli_fail (error);
 
-  if (g_str_equal (verb, "list"))
-    status = people_list (store, &opts);
-  else if (g_str_equal (verb, "show"))
-    status = people_show (store, &opts, id);
-  else if (g_str_equal (verb, "rename"))
-    {
-      if (!vs_store_rename_person (store, id, args[2], &error))
-        return vs_cli_fail (error);
-      status = people_show (store, &opts, id);
-    }
-  else if (g_str_equal (verb, "import"))
-    status = people_import (store, &opts, args + 1);
-  else if (g_str_equal (verb, "export"))
-    {
-      g_autofree char *folder = vs_export_person (store, id, args[2], &error);
-
-      if (folder == NULL)
-        return vs_cli_fail (error);
-      if (opts.json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, id);
-          json_builder_set_member_name (b, "folder");
-          json_builder_add_string_value (b, folder);
-          json_builder_end_object (b);
-          vs_cli_print_json (json_builder_get_root (b));
-        }
-      else
-        g_print (_("Exported to %s\n"), folder);
-      status = VS_EXIT_OK;
-    }
-  else
-    {
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-      for (guint i = 1; i < n_args; i++)
-        {
-          g_autoptr(VsPerson) person = NULL;
-
-          parse_id (args[i], &id);
-          person = vs_store_get_person (store, id, &error);
-          if (person == NULL)
-            return vs_cli_fail (error);
-          g_array_append_val (ids, id);
-        }
-      if (!vs_store_delete_people (store, (const gint64 *) ids->data, ids->len, &error))
-        return vs_cli_fail (error);
-      if (opts.json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "deleted");
-          json_builder_begin_array (b);
-          for (guint i = 0; i < ids->len; i++)
-            json_builder_add_int_value (b, g_array_index (ids, gint64, i));
-          json_builder_end_array (b);
-          json_builder_end_object (b);
-          vs_cli_print_json (json_builder_get_root (b));
-        }
-      else
-        g_print (g_dngettext (GETTEXT_PACKAGE, "Deleted %u person\n", "Deleted %u people\n", ids->len), ids->len);
-      status = VS_EXIT_OK;
-    }
-
-  return status;
+  return request.command->render (&request, &opts);
 }
 
 /* ── reembed ────────────────────────────────────────────────────────── */

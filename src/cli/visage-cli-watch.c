@@ -90,7 +90,10 @@ add_identity (JsonBuilder  *b,
               float         score)
 {
   json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, state == VS_TRACK_KNOWN ? "known" : "unknown");
+  /* "identifying" only when a name was taken back without a new decision
+   * (the gallery changed and now hesitates between two people). */
+  json_builder_add_string_value (b, state == VS_TRACK_KNOWN ? "known" :
+                                    state == VS_TRACK_IDENTIFYING ? "identifying" : "unknown");
   /* Nobody is null, never a name: a person may be called “unknown”. */
   json_builder_set_member_name (b, "name");
   if (state == VS_TRACK_KNOWN && name != NULL)

@@ -1,27 +1,26 @@
-/* vs-gallery-monitor.c: reloads the gallery when the database changes.
+/* vs-gallery-monitor.c: keeps the gallery snapshot in step with the
+ * database, from the changes its VsStoreMonitor announces.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "vs-gallery-monitor.h"
-#include "vs-store-pg.h"
+#include "vs-store-monitor.h"
 
 #define SEEN_INTERVAL_US (60 * G_USEC_PER_SEC)
 
 struct _VsGalleryMonitor
 {
-  GObject     parent_instance;
+  GObject         parent_instance;
 
-  VsStore    *store;
-  char       *embedder;
-  VsGallery  *gallery;
-  gint64      data_version;
-  guint       interval_ms;
-  guint       timeout_id;
-  GHashTable *seen;          /* person id (gint64*) → monotonic time of the last write */
-  gboolean    online;        /* a shared store's server is reachable */
-  gboolean    resync;        /* a shared store's change could not be applied */
+  VsStore        *store;
+  VsStoreMonitor *monitor;
+  char           *embedder;
+  VsGallery      *gallery;
+  GHashTable     *seen;      /* person id (gint64*) → monotonic time of the last write */
+  gboolean        resync;    /* a change could not be applied: reload at the next one */
+  guint           n_replaced;
 };
 
 G_DEFINE_FINAL_TYPE (VsGalleryMonitor, vs_gallery_monitor, G_TYPE_OBJECT)
@@ -30,7 +29,6 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_GALLERY,
-  PROP_INTERVAL,
   PROP_ONLINE,
   N_PROPS
 };
@@ -44,41 +42,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gboolean
-poll_cb (gpointer data)
-{
-  VsGalleryMonitor *self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!vs_gallery_monitor_check (self, &error))
-    {
-      if (error != NULL)
-        g_debug ("Could not reload the gallery: %s", error->message);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-restart_timeout (VsGalleryMonitor *self)
-{
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (self->interval_ms > 0 && self->store != NULL)
-    {
-      /* A shared store's check only looks at what its listener thread
-       * collected (no I/O): look often, so a change shows within 0.1 s. */
-      guint interval = vs_store_get_pg (self->store) != NULL ? MIN (self->interval_ms, 100) : self->interval_ms;
-
-      self->timeout_id = g_timeout_add (interval, poll_cb, self);
-      g_source_set_name_by_id (self->timeout_id, "[visage] gallery monitor");
-    }
-}
-
 static void
 vs_gallery_monitor_dispose (GObject *object)
 {
   VsGalleryMonitor *self = VS_GALLERY_MONITOR (object);
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (vs_gallery_monitor_parent_class)->dispose (object);
@@ -112,29 +83,8 @@ vs_gallery_monitor_get_property (GObject    *object,
     case PROP_GALLERY:
       g_value_set_pointer (value, self->gallery);
       break;
-    case PROP_INTERVAL:
-      g_value_set_uint (value, self->interval_ms);
-      break;
     case PROP_ONLINE:
-      g_value_set_boolean (value, self->online);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-vs_gallery_monitor_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  VsGalleryMonitor *self = VS_GALLERY_MONITOR (object);
-
-  switch (prop_id)
-    {
-    case PROP_INTERVAL:
-      vs_gallery_monitor_set_interval (self, g_value_get_uint (value));
+      g_value_set_boolean (value, vs_gallery_monitor_get_online (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -149,7 +99,6 @@ vs_gallery_monitor_class_init (VsGalleryMonitorClass *klass)
   object_class->dispose = vs_gallery_monitor_dispose;
   object_class->finalize = vs_gallery_monitor_finalize;
   object_class->get_property = vs_gallery_monitor_get_property;
-  object_class->set_property = vs_gallery_monitor_set_property;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, VS_TYPE_STORE,
@@ -157,9 +106,6 @@ vs_gallery_monitor_class_init (VsGalleryMonitorClass *klass)
   properties[PROP_GALLERY] =
     g_param_spec_pointer ("gallery", NULL, NULL,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_INTERVAL] =
-    g_param_spec_uint ("interval", NULL, NULL, 0, G_MAXUINT, 500,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* FALSE while a shared store's server cannot be reached: the last
    * gallery stays in use and changes resume when it is back. */
   properties[PROP_ONLINE] =
@@ -175,28 +121,97 @@ vs_gallery_monitor_class_init (VsGalleryMonitorClass *klass)
 static void
 vs_gallery_monitor_init (VsGalleryMonitor *self)
 {
-  self->interval_ms = 500;
-  self->online = TRUE;
   self->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+static void
+replace_gallery (VsGalleryMonitor *self,
+                 VsGallery        *gallery)
+{
+  g_clear_pointer (&self->gallery, vs_gallery_unref);
+  self->gallery = gallery;
+  self->n_replaced++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GALLERY]);
+  g_signal_emit (self, signals[GALLERY_CHANGED], 0, self->gallery);
 }
 
 static gboolean
 reload (VsGalleryMonitor  *self,
         GError           **error)
 {
-  /* Read the version first: a commit between the two is seen next time. */
-  gint64 version = vs_store_get_data_version (self->store);
   VsGallery *gallery = vs_store_load_gallery (self->store, self->embedder, error);
 
   if (gallery == NULL)
     return FALSE;
-
-  g_clear_pointer (&self->gallery, vs_gallery_unref);
-  self->gallery = gallery;
-  self->data_version = version;
   g_debug ("Gallery loaded: %u people, %u samples",
            vs_gallery_get_n_people (gallery), vs_gallery_get_n_samples (gallery));
+  replace_gallery (self, gallery);
   return TRUE;
+}
+
+/* The people a batch of changes touched; NULL when the whole gallery must
+ * be loaded again (another process's write, a reconnection, a reembed). */
+static GArray *
+changed_people (const GArray *changes)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
+
+      if (change->kind == VS_STORE_CHANGE_RESYNC || change->kind == VS_STORE_CHANGE_EMBEDDER_CHANGED)
+        return NULL;
+      if (change->kind == VS_STORE_CHANGE_PERSON_SEEN)
+        continue;
+      if (g_hash_table_add (seen, (gpointer) &change->person_id))
+        g_array_append_val (ids, change->person_id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* A new snapshot from the old one: the people the changes name are taken
+ * out and read again (those that still exist); the rest is shared. */
+static void
+changed_cb (VsStoreMonitor   *monitor,
+            GArray           *changes,
+            VsGalleryMonitor *self)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(VsGallery) gallery = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_store_changes_touch_gallery (changes))
+    return;
+
+  ids = self->resync ? NULL : changed_people (changes);
+  if (ids == NULL || vs_gallery_get_dim (self->gallery) == 0)
+    {
+      self->resync = !reload (self, &error);
+      if (self->resync)
+        g_debug ("Could not reload the gallery: %s", error->message);
+      return;
+    }
+
+  g_debug ("Applying %u changes (%u people) to the gallery", changes->len, ids->len);
+  gallery = vs_gallery_copy_without (self->gallery, (const gint64 *) ids->data, ids->len);
+  if (!vs_store_add_people_to_gallery (self->store, gallery, (const gint64 *) ids->data, ids->len, &error))
+    {
+      /* These changes are taken: catch up with a full load next time. */
+      g_debug ("Could not update the gallery: %s", error->message);
+      self->resync = TRUE;
+      return;
+    }
+  replace_gallery (self, g_steal_pointer (&gallery));
+}
+
+static void
+online_cb (VsStoreMonitor   *monitor,
+           GParamSpec       *pspec,
+           VsGalleryMonitor *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
 }
 
 VsGalleryMonitor *
@@ -213,18 +228,17 @@ vs_gallery_monitor_new (VsStore     *store,
   self->store = g_object_ref (store);
   self->embedder = g_strdup (embedder);
 
-  /* A shared store announces changes: listen before loading, so that none
-   * made in between is missed. */
-  if (vs_store_get_pg (store) != NULL)
-    {
-      vs_store_pg_watch_changes (vs_store_get_pg (store));
-      self->online = vs_store_pg_is_online (vs_store_get_pg (store));
-    }
+  /* Listen before loading, so that no change made in between is missed
+   * (at worst it is applied twice, which changes nothing). */
+  self->monitor = vs_store_monitor_get_for_store (store);
+  g_signal_connect (self->monitor, "changed", G_CALLBACK (changed_cb), self);
+  g_signal_connect (self->monitor, "notify::online", G_CALLBACK (online_cb), self);
 
-  if (!reload (self, error))
+  self->gallery = vs_store_load_gallery (store, embedder, error);
+  if (self->gallery == NULL)
     return NULL;
-
-  restart_timeout (self);
+  g_debug ("Gallery loaded: %u people, %u samples",
+           vs_gallery_get_n_people (self->gallery), vs_gallery_get_n_samples (self->gallery));
   return g_steal_pointer (&self);
 }
 
@@ -246,109 +260,21 @@ gboolean
 vs_gallery_monitor_get_online (VsGalleryMonitor *self)
 {
   g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
-  return self->online;
-}
-
-void
-vs_gallery_monitor_set_interval (VsGalleryMonitor *self,
-                                 guint             interval_ms)
-{
-  g_return_if_fail (VS_IS_GALLERY_MONITOR (self));
-
-  if (self->interval_ms == interval_ms)
-    return;
-  self->interval_ms = interval_ms;
-  restart_timeout (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
-}
-
-/* The people a batch of changes touched; NULL when the whole gallery must
- * be reloaded (a reconnection, a reembed). */
-static GArray *
-changed_people (GArray *changes)
-{
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
-
-      if (change->kind == VS_STORE_CHANGE_RESYNC || change->kind == VS_STORE_CHANGE_EMBEDDER_CHANGED)
-        return NULL;
-      g_array_append_val (ids, change->person_id);
-    }
-  return g_steal_pointer (&ids);
-}
-
-/* A shared store: applies the announced changes to a copy of the gallery —
- * only the people they name are read again — or reloads it all after a
- * reconnection. While the server is away nothing changes. */
-static gboolean
-apply_shared_changes (VsGalleryMonitor  *self,
-                      VsStorePg         *pg,
-                      GError           **error)
-{
-  gboolean online = vs_store_pg_is_online (pg);
-  g_autoptr(GArray) changes = NULL;
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(VsGallery) gallery = NULL;
-
-  if (online != self->online)
-    {
-      self->online = online;
-      g_debug ("Shared gallery %s", online ? "online again" : "offline");
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
-    }
-  if (!online)
-    return FALSE;
-
-  changes = vs_store_pg_take_changes (pg);
-  if (changes->len == 0 && !self->resync)
-    return FALSE;
-
-  ids = self->resync ? NULL : changed_people (changes);
-  if (ids == NULL || vs_gallery_get_dim (self->gallery) == 0)
-    {
-      g_debug ("Reloading the shared gallery");
-      self->resync = !reload (self, error);
-      return !self->resync;
-    }
-
-  g_debug ("Applying %u changes to the shared gallery", changes->len);
-  gallery = vs_gallery_copy_without (self->gallery, (const gint64 *) ids->data, ids->len);
-  if (!vs_store_pg_add_people_to_gallery (pg, gallery, (const gint64 *) ids->data, ids->len, error))
-    {
-      self->resync = TRUE;   /* these changes are taken: catch up with a reload */
-      return FALSE;
-    }
-  g_clear_pointer (&self->gallery, vs_gallery_unref);
-  self->gallery = g_steal_pointer (&gallery);
-  return TRUE;
+  return self->monitor == NULL || vs_store_monitor_get_online (self->monitor);
 }
 
 gboolean
 vs_gallery_monitor_check (VsGalleryMonitor  *self,
                           GError           **error)
 {
+  guint before;
+
   g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
 
-  if (self->store != NULL && vs_store_get_pg (self->store) != NULL)
-    {
-      if (!apply_shared_changes (self, vs_store_get_pg (self->store), error))
-        return FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GALLERY]);
-      g_signal_emit (self, signals[GALLERY_CHANGED], 0, self->gallery);
-      return TRUE;
-    }
-
-  if (self->store == NULL || vs_store_get_data_version (self->store) == self->data_version)
-    return FALSE;
-  if (!reload (self, error))
-    return FALSE;
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GALLERY]);
-  g_signal_emit (self, signals[GALLERY_CHANGED], 0, self->gallery);
-  return TRUE;
+  before = self->n_replaced;
+  if (self->monitor != NULL)
+    vs_store_monitor_flush (self->monitor);
+  return self->n_replaced != before;
 }
 
 gboolean
@@ -358,7 +284,6 @@ vs_gallery_monitor_record_seen (VsGalleryMonitor  *self,
 {
   gint64 now = g_get_monotonic_time ();
   gint64 *last;
-  gint64 before;
 
   g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
   g_return_val_if_fail (person_id > 0, FALSE);
@@ -370,14 +295,9 @@ vs_gallery_monitor_record_seen (VsGalleryMonitor  *self,
   if (last != NULL && now - *last < SEEN_INTERVAL_US)
     return FALSE;
 
-  before = vs_store_get_data_version (self->store);
+  /* Announced as PERSON_SEEN: no gallery reloads for it. */
   if (!vs_store_record_seen (self->store, person_id, g_get_real_time () / G_USEC_PER_SEC, error))
     return FALSE;
-
-  /* Our own "last seen" write changes no embedding: do not reload for it,
-   * unless someone else had committed before it. */
-  if (before == self->data_version)
-    self->data_version = vs_store_get_data_version (self->store);
 
   if (last == NULL)
     {

@@ -1,9 +1,11 @@
 /* vs-gallery-monitor.h: keeps the gallery snapshot in step with the database.
  *
- * Owns a VsStore on the main thread and polls its data version (cheap) every
- * half second: when anything committed — this process or another, such as
- * visage-cli — the gallery is reloaded and "gallery-changed" emitted. Also
- * records when people were last seen, at most once a minute per person.
+ * Listens to the database's VsStoreMonitor (vs-store-monitor.h), so nothing
+ * is polled: a change names the people it touched and only they are read
+ * again into a new immutable snapshot, swapped in; a RESYNC (another
+ * process wrote to an SQLite file, a server came back) or a reembed loads
+ * it all again. "Last seen" writes change no embedding and are ignored.
+ * Also records when people were last seen, at most once a minute per person.
  */
 #pragma once
 
@@ -16,13 +18,12 @@ G_BEGIN_DECLS
 #define VS_TYPE_GALLERY_MONITOR (vs_gallery_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (VsGalleryMonitor, vs_gallery_monitor, VS, GALLERY_MONITOR, GObject)
 
-/* Loads the gallery of `embedder` at once (errors reported here) and starts
- * polling in the thread-default main context.
- * Signal "gallery-changed" (VsGallery *gallery).
- * Properties: "store" (VsStore), "gallery" (boxed pointer, read-only),
- * "interval" (guint ms, default 500), "online" (gboolean, read-only).
- * With a shared store the changes its server announces are applied (only
- * the people they name are read again), checked at the same interval. */
+/* Loads the gallery of `embedder` at once (errors reported here) and
+ * follows the store's monitor in the thread-default main context.
+ * Signal "gallery-changed" (VsGallery *gallery): once per batch of changes
+ * that touched the gallery.
+ * Properties: "store" (VsStore), "gallery" (pointer, read-only), "online"
+ * (gboolean, read-only: the store monitor's). */
 VsGalleryMonitor *vs_gallery_monitor_new          (VsStore          *store,
                                                    const char       *embedder,
                                                    GError          **error);
@@ -32,11 +33,10 @@ VsStore          *vs_gallery_monitor_get_store    (VsGalleryMonitor *self);
 VsGallery        *vs_gallery_monitor_get_gallery  (VsGalleryMonitor *self);
 /* FALSE while a shared (PostgreSQL) store's server cannot be reached. */
 gboolean          vs_gallery_monitor_get_online   (VsGalleryMonitor *self);
-void              vs_gallery_monitor_set_interval (VsGalleryMonitor *self,
-                                                   guint             interval_ms);
 
-/* Checks the data version now and reloads when it changed; TRUE when the
- * gallery was replaced. Errors leave the old snapshot in place. */
+/* Applies what the store monitor has pending now (vs_store_monitor_flush())
+ * instead of at the next main loop iteration; TRUE when the gallery was
+ * replaced. Errors leave the old snapshot in place. */
 gboolean          vs_gallery_monitor_check        (VsGalleryMonitor *self,
                                                    GError          **error);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vs-people-model.h"
+#include "vs-store-monitor.h"
 
 /* ---- VsPersonItem ----------------------------------------------------- */
 
@@ -272,11 +273,9 @@ struct _VsPeopleModel
   GHashTable *hidden;    /* gint64* (owned) → token */
   GList      *staged;    /* Staged*, oldest first */
   guint       next_token;
-  gint64      data_version;
   gboolean    loaded;
 
-  guint       poll_interval;
-  guint       poll_id;
+  VsStoreMonitor *monitor;   /* what tells the model that something changed */
 };
 
 static void vs_people_model_list_model_init (GListModelInterface *iface);
@@ -289,7 +288,6 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_N_ITEMS,
-  PROP_POLL_INTERVAL,
   N_PROPS
 };
 
@@ -375,29 +373,19 @@ update_visible (VsPeopleModel *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-gboolean
-vs_people_model_refresh (VsPeopleModel  *self,
-                         gboolean        force,
-                         GError        **error)
+/* Reads every person and diffs them into the model. */
+static gboolean
+reload (VsPeopleModel  *self,
+        GError        **error)
 {
   g_autoptr(GPtrArray) people = NULL;
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GHashTable) by_id = NULL;
   gboolean changed = FALSE;
-  gint64 version;
-
-  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
-
-  /* Read the version first: a commit landing during the listing is then
-   * seen again at the next poll rather than missed. */
-  version = vs_store_get_data_version (self->store);
-  if (!force && self->loaded && version == self->data_version)
-    return TRUE;
 
   people = vs_store_list_people (self->store, error);
   if (people == NULL)
     return FALSE;
-  self->data_version = version;
   self->loaded = TRUE;
 
   all = g_ptr_array_new_full (people->len, g_object_unref);
@@ -440,34 +428,70 @@ vs_people_model_refresh (VsPeopleModel  *self,
   return TRUE;
 }
 
-static gboolean
-poll_cb (gpointer data)
+/* Only "last seen" moved: one row per person, no reload. */
+static void
+update_seen (VsPeopleModel *self,
+             GArray        *changes)
 {
-  VsPeopleModel *self = data;
-  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
 
-  if (!vs_people_model_refresh (self, FALSE, &error))
-    g_debug ("Cannot reload the people: %s", error->message);
-  return G_SOURCE_CONTINUE;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
+      VsPersonItem *item = g_hash_table_lookup (self->by_id, &change->person_id);
+      g_autoptr(VsPerson) person = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (item == NULL)
+        continue;
+      person = vs_store_get_person (self->store, change->person_id, &error);
+      if (person == NULL)
+        {
+          g_debug ("Cannot read person %" G_GINT64_FORMAT ": %s", change->person_id, error->message);
+          continue;
+        }
+      if (vs_person_item_update (item, person))
+        {
+          item->dirty = TRUE;
+          changed = TRUE;
+        }
+    }
+  if (!changed)
+    return;
+  update_visible (self);
+  g_signal_emit (self, signals[REFRESHED], 0);
 }
 
-void
-vs_people_model_set_poll_interval (VsPeopleModel *self,
-                                   guint          interval_ms)
+static void
+store_changed_cb (VsStoreMonitor *monitor,
+                  GArray         *changes,
+                  VsPeopleModel  *self)
 {
-  g_return_if_fail (VS_IS_PEOPLE_MODEL (self));
+  g_autoptr(GError) error = NULL;
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  if (interval_ms > 0)
+  if (!vs_store_changes_touch_gallery (changes))
     {
-      self->poll_id = g_timeout_add (interval_ms, poll_cb, self);
-      g_source_set_name_by_id (self->poll_id, "[visage] people poll");
+      update_seen (self, changes);
+      return;
     }
-  if (self->poll_interval != interval_ms)
-    {
-      self->poll_interval = interval_ms;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
-    }
+  /* One reload for the whole batch, whatever it holds. */
+  if (!reload (self, &error))
+    g_debug ("Cannot reload the people: %s", error->message);
+}
+
+gboolean
+vs_people_model_refresh (VsPeopleModel  *self,
+                         gboolean        force,
+                         GError        **error)
+{
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
+
+  /* What is pending reaches store_changed_cb now. */
+  if (self->monitor != NULL && vs_store_monitor_flush (self->monitor) && !force)
+    return TRUE;
+  if (!force && self->loaded)
+    return TRUE;
+  return reload (self, error);
 }
 
 VsStore *
@@ -598,9 +622,9 @@ commit_staged (VsPeopleModel  *self,
     }
   /* Done or failed, the rows stop being hidden: gone after a reload, or
    * back when the deletion failed. */
-  g_clear_error (&local_error);
-  if (ok && !vs_people_model_refresh (self, TRUE, &local_error))
-    g_debug ("Cannot reload after deleting: %s", local_error->message);
+  /* The deletion's own announcement reloads the model, once. */
+  if (ok && self->monitor != NULL)
+    vs_store_monitor_flush (self->monitor);
   update_visible (self);
   g_signal_emit (self, signals[STAGED_CHANGED], 0);
   return ok;
@@ -686,10 +710,11 @@ vs_people_model_constructed (GObject *object)
 
   g_return_if_fail (VS_IS_STORE (self->store));
 
-  if (!vs_people_model_refresh (self, TRUE, &error))
+  /* Listen before loading: a change in between is applied, not missed. */
+  self->monitor = vs_store_monitor_get_for_store (self->store);
+  g_signal_connect (self->monitor, "changed", G_CALLBACK (store_changed_cb), self);
+  if (!reload (self, &error))
     g_debug ("Cannot load the people: %s", error->message);
-  if (self->poll_id == 0 && self->poll_interval > 0)
-    vs_people_model_set_poll_interval (self, self->poll_interval);
 }
 
 static void
@@ -697,7 +722,9 @@ vs_people_model_dispose (GObject *object)
 {
   VsPeopleModel *self = VS_PEOPLE_MODEL (object);
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (vs_people_model_parent_class)->dispose (object);
@@ -735,9 +762,6 @@ vs_people_model_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->visible->len);
       break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, self->poll_interval);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -755,12 +779,6 @@ vs_people_model_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
-      break;
-    case PROP_POLL_INTERVAL:
-      if (self->store != NULL && self->loaded)
-        vs_people_model_set_poll_interval (self, g_value_get_uint (value));
-      else
-        self->poll_interval = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -786,11 +804,6 @@ vs_people_model_class_init (VsPeopleModelClass *klass)
     g_param_spec_uint ("n-items", NULL, NULL,
                        0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POLL_INTERVAL] =
-    g_param_spec_uint ("poll-interval", NULL, NULL,
-                       0, G_MAXUINT, 1000,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
-                       G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -820,7 +833,6 @@ vs_people_model_init (VsPeopleModel *self)
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->next_token = 1;
-  self->poll_interval = 1000;
 }
 
 VsPeopleModel *

@@ -54,20 +54,19 @@ int         vs_person_item_compare         (VsPersonItem *a,
 G_DECLARE_FINAL_TYPE (VsPeopleModel, vs_people_model, VS, PEOPLE_MODEL, GObject)
 
 /* Loads the people at once (on error the model starts empty: a forced
- * vs_people_model_refresh() tells why) and polls
- * the store's data version every poll-interval ms (default 1000; 0 stops)
- * in the thread-default main context, so changes made by other processes
- * show up by themselves.
- * Properties: "store", "n-items" (guint), "poll-interval" (guint).
+ * vs_people_model_refresh() tells why) and follows the store's
+ * VsStoreMonitor (vs-store-monitor.h) in the thread-default main context:
+ * each batch of changes refreshes the model once; a person seen only
+ * updates that item's "last-seen" (one row read, no reload). Nothing is
+ * polled.
+ * Properties: "store", "n-items" (guint).
  * Signal "refreshed" (): after every reload that changed something.
  * Signal "staged-changed" (): people were staged for deletion, restored or
  * deleted. */
 VsPeopleModel *vs_people_model_new               (VsStore       *store);
 VsStore       *vs_people_model_get_store         (VsPeopleModel *self);
-void           vs_people_model_set_poll_interval (VsPeopleModel *self,
-                                                  guint          interval_ms);
 
-/* Reloads now if the database changed since the last load (force: reload
+/* Applies the store monitor's pending changes now (force: reload
  * anyway). FALSE with an error when the store cannot be read; the old items
  * stay. */
 gboolean       vs_people_model_refresh           (VsPeopleModel *self,

@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 
 #include "vs-store-pg.h"
+#include "vs-store-private.h"
 #include "vs-store-copy.h"
 #include "vs-name.h"
 
@@ -112,14 +113,69 @@ typedef struct {
   gboolean tried;        /* the first connection attempt is over */
   gboolean online;
   GArray  *changes;      /* VsStoreChange, not yet taken */
+  GArray  *pids;         /* int per change: the server process that made it, 0 for RESYNC */
   gint64   version;      /* counts every change and every reconnection */
+  VsStorePgWakeFunc wake_func;
+  gpointer          wake_data;
+  GDestroyNotify    wake_destroy;
 } Listener;
+
+/* The server processes serving this process's connections: their
+ * notifications are this process's own writes. A closed connection's pid
+ * stays for a while, since its notifications may still be on their way
+ * (a worker thread that wrote and closed its store at once). */
+#define LOCAL_PID_LINGER_US (30 * G_USEC_PER_SEC)
+
+static GMutex local_pids_lock;
+static GHashTable *local_pids;   /* pid → 0 while open, or when it closed (monotonic µs) */
+
+static void
+local_pid_set (int    pid,
+               gint64 closed)
+{
+  g_mutex_lock (&local_pids_lock);
+  if (local_pids == NULL)
+    local_pids = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_hash_table_insert (local_pids, GINT_TO_POINTER (pid), g_memdup2 (&closed, sizeof closed));
+  g_mutex_unlock (&local_pids_lock);
+}
+
+static void
+local_pid_add (int pid)
+{
+  local_pid_set (pid, 0);
+}
+
+static void
+local_pid_remove (int pid)
+{
+  local_pid_set (pid, g_get_monotonic_time ());
+}
+
+static gboolean
+local_pid_contains (int pid)
+{
+  gint64 *closed;
+  gboolean found = FALSE;
+
+  g_mutex_lock (&local_pids_lock);
+  closed = pid != 0 && local_pids != NULL ? g_hash_table_lookup (local_pids, GINT_TO_POINTER (pid)) : NULL;
+  if (closed != NULL)
+    {
+      found = *closed == 0 || g_get_monotonic_time () - *closed < LOCAL_PID_LINGER_US;
+      if (!found)   /* the server may give that pid to someone else now */
+        g_hash_table_remove (local_pids, GINT_TO_POINTER (pid));
+    }
+  g_mutex_unlock (&local_pids_lock);
+  return found;
+}
 
 struct _VsStorePg
 {
   char     *conninfo;
   char     *server;      /* for messages: no password */
   PGconn   *conn;
+  int       pid;         /* the server process of conn (0 before it is open) */
   gboolean  lost;        /* a statement found the connection dead */
   Listener  listener;
 };
@@ -565,6 +621,52 @@ rollback (VsStorePg *self)
     exec (self, "ROLLBACK", NULL);
 }
 
+/* A transaction that rolls back unless committed (see VsTxn in
+ * vs-store-private.h): take it with g_autoptr and return early on error. */
+typedef struct {
+  VsStorePg *pg;
+  gboolean   done;
+} PgTxn;
+
+static PgTxn *
+pg_txn_begin (VsStorePg  *self,
+              gboolean    read_only,
+              GError    **error)
+{
+  PgTxn *txn;
+
+  if (!(read_only ? begin_read (self, error) : begin (self, error)))
+    {
+      rollback (self);
+      return NULL;
+    }
+  txn = g_new0 (PgTxn, 1);
+  txn->pg = self;
+  return txn;
+}
+
+static gboolean
+pg_txn_commit (PgTxn   *txn,
+               GError **error)
+{
+  if (!commit (txn->pg, error))
+    return FALSE;
+  txn->done = TRUE;
+  return TRUE;
+}
+
+static void
+pg_txn_free (PgTxn *txn)
+{
+  if (txn == NULL)
+    return;
+  if (!txn->done)
+    rollback (txn->pg);
+  g_free (txn);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PgTxn, pg_txn_free)
+
 /* After a deletion: dead rows (and their TOASTed crops) are pruned and
  * their space marked free for reuse. Only the tables' owner may vacuum;
  * for others the server skips it with a warning, which is not an error
@@ -654,28 +756,23 @@ check_version (VsStorePg  *self,
 }
 
 static gboolean
-migrate (VsStorePg  *self,
-         GError    **error)
+migrate_locked (VsStorePg  *self,
+                GError    **error)
 {
-  g_autofree char *lock = NULL;
-  gint64 version = read_version (self, error);
+  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock(%d)", VS_STORE_PG_LOCK_KEY);
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
+  gint64 version;
 
-  if (version < 0 || !check_version (self, version, error))
+  if (txn == NULL || !exec (self, lock, error))
     return FALSE;
-  if (version == G_N_ELEMENTS (migrations))
-    return TRUE;   /* a station role needs no right to create tables */
-
-  lock = g_strdup_printf ("SELECT pg_advisory_xact_lock(%d)", VS_STORE_PG_LOCK_KEY);
-  if (!begin (self, error) || !exec (self, lock, error))
-    goto fail;
   /* Re-read under the lock: another station may have migrated meanwhile. */
   version = read_version (self, error);
   if (version < 0 || !check_version (self, version, error))
-    goto fail;
+    return FALSE;
   if (version == 0 &&
       !exec (self, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);"
                    "INSERT INTO schema_version VALUES (0);", error))
-    goto fail;
+    return FALSE;
   for (guint step = version; step < G_N_ELEMENTS (migrations); step++)
     {
       g_auto(Params) p = { 0 };
@@ -683,20 +780,31 @@ migrate (VsStorePg  *self,
 
       g_debug ("Migrating %s to schema %u", self->server, step + 1);
       if (!exec (self, migrations[step], error))
-        goto fail;
+        return FALSE;
       param_int (&p, step + 1);
       res = run (self, "UPDATE schema_version SET version = $1", &p, error);
       if (res == NULL)
-        goto fail;
+        return FALSE;
     }
-  if (!commit (self, error))
-    goto fail;
-  return TRUE;
+  return pg_txn_commit (txn, error);
+}
 
-fail:
-  rollback (self);
-  g_prefix_error (error, _("Cannot set up the database: "));
-  return FALSE;
+static gboolean
+migrate (VsStorePg  *self,
+         GError    **error)
+{
+  gint64 version = read_version (self, error);
+
+  if (version < 0 || !check_version (self, version, error))
+    return FALSE;
+  if (version == G_N_ELEMENTS (migrations))
+    return TRUE;   /* a station role needs no right to create tables */
+  if (!migrate_locked (self, error))
+    {
+      g_prefix_error (error, _("Cannot set up the database: "));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 VsStorePg *
@@ -710,6 +818,7 @@ vs_store_pg_open (const char  *conninfo,
   g_mutex_init (&self->listener.lock);
   g_cond_init (&self->listener.cond);
   self->listener.changes = g_array_new (FALSE, FALSE, sizeof (VsStoreChange));
+  self->listener.pids = g_array_new (FALSE, FALSE, sizeof (int));
   self->listener.wake[0] = self->listener.wake[1] = -1;
 
   self->conn = connect_server (conninfo, VS_STORE_PG_CONNECT_TIMEOUT);
@@ -724,6 +833,8 @@ vs_store_pg_open (const char  *conninfo,
       vs_store_pg_free (self);
       return NULL;
     }
+  self->pid = PQbackendPID (self->conn);
+  local_pid_add (self->pid);
   g_debug ("Opened %s (schema %u, TLS %s)", self->server, (guint) G_N_ELEMENTS (migrations),
            PQsslInUse (self->conn) ? "on" : "off");
   return self;
@@ -749,6 +860,11 @@ vs_store_pg_free (VsStorePg *self)
       close (l->wake[1]);
     }
   g_array_unref (l->changes);
+  g_array_unref (l->pids);
+  if (l->wake_destroy != NULL)
+    l->wake_destroy (l->wake_data);
+  if (self->pid != 0)
+    local_pid_remove (self->pid);
   g_mutex_clear (&l->lock);
   g_cond_clear (&l->cond);
   g_clear_pointer (&self->conn, PQfinish);
@@ -877,45 +993,38 @@ vs_store_pg_rename_person (VsStorePg   *self,
                            const char  *normalized,
                            GError     **error)
 {
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
   g_auto(Params) p = { 0 };
   g_auto(Params) lock = { 0 };
   g_autoptr(PGresult) locked = NULL;
   g_autofree char *key = vs_name_key (normalized);
   gint64 same;
 
-  if (!begin (self, error))
+  if (txn == NULL)
     return FALSE;
   /* The same lock as enrolling under a new name: no two people end up with
    * one name. */
   param_text (&lock, key);
   locked = run (self, "SELECT pg_advisory_xact_lock(hashtext($1))", &lock, error);
   if (locked == NULL)
-    goto fail;
+    return FALSE;
   same = find_person_id (self, normalized, person_id, error);
   if (same < 0)
-    goto fail;
+    return FALSE;
   if (same > 0)
     {
       g_autoptr(VsPerson) other = vs_store_pg_get_person (self, same, NULL);
 
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
-                   _("“%s” is already the name of someone else (“%s”); names that differ only in "
-                     "case or accents are the same name"),
-                   normalized, other ? other->name : normalized);
-      goto fail;
+      vs_store_set_name_taken (error, normalized, other ? other->name : NULL);
+      return FALSE;
     }
   param_text (&p, normalized);
   param_int (&p, now_seconds ());
   param_int (&p, person_id);
   if (!run_changed (self, "UPDATE people SET name = $1, updated = $2 WHERE id = $3",
-                    &p, FALSE, person_id, error) ||
-      !commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
+                    &p, FALSE, person_id, error))
+    return FALSE;
+  return pg_txn_commit (txn, error);
 }
 
 gboolean
@@ -924,29 +1033,23 @@ vs_store_pg_delete_people (VsStorePg    *self,
                            guint         n_ids,
                            GError      **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
 
-  if (!begin (self, error))
+  if (txn == NULL)
     return FALSE;
   for (guint i = 0; i < n_ids; i++)
     {
       g_auto(Params) p = { 0 };
 
-      if (!g_hash_table_add (seen, (gpointer) &person_ids[i]))
-        continue;   /* listed twice */
       param_int (&p, person_ids[i]);
       /* All or nothing: one unknown id cancels the whole deletion. */
       if (!run_changed (self, "DELETE FROM people WHERE id = $1", &p, FALSE, person_ids[i], error))
-        goto fail;
+        return FALSE;
     }
-  if (!commit (self, error))
-    goto fail;
+  if (!pg_txn_commit (txn, error))
+    return FALSE;
   vacuum (self, "samples, events, people");
   return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
 }
 
 /* ---- Samples ------------------------------------------------------------ */
@@ -967,45 +1070,23 @@ embedder_dim (VsStorePg   *self,
   return PQntuples (res) > 0 ? col_int64 (res, 0, 0) : 0;
 }
 
+/* The size the database already uses for each embedder of the batch (the
+ * rest was checked by vs_store_add_samples()). */
 static gboolean
-check_samples (VsStorePg   *self,
-               GPtrArray   *samples,
-               GError     **error)
+check_dims (VsStorePg   *self,
+            GPtrArray   *samples,
+            GError     **error)
 {
-  g_autoptr(GHashTable) dims = g_hash_table_new (g_str_hash, g_str_equal);
-
   for (guint i = 0; samples != NULL && i < samples->len; i++)
     {
       const VsSample *sample = g_ptr_array_index (samples, i);
-      gpointer known;
+      gint64 dim = embedder_dim (self, sample->embedder, error);
 
-      if (sample == NULL || sample->embedder == NULL || *sample->embedder == '\0' ||
-          sample->embedding == NULL || sample->dim == 0)
+      if (dim < 0)
+        return FALSE;
+      if (dim > 0 && dim != sample->dim)
         {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %u has no embedding"), i + 1);
-          return FALSE;
-        }
-      if (!vs_store_embedding_is_valid (sample->embedding, sample->dim))
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %u has an invalid embedding (zero or not a number)"), i + 1);
-          return FALSE;
-        }
-      known = g_hash_table_lookup (dims, sample->embedder);
-      if (known == NULL)
-        {
-          gint64 dim = embedder_dim (self, sample->embedder, error);
-          if (dim < 0)
-            return FALSE;
-          known = GUINT_TO_POINTER ((guint) (dim > 0 ? dim : sample->dim));
-          g_hash_table_insert (dims, sample->embedder, known);
-        }
-      if (GPOINTER_TO_UINT (known) != sample->dim)
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %u has %u values, but the model “%s” gives %u"),
-                       i + 1, sample->dim, sample->embedder, GPOINTER_TO_UINT (known));
+          vs_store_set_dim_mismatch (error, i, sample, (guint) dim);
           return FALSE;
         }
     }
@@ -1017,16 +1098,16 @@ vs_store_pg_add_samples (VsStorePg   *self,
                          gint64       person_id,
                          const char  *normalized,
                          GPtrArray   *samples,
+                         gint64       now,
+                         gint64      *ids,
+                         gboolean    *created,
                          GError     **error)
 {
-  g_autofree gint64 *ids = NULL;
-  gint64 now = now_seconds ();
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
   guint n = samples != NULL ? samples->len : 0;
 
-  if (!begin (self, error))
+  if (txn == NULL || !check_dims (self, samples, error))
     return 0;
-  if (!check_samples (self, samples, error))
-    goto fail;
 
   if (person_id == 0)
     {
@@ -1039,10 +1120,10 @@ vs_store_pg_add_samples (VsStorePg   *self,
       param_text (&p, key);
       lock = run (self, "SELECT pg_advisory_xact_lock(hashtext($1))", &p, error);
       if (lock == NULL)
-        goto fail;
+        return 0;
       person_id = find_person_id (self, normalized, 0, error);
       if (person_id < 0)
-        goto fail;
+        return 0;
       if (person_id == 0)
         {
           g_autoptr(PGresult) res = NULL;
@@ -1053,8 +1134,9 @@ vs_store_pg_add_samples (VsStorePg   *self,
           res = run (self, "INSERT INTO people (name, created, updated) VALUES ($1, $2, $2) RETURNING id",
                      &p, error);
           if (res == NULL)
-            goto fail;
+            return 0;
           person_id = col_int64 (res, 0, 0);
+          *created = TRUE;
         }
     }
 
@@ -1064,10 +1146,9 @@ vs_store_pg_add_samples (VsStorePg   *self,
     param_int (&p, now);
     param_int (&p, person_id);
     if (!run_changed (self, "UPDATE people SET updated = $1 WHERE id = $2", &p, FALSE, person_id, error))
-      goto fail;
+      return 0;
   }
 
-  ids = g_new (gint64, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       const VsSample *sample = g_ptr_array_index (samples, i);
@@ -1093,27 +1174,13 @@ vs_store_pg_add_samples (VsStorePg   *self,
                  "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &p, error);
       if (res == NULL)
-        goto fail;
+        return 0;
       ids[i] = col_int64 (res, 0, 0);
     }
 
-  if (!commit (self, error))
-    goto fail;
-
-  /* Only now that they are stored do the samples learn their ids. */
-  for (guint i = 0; i < n; i++)
-    {
-      VsSample *sample = g_ptr_array_index (samples, i);
-      sample->id = ids[i];
-      sample->person_id = person_id;
-      if (sample->created <= 0)
-        sample->created = now;
-    }
+  if (!pg_txn_commit (txn, error))
+    return 0;
   return person_id;
-
-fail:
-  rollback (self);
-  return 0;
 }
 
 static VsSample *
@@ -1138,62 +1205,66 @@ vs_store_pg_list_samples (VsStorePg  *self,
                           gint64      person_id,
                           GError    **error)
 {
+  /* One snapshot: the person and their samples. */
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, TRUE, error);
   g_autoptr(VsPerson) person = NULL;
   g_autoptr(PGresult) res = NULL;
   g_auto(Params) p = { 0 };
   GPtrArray *samples;
 
-  /* One snapshot: the person and their samples. */
-  if (!begin_read (self, error))
+  if (txn == NULL)
     return NULL;
   person = vs_store_pg_get_person (self, person_id, error);
   if (person == NULL)
-    goto fail;
+    return NULL;
   param_int (&p, person_id);
   res = run (self,
              "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
              " FROM samples WHERE person_id = $1 ORDER BY id", &p, error);
   if (res == NULL)
-    goto fail;
-  commit (self, NULL);
+    return NULL;
+  pg_txn_commit (txn, NULL);
 
   samples = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_sample_free);
   for (int i = 0; i < PQntuples (res); i++)
     g_ptr_array_add (samples, sample_from_row (res, i));
   return samples;
-
-fail:
-  rollback (self);
-  return NULL;
 }
 
 gboolean
 vs_store_pg_delete_sample (VsStorePg  *self,
                            gint64      sample_id,
+                           gint64     *person_id_out,
                            GError    **error)
 {
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
   g_auto(Params) touch = { 0 };
-  g_auto(Params) p = { 0 };
   g_autoptr(PGresult) res = NULL;
+  gint64 person_id;
 
-  if (!begin (self, error))
+  if (txn == NULL)
     return FALSE;
   param_int (&touch, now_seconds ());
   param_int (&touch, sample_id);
-  res = run (self, "UPDATE people SET updated = $1 WHERE id = (SELECT person_id FROM samples WHERE id = $2)",
-             &touch, error);
+  res = run (self, "UPDATE people SET updated = $1 WHERE id = (SELECT person_id FROM samples WHERE id = $2)"
+                   " RETURNING id", &touch, error);
   if (res == NULL)
-    goto fail;
-  param_int (&p, sample_id);
-  if (!run_changed (self, "DELETE FROM samples WHERE id = $1", &p, TRUE, sample_id, error) ||
-      !commit (self, error))
-    goto fail;
-  vacuum (self, "samples");
-  return TRUE;
+    return FALSE;
+  if (PQntuples (res) == 0)
+    return set_not_found (error, TRUE, sample_id);
+  person_id = col_int64 (res, 0, 0);
+  {
+    g_auto(Params) p = { 0 };
 
-fail:
-  rollback (self);
-  return FALSE;
+    param_int (&p, sample_id);
+    if (!run_changed (self, "DELETE FROM samples WHERE id = $1", &p, TRUE, sample_id, error))
+      return FALSE;
+  }
+  if (!pg_txn_commit (txn, error))
+    return FALSE;
+  vacuum (self, "samples");
+  *person_id_out = person_id;
+  return TRUE;
 }
 
 GBytes *
@@ -1226,20 +1297,15 @@ vs_store_pg_reembed (VsStorePg       *self,
   g_autofree float *embedding = NULL;
   guint n;
 
-  if (embedder == NULL || *embedder == '\0' || dim == 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("No model given to recompute the samples with"));
-      return FALSE;
-    }
-
   /* Writers wait until this is done, readers go on with the old rows: no
    * sample can be added or removed half-way. */
-  if (!begin (self, error) || !exec (self, "LOCK TABLE samples IN EXCLUSIVE MODE", error))
-    goto fail;
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
+
+  if (txn == NULL || !exec (self, "LOCK TABLE samples IN EXCLUSIVE MODE", error))
+    return FALSE;
   list = run (self, "SELECT id FROM samples ORDER BY id", NULL, error);
   if (list == NULL)
-    goto fail;
+    return FALSE;
   n = PQntuples (list);
   embedding = g_new (float, dim);
   if (progress != NULL)
@@ -1257,29 +1323,10 @@ vs_store_pg_reembed (VsStorePg       *self,
       param_int (&p, id);
       read = run (self, "SELECT crop FROM samples WHERE id = $1", &p, error);
       if (read == NULL)
-        goto fail;
+        return FALSE;
       crop = PQntuples (read) > 0 ? col_bytes (read, 0, 0) : NULL;
-      if (crop == NULL || g_bytes_get_size (crop) == 0)
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" PRId64 " has no stored face picture, so it cannot be "
-                         "recomputed; delete it and try again"), id);
-          goto fail;
-        }
-      memset (embedding, 0, (gsize) dim * sizeof (float));
-      if (!func (crop, embedding, user_data, error))
-        {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                         _("Sample %" PRId64 " could not be recomputed"), id);
-          goto fail;
-        }
-      if (!vs_store_embedding_is_valid (embedding, dim))
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" PRId64 " gave an invalid embedding"), id);
-          goto fail;
-        }
+      if (!vs_store_reembed_one (id, crop, dim, func, user_data, embedding, error))
+        return FALSE;
       param_embedding (&u, embedding, dim);
       param_int (&u, dim);
       param_text (&u, embedder);
@@ -1287,19 +1334,15 @@ vs_store_pg_reembed (VsStorePg       *self,
       update = run (self, "UPDATE samples SET embedding = $1, dim = $2, embedder = $3 WHERE id = $4",
                     &u, error);
       if (update == NULL)
-        goto fail;
+        return FALSE;
       if (progress != NULL)
         progress (i + 1, n, user_data);
     }
-  if (!commit (self, error))
-    goto fail;
+  if (!pg_txn_commit (txn, error))
+    return FALSE;
   /* The old embeddings are dead rows now. */
   vacuum (self, "samples");
   return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
 }
 
 gboolean
@@ -1312,7 +1355,7 @@ vs_store_pg_record_seen (VsStorePg  *self,
   g_autoptr(PGresult) res = NULL;
 
   param_int (&p, person_id);
-  param_int (&p, when > 0 ? when : now_seconds ());
+  param_int (&p, when);
   /* One statement, so one transaction; a person that is gone inserts no row. */
   res = run (self,
              "INSERT INTO events (person_id, seen) SELECT $1, $2"
@@ -1381,8 +1424,9 @@ vs_store_pg_load_gallery (VsStorePg   *self,
   g_autoptr(PGresult) rows = NULL;
   g_auto(Params) p = { 0 };
   guint n_skipped;
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, TRUE, error);
 
-  if (!begin_read (self, error))
+  if (txn == NULL)
     return NULL;
   /* The dimension most rows have; stray rows of another size are skipped. */
   param_text (&p, embedder);
@@ -1390,26 +1434,21 @@ vs_store_pg_load_gallery (VsStorePg   *self,
              "SELECT dim FROM samples WHERE embedder = $1"
              " GROUP BY dim ORDER BY count(*) DESC, dim LIMIT 1", &p, error);
   if (dim == NULL)
-    goto fail;
+    return NULL;
   rows = run (self,
               "SELECT s.person_id, p.name, s.embedding FROM samples s"
               " JOIN people p ON p.id = s.person_id"
               " WHERE s.embedder = $1 ORDER BY s.person_id, s.id", &p, error);
   if (rows == NULL)
-    goto fail;
-  commit (self, NULL);
+    return NULL;
+  pg_txn_commit (txn, NULL);
 
   gallery = vs_gallery_new (embedder, PQntuples (dim) > 0 ? (guint) col_int64 (dim, 0, 0) : 0);
   n_skipped = add_gallery_rows (gallery, rows);
   if (n_skipped > 0)
     g_debug ("Gallery %s: skipped %u samples of another size or invalid", embedder, n_skipped);
-  g_debug ("Gallery %s: %u samples of %u people", embedder,
-           vs_gallery_get_n_samples (gallery), vs_gallery_get_n_people (gallery));
   return g_steal_pointer (&gallery);
 
-fail:
-  rollback (self);
-  return NULL;
 }
 
 gboolean
@@ -1445,19 +1484,31 @@ vs_store_pg_add_people_to_gallery (VsStorePg    *self,
 static void
 push_change (Listener          *l,
              VsStoreChangeKind  kind,
-             gint64             person_id)
+             gint64             person_id,
+             int                pid)
 {
-  VsStoreChange change = { kind, person_id };
+  VsStoreChange change = { kind, person_id, 0 };
 
   /* Nobody takes them (only the version is read): one resync says it all. */
   if (l->changes->len >= 10000)
     {
       g_array_set_size (l->changes, 0);
+      g_array_set_size (l->pids, 0);
       change.kind = VS_STORE_CHANGE_RESYNC;
       change.person_id = 0;
+      pid = 0;
     }
   g_array_append_val (l->changes, change);
+  g_array_append_val (l->pids, pid);
   l->version++;
+}
+
+/* Under the lock: tells the monitor that something arrived. */
+static void
+wake_up (Listener *l)
+{
+  if (l->wake_func != NULL)
+    l->wake_func (l->wake_data);
 }
 
 static void
@@ -1467,7 +1518,9 @@ set_online (Listener *l,
   g_mutex_lock (&l->lock);
   /* Back after a gap: whatever changed meanwhile was not announced to us. */
   if (online && !l->online && l->tried)
-    push_change (l, VS_STORE_CHANGE_RESYNC, 0);
+    push_change (l, VS_STORE_CHANGE_RESYNC, 0, 0);
+  if (online != l->online && l->tried)
+    wake_up (l);
   if (online != l->online || !l->tried)
     g_debug ("Listener: server %s", online ? "online" : "offline");
   l->online = online;
@@ -1482,6 +1535,8 @@ take_notifications (Listener *l,
 {
   PGnotify *notify;
 
+  gboolean any = FALSE;
+
   g_mutex_lock (&l->lock);
   while ((notify = PQnotifies (conn)) != NULL)
     {
@@ -1489,10 +1544,16 @@ take_notifications (Listener *l,
 
       for (guint i = 0; i < G_N_ELEMENTS (change_words); i++)
         if (g_strcmp0 (words[0], change_words[i].word) == 0)
-          push_change (l, change_words[i].kind,
-                       words[1] != NULL ? g_ascii_strtoll (words[1], NULL, 10) : 0);
+          {
+            push_change (l, change_words[i].kind,
+                         words[1] != NULL ? g_ascii_strtoll (words[1], NULL, 10) : 0,
+                         notify->be_pid);
+            any = TRUE;
+          }
       PQfreemem (notify);
     }
+  if (any)
+    wake_up (l);
   g_mutex_unlock (&l->lock);
 }
 
@@ -1608,8 +1669,46 @@ vs_store_pg_take_changes (VsStorePg *self)
   g_mutex_lock (&self->listener.lock);
   g_array_append_vals (changes, self->listener.changes->data, self->listener.changes->len);
   g_array_set_size (self->listener.changes, 0);
+  g_array_set_size (self->listener.pids, 0);
   g_mutex_unlock (&self->listener.lock);
   return changes;
+}
+
+GArray *
+vs_store_pg_take_foreign_changes (VsStorePg *self)
+{
+  GArray *changes = g_array_new (FALSE, FALSE, sizeof (VsStoreChange));
+  Listener *l = &self->listener;
+
+  g_mutex_lock (&l->lock);
+  for (guint i = 0; i < l->changes->len; i++)
+    if (!local_pid_contains (g_array_index (l->pids, int, i)))
+      g_array_append_val (changes, g_array_index (l->changes, VsStoreChange, i));
+  g_array_set_size (l->changes, 0);
+  g_array_set_size (l->pids, 0);
+  g_mutex_unlock (&l->lock);
+  return changes;
+}
+
+void
+vs_store_pg_set_wake_func (VsStorePg         *self,
+                           VsStorePgWakeFunc  func,
+                           gpointer           user_data,
+                           GDestroyNotify     destroy)
+{
+  Listener *l = &self->listener;
+  GDestroyNotify old_destroy;
+  gpointer old_data;
+
+  g_mutex_lock (&l->lock);
+  old_destroy = l->wake_destroy;
+  old_data = l->wake_data;
+  l->wake_func = func;
+  l->wake_data = user_data;
+  l->wake_destroy = destroy;
+  g_mutex_unlock (&l->lock);
+  if (old_destroy != NULL)
+    old_destroy (old_data);
 }
 
 gint64
@@ -1635,7 +1734,9 @@ vs_store_pg_read_all (VsStorePg        *self,
   g_autoptr(PGresult) samples = NULL;
   g_autoptr(PGresult) events = NULL;
 
-  if (!begin_read (self, error))
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, TRUE, error);
+
+  if (txn == NULL)
     return FALSE;
   people = run (self, "SELECT id, name, created, updated FROM people ORDER BY id", NULL, error);
   if (people != NULL)
@@ -1645,11 +1746,8 @@ vs_store_pg_read_all (VsStorePg        *self,
   if (samples != NULL)
     events = run (self, "SELECT id, person_id, seen FROM events ORDER BY id", NULL, error);
   if (events == NULL)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  commit (self, NULL);
+    return FALSE;
+  pg_txn_commit (txn, NULL);
 
   contents->people = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_person_free);
   for (int i = 0; i < PQntuples (people); i++)
@@ -1682,22 +1780,23 @@ vs_store_pg_write_all (VsStorePg              *self,
   g_autoptr(PGresult) count = NULL;
   g_autoptr(PGresult) sequences = NULL;
   gint64 n_people;
+  g_autoptr(PgTxn) txn = pg_txn_begin (self, FALSE, error);
 
-  if (!begin (self, error))
+  if (txn == NULL)
     return FALSE;
   /* No one else adds people while we look and copy. */
   if (!exec (self, "LOCK TABLE people, samples, events IN EXCLUSIVE MODE", error))
-    goto fail;
+    return FALSE;
   count = run (self, "SELECT count(*) FROM people", NULL, error);
   if (count == NULL)
-    goto fail;
+    return FALSE;
   n_people = col_int64 (count, 0, 0);
   if (n_people > 0)
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
                    _("The database on %s already holds %" PRId64 " people; copy only "
                      "into an empty database"), self->server, n_people);
-      goto fail;
+      return FALSE;
     }
 
   for (guint i = 0; i < contents->people->len; i++)
@@ -1712,7 +1811,7 @@ vs_store_pg_write_all (VsStorePg              *self,
       param_int (&p, person->updated);
       res = run (self, "INSERT INTO people (id, name, created, updated) VALUES ($1, $2, $3, $4)", &p, error);
       if (res == NULL)
-        goto fail;
+        return FALSE;
     }
   for (guint i = 0; i < contents->samples->len; i++)
     {
@@ -1740,7 +1839,7 @@ vs_store_pg_write_all (VsStorePg              *self,
                  "INSERT INTO samples (id, person_id, embedder, dim, embedding, quality, crop, source, created)"
                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", &p, error);
       if (res == NULL)
-        goto fail;
+        return FALSE;
     }
   for (guint i = 0; i < contents->events->len; i++)
     {
@@ -1753,7 +1852,7 @@ vs_store_pg_write_all (VsStorePg              *self,
       param_int (&p, event->seen);
       res = run (self, "INSERT INTO events (id, person_id, seen) VALUES ($1, $2, $3)", &p, error);
       if (res == NULL)
-        goto fail;
+        return FALSE;
     }
 
   /* New rows continue after the copied ids. */
@@ -1762,11 +1861,8 @@ vs_store_pg_write_all (VsStorePg              *self,
                    " setval('samples_id_seq', coalesce((SELECT max(id) FROM samples), 0) + 1, false),"
                    " setval('events_id_seq', coalesce((SELECT max(id) FROM events), 0) + 1, false)",
                    NULL, error);
-  if (sequences == NULL || !commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
+  if (sequences == NULL)
+    return FALSE;
+  return pg_txn_commit (txn, error);
 }
+

@@ -31,7 +31,9 @@ void        vs_store_pg_free               (VsStorePg    *self);
 /* The server backend of a store, NULL for an SQLite one. */
 VsStorePg  *vs_store_get_pg                (VsStore      *store);
 
-/* One operation per vs_store_* function, same contract. */
+/* One operation per vs_store_* function, same contract; the arguments were
+ * checked by the vs_store_* function (names normalized, samples valid,
+ * duplicate ids removed), and the change is announced by it. */
 gint64      vs_store_pg_get_data_version   (VsStorePg    *self);
 GPtrArray  *vs_store_pg_list_people        (VsStorePg    *self,
                                             GError      **error);
@@ -49,16 +51,22 @@ gboolean    vs_store_pg_delete_people      (VsStorePg    *self,
                                             const gint64 *person_ids,
                                             guint         n_ids,
                                             GError      **error);
+/* ids_out gets one id per sample; created is set when the person was made
+ * (person_id 0 and no one of that name yet). */
 gint64      vs_store_pg_add_samples        (VsStorePg    *self,
                                             gint64        person_id,
                                             const char   *normalized,
                                             GPtrArray    *samples,
+                                            gint64        now,
+                                            gint64       *ids_out,
+                                            gboolean     *created,
                                             GError      **error);
 GPtrArray  *vs_store_pg_list_samples       (VsStorePg    *self,
                                             gint64        person_id,
                                             GError      **error);
 gboolean    vs_store_pg_delete_sample      (VsStorePg    *self,
                                             gint64        sample_id,
+                                            gint64       *person_id_out,
                                             GError      **error);
 GBytes     *vs_store_pg_get_person_thumbnail (VsStorePg  *self,
                                               gint64      person_id,
@@ -82,21 +90,6 @@ VsGallery  *vs_store_pg_load_gallery       (VsStorePg    *self,
 
 /* ---- Live updates ------------------------------------------------------ */
 
-typedef enum {
-  VS_STORE_CHANGE_RESYNC,            /* reconnected: anything may have changed */
-  VS_STORE_CHANGE_PERSON_ADDED,
-  VS_STORE_CHANGE_PERSON_RENAMED,
-  VS_STORE_CHANGE_PERSON_DELETED,
-  VS_STORE_CHANGE_SAMPLES_ADDED,
-  VS_STORE_CHANGE_SAMPLES_REMOVED,
-  VS_STORE_CHANGE_EMBEDDER_CHANGED,  /* reembed: every sample changed */
-} VsStoreChangeKind;
-
-typedef struct {
-  VsStoreChangeKind kind;
-  gint64            person_id;       /* 0 for RESYNC and EMBEDDER_CHANGED */
-} VsStoreChange;
-
 /* Starts the listener: a thread with its own connection that LISTENs for
  * the triggers' notifications and notices when the server goes away.
  * Waits (a few seconds at most) until it listens, so that no change made
@@ -107,6 +100,16 @@ gboolean    vs_store_pg_is_online          (VsStorePg    *self);
 /* The changes announced since the last call, oldest first (VsStoreChange);
  * thread-safe. */
 GArray     *vs_store_pg_take_changes       (VsStorePg    *self);
+/* The same without the changes this process's own connections made (they
+ * were announced exactly, by the store that wrote them). */
+GArray     *vs_store_pg_take_foreign_changes (VsStorePg  *self);
+/* Called on the listener's thread whenever a change arrives or the server
+ * comes or goes. Replaces the previous one; NULL stops. */
+typedef void (*VsStorePgWakeFunc) (gpointer user_data);
+void        vs_store_pg_set_wake_func      (VsStorePg        *self,
+                                            VsStorePgWakeFunc func,
+                                            gpointer          user_data,
+                                            GDestroyNotify    destroy);
 
 /* Adds these people's samples of `embedder` (when they still exist) to a
  * gallery that is being built. */

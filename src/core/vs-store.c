@@ -1,10 +1,16 @@
-/* vs-store.c: people and face samples in SQLite.
+/* vs-store.c: the store itself — opening, migrations, transactions, and
+ * announcing what changed.
  *
- * WAL mode so that the GUI can read while the CLI writes; a busy timeout so a
- * second writer waits instead of failing; BEGIN IMMEDIATE for every change so
- * that a transaction never has to upgrade a read lock (which fails at once).
- * Embeddings are biometric data: secure_delete zeroes freed content and every
- * delete ends with a TRUNCATE checkpoint, so no copy survives in the WAL.
+ * SQLite: WAL mode so that the GUI can read while the CLI writes; a busy
+ * timeout so a second writer waits instead of failing; BEGIN IMMEDIATE for
+ * every change so that a transaction never has to upgrade a read lock
+ * (which fails at once). Embeddings are biometric data: secure_delete zeroes
+ * freed content and every delete ends with a TRUNCATE checkpoint, so no copy
+ * survives in the WAL.
+ *
+ * People, samples, events and copying live in vs-store-people.c,
+ * vs-store-samples.c, vs-store-events.c and vs-store-copy.c; the server
+ * backend in vs-store-pg.c.
  */
 #include "config.h"
 
@@ -20,13 +26,11 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "vs-store.h"
-#include "vs-store-copy.h"
-#include "vs-store-pg.h"
+#include "vs-store-private.h"
+#include "vs-store-monitor.h"
 
 /* "Visg": marks the file as ours, so we never migrate someone else's. */
 #define VS_STORE_APPLICATION_ID 0x56697367
-#define VS_STORE_BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (vs-store-error-quark, vs_store_error)
 
@@ -60,20 +64,17 @@ static const char * const migrations[] = {
   "  seen      INTEGER NOT NULL"
   ");"
   "CREATE INDEX events_person_seen ON events(person_id, seen);",
+  /* 1 → 2: every write transaction moves the generation by one, so a
+   * monitor can tell whether writes it did not hear about (another
+   * process's) happened, without a timer and without guessing. */
+  "CREATE TABLE generation ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  n  INTEGER NOT NULL"
+  ");"
+  "INSERT INTO generation (id, n) VALUES (1, 0);",
 };
 
-struct _VsStore
-{
-  GObject  parent_instance;
-
-  char    *path;
-  sqlite3 *db;
-  gint64   own_commits;   /* data_version ignores this connection's commits */
-  gboolean checkpoint_pending;
-  gboolean read_only;     /* never creates, converts or migrates */
-  gboolean in_memory;     /* vs_store_open_empty */
-  VsStorePg *pg;          /* a PostgreSQL server instead: every call goes there */
-};
+#define SCHEMA_WITH_GENERATION 2
 
 static void vs_store_initable_iface_init (GInitableIface *iface);
 
@@ -89,71 +90,19 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* ---- Plain structs ---------------------------------------------------- */
+enum {
+  CHANGED,
+  N_SIGNALS
+};
 
-VsPerson *
-vs_person_copy (const VsPerson *person)
-{
-  VsPerson *copy;
-
-  g_return_val_if_fail (person != NULL, NULL);
-
-  copy = g_memdup2 (person, sizeof *person);
-  copy->name = g_strdup (person->name);
-  return copy;
-}
-
-void
-vs_person_free (VsPerson *person)
-{
-  if (person == NULL)
-    return;
-  g_free (person->name);
-  g_free (person);
-}
-
-VsSample *
-vs_sample_new (const char  *embedder,
-               const float *embedding,
-               guint        dim,
-               double       quality,
-               GBytes      *crop,
-               const char  *source)
-{
-  VsSample *sample = g_new0 (VsSample, 1);
-
-  sample->embedder = g_strdup (embedder);
-  sample->embedding = embedding != NULL ? g_memdup2 (embedding, (gsize) dim * sizeof (float)) : NULL;
-  sample->dim = dim;
-  sample->quality = quality;
-  sample->crop = crop != NULL ? g_bytes_ref (crop) : NULL;
-  sample->source = g_strdup (source);
-  return sample;
-}
-
-void
-vs_sample_free (VsSample *sample)
-{
-  if (sample == NULL)
-    return;
-  g_free (sample->embedder);
-  if (sample->embedding != NULL)
-    {
-      /* Biometric data: do not leave it in freed heap memory. */
-      memset (sample->embedding, 0, (gsize) sample->dim * sizeof (float));
-      g_free (sample->embedding);
-    }
-  g_clear_pointer (&sample->crop, g_bytes_unref);
-  g_free (sample->source);
-  g_free (sample);
-}
+static guint signals[N_SIGNALS];
 
 /* ---- SQLite helpers --------------------------------------------------- */
 
-static gboolean
-set_sqlite_error (VsStore     *self,
-                  int          rc,
-                  GError     **error)
+gboolean
+vs_sql_error (VsStore     *self,
+              int          rc,
+              GError     **error)
 {
   int ext = sqlite3_extended_errcode (self->db);
   const char *msg = sqlite3_errmsg (self->db);
@@ -180,60 +129,52 @@ set_sqlite_error (VsStore     *self,
   return FALSE;
 }
 
-static gboolean
-exec (VsStore     *self,
-      const char  *sql,
-      GError     **error)
+gboolean
+vs_sql_exec (VsStore     *self,
+             const char  *sql,
+             GError     **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return set_sqlite_error (self, rc, error);
+    return vs_sql_error (self, rc, error);
   return TRUE;
 }
 
-static sqlite3_stmt *
-prepare (VsStore     *self,
-         const char  *sql,
-         GError     **error)
+sqlite3_stmt *
+vs_sql_prepare (VsStore     *self,
+                const char  *sql,
+                GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, error);
+      vs_sql_error (self, rc, error);
       return NULL;
     }
   return stmt;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-/* Runs a statement that returns no row. */
-static gboolean
-step_done (VsStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+vs_sql_step_done (VsStore       *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, error);
+    return vs_sql_error (self, rc, error);
   return TRUE;
 }
 
-typedef enum {
-  ROW_PERSON,
-  ROW_SAMPLE,
-} RowKind;
-
-static gboolean
-set_not_found (GError  **error,
-               RowKind   kind,
-               gint64    id)
+gboolean
+vs_store_set_not_found (GError  **error,
+                        gboolean  is_sample,
+                        gint64    id)
 {
-  if (kind == ROW_SAMPLE)
+  if (is_sample)
     g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND,
                  _("No sample with id %" PRId64), id);
   else
@@ -242,30 +183,48 @@ set_not_found (GError  **error,
   return FALSE;
 }
 
-/* Runs a change that must touch a row: none touched means the id is unknown. */
-static gboolean
-step_changed (VsStore       *self,
-              sqlite3_stmt  *stmt,
-              RowKind        kind,
-              gint64         id,
-              GError       **error)
+void
+vs_store_set_name_taken (GError     **error,
+                         const char  *name,
+                         const char  *other_name)
 {
-  if (!step_done (self, stmt, error))
+  g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
+               _("“%s” is already the name of someone else (“%s”); names that differ only in "
+                 "case or accents are the same name"),
+               name, other_name ? other_name : name);
+}
+
+void
+vs_store_set_dim_mismatch (GError         **error,
+                           guint            index,
+                           const VsSample  *sample,
+                           guint            known_dim)
+{
+  g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+               _("Sample %u has %u values, but the model “%s” gives %u"),
+               index + 1, sample->dim, sample->embedder, known_dim);
+}
+
+gboolean
+vs_sql_step_changed (VsStore       *self,
+                     sqlite3_stmt  *stmt,
+                     gboolean       is_sample,
+                     gint64         id,
+                     GError       **error)
+{
+  if (!vs_sql_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
-    return set_not_found (error, kind, id);
+    return vs_store_set_not_found (error, is_sample, id);
   return TRUE;
 }
 
-typedef gpointer (*RowFunc) (sqlite3_stmt *stmt);
-
-/* Every row of stmt, each made by from_row. */
-static GPtrArray *
-collect_rows (VsStore          *self,
-              sqlite3_stmt     *stmt,
-              RowFunc           from_row,
-              GDestroyNotify    free_func,
-              GError          **error)
+GPtrArray *
+vs_sql_collect_rows (VsStore          *self,
+                     sqlite3_stmt     *stmt,
+                     VsRowFunc         from_row,
+                     GDestroyNotify    free_func,
+                     GError          **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
   int rc;
@@ -274,19 +233,19 @@ collect_rows (VsStore          *self,
     g_ptr_array_add (rows, from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, rc, error);
+      vs_sql_error (self, rc, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
 }
 
-static gint64
-query_int64 (VsStore     *self,
-             const char  *sql,
-             gint64       fallback,
-             GError     **error)
+gint64
+vs_sql_query_int64 (VsStore     *self,
+                    const char  *sql,
+                    gint64       fallback,
+                    GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  g_autoptr(sqlite3_stmt) stmt = vs_sql_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -295,49 +254,29 @@ query_int64 (VsStore     *self,
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (stmt, 0);
   if (rc != SQLITE_DONE)
-    set_sqlite_error (self, rc, error);
+    vs_sql_error (self, rc, error);
   return fallback;
 }
 
-static gboolean
-begin (VsStore     *self,
-       GError     **error)
+gint64
+vs_sql_query_int64_text (VsStore     *self,
+                         const char  *sql,
+                         const char  *text,
+                         GError     **error)
 {
-  /* IMMEDIATE takes the write lock now, waiting up to the busy timeout. */
-  return exec (self, "BEGIN IMMEDIATE", error);
-}
+  g_autoptr(sqlite3_stmt) stmt = vs_sql_prepare (self, sql, error);
+  int rc;
 
-static void checkpoint (VsStore *self);
-
-static gboolean
-commit (VsStore     *self,
-        GError     **error)
-{
-  if (!exec (self, "COMMIT", error))
-    return FALSE;
-  self->own_commits++;
-  if (self->checkpoint_pending)
-    checkpoint (self);
-  return TRUE;
-}
-
-/* For changes that overwrote or freed biometric data: their old bytes must
- * not stay behind in WAL frames. */
-static gboolean
-commit_and_checkpoint (VsStore     *self,
-                       GError     **error)
-{
-  if (!commit (self, error))
-    return FALSE;
-  checkpoint (self);
-  return TRUE;
-}
-
-static void
-rollback (VsStore *self)
-{
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (stmt == NULL)
+    return -1;
+  vs_sql_bind_text (stmt, 1, text);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc == SQLITE_DONE)
+    return 0;
+  vs_sql_error (self, rc, error);
+  return -1;
 }
 
 /* Moves every WAL frame into the database and empties the WAL, so the zeroed
@@ -363,16 +302,16 @@ checkpoint (VsStore *self)
              self->path, sqlite3_errstr (rc), n_done, n_log);
 }
 
-static gint64
-now_seconds (void)
+gint64
+vs_store_now (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+void
+vs_sql_bind_text (sqlite3_stmt *stmt,
+                  int           index,
+                  const char   *text)
 {
   if (text != NULL)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
@@ -381,11 +320,11 @@ bind_text (sqlite3_stmt *stmt,
 }
 
 /* Embeddings are stored as float32 little-endian whatever the host. */
-static void
-bind_embedding (sqlite3_stmt *stmt,
-                int           index,
-                const float  *embedding,
-                guint         dim)
+void
+vs_sql_bind_embedding (sqlite3_stmt *stmt,
+                       int           index,
+                       const float  *embedding,
+                       guint         dim)
 {
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   sqlite3_bind_blob64 (stmt, index, embedding, (sqlite3_uint64) dim * 4, SQLITE_TRANSIENT);
@@ -402,10 +341,10 @@ bind_embedding (sqlite3_stmt *stmt,
 #endif
 }
 
-static float *
-column_embedding (sqlite3_stmt *stmt,
-                  int           index,
-                  guint        *dim_out)
+float *
+vs_sql_column_embedding (sqlite3_stmt *stmt,
+                         int           index,
+                         guint        *dim_out)
 {
   const void *blob = sqlite3_column_blob (stmt, index);
   guint dim = sqlite3_column_bytes (stmt, index) / 4;
@@ -426,9 +365,22 @@ column_embedding (sqlite3_stmt *stmt,
   return embedding;
 }
 
-static gboolean
-embedding_is_valid (const float *embedding,
-                    guint        dim)
+/* A damaged or hand-edited database can hold anything in a column: never
+ * hand out NULL or invalid UTF-8 where a string is promised (fuzz-store
+ * found a NULL name reaching g_utf8_casefold). */
+char *
+vs_sql_column_text (sqlite3_stmt *stmt,
+                    int           column,
+                    const char   *fallback)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_utf8_make_valid (text, -1) : g_strdup (fallback);
+}
+
+gboolean
+vs_store_embedding_is_valid (const float *embedding,
+                             guint        dim)
 {
   gboolean nonzero = FALSE;
 
@@ -440,6 +392,183 @@ embedding_is_valid (const float *embedding,
         nonzero = TRUE;
     }
   return nonzero;
+}
+
+/* What every backend may assume of a sample it is given. */
+gboolean
+vs_store_embedding_check (const VsSample  *sample,
+                          guint            index,
+                          GError         **error)
+{
+  if (sample == NULL || sample->embedder == NULL || *sample->embedder == '\0' ||
+      sample->embedding == NULL || sample->dim == 0)
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                   _("Sample %u has no embedding"), index + 1);
+      return FALSE;
+    }
+  if (!vs_store_embedding_is_valid (sample->embedding, sample->dim))
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
+                   _("Sample %u has an invalid embedding (zero or not a number)"), index + 1);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Transactions ----------------------------------------------------- */
+
+struct _VsTxn
+{
+  VsStore   *store;
+  VsTxnMode  mode;
+  gboolean   done;         /* committed, or rolled back */
+  gboolean   checkpoint;
+};
+
+VsTxn *
+vs_txn_begin (VsStore    *store,
+              VsTxnMode   mode,
+              GError    **error)
+{
+  VsTxn *txn;
+
+  g_return_val_if_fail (store->db != NULL, NULL);
+
+  /* IMMEDIATE takes the write lock now, waiting up to the busy timeout. */
+  if (!vs_sql_exec (store, mode == VS_TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", error))
+    return NULL;
+  txn = g_new0 (VsTxn, 1);
+  txn->store = store;
+  txn->mode = mode;
+  return txn;
+}
+
+void
+vs_txn_set_checkpoint (VsTxn *txn)
+{
+  txn->checkpoint = TRUE;
+}
+
+/* Moves the generation inside the transaction; -1 when the schema has
+ * none yet (while migrating to it) or on error. */
+static gint64
+bump_generation (VsStore  *self,
+                 GError  **error)
+{
+  if (!self->has_generation)
+    return -1;
+  return vs_sql_query_int64 (self, "UPDATE generation SET n = n + 1 WHERE id = 1 RETURNING n", -1, error);
+}
+
+gboolean
+vs_txn_commit (VsTxn   *txn,
+               GError **error)
+{
+  VsStore *self = txn->store;
+  gint64 generation = -1;
+  int rc;
+
+  g_return_val_if_fail (!txn->done, FALSE);
+
+  if (txn->mode == VS_TXN_READ)
+    {
+      /* Nothing to keep: ending a read cannot lose anything. */
+      txn->done = TRUE;
+      sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+      return TRUE;
+    }
+
+  if (self->has_generation)
+    {
+      generation = bump_generation (self, error);
+      if (generation < 0)
+        return FALSE;
+      /* Claimed before COMMIT: a monitor that sees it in the file a moment
+       * later already knows it is ours. */
+      if (self->key != NULL)
+        vs_store_monitor_claim_generation (self->key, generation, self);
+    }
+  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (generation >= 0 && self->key != NULL)
+        vs_store_monitor_withdraw_generation (self->key, generation);
+      return vs_sql_error (self, rc, error);
+    }
+  txn->done = TRUE;
+  self->own_commits++;
+  if (txn->checkpoint || self->checkpoint_pending)
+    checkpoint (self);
+  return TRUE;
+}
+
+void
+vs_txn_free (VsTxn *txn)
+{
+  if (txn == NULL)
+    return;
+  if (!txn->done && !sqlite3_get_autocommit (txn->store->db))
+    sqlite3_exec (txn->store->db, "ROLLBACK", NULL, NULL, NULL);
+  g_free (txn);
+}
+
+gboolean
+vs_store_read_generation (VsStore *self,
+                          gint64  *generation,
+                          gint64  *data_version)
+{
+  g_autoptr(VsTxn) txn = NULL;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+
+  if (self->db == NULL || !self->has_generation)
+    return FALSE;
+  txn = vs_txn_begin (self, VS_TXN_READ, NULL);
+  if (txn == NULL)
+    return FALSE;
+  *generation = vs_sql_query_int64 (self, "SELECT n FROM generation WHERE id = 1", -1, NULL);
+  *data_version = vs_sql_query_int64 (self, "PRAGMA data_version", -1, NULL);
+  vs_txn_commit (txn, NULL);
+  return *generation >= 0 && *data_version >= 0;
+}
+
+/* ---- Changes ---------------------------------------------------------- */
+
+GArray *
+vs_store_changes_new (void)
+{
+  return g_array_new (FALSE, TRUE, sizeof (VsStoreChange));
+}
+
+void
+vs_store_changes_add (GArray            *changes,
+                      VsStoreChangeKind  kind,
+                      gint64             person_id,
+                      gint64             sample_id)
+{
+  VsStoreChange change = { kind, person_id, sample_id };
+
+  g_array_append_val (changes, change);
+}
+
+const char *
+vs_store_get_key (VsStore *self)
+{
+  return self->key;
+}
+
+void
+vs_store_announce (VsStore *self,
+                   GArray  *changes)
+{
+  g_autoptr(GArray) owned = changes;
+
+  if (changes->len == 0)
+    return;
+  g_signal_emit (self, signals[CHANGED], 0, changes);
+  if (self->key != NULL)
+    vs_store_monitor_post (self->key, changes);
 }
 
 /* ---- Names ------------------------------------------------------------ */
@@ -776,49 +905,55 @@ make_files_private (const char *path)
     }
 }
 
+/* One step in its own transaction; TRUE without doing anything when
+ * another process did it while we waited for the lock. */
+static gboolean
+migrate_step (VsStore     *self,
+              guint        step,
+              GError     **error)
+{
+  g_autofree char *set_version = NULL;
+  g_autoptr(VsTxn) txn = vs_txn_begin (self, VS_TXN_WRITE, error);
+  gint64 version;
+
+  if (txn == NULL)
+    return FALSE;
+
+  /* Re-read inside the write lock: another process may have migrated
+   * while we waited. */
+  version = vs_sql_query_int64 (self, "PRAGMA user_version", -1, error);
+  if (version < 0)
+    return FALSE;
+  if (version > step)
+    return TRUE;   /* the rollback ends the transaction */
+
+  g_debug ("Migrating %s to schema %u", self->path, step + 1);
+  set_version = g_strdup_printf ("PRAGMA user_version = %u", step + 1);
+  if (!vs_sql_exec (self, migrations[step], error) || !vs_sql_exec (self, set_version, error))
+    return FALSE;
+  if (step == 0)
+    {
+      g_autofree char *set_app = g_strdup_printf ("PRAGMA application_id = %d",
+                                                  VS_STORE_APPLICATION_ID);
+      if (!vs_sql_exec (self, set_app, error))
+        return FALSE;
+    }
+  if (step + 1 == SCHEMA_WITH_GENERATION)
+    self->has_generation = TRUE;
+  return vs_txn_commit (txn, error);
+}
+
 static gboolean
 migrate (VsStore     *self,
          GError     **error)
 {
   for (guint step = 0; step < G_N_ELEMENTS (migrations); step++)
-    {
-      g_autofree char *set_version = NULL;
-      gint64 version;
-
-      if (!begin (self, error))
+    if (!migrate_step (self, step, error))
+      {
+        g_prefix_error (error, _("Cannot upgrade the database: "));
         return FALSE;
-
-      /* Re-read inside the write lock: another process may have migrated
-       * while we waited. */
-      version = query_int64 (self, "PRAGMA user_version", -1, error);
-      if (version < 0)
-        goto fail;
-      if (version > step)
-        {
-          rollback (self);
-          continue;
-        }
-
-      g_debug ("Migrating %s to schema %u", self->path, step + 1);
-      set_version = g_strdup_printf ("PRAGMA user_version = %u", step + 1);
-      if (!exec (self, migrations[step], error) || !exec (self, set_version, error))
-        goto fail;
-      if (step == 0)
-        {
-          g_autofree char *set_app = g_strdup_printf ("PRAGMA application_id = %d",
-                                                      VS_STORE_APPLICATION_ID);
-          if (!exec (self, set_app, error))
-            goto fail;
-        }
-      if (!commit (self, error))
-        goto fail;
-      continue;
-
-    fail:
-      rollback (self);
-      g_prefix_error (error, _("Cannot upgrade the database: "));
-      return FALSE;
-    }
+      }
+  self->has_generation = TRUE;
   return TRUE;
 }
 
@@ -915,7 +1050,7 @@ open_database (VsStore     *self,
 
   /* temp_store: sorts and temporary tables stay in memory, so no biometric
    * byte lands in a temporary file outside the database. */
-  if (!exec (self, "PRAGMA foreign_keys = ON;"
+  if (!vs_sql_exec (self, "PRAGMA foreign_keys = ON;"
                    "PRAGMA secure_delete = ON;"
                    "PRAGMA temp_store = MEMORY;", error))
     return FALSE;
@@ -926,7 +1061,7 @@ open_database (VsStore     *self,
       (rc = open_query (self, "PRAGMA user_version", &version)) != SQLITE_OK ||
       (rc = open_query (self, "PRAGMA application_id", &app_id)) != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, error);
+      vs_sql_error (self, rc, error);
       g_prefix_error (error, _("Cannot open the database: "));
       return FALSE;
     }
@@ -956,6 +1091,8 @@ open_database (VsStore     *self,
 
   if (!self->in_memory)
     sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+  if (version >= SCHEMA_WITH_GENERATION)
+    self->has_generation = TRUE;
   if (self->in_memory)
     return migrate (self, error);
   if (self->read_only)
@@ -975,7 +1112,7 @@ open_database (VsStore     *self,
   rc = open_query_text (self, "PRAGMA journal_mode = WAL", &journal_mode);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, error);
+      vs_sql_error (self, rc, error);
       g_prefix_error (error, _("Cannot open the database: "));
       return FALSE;
     }
@@ -1005,7 +1142,10 @@ vs_store_initable_init (GInitable     *initable,
   if (vs_store_pg_is_conninfo (self->path) && !self->in_memory)
     {
       self->pg = vs_store_pg_open (self->path, error);
-      return self->pg != NULL;
+      if (self->pg == NULL)
+        return FALSE;
+      self->key = g_strdup (self->path);
+      return TRUE;
     }
 
   if (!self->in_memory && !prepare_file (self, &is_new, error))
@@ -1021,7 +1161,10 @@ vs_store_initable_init (GInitable     *initable,
       return FALSE;
     }
   if (!self->in_memory)
-    make_files_private (self->path);
+    {
+      make_files_private (self->path);
+      self->key = g_canonicalize_filename (self->path, NULL);
+    }
 
   g_debug ("Opened %s (schema %u%s)", self->path, (guint) G_N_ELEMENTS (migrations),
            self->read_only ? ", read only" : "");
@@ -1046,6 +1189,7 @@ vs_store_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->pg, vs_store_pg_free);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->key, g_free);
 
   G_OBJECT_CLASS (vs_store_parent_class)->finalize (object);
 }
@@ -1109,6 +1253,18 @@ vs_store_class_init (VsStoreClass *klass)
                           G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VsStore::changed:
+   * @changes: (element-type VsStoreChange): what one committed write changed
+   *
+   * Emitted after each write through this store commits, on the thread
+   * that wrote. See vs-store.h; views listen to VsStoreMonitor instead.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -1163,897 +1319,10 @@ vs_store_get_data_version (VsStore *self)
     return vs_store_pg_get_data_version (self->pg);
 
   /* Both counters only grow, so their sum changes on any commit. */
-  version = query_int64 (self, "PRAGMA data_version", 0, NULL);
+  version = vs_sql_query_int64 (self, "PRAGMA data_version", 0, NULL);
   return version + self->own_commits;
 }
 
-/* ---- People ----------------------------------------------------------- */
-
-#define PERSON_COLUMNS \
-  "SELECT p.id, p.name, p.created, p.updated," \
-  " (SELECT count(*) FROM samples s WHERE s.person_id = p.id)," \
-  " coalesce((SELECT max(e.seen) FROM events e WHERE e.person_id = p.id), 0)" \
-  " FROM people p "
-
-/* A damaged or hand-edited database can hold anything in a column: never
- * hand out NULL or invalid UTF-8 where a string is promised (fuzz-store
- * found a NULL name reaching g_utf8_casefold). */
-static char *
-column_valid_text (sqlite3_stmt *stmt,
-                   int           column,
-                   const char   *fallback)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? g_utf8_make_valid (text, -1) : g_strdup (fallback);
-}
-
-static VsPerson *
-person_from_row (sqlite3_stmt *stmt)
-{
-  VsPerson *person = g_new0 (VsPerson, 1);
-
-  person->id = sqlite3_column_int64 (stmt, 0);
-  person->name = column_valid_text (stmt, 1, "");
-  person->created = sqlite3_column_int64 (stmt, 2);
-  person->updated = sqlite3_column_int64 (stmt, 3);
-  person->n_samples = sqlite3_column_int (stmt, 4);
-  person->last_seen = sqlite3_column_int64 (stmt, 5);
-  return person;
-}
-
-typedef struct {
-  char     *base_key;   /* case and accents ignored */
-  char     *key;        /* case ignored */
-  VsPerson *person;
-} SortEntry;
-
-static int
-sort_entry_compare (const void *pa,
-                    const void *pb)
-{
-  const SortEntry *a = pa, *b = pb;
-  int cmp = strcmp (a->base_key, b->base_key);
-
-  if (cmp == 0)
-    cmp = strcmp (a->key, b->key);
-  if (cmp != 0)
-    return cmp;
-  return a->person->id < b->person->id ? -1 : a->person->id > b->person->id;
-}
-
-GPtrArray *
-vs_store_list_people (VsStore  *self,
-                      GError  **error)
-{
-  g_autoptr(GPtrArray) people = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree SortEntry *entries = NULL;
-
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-
-  if (self->pg != NULL)
-    people = vs_store_pg_list_people (self->pg, error);
-  else if ((stmt = prepare (self, PERSON_COLUMNS, error)) != NULL)
-    people = collect_rows (self, stmt, (RowFunc) person_from_row, (GDestroyNotify) vs_person_free, error);
-  if (people == NULL)
-    return NULL;
-
-  /* Sorted for people, not for bytes: case-folded, locale collation
-   * (COLLATE NOCASE only folds ASCII); ties by id, so the order is stable. */
-  entries = g_new (SortEntry, MAX (people->len, 1));
-  for (guint i = 0; i < people->len; i++)
-    {
-      VsPerson *person = g_ptr_array_index (people, i);
-      g_autofree char *folded = g_utf8_casefold (person->name, -1);
-      g_autofree char *base = vs_name_key (person->name);
-
-      entries[i].base_key = g_utf8_collate_key (base, -1);
-      entries[i].key = g_utf8_collate_key (folded, -1);
-      entries[i].person = person;
-    }
-  qsort (entries, people->len, sizeof (SortEntry), sort_entry_compare);
-  for (guint i = 0; i < people->len; i++)
-    {
-      people->pdata[i] = entries[i].person;
-      g_free (entries[i].base_key);
-      g_free (entries[i].key);
-    }
-  return g_steal_pointer (&people);
-}
-
-static VsPerson *
-get_person (VsStore     *self,
-            gint64       person_id,
-            GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, PERSON_COLUMNS "WHERE p.id = ?", error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, person_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return person_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    set_not_found (error, ROW_PERSON, person_id);
-  else
-    set_sqlite_error (self, rc, error);
-  return NULL;
-}
-
-VsPerson *
-vs_store_get_person (VsStore  *self,
-                     gint64    person_id,
-                     GError  **error)
-{
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-  if (self->pg != NULL)
-    return vs_store_pg_get_person (self->pg, person_id, error);
-  return get_person (self, person_id, error);
-}
-
-/* The first column of the first row of sql with one text parameter: 0 when
- * there is no row, -1 on error. */
-static gint64
-query_int64_text (VsStore     *self,
-                  const char  *sql,
-                  const char  *text,
-                  GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  bind_text (stmt, 1, text);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
-  if (rc == SQLITE_DONE)
-    return 0;
-  set_sqlite_error (self, rc, error);
-  return -1;
-}
-
-/* The lowest id whose name is the same as `name` by vs_name_key() (case,
- * accents and invisible characters ignored), other than `except_id`; 0 when
- * none, -1 on error. The keys are computed here, not in SQL: SQLite folds
- * only ASCII, and a desk has hundreds of people, not millions. */
-static gint64
-find_person_id (VsStore     *self,
-                const char  *name,
-                gint64       except_id,
-                GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id, name FROM people ORDER BY id", error);
-  g_autofree char *key = vs_name_key (name);
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *other = vs_name_key ((const char *) sqlite3_column_text (stmt, 1));
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      if (id != except_id && strcmp (key, other) == 0)
-        return id;
-    }
-  if (rc == SQLITE_DONE)
-    return 0;
-  set_sqlite_error (self, rc, error);
-  return -1;
-}
-
-VsPerson *
-vs_store_find_person_by_name (VsStore     *self,
-                              const char  *name,
-                              GError     **error)
-{
-  g_autofree char *normalized = NULL;
-  gint64 id;
-
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-
-  normalized = vs_person_name_normalize (name, error);
-  if (normalized == NULL)
-    return NULL;
-  if (self->pg != NULL)
-    return vs_store_pg_find_person_by_name (self->pg, normalized, error);
-  id = find_person_id (self, normalized, 0, error);
-  if (id <= 0)
-    return NULL;
-  return get_person (self, id, error);
-}
-
-gboolean
-vs_store_rename_person (VsStore     *self,
-                        gint64       person_id,
-                        const char  *new_name,
-                        GError     **error)
-{
-  g_autofree char *normalized = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 same;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-
-  normalized = vs_person_name_normalize (new_name, error);
-  if (normalized == NULL)
-    return FALSE;
-  if (self->pg != NULL)
-    return vs_store_pg_rename_person (self->pg, person_id, normalized, error);
-
-  if (!begin (self, error))
-    return FALSE;
-  /* Two people with one name (or names a desk cannot tell apart) would be
-   * confused on screen and when enrolling by name. */
-  same = find_person_id (self, normalized, person_id, error);
-  if (same < 0)
-    goto fail;
-  if (same > 0)
-    {
-      g_autoptr(VsPerson) other = get_person (self, same, NULL);
-
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
-                   _("“%s” is already the name of someone else (“%s”); names that differ only in "
-                     "case or accents are the same name"),
-                   normalized, other ? other->name : normalized);
-      goto fail;
-    }
-  stmt = prepare (self, "UPDATE people SET name = ?, updated = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, normalized);
-  sqlite3_bind_int64 (stmt, 2, now_seconds ());
-  sqlite3_bind_int64 (stmt, 3, person_id);
-  if (!step_changed (self, stmt, ROW_PERSON, person_id, error))
-    goto fail;
-  if (!commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
-}
-
-gboolean
-vs_store_delete_people (VsStore      *self,
-                        const gint64 *person_ids,
-                        guint         n_ids,
-                        GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (person_ids != NULL || n_ids == 0, FALSE);
-
-  if (n_ids == 0)
-    return TRUE;
-  if (self->pg != NULL)
-    return vs_store_pg_delete_people (self->pg, person_ids, n_ids, error);
-
-  if (!begin (self, error))
-    return FALSE;
-  stmt = prepare (self, "DELETE FROM people WHERE id = ?", error);
-  if (stmt == NULL)
-    goto fail;
-
-  seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  for (guint i = 0; i < n_ids; i++)
-    {
-      if (!g_hash_table_add (seen, (gpointer) &person_ids[i]))
-        continue;   /* listed twice */
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, person_ids[i]);
-      /* All or nothing: one unknown id cancels the whole deletion. */
-      if (!step_changed (self, stmt, ROW_PERSON, person_ids[i], error))
-        goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit_and_checkpoint (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
-}
-
-gboolean
-vs_store_delete_person (VsStore  *self,
-                        gint64    person_id,
-                        GError  **error)
-{
-  return vs_store_delete_people (self, &person_id, 1, error);
-}
-
-/* ---- Samples ---------------------------------------------------------- */
-
-/* The dimension already used by an embedder in the database, 0 if none, -1
- * on error. */
-static gint64
-embedder_dim (VsStore     *self,
-              const char  *embedder,
-              GError     **error)
-{
-  return query_int64_text (self, "SELECT dim FROM samples WHERE embedder = ? LIMIT 1", embedder, error);
-}
-
-static gboolean
-check_samples (VsStore     *self,
-               GPtrArray   *samples,
-               GError     **error)
-{
-  g_autoptr(GHashTable) dims = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; samples != NULL && i < samples->len; i++)
-    {
-      const VsSample *sample = g_ptr_array_index (samples, i);
-      gpointer known;
-
-      if (sample == NULL || sample->embedder == NULL || *sample->embedder == '\0' ||
-          sample->embedding == NULL || sample->dim == 0)
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %u has no embedding"), i + 1);
-          return FALSE;
-        }
-      if (!embedding_is_valid (sample->embedding, sample->dim))
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %u has an invalid embedding (zero or not a number)"), i + 1);
-          return FALSE;
-        }
-
-      known = g_hash_table_lookup (dims, sample->embedder);
-      if (known == NULL)
-        {
-          gint64 dim = embedder_dim (self, sample->embedder, error);
-          if (dim < 0)
-            return FALSE;
-          if (dim == 0)
-            dim = sample->dim;
-          known = GUINT_TO_POINTER ((guint) dim);
-          g_hash_table_insert (dims, sample->embedder, known);
-        }
-      if (GPOINTER_TO_UINT (known) != sample->dim)
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %u has %u values, but the model “%s” gives %u"),
-                       i + 1, sample->dim, sample->embedder, GPOINTER_TO_UINT (known));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-gint64
-vs_store_add_samples (VsStore     *self,
-                      gint64       person_id,
-                      const char  *name,
-                      GPtrArray   *samples,
-                      GError     **error)
-{
-  g_autofree char *normalized = NULL;
-  g_autofree gint64 *ids = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) touch = NULL;
-  gint64 now = now_seconds ();
-  guint n = samples != NULL ? samples->len : 0;
-
-  g_return_val_if_fail (VS_IS_STORE (self), 0);
-  g_return_val_if_fail (person_id >= 0, 0);
-
-  if (person_id == 0)
-    {
-      normalized = vs_person_name_normalize (name, error);
-      if (normalized == NULL)
-        return 0;
-    }
-  if (self->pg != NULL)
-    return vs_store_pg_add_samples (self->pg, person_id, normalized, samples, error);
-
-  if (!begin (self, error))
-    return 0;
-
-  if (!check_samples (self, samples, error))
-    goto fail;
-
-  if (person_id == 0)
-    {
-      person_id = find_person_id (self, normalized, 0, error);
-      if (person_id < 0)
-        goto fail;
-      if (person_id == 0)
-        {
-          g_autoptr(sqlite3_stmt) stmt =
-            prepare (self, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)", error);
-          if (stmt == NULL)
-            goto fail;
-          bind_text (stmt, 1, normalized);
-          sqlite3_bind_int64 (stmt, 2, now);
-          sqlite3_bind_int64 (stmt, 3, now);
-          if (!step_done (self, stmt, error))
-            goto fail;
-          person_id = sqlite3_last_insert_rowid (self->db);
-        }
-    }
-
-  touch = prepare (self, "UPDATE people SET updated = ? WHERE id = ?", error);
-  if (touch == NULL)
-    goto fail;
-  sqlite3_bind_int64 (touch, 1, now);
-  sqlite3_bind_int64 (touch, 2, person_id);
-  if (!step_changed (self, touch, ROW_PERSON, person_id, error))
-    goto fail;
-
-  insert = prepare (self,
-                    "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (insert == NULL)
-    goto fail;
-
-  ids = g_new (gint64, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const VsSample *sample = g_ptr_array_index (samples, i);
-
-      sqlite3_reset (insert);
-      sqlite3_clear_bindings (insert);
-      sqlite3_bind_int64 (insert, 1, person_id);
-      bind_text (insert, 2, sample->embedder);
-      sqlite3_bind_int (insert, 3, sample->dim);
-      bind_embedding (insert, 4, sample->embedding, sample->dim);
-      sqlite3_bind_double (insert, 5, sample->quality);
-      if (sample->crop != NULL)
-        {
-          gsize size;
-          const void *data = g_bytes_get_data (sample->crop, &size);
-          sqlite3_bind_blob64 (insert, 6, data ? data : "", size, SQLITE_STATIC);
-        }
-      bind_text (insert, 7, sample->source);
-      sqlite3_bind_int64 (insert, 8, sample->created > 0 ? sample->created : now);
-      if (!step_done (self, insert, error))
-        goto fail;
-      ids[i] = sqlite3_last_insert_rowid (self->db);
-    }
-  g_clear_pointer (&insert, sqlite3_finalize);
-  g_clear_pointer (&touch, sqlite3_finalize);
-
-  if (!commit (self, error))
-    goto fail;
-
-  /* Only now that they are stored do the samples learn their ids. */
-  for (guint i = 0; i < n; i++)
-    {
-      VsSample *sample = g_ptr_array_index (samples, i);
-      sample->id = ids[i];
-      sample->person_id = person_id;
-      if (sample->created <= 0)
-        sample->created = now;
-    }
-  return person_id;
-
-fail:
-  rollback (self);
-  return 0;
-}
-
-static VsSample *
-sample_from_row (sqlite3_stmt *stmt)
-{
-  VsSample *sample = g_new0 (VsSample, 1);
-  const void *crop;
-
-  sample->id = sqlite3_column_int64 (stmt, 0);
-  sample->person_id = sqlite3_column_int64 (stmt, 1);
-  sample->embedder = column_valid_text (stmt, 2, "");
-  sample->embedding = column_embedding (stmt, 3, &sample->dim);
-  sample->quality = sqlite3_column_double (stmt, 4);
-  crop = sqlite3_column_blob (stmt, 5);
-  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
-    sample->crop = g_bytes_new (crop, sqlite3_column_bytes (stmt, 5));
-  sample->source = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-  sample->created = sqlite3_column_int64 (stmt, 7);
-  return sample;
-}
-
-GPtrArray *
-vs_store_list_samples (VsStore  *self,
-                       gint64    person_id,
-                       GError  **error)
-{
-  g_autoptr(GPtrArray) samples = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(VsPerson) person = NULL;
-
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-  if (self->pg != NULL)
-    return vs_store_pg_list_samples (self->pg, person_id, error);
-
-  /* One read transaction: the person and their samples from one snapshot. */
-  if (!exec (self, "BEGIN", error))
-    return NULL;
-
-  person = get_person (self, person_id, error);
-  if (person == NULL)
-    goto fail;
-
-  stmt = prepare (self,
-                  "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
-                  " FROM samples WHERE person_id = ? ORDER BY id", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, person_id);
-
-  samples = collect_rows (self, stmt, (RowFunc) sample_from_row, (GDestroyNotify) vs_sample_free, error);
-  if (samples == NULL)
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  exec (self, "COMMIT", NULL);
-  return g_steal_pointer (&samples);
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (self);
-  return NULL;
-}
-
-gboolean
-vs_store_delete_sample (VsStore  *self,
-                        gint64    sample_id,
-                        GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-  if (self->pg != NULL)
-    return vs_store_pg_delete_sample (self->pg, sample_id, error);
-
-  if (!begin (self, error))
-    return FALSE;
-  stmt = prepare (self,
-                  "UPDATE people SET updated = ?1 WHERE id = (SELECT person_id FROM samples WHERE id = ?2)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, now_seconds ());
-  sqlite3_bind_int64 (stmt, 2, sample_id);
-  if (!step_done (self, stmt, error))
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = prepare (self, "DELETE FROM samples WHERE id = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, sample_id);
-  if (!step_changed (self, stmt, ROW_SAMPLE, sample_id, error))
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit_and_checkpoint (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (self);
-  return FALSE;
-}
-
-GBytes *
-vs_store_get_person_thumbnail (VsStore  *self,
-                               gint64    person_id,
-                               GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-  if (self->pg != NULL)
-    return vs_store_pg_get_person_thumbnail (self->pg, person_id, error);
-
-  /* Only the crop column is read: lists ask for one picture per row. */
-  stmt = prepare (self,
-                  "SELECT crop FROM samples WHERE person_id = ? AND crop IS NOT NULL"
-                  " ORDER BY id LIMIT 1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, person_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) > 0)
-    return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    set_sqlite_error (self, rc, error);
-  return NULL;
-}
-
-gboolean
-vs_store_reembed (VsStore         *self,
-                  const char      *embedder,
-                  guint            dim,
-                  VsReembedFunc    func,
-                  VsProgressFunc   progress,
-                  gpointer         user_data,
-                  GError         **error)
-{
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(sqlite3_stmt) list = NULL;
-  g_autoptr(sqlite3_stmt) read = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autofree float *embedding = NULL;
-  int rc;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-
-  if (embedder == NULL || *embedder == '\0' || dim == 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                   _("No model given to recompute the samples with"));
-      return FALSE;
-    }
-  if (self->pg != NULL)
-    return vs_store_pg_reembed (self->pg, embedder, dim, func, progress, user_data, error);
-
-  /* The write lock is held throughout, so no sample can be added or removed
-   * half-way; other writers wait (and time out on a very long run). */
-  if (!begin (self, error))
-    return FALSE;
-
-  /* Ids first: the table is not updated under a running SELECT. */
-  list = prepare (self, "SELECT id FROM samples ORDER BY id", error);
-  if (list == NULL)
-    goto fail;
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (list, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  g_clear_pointer (&list, sqlite3_finalize);
-
-  read = prepare (self, "SELECT crop FROM samples WHERE id = ?", error);
-  update = prepare (self, "UPDATE samples SET embedding = ?, dim = ?, embedder = ? WHERE id = ?", error);
-  if (read == NULL || update == NULL)
-    goto fail;
-
-  embedding = g_new (float, dim);
-  if (progress != NULL)
-    progress (0, ids->len, user_data);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      gint64 id = g_array_index (ids, gint64, i);
-      g_autoptr(GBytes) crop = NULL;
-
-      sqlite3_reset (read);
-      sqlite3_bind_int64 (read, 1, id);
-      rc = sqlite3_step (read);
-      if (rc != SQLITE_ROW)
-        {
-          set_sqlite_error (self, rc, error);
-          goto fail;
-        }
-      if (sqlite3_column_type (read, 0) == SQLITE_NULL || sqlite3_column_bytes (read, 0) == 0)
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" PRId64 " has no stored face picture, so it cannot be "
-                         "recomputed; delete it and try again"), id);
-          goto fail;
-        }
-      crop = g_bytes_new (sqlite3_column_blob (read, 0), sqlite3_column_bytes (read, 0));
-      sqlite3_reset (read);
-
-      memset (embedding, 0, (gsize) dim * sizeof (float));
-      if (!func (crop, embedding, user_data, error))
-        {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                         _("Sample %" PRId64 " could not be recomputed"), id);
-          goto fail;
-        }
-      if (!embedding_is_valid (embedding, dim))
-        {
-          g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_INVALID,
-                       _("Sample %" PRId64 " gave an invalid embedding"), id);
-          goto fail;
-        }
-
-      sqlite3_reset (update);
-      bind_embedding (update, 1, embedding, dim);
-      sqlite3_bind_int (update, 2, dim);
-      bind_text (update, 3, embedder);
-      sqlite3_bind_int64 (update, 4, id);
-      if (!step_done (self, update, error))
-        goto fail;
-
-      if (progress != NULL)
-        progress (i + 1, ids->len, user_data);
-    }
-
-  g_clear_pointer (&read, sqlite3_finalize);
-  g_clear_pointer (&update, sqlite3_finalize);
-  /* The old embeddings were overwritten: flush their frames out too. */
-  if (!commit_and_checkpoint (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  g_clear_pointer (&list, sqlite3_finalize);
-  g_clear_pointer (&read, sqlite3_finalize);
-  g_clear_pointer (&update, sqlite3_finalize);
-  rollback (self);
-  return FALSE;
-}
-
-gboolean
-vs_store_record_seen (VsStore  *self,
-                      gint64    person_id,
-                      gint64    when,
-                      GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-  if (self->pg != NULL)
-    return vs_store_pg_record_seen (self->pg, person_id, when, error);
-
-  if (!begin (self, error))
-    return FALSE;
-  stmt = prepare (self, "INSERT INTO events (person_id, seen) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, person_id);
-  sqlite3_bind_int64 (stmt, 2, when > 0 ? when : now_seconds ());
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    {
-      set_not_found (error, ROW_PERSON, person_id);
-      goto fail;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (self);
-  return FALSE;
-}
-
-char *
-vs_store_dup_embedder (VsStore  *self,
-                       GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-  if (self->pg != NULL)
-    return vs_store_pg_dup_embedder (self->pg, error);
-
-  stmt = prepare (self,
-                  "SELECT embedder FROM samples GROUP BY embedder"
-                  " ORDER BY count(*) DESC, max(id) DESC LIMIT 1", error);
-  if (stmt == NULL)
-    return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    set_sqlite_error (self, rc, error);
-  return NULL;
-}
-
-VsGallery *
-vs_store_load_gallery (VsStore     *self,
-                       const char  *embedder,
-                       GError     **error)
-{
-  g_autoptr(VsGallery) gallery = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 dim = 0, last_person = 0;
-  guint n_skipped = 0;
-  int rc;
-
-  g_return_val_if_fail (VS_IS_STORE (self), NULL);
-  g_return_val_if_fail (embedder != NULL, NULL);
-  if (self->pg != NULL)
-    return vs_store_pg_load_gallery (self->pg, embedder, error);
-
-  /* One snapshot for the dimension and the rows. */
-  if (!exec (self, "BEGIN", error))
-    return NULL;
-
-  /* The dimension most rows have; stray rows of another size are skipped. */
-  stmt = prepare (self,
-                  "SELECT dim FROM samples WHERE embedder = ?"
-                  " GROUP BY dim ORDER BY count(*) DESC, dim LIMIT 1", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, embedder);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    dim = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  gallery = vs_gallery_new (embedder, (guint) MAX (dim, 0));
-
-  stmt = prepare (self,
-                  "SELECT s.person_id, p.name, s.embedding FROM samples s"
-                  " JOIN people p ON p.id = s.person_id"
-                  " WHERE s.embedder = ? ORDER BY s.person_id, s.id", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, embedder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 person_id = sqlite3_column_int64 (stmt, 0);
-      const void *blob = sqlite3_column_blob (stmt, 2);
-      int bytes = sqlite3_column_bytes (stmt, 2);
-      g_autofree float *embedding = NULL;
-      guint row_dim;
-
-      if (blob == NULL || bytes != dim * 4)
-        {
-          n_skipped++;
-          continue;
-        }
-      embedding = column_embedding (stmt, 2, &row_dim);
-      if (!embedding_is_valid (embedding, row_dim))
-        {
-          n_skipped++;
-          continue;
-        }
-      if (person_id != last_person)
-        {
-          vs_gallery_add_person (gallery, person_id, (const char *) sqlite3_column_text (stmt, 1));
-          last_person = person_id;
-        }
-      vs_gallery_add_sample (gallery, person_id, embedding);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  exec (self, "COMMIT", NULL);
-
-  if (n_skipped > 0)
-    g_debug ("Gallery %s: skipped %u samples that are not %" G_GINT64_FORMAT "-d or invalid",
-             embedder, n_skipped, dim);
-  g_debug ("Gallery %s: %u samples of %u people", embedder,
-           vs_gallery_get_n_samples (gallery), vs_gallery_get_n_people (gallery));
-  return g_steal_pointer (&gallery);
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (self);
-  return NULL;
-}
 /* ---- The server backend (vs-store-pg.c) --------------------------------- */
 
 VsStorePg *
@@ -2061,178 +1330,4 @@ vs_store_get_pg (VsStore *store)
 {
   g_return_val_if_fail (VS_IS_STORE (store), NULL);
   return store->pg;
-}
-
-gboolean
-vs_store_embedding_is_valid (const float *embedding,
-                             guint        dim)
-{
-  return embedding_is_valid (embedding, dim);
-}
-
-/* ---- Everything at once (vs-store-copy.h) -------------------------------- */
-
-static VsPerson *
-plain_person_from_row (sqlite3_stmt *stmt)
-{
-  VsPerson *person = g_new0 (VsPerson, 1);
-
-  person->id = sqlite3_column_int64 (stmt, 0);
-  person->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  person->created = sqlite3_column_int64 (stmt, 2);
-  person->updated = sqlite3_column_int64 (stmt, 3);
-  return person;
-}
-
-gboolean
-vs_store_read_all (VsStore          *self,
-                   VsStoreContents  *contents,
-                   GError          **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-  if (self->pg != NULL)
-    return vs_store_pg_read_all (self->pg, contents, error);
-
-  /* One read transaction: one snapshot of the three tables. */
-  if (!exec (self, "BEGIN", error))
-    return FALSE;
-  stmt = prepare (self, "SELECT id, name, created, updated FROM people ORDER BY id", error);
-  if (stmt == NULL ||
-      (contents->people = collect_rows (self, stmt, (RowFunc) plain_person_from_row,
-                                        (GDestroyNotify) vs_person_free, error)) == NULL)
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self,
-                  "SELECT id, person_id, embedder, embedding, quality, crop, source, created"
-                  " FROM samples ORDER BY id", error);
-  if (stmt == NULL ||
-      (contents->samples = collect_rows (self, stmt, (RowFunc) sample_from_row,
-                                         (GDestroyNotify) vs_sample_free, error)) == NULL)
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self, "SELECT id, person_id, seen FROM events ORDER BY id", error);
-  if (stmt == NULL)
-    goto fail;
-  contents->events = g_array_new (FALSE, FALSE, sizeof (VsStoreEvent));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VsStoreEvent event = {
-        sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2)
-      };
-      g_array_append_val (contents->events, event);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  exec (self, "COMMIT", NULL);
-  return TRUE;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (self);
-  vs_store_contents_clear (contents);
-  return FALSE;
-}
-
-gboolean
-vs_store_write_all (VsStore                *self,
-                    const VsStoreContents  *contents,
-                    GError                **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 n_people;
-
-  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
-  if (self->pg != NULL)
-    return vs_store_pg_write_all (self->pg, contents, error);
-
-  if (!begin (self, error))
-    return FALSE;
-  n_people = query_int64 (self, "SELECT count(*) FROM people", -1, error);
-  if (n_people < 0)
-    goto fail;
-  if (n_people > 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_EXISTS,
-                   _("“%s” already holds %" PRId64 " people; copy only into an empty "
-                     "database"), self->path, n_people);
-      goto fail;
-    }
-
-  stmt = prepare (self, "INSERT INTO people (id, name, created, updated) VALUES (?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  for (guint i = 0; i < contents->people->len; i++)
-    {
-      const VsPerson *p = g_ptr_array_index (contents->people, i);
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, p->id);
-      bind_text (stmt, 2, p->name);
-      sqlite3_bind_int64 (stmt, 3, p->created);
-      sqlite3_bind_int64 (stmt, 4, p->updated);
-      if (!step_done (self, stmt, error))
-        goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = prepare (self,
-                  "INSERT INTO samples (id, person_id, embedder, dim, embedding, quality, crop, source, created)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  for (guint i = 0; i < contents->samples->len; i++)
-    {
-      const VsSample *s = g_ptr_array_index (contents->samples, i);
-
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      sqlite3_bind_int64 (stmt, 1, s->id);
-      sqlite3_bind_int64 (stmt, 2, s->person_id);
-      bind_text (stmt, 3, s->embedder);
-      sqlite3_bind_int (stmt, 4, s->dim);
-      bind_embedding (stmt, 5, s->embedding, s->dim);
-      sqlite3_bind_double (stmt, 6, s->quality);
-      if (s->crop != NULL)
-        {
-          gsize size;
-          const void *data = g_bytes_get_data (s->crop, &size);
-          sqlite3_bind_blob64 (stmt, 7, data ? data : "", size, SQLITE_STATIC);
-        }
-      bind_text (stmt, 8, s->source);
-      sqlite3_bind_int64 (stmt, 9, s->created);
-      if (!step_done (self, stmt, error))
-        goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = prepare (self, "INSERT INTO events (id, person_id, seen) VALUES (?, ?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  for (guint i = 0; i < contents->events->len; i++)
-    {
-      const VsStoreEvent *e = &g_array_index (contents->events, VsStoreEvent, i);
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, e->id);
-      sqlite3_bind_int64 (stmt, 2, e->person_id);
-      sqlite3_bind_int64 (stmt, 3, e->seen);
-      if (!step_done (self, stmt, error))
-        goto fail;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (self);
-  return FALSE;
 }

@@ -1,14 +1,33 @@
-/* vs-store.h: the SQLite database of people and face samples, the one truth.
+/* vs-store.h: the database of people and face samples, the one truth.
  *
- * Every change is one transaction. A VsStore is not thread-safe: open one per
- * thread that needs it (SQLite serialises writers across connections and
- * processes; a busy timeout makes a second writer wait instead of failing).
+ * An SQLite file (the default) or a PostgreSQL server (vs-store-pg.h) behind
+ * one API. Every change is one transaction. A VsStore is not thread-safe:
+ * open one per thread that needs it (SQLite serialises writers across
+ * connections and processes; a busy timeout makes a second writer wait
+ * instead of failing).
+ *
+ * Arguments are checked here, once, before a backend sees them: an empty
+ * name, an unknown-length or invalid embedding, a missing model give
+ * VS_STORE_ERROR_INVALID whatever the backend.
+ *
+ * Changes are announced, not polled. After each write commits, the store
+ * emits
+ *
+ *   VsStore::changed (GArray *changes)   -- VsStoreChange (vs-types.h)
+ *
+ * on the thread that wrote, with exactly what changed (person added,
+ * renamed, deleted, samples added or removed with their ids, embedder
+ * changed, person seen), and posts the same batch to every VsStoreMonitor
+ * (vs-store-monitor.h) of this process that watches the same database, in
+ * whatever thread or main context that monitor lives. Views should listen to
+ * the monitor: it also reports other processes' writes, once.
  */
 #pragma once
 
 #include <gio/gio.h>
 #include "vs-gallery.h"
 #include "vs-name.h"
+#include "vs-types.h"
 
 G_BEGIN_DECLS
 
@@ -29,40 +48,6 @@ typedef enum {
 
 /* Name limits shared by the CLI and the GUI (vs-name.h). */
 #define VS_PERSON_NAME_MAX_CHARS VS_NAME_MAX_CHARS
-
-typedef struct {
-  gint64  id;
-  char   *name;
-  gint64  created;     /* unix seconds, UTC */
-  gint64  updated;
-  guint   n_samples;
-  gint64  last_seen;   /* 0 when never seen */
-} VsPerson;
-
-VsPerson *vs_person_copy (const VsPerson *person);
-void      vs_person_free (VsPerson *person);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsPerson, vs_person_free)
-
-typedef struct {
-  gint64  id;           /* 0 before it is stored */
-  gint64  person_id;
-  char   *embedder;     /* model id that produced the embedding */
-  float  *embedding;    /* dim floats, L2-normalised */
-  guint   dim;
-  double  quality;      /* 0..1, detector score or capture quality */
-  GBytes *crop;         /* aligned 112×112 face, PNG-encoded */
-  char   *source;       /* file path, "camera", … (may be NULL) */
-  gint64  created;
-} VsSample;
-
-VsSample *vs_sample_new  (const char   *embedder,
-                          const float  *embedding,
-                          guint         dim,
-                          double        quality,
-                          GBytes       *crop,
-                          const char   *source);
-void      vs_sample_free (VsSample *sample);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsSample, vs_sample_free)
 
 #define VS_TYPE_STORE (vs_store_get_type ())
 G_DECLARE_FINAL_TYPE (VsStore, vs_store, VS, STORE, GObject)
@@ -87,7 +72,8 @@ VsStore  *vs_store_open_existing       (const char   *path,
 VsStore  *vs_store_open_empty          (GError      **error);
 const char *vs_store_get_path          (VsStore      *self);
 
-/* Changes whenever any connection (this process or another) commits. */
+/* Changes whenever any connection (this process or another) commits.
+ * Cheap, but prefer VsStoreMonitor::changed to polling it. */
 gint64    vs_store_get_data_version    (VsStore      *self);
 
 /* vs_name_normalize() with the error as VS_STORE_ERROR_INVALID. */
@@ -176,5 +162,13 @@ char      *vs_store_dup_embedder       (VsStore      *self,
 VsGallery *vs_store_load_gallery       (VsStore      *self,
                                         const char   *embedder,
                                         GError      **error);
+/* Adds these people's samples of the gallery's embedder (those that still
+ * exist) to a gallery being built, e.g. a vs_gallery_copy_without() of the
+ * current one: how a change updates a snapshot without a full reload. */
+gboolean   vs_store_add_people_to_gallery (VsStore      *self,
+                                           VsGallery    *gallery,
+                                           const gint64 *person_ids,
+                                           guint         n_ids,
+                                           GError      **error);
 
 G_END_DECLS

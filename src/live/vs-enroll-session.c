@@ -1,10 +1,9 @@
 /* vs-enroll-session.c
  *
- * Threads: the camera's streaming thread pushes into the slot; the worker
- * owns the engine and does everything expensive; the main thread reads the
- * captures, removes some, and receives the signals from an idle source
- * attached to its context (never g_main_context_invoke(), which could run the
- * callback on the worker when the main context happens to be free).
+ * Threads (VsFrameWorker): the camera's streaming thread pushes into the
+ * worker's slot; the worker owns the engine and does everything expensive;
+ * the main thread reads the captures, removes some, and receives the
+ * signals from the worker's delivery.
  */
 #include "config.h"
 
@@ -12,7 +11,7 @@
 #include <math.h>
 
 #include "vs-enroll-session.h"
-#include "vs-frame-slot.h"
+#include "vs-frame-worker.h"
 
 #define DEFAULT_TARGET            5
 #define DEFAULT_MIN_INTERVAL_US   (300 * G_TIME_SPAN_MILLISECOND)
@@ -76,10 +75,7 @@ struct _VsEnrollSession
   VsEngine        *engine;          /* the worker's, after construction */
   char            *embedder;
   float            match_threshold; /* the embedder's open-set threshold */
-  GMainContext    *context;         /* where signals go */
-  GThread         *thread;
-
-  VsFrameSlot      slot;
+  VsFrameWorker    worker;          /* the newest frame, the thread, delivery */
 
   GMutex           lock;
   /* Under lock: */
@@ -99,7 +95,6 @@ struct _VsEnrollSession
   VsEnrollFeedback pending_feedback;
   gboolean         has_pending_feedback;
   GPtrArray       *pending_captures; /* to announce */
-  gboolean         delivery_scheduled;
   gboolean         complete_announced;
 };
 
@@ -124,7 +119,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static gboolean
+static void
 deliver_cb (gpointer data)
 {
   VsEnrollSession *self = data;
@@ -143,7 +138,6 @@ deliver_cb (gpointer data)
   feedback = self->pending_feedback;
   has_feedback = self->has_pending_feedback;
   self->has_pending_feedback = FALSE;
-  self->delivery_scheduled = FALSE;
   if (self->captures->len >= self->target && !self->complete_announced)
     {
       self->complete_announced = TRUE;
@@ -162,26 +156,6 @@ deliver_cb (gpointer data)
     g_signal_emit (self, signals[FEEDBACK], 0, &feedback);
   if (complete)
     g_signal_emit (self, signals[COMPLETE], 0);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Under lock. */
-static void
-schedule_delivery (VsEnrollSession *self)
-{
-  GSource *source;
-
-  if (self->delivery_scheduled)
-    return;
-
-  self->delivery_scheduled = TRUE;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_cb, g_object_ref (self), g_object_unref);
-  g_source_set_static_name (source, "[visage] enroll delivery");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
 }
 
 static float
@@ -388,29 +362,19 @@ deliver:
   g_mutex_lock (&self->lock);
   self->pending_feedback = feedback;
   self->has_pending_feedback = TRUE;
-  schedule_delivery (self);
+  vs_frame_worker_post (&self->worker);
   g_mutex_unlock (&self->lock);
 }
 
-static gpointer
-worker_thread (gpointer data)
+/* The frame worker's process function (worker thread). */
+static void
+worker_process (gpointer  data,
+                VsImage  *frame,
+                gint64    time_us,
+                gint64    arrival_us,
+                guint64   number)
 {
-  VsEnrollSession *self = data;
-
-  for (;;)
-    {
-      g_autoptr(VsImage) frame = NULL;
-      gint64 time_us;
-      guint64 number;
-
-      frame = vs_frame_slot_take (&self->slot, &time_us, &number);
-      if (frame == NULL)
-        break;
-      process_frame (self, frame, time_us, number);
-      vs_frame_slot_done (&self->slot);
-    }
-
-  return NULL;
+  process_frame (data, frame, time_us, number);
 }
 
 VsEnrollSession *
@@ -426,8 +390,7 @@ vs_enroll_session_new (const char  *models_dir,
   self->embedder = g_strdup (vs_engine_get_embedder (self->engine)->id);
   self->match_threshold = vs_engine_get_embedder (self->engine)->threshold;
 
-  self->thread = g_thread_try_new ("visage-enroll", worker_thread, self, error);
-  if (self->thread == NULL)
+  if (!vs_frame_worker_start (&self->worker, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -517,7 +480,7 @@ vs_enroll_session_set_paused (VsEnrollSession *self,
 {
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
 
-  vs_frame_slot_set_paused (&self->slot, paused);
+  vs_frame_worker_set_paused (&self->worker, paused);
 }
 
 void
@@ -529,7 +492,7 @@ vs_enroll_session_push_frame (VsEnrollSession *self,
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
   g_return_if_fail (frame != NULL);
 
-  vs_frame_slot_push (&self->slot, frame, capture_time_us, frame_number);
+  vs_frame_worker_push (&self->worker, frame, capture_time_us, frame_number);
 }
 
 GPtrArray *
@@ -613,7 +576,7 @@ vs_enroll_session_drain (VsEnrollSession *self)
 {
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
 
-  vs_frame_slot_drain (&self->slot);
+  vs_frame_worker_drain (&self->worker);
 }
 
 void
@@ -621,10 +584,7 @@ vs_enroll_session_stop (VsEnrollSession *self)
 {
   g_return_if_fail (VS_IS_ENROLL_SESSION (self));
 
-  vs_frame_slot_stop (&self->slot);
-
-  if (self->thread != NULL)
-    g_thread_join (g_steal_pointer (&self->thread));
+  vs_frame_worker_stop (&self->worker);
 }
 
 static void
@@ -647,8 +607,7 @@ vs_enroll_session_finalize (GObject *object)
   g_clear_pointer (&self->stranger, vs_sample_free);
   g_clear_pointer (&self->captures, g_ptr_array_unref);
   g_clear_pointer (&self->pending_captures, g_ptr_array_unref);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  vs_frame_slot_clear (&self->slot);
+  vs_frame_worker_clear (&self->worker);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (vs_enroll_session_parent_class)->finalize (object);
@@ -754,9 +713,9 @@ vs_enroll_session_class_init (VsEnrollSessionClass *klass)
 static void
 vs_enroll_session_init (VsEnrollSession *self)
 {
-  vs_frame_slot_init (&self->slot);
+  vs_frame_worker_init (&self->worker, G_OBJECT (self), "visage-enroll",
+                        worker_process, deliver_cb);
   g_mutex_init (&self->lock);
-  self->context = g_main_context_ref_thread_default ();
   self->target = DEFAULT_TARGET;
   default_params (&self->params);
   vs_quality_params_init_camera (&self->quality);

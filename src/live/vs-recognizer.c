@@ -12,7 +12,7 @@
 
 #include "vs-cv.h"
 #include "vs-engine.h"
-#include "vs-frame-slot.h"
+#include "vs-frame-worker.h"
 #include "vs-recognizer.h"
 
 #define LATENCY_RING 1024
@@ -81,7 +81,6 @@ struct _VsRecognizer
 {
   GObject        parent_instance;
 
-  GMainContext  *context;      /* where results are delivered */
   VsLiveModel   *model;        /* main thread */
   gboolean       paused;       /* main thread: drop results on arrival */
   char          *embedder_id;
@@ -94,11 +93,10 @@ struct _VsRecognizer
   float         *embedding;       /* scratch buffers, reused every frame */
   GArray        *candidates;      /* EmbedCandidate */
   GArray        *to_embed;        /* guint track ids */
-  GThread       *thread;
   gboolean       have_full;       /* last_full_us is set */
   gint64         last_full_us;    /* frame time of the last full search */
 
-  VsFrameSlot    slot;
+  VsFrameWorker  worker;       /* the newest frame, the thread, delivery */
 
   /* Guards the parameters below. */
   GMutex         lock;
@@ -158,7 +156,7 @@ static guint signals[N_SIGNALS];
 
 /* Main thread: deliver */
 
-static gboolean
+static void
 deliver_cb (gpointer data)
 {
   VsRecognizer *self = data;
@@ -171,7 +169,7 @@ deliver_cb (gpointer data)
 
   /* Results of frames taken before a pause are stale: nobody shows them. */
   if (results == NULL || self->paused)
-    return G_SOURCE_REMOVE;
+    return;
 
   latency_ms = (g_get_monotonic_time () - results->capture_time_us) / 1000.0;
   g_mutex_lock (&self->stats_lock);
@@ -209,8 +207,6 @@ deliver_cb (gpointer data)
     }
 
   g_signal_emit (self, signals[RESULTS], 0, results);
-
-  return G_SOURCE_REMOVE;
 }
 
 /* Worker thread */
@@ -219,10 +215,7 @@ static void
 post_results (VsRecognizer         *self,
               VsRecognitionResults *results)
 {
-  gboolean schedule;
-
   g_mutex_lock (&self->results_lock);
-  schedule = self->pending == NULL;
   if (self->pending != NULL)
     {
       /* The main thread has not caught up: keep every event, newest tracks. */
@@ -236,9 +229,7 @@ post_results (VsRecognizer         *self,
   self->pending = results;
   g_mutex_unlock (&self->results_lock);
 
-  if (schedule)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-                                deliver_cb, g_object_ref (self), g_object_unref);
+  vs_frame_worker_post (&self->worker);
 }
 
 /* CPU time of the calling thread: the work of one frame, however loaded
@@ -326,7 +317,40 @@ embedding_weight (const VsFace *face)
   return CLAMP (face->score, 0.05f, 1.f) * CLAMP (size / 80.f, 0.25f, 1.f);
 }
 
-/* Matches one embedding against the gallery and casts the track's vote. */
+/* The gallery's answer about a track's aggregate, as a vote (the name
+ * belongs to the gallery, which the caller holds). */
+typedef struct {
+  VsVoteKind  kind;
+  gint64      person_id;
+  const char *name;
+  float       score;
+} Answer;
+
+static Answer
+identify_aggregate (VsGallery           *gallery,
+                    const float         *aggregate,
+                    const VsMatchParams *params)
+{
+  VsIdentity identity;
+
+  if (gallery == NULL || vs_gallery_get_n_people (gallery) == 0)
+    return (Answer) { VS_VOTE_UNKNOWN, 0, NULL, 0.f };
+
+  identity = vs_gallery_identify (gallery, aggregate, params);
+  switch (identity.kind)
+    {
+    case VS_IDENTITY_KNOWN:
+      return (Answer) { VS_VOTE_PERSON, identity.best.person_id, identity.best.name, identity.best.score };
+    case VS_IDENTITY_UNKNOWN:
+      return (Answer) { VS_VOTE_UNKNOWN, 0, NULL, identity.best.score };
+    case VS_IDENTITY_AMBIGUOUS:
+    default:
+      return (Answer) { VS_VOTE_ABSTAIN, 0, NULL, identity.best.score };
+    }
+}
+
+/* Matches one embedding against the gallery (timed) and casts the track's
+ * vote; a face without a track (id 0) is only matched. */
 static void
 identify_and_vote (VsRecognizer        *self,
                    VsGallery           *gallery,
@@ -335,41 +359,19 @@ identify_and_vote (VsRecognizer        *self,
                    const float         *embedding,
                    gint64               time_us)
 {
-  VsIdentity identity;
-  gint64 start_us;
+  gint64 start_us = g_get_monotonic_time ();
+  Answer answer = identify_aggregate (gallery, embedding, match_params);
 
-  if (gallery == NULL || vs_gallery_get_n_people (gallery) == 0)
+  if (gallery != NULL && vs_gallery_get_n_people (gallery) > 0)
     {
-      if (id != 0)
-        vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL, 0.f, time_us);
-      return;
+      g_mutex_lock (&self->stats_lock);
+      self->match_total_ms += (g_get_monotonic_time () - start_us) / 1000.0;
+      self->matches++;
+      g_mutex_unlock (&self->stats_lock);
     }
-
-  start_us = g_get_monotonic_time ();
-  identity = vs_gallery_identify (gallery, embedding, match_params);
-  g_mutex_lock (&self->stats_lock);
-  self->match_total_ms += (g_get_monotonic_time () - start_us) / 1000.0;
-  self->matches++;
-  g_mutex_unlock (&self->stats_lock);
-  if (id == 0)
-    return;
-
-  switch (identity.kind)
-    {
-    case VS_IDENTITY_KNOWN:
-      vs_tracker_vote (self->tracker, id, VS_VOTE_PERSON, identity.best.person_id,
-                       identity.best.name, identity.best.score, time_us);
-      break;
-    case VS_IDENTITY_UNKNOWN:
-      vs_tracker_vote (self->tracker, id, VS_VOTE_UNKNOWN, 0, NULL,
-                       identity.best.score, time_us);
-      break;
-    case VS_IDENTITY_AMBIGUOUS:
-    default:
-      vs_tracker_vote (self->tracker, id, VS_VOTE_ABSTAIN, 0, NULL,
-                       identity.best.score, time_us);
-      break;
-    }
+  if (id != 0)
+    vs_tracker_vote (self->tracker, id, answer.kind, answer.person_id, answer.name,
+                     answer.score, time_us);
 }
 
 /* The regions to search in a frame between full searches: around every
@@ -538,8 +540,23 @@ process_frame (VsRecognizer *self,
 
   if (serial != self->worker_serial)
     {
-      /* A new snapshot: every track is voted on again against it. */
+      /* A new snapshot: every track is voted on again against it, and the
+       * ones already embedded are decided again at once from what the
+       * track as a whole looks like: someone enrolled while standing in
+       * view is named in this frame, a deleted person's name goes now. */
       vs_tracker_reset_votes (self->tracker, gallery != NULL ? gallery_name_lookup : NULL, gallery);
+      for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+        {
+          const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+          const float *aggregate = track->confirmed ? vs_tracker_get_aggregate (self->tracker, track->id) : NULL;
+          Answer answer;
+
+          if (aggregate == NULL)
+            continue;
+          answer = identify_aggregate (gallery, aggregate, &match_params);
+          vs_tracker_redecide (self->tracker, track->id, answer.kind, answer.person_id,
+                               answer.name, answer.score, time_us);
+        }
       self->worker_serial = serial;
     }
 
@@ -655,32 +672,15 @@ process_frame (VsRecognizer *self,
   post_results (self, results);
 }
 
-static gpointer
-worker_thread (gpointer data)
+/* The frame worker's process function (worker thread). */
+static void
+worker_process (gpointer  data,
+                VsImage  *frame,
+                gint64    time_us,
+                gint64    arrival_us,
+                guint64   number)
 {
-  VsRecognizer *self = data;
-  /* A private thread-default context, so that g_main_context_invoke_full()
-   * never runs the delivery here when the main context happens to be free. */
-  g_autoptr(GMainContext) own_context = g_main_context_new ();
-
-  g_main_context_push_thread_default (own_context);
-
-  for (;;)
-    {
-      g_autoptr(VsImage) frame = NULL;
-      gint64 time_us;
-      guint64 number;
-
-      frame = vs_frame_slot_take (&self->slot, &time_us, &number);
-      if (frame == NULL)
-        break;
-      process_frame (self, frame, time_us, vs_frame_slot_get_arrival (&self->slot),
-                     number, g_get_monotonic_time ());
-      vs_frame_slot_done (&self->slot);
-    }
-
-  g_main_context_pop_thread_default (own_context);
-  return NULL;
+  process_frame (data, frame, time_us, arrival_us, number, g_get_monotonic_time ());
 }
 
 /* GObject */
@@ -690,13 +690,7 @@ vs_recognizer_stop (VsRecognizer *self)
 {
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  vs_frame_slot_stop (&self->slot);
-
-  if (self->thread != NULL)
-    {
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_debug ("Recognition worker stopped");
-    }
+  vs_frame_worker_stop (&self->worker);
 }
 
 static void
@@ -721,8 +715,7 @@ vs_recognizer_finalize (GObject *object)
   g_clear_pointer (&self->to_embed, g_array_unref);
   g_clear_pointer (&self->gallery, vs_gallery_unref);
   g_clear_pointer (&self->pending, vs_recognition_results_unref);
-  vs_frame_slot_clear (&self->slot);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  vs_frame_worker_clear (&self->worker);
   g_clear_object (&self->model);
   g_free (self->embedder_id);
   g_mutex_clear (&self->lock);
@@ -814,7 +807,8 @@ vs_recognizer_class_init (VsRecognizerClass *klass)
 static void
 vs_recognizer_init (VsRecognizer *self)
 {
-  vs_frame_slot_init (&self->slot);
+  vs_frame_worker_init (&self->worker, G_OBJECT (self), "vs-recognizer",
+                        worker_process, deliver_cb);
   g_mutex_init (&self->lock);
   g_mutex_init (&self->results_lock);
   g_mutex_init (&self->stats_lock);
@@ -822,7 +816,6 @@ vs_recognizer_init (VsRecognizer *self)
   self->max_embeds = VS_RECOGNIZER_DEFAULT_MAX_EMBEDDINGS;
   self->min_face_size = VS_RECOGNIZER_DEFAULT_MIN_FACE_SIZE;
   self->model = vs_live_model_new ();
-  self->context = g_main_context_ref_thread_default ();
   self->candidates = g_array_new (FALSE, FALSE, sizeof (EmbedCandidate));
   self->to_embed = g_array_new (FALSE, FALSE, sizeof (guint));
 }
@@ -859,8 +852,7 @@ vs_recognizer_new (const char  *models_dir,
   vs_cv_set_num_threads (1);
 
   /* From now on the engine belongs to the worker. */
-  self->thread = g_thread_try_new ("vs-recognizer", worker_thread, self, error);
-  if (self->thread == NULL)
+  if (!vs_frame_worker_start (&self->worker, error))
     {
       g_prefix_error (error, "%s", _("Could not start the recognition thread: "));
       return NULL;
@@ -892,7 +884,7 @@ vs_recognizer_push_frame (VsRecognizer *self,
   g_return_if_fail (VS_IS_RECOGNIZER (self));
   g_return_if_fail (frame != NULL);
 
-  switch (vs_frame_slot_push (&self->slot, frame, capture_time_us, frame_number))
+  switch (vs_frame_worker_push (&self->worker, frame, capture_time_us, frame_number))
     {
     case VS_FRAME_SLOT_REFUSED:
       return;
@@ -919,7 +911,7 @@ vs_recognizer_set_lossless (VsRecognizer *self,
 
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  changed = vs_frame_slot_set_lossless (&self->slot, lossless);
+  changed = vs_frame_worker_set_lossless (&self->worker, lossless);
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOSSLESS]);
@@ -931,7 +923,7 @@ vs_recognizer_set_paused (VsRecognizer *self,
 {
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  vs_frame_slot_set_paused (&self->slot, paused);
+  vs_frame_worker_set_paused (&self->worker, paused);
   self->paused = paused;
   if (paused)
     vs_live_model_clear (self->model);
@@ -942,7 +934,7 @@ vs_recognizer_get_lossless (VsRecognizer *self)
 {
   g_return_val_if_fail (VS_IS_RECOGNIZER (self), FALSE);
 
-  return vs_frame_slot_get_lossless (&self->slot);
+  return vs_frame_worker_get_lossless (&self->worker);
 }
 
 void
@@ -1044,7 +1036,7 @@ vs_recognizer_drain (VsRecognizer *self)
 {
   g_return_if_fail (VS_IS_RECOGNIZER (self));
 
-  vs_frame_slot_drain (&self->slot);
+  vs_frame_worker_drain (&self->worker);
 }
 
 static int

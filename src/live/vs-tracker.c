@@ -578,6 +578,25 @@ vs_tracker_clear (VsTracker *self,
 
 /* The vote */
 
+static void
+track_add_vote (VsTracker  *self,
+                Track      *track,
+                VsVoteKind  kind,
+                gint64      person_id,
+                const char *name,
+                float       score)
+{
+  Vote *vote = &track->votes[track->next_vote];
+
+  vote_clear (vote);
+  vote->kind = kind;
+  vote->person_id = kind == VS_VOTE_PERSON ? person_id : 0;
+  vote->name = kind == VS_VOTE_PERSON ? g_strdup (name) : NULL;
+  vote->score = score;
+  track->next_vote = (track->next_vote + 1) % self->params.vote_window;
+  track->n_votes = MIN (track->n_votes + 1, self->params.vote_window);
+}
+
 typedef struct {
   gint64      person_id;
   const char *name;     /* of the newest vote for this person */
@@ -712,7 +731,6 @@ vs_tracker_vote (VsTracker  *self,
                  gint64      time_us)
 {
   Track *track;
-  Vote *vote;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (kind != VS_VOTE_PERSON || person_id != 0);
@@ -721,18 +739,54 @@ vs_tracker_vote (VsTracker  *self,
   if (track == NULL)
     return;
 
-  vote = &track->votes[track->next_vote];
-  vote_clear (vote);
-  vote->kind = kind;
-  vote->person_id = kind == VS_VOTE_PERSON ? person_id : 0;
-  vote->name = kind == VS_VOTE_PERSON ? g_strdup (name) : NULL;
-  vote->score = score;
-  track->next_vote = (track->next_vote + 1) % self->params.vote_window;
-  track->n_votes = MIN (track->n_votes + 1, self->params.vote_window);
+  track_add_vote (self, track, kind, person_id, name, score);
   track->pub.n_embeds++;
   track->pub.last_embed_us = time_us;
 
   decide (self, track, time_us);
+}
+
+void
+vs_tracker_redecide (VsTracker  *self,
+                     guint       track_id,
+                     VsVoteKind  kind,
+                     gint64      person_id,
+                     const char *name,
+                     float       score,
+                     gint64      time_us)
+{
+  Track *track;
+  guint n;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (kind != VS_VOTE_PERSON || person_id != 0);
+
+  track = find_track (self, track_id);
+  if (track == NULL || track->pub.n_embeds == 0)
+    return;
+
+  /* As many votes as the embeddings behind the answer; a decision already
+   * rested on enough of them to be replaced by a full window. */
+  n = track->pub.state == VS_TRACK_IDENTIFYING ? track->pub.n_embeds : self->params.vote_window;
+  n = MIN (n, self->params.vote_window);
+  track_forget_identity (self, track);
+  for (guint i = 0; i < n; i++)
+    track_add_vote (self, track, kind, person_id, name, score);
+
+  decide (self, track, time_us);
+
+  /* An abstention keeps a decision in the vote; here it means the new
+   * gallery no longer gives this name clearly: not a name to show. */
+  if (kind == VS_VOTE_ABSTAIN && track->pub.state == VS_TRACK_KNOWN)
+    {
+      track->pub.state = VS_TRACK_IDENTIFYING;
+      track->pub.person_id = 0;
+      g_clear_pointer (&track->pub.name, g_free);
+      track->pub.score = score;
+      track->disputed = FALSE;
+      track->pub.decided_us = time_us;
+      push_event (self, VS_TRACKER_EVENT_DECIDED, track, time_us);
+    }
 }
 
 void

@@ -160,12 +160,30 @@ void         vs_tracker_vote           (VsTracker             *self,
                                         gint64                 time_us);
 
 /* The gallery changed: forget every track's votes (decisions stay until the
- * new votes outvote them), so they are embedded again at once; names of
- * decided people are refreshed through lookup_name (NULL return keeps it). */
+ * new votes outvote them, or vs_tracker_redecide() replaces them), so they
+ * are embedded again at once; names of decided people are refreshed through
+ * lookup_name (NULL return keeps it). */
 typedef const char *(*VsTrackerNameFunc) (gint64 person_id, gpointer user_data);
 void         vs_tracker_reset_votes    (VsTracker             *self,
                                         VsTrackerNameFunc      lookup_name,
                                         gpointer               user_data);
+
+/* After vs_tracker_reset_votes(): the new gallery's answer about the track's
+ * aggregate decides at once, without waiting for new frames. The aggregate
+ * holds every embedding of the track, so the answer counts as that many
+ * votes (a decided track's whole window): a person enrolled while standing
+ * in view is named at the very next frame, a deleted person's name drops at
+ * once, and a track only one embedding old still needs its votes. A name the
+ * gallery no longer gives clearly (VS_VOTE_ABSTAIN: now a look-alike's too)
+ * goes back to identifying. Adds no embedding (n_embeds and last_embed_us
+ * stay). */
+void         vs_tracker_redecide       (VsTracker             *self,
+                                        guint                  track_id,
+                                        VsVoteKind             kind,
+                                        gint64                 person_id,
+                                        const char            *name,
+                                        float                  score,
+                                        gint64                 time_us);
 
 /* Events since the last call (VsTrackerEvent, with a clear func); the caller
  * owns the array. */

@@ -1,6 +1,6 @@
 /* vs-camera.c: the video pipeline.
  *
- *   source → videoconvert → [clocksync] → tee ┬→ queue → videoscale → capsfilter → videoconvert → appsink (BGRA) → GdkTexture → paintable
+ *   source → videoconvert → [clocksync] → tee ┬→ queue → videoscale → capsfilter → videoconvert → appsink (BGRA) → VsVideoFrame → "display-frame"
  *                                              └→ queue (leaky) → videoscale → capsfilter → videoconvert → appsink (BGR) → frame func
  *
  * Streaming threads never touch GObject state: the display frames and the
@@ -60,11 +60,8 @@ typedef struct {
   GMutex          lock;
 
   /* newest display frame, not yet shown */
-  GdkTexture     *texture;
-  double          pixel_aspect_ratio;
-  guint64         frame_number;
-  gint64          capture_time;
-  gboolean        texture_scheduled;
+  VsVideoFrame   *frame;
+  gboolean        frame_scheduled;
 
   /* stream format, not yet published */
   int             width;
@@ -103,7 +100,7 @@ shared_unref (gpointer data)
   g_weak_ref_clear (&shared->camera);
   g_main_context_unref (shared->context);
   g_mutex_clear (&shared->lock);
-  g_clear_object (&shared->texture);
+  g_clear_pointer (&shared->frame, vs_video_frame_unref);
   g_free (shared);
 }
 
@@ -324,7 +321,7 @@ struct _VsCamera
 
   VsCameraState     state;
   GError           *error;
-  VsFramePaintable *paintable;
+  VsVideoFrame     *display_frame; /* the newest shown, kept after a stop */
   double            source_fps;
   double            display_fps;
   int               frame_width;
@@ -335,7 +332,7 @@ struct _VsCamera
 
   GMainContext     *context;
   Shared           *shared;
-  VsDevices        *devices;       /* device sources: hot-plug */
+  VsDevices        *devices;       /* device sources: the process's list, for hot-plug */
   GstElement       *pipeline;
   GstElement       *link_target;   /* where dynamic source pads go */
   GstElement       *recognition_filter;
@@ -380,7 +377,7 @@ enum {
   PROP_FLAGS,
   PROP_DISPLAY_NAME,
   PROP_STATE,
-  PROP_PAINTABLE,
+  PROP_DISPLAY_FRAME,
   PROP_SOURCE_FPS,
   PROP_DISPLAY_FPS,
   PROP_FRAME_WIDTH,
@@ -394,6 +391,7 @@ enum {
 enum {
   SIGNAL_ERROR,
   SIGNAL_EOS,
+  SIGNAL_DISPLAY_FRAME,
   N_SIGNALS
 };
 
@@ -635,28 +633,24 @@ count_shown_frame (VsCamera *self,
 }
 
 static gboolean
-show_texture_cb (gpointer data)
+show_frame_cb (gpointer data)
 {
   Shared *shared = data;
   g_autoptr(VsCamera) self = g_weak_ref_get (&shared->camera);
-  g_autoptr(GdkTexture) texture = NULL;
-  double par;
-  guint64 number;
-  gint64 capture_time;
+  g_autoptr(VsVideoFrame) frame = NULL;
 
   g_mutex_lock (&shared->lock);
-  texture = g_steal_pointer (&shared->texture);
-  par = shared->pixel_aspect_ratio;
-  number = shared->frame_number;
-  capture_time = shared->capture_time;
-  shared->texture_scheduled = FALSE;
+  frame = g_steal_pointer (&shared->frame);
+  shared->frame_scheduled = FALSE;
   g_mutex_unlock (&shared->lock);
 
-  if (self == NULL || texture == NULL || self->paintable == NULL || self->pipeline == NULL)
+  if (self == NULL || frame == NULL || self->pipeline == NULL)
     return G_SOURCE_REMOVE;
 
-  vs_frame_paintable_set_texture (self->paintable, texture, par, number, capture_time);
+  g_clear_pointer (&self->display_frame, vs_video_frame_unref);
+  self->display_frame = vs_video_frame_ref (frame);
   count_shown_frame (self, g_get_monotonic_time ());
+  g_signal_emit (self, signals[SIGNAL_DISPLAY_FRAME], 0, frame);
   return G_SOURCE_REMOVE;
 }
 
@@ -749,7 +743,7 @@ display_new_sample (GstAppSink *sink,
   gint64 now = g_get_monotonic_time ();
   g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(VsVideoFrame) shown = NULL;
   MappedFrame *mapped;
   GstVideoFrame *frame;
   gboolean schedule;
@@ -762,25 +756,24 @@ display_new_sample (GstAppSink *sink,
   frame = &mapped->frame;
   stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
   height = GST_VIDEO_FRAME_HEIGHT (frame);
-  /* No copy: the texture keeps the mapped buffer alive. Opaque video, so
-   * premultiplied and straight alpha are the same thing. */
+  /* No copy: the bytes keep the mapped buffer alive (and so does the
+   * texture the app makes of them). */
   bytes = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (frame, 0), stride * height,
                                       mapped_frame_free, mapped);
-  texture = gdk_memory_texture_new (GST_VIDEO_FRAME_WIDTH (frame), height,
-                                    GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, stride);
+  shown = vs_video_frame_new (bytes, GST_VIDEO_FRAME_WIDTH (frame), height, stride,
+                              (double) GST_VIDEO_INFO_PAR_N (&frame->info) /
+                              MAX (GST_VIDEO_INFO_PAR_D (&frame->info), 1),
+                              frame_number_of (frame->buffer), now);
 
   g_mutex_lock (&shared->lock);
-  g_set_object (&shared->texture, texture);
-  shared->pixel_aspect_ratio = (double) GST_VIDEO_INFO_PAR_N (&frame->info) /
-                               MAX (GST_VIDEO_INFO_PAR_D (&frame->info), 1);
-  shared->frame_number = frame_number_of (frame->buffer);
-  shared->capture_time = now;
-  schedule = !shared->texture_scheduled;
-  shared->texture_scheduled = TRUE;
+  g_clear_pointer (&shared->frame, vs_video_frame_unref);
+  shared->frame = g_steal_pointer (&shown);
+  schedule = !shared->frame_scheduled;
+  shared->frame_scheduled = TRUE;
   g_mutex_unlock (&shared->lock);
 
   if (schedule)
-    shared_schedule (shared, show_texture_cb);
+    shared_schedule (shared, show_frame_cb);
   return GST_FLOW_OK;
 }
 
@@ -1197,7 +1190,7 @@ build_device_source (VsCamera    *self,
                      GstElement  *target,
                      GError     **error)
 {
-  g_autoptr(GstDevice) device = vs_devices_lookup_device (self->location);
+  g_autoptr(GstDevice) device = vs_devices_dup_device (self->devices, self->location);
   g_autoptr(GstCaps) caps = NULL;
   GstElement *src, *filter, *decode;
 
@@ -1588,7 +1581,7 @@ vs_camera_start (VsCamera *self)
 
   if (self->kind == SOURCE_DEVICE && self->devices == NULL)
     {
-      self->devices = vs_devices_new ();
+      self->devices = vs_devices_get_default ();
       g_signal_connect_object (self->devices, "items-changed",
                                G_CALLBACK (devices_changed_cb), self, G_CONNECT_SWAPPED);
     }
@@ -1740,11 +1733,11 @@ vs_camera_get_error (VsCamera *self)
   return self->error;
 }
 
-VsFramePaintable *
-vs_camera_get_paintable (VsCamera *self)
+VsVideoFrame *
+vs_camera_get_display_frame (VsCamera *self)
 {
   g_return_val_if_fail (VS_IS_CAMERA (self), NULL);
-  return self->paintable;
+  return self->display_frame;
 }
 
 double
@@ -1902,7 +1895,7 @@ vs_camera_dispose (GObject *object)
   vs_camera_set_frame_func (self, NULL, NULL, NULL);
   while (self->taps->len > 0)
     vs_camera_remove_frame_tap (self, g_array_index (self->taps, FrameTap, 0).id);
-  g_clear_object (&self->paintable);
+  g_clear_pointer (&self->display_frame, vs_video_frame_unref);
   g_clear_object (&self->devices);
 
   G_OBJECT_CLASS (vs_camera_parent_class)->dispose (object);
@@ -1949,8 +1942,8 @@ vs_camera_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
-    case PROP_PAINTABLE:
-      g_value_set_object (value, self->paintable);
+    case PROP_DISPLAY_FRAME:
+      g_value_set_boxed (value, self->display_frame);
       break;
     case PROP_SOURCE_FPS:
       g_value_set_double (value, self->source_fps);
@@ -2030,9 +2023,9 @@ vs_camera_class_init (VsCameraClass *klass)
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, VS_TYPE_CAMERA_STATE, VS_CAMERA_STATE_STOPPED,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PAINTABLE] =
-    g_param_spec_object ("paintable", NULL, NULL, VS_TYPE_FRAME_PAINTABLE,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISPLAY_FRAME] =
+    g_param_spec_boxed ("display-frame", NULL, NULL, VS_TYPE_VIDEO_FRAME,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SOURCE_FPS] =
     g_param_spec_double ("source-fps", NULL, NULL, 0, G_MAXDOUBLE, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -2062,6 +2055,10 @@ vs_camera_class_init (VsCameraClass *klass)
   signals[SIGNAL_EOS] =
     g_signal_new ("eos", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DISPLAY_FRAME] =
+    g_signal_new ("display-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  VS_TYPE_VIDEO_FRAME | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -2094,7 +2091,5 @@ vs_camera_new (const char     *source,
   self = g_object_new (VS_TYPE_CAMERA, "source", source, "flags", flags, NULL);
   if (!parse_source (self, source, error))
     return NULL;
-  if (!(flags & VS_CAMERA_NO_DISPLAY))
-    self->paintable = vs_frame_paintable_new (NULL);
   return g_steal_pointer (&self);
 }

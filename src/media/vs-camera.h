@@ -1,13 +1,13 @@
 /* vs-camera.h: a video source (camera, file, slideshow, test pattern) as a
- * GStreamer pipeline with two outputs: the display (a VsFramePaintable,
- * updated on the main thread) and the recognition frames (BGR, long side at
+ * GStreamer pipeline with two outputs: the display (BGRA VsVideoFrames,
+ * handed out on the main thread; the app turns them into textures) and the recognition frames (BGR, long side at
  * most "recognition-size", handed to a frame function on the streaming
  * thread, only the newest one unless VS_CAMERA_FAST). */
 #pragma once
 
 #include <glib-object.h>
 
-#include "vs-frame-paintable.h"
+#include "vs-video-frame.h"
 #include "vs-image.h"
 
 G_BEGIN_DECLS
@@ -28,7 +28,7 @@ typedef enum {
 
 typedef enum {
   VS_CAMERA_FLAGS_NONE = 0,
-  /* Headless: no display branch, "paintable" is NULL. */
+  /* Headless: no display branch, no "display-frame". */
   VS_CAMERA_NO_DISPLAY = 1 << 0,
   /* file: and images: only: run as fast as possible instead of in real time;
    * every frame reaches the frame function (which may block: that is the
@@ -102,7 +102,7 @@ VsCamera         *vs_camera_new              (const char        *source,
 void              vs_camera_start            (VsCamera          *self);
 /* Stops and frees the pipeline (state STOPPED); waits for the streaming
  * threads, so a frame function blocked forever would block this too. The
- * paintable keeps its last frame. */
+ * "display-frame" stays the last one shown. */
 void              vs_camera_stop             (VsCamera          *self);
 
 /* Must be set before vs_camera_start() or while running; replacing it waits
@@ -133,8 +133,11 @@ const char       *vs_camera_get_display_name (VsCamera          *self);
 VsCameraState     vs_camera_get_state        (VsCamera          *self);
 /* The last error (state ERROR or DISCONNECTED), or NULL. */
 const GError     *vs_camera_get_error        (VsCamera          *self);
-/* Property "paintable": NULL with VS_CAMERA_NO_DISPLAY. Transfer none. */
-VsFramePaintable *vs_camera_get_paintable    (VsCamera          *self);
+/* Property "display-frame" (VsVideoFrame): the newest frame of the display
+ * branch shown so far (NULL before the first, and always with
+ * VS_CAMERA_NO_DISPLAY); kept after vs_camera_stop(). Not notified: listen
+ * to the "display-frame" signal. Transfer none. */
+VsVideoFrame     *vs_camera_get_display_frame (VsCamera         *self);
 /* Property "source-fps": the source's nominal frame rate (0 while unknown or
  * for variable-rate cameras). */
 double            vs_camera_get_source_fps   (VsCamera          *self);
@@ -167,6 +170,9 @@ guint64           vs_camera_get_frames_delivered (VsCamera      *self);
 /* Signals:
  *   "error" (GError *error): the pipeline failed; state is ERROR, or
  *     DISCONNECTED for VS_CAMERA_ERROR_DISCONNECTED.
+ *   "display-frame" (VsVideoFrame *frame): a new display frame, on the
+ *     camera's context; only the newest when the main loop is busy (the
+ *     frame number then skips); "display-fps" counts these.
  *   "eos": VS_CAMERA_FAST only: the whole file (or one pass over the
  *     pictures) went through; every frame was delivered; state is STOPPED. */
 

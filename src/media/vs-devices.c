@@ -395,8 +395,8 @@ vs_devices_init (VsDevices *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
-VsDevices *
-vs_devices_new (void)
+static VsDevices *
+devices_new_monitor (void)
 {
   VsDevices *self;
   g_autoptr(GstBus) bus = NULL;
@@ -448,4 +448,43 @@ vs_devices_find (VsDevices  *self,
         return item;
     }
   return NULL;
+}
+
+/* One GstDeviceMonitor for the process: a second one would cut the first
+ * off from the providers' hot-plug messages, and each would probe the
+ * hardware again. Weak: the last user's unref stops monitoring. */
+static VsDevices *default_devices;
+
+VsDevices *
+vs_devices_get_default (void)
+{
+  if (default_devices != NULL)
+    return g_object_ref (default_devices);
+
+  default_devices = devices_new_monitor ();
+  g_object_add_weak_pointer (G_OBJECT (default_devices), (gpointer *) &default_devices);
+  return default_devices;
+}
+
+VsDevices *
+vs_devices_new (void)
+{
+  return vs_devices_get_default ();
+}
+
+GstDevice *
+vs_devices_dup_device (VsDevices  *self,
+                       const char *id)
+{
+  VsCameraItem *item;
+
+  g_return_val_if_fail (VS_IS_DEVICES (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  item = vs_devices_find (self, id);
+  if (item != NULL)
+    return g_object_ref (item->device);
+  /* Plugged in a moment ago, its hot-plug message not yet read: ask the
+   * providers directly (no second monitor). */
+  return vs_devices_lookup_device (id);
 }

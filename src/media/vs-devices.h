@@ -1,5 +1,8 @@
 /* vs-devices.h: the cameras plugged into this computer, as a GListModel of
- * VsCameraItem kept up to date by a GstDeviceMonitor (hot-plug). */
+ * VsCameraItem kept up to date by a GstDeviceMonitor (hot-plug). The
+ * process has one such list (vs_devices_get_default()): every VsCamera of a
+ * device source watches it for unplugging and returning, and the app shows
+ * it (camera menu, Preferences). */
 #pragma once
 
 #include <gio/gio.h>
@@ -22,13 +25,23 @@ char         *vs_camera_item_dup_source       (VsCameraItem *self);
 #define VS_TYPE_DEVICES (vs_devices_get_type ())
 G_DECLARE_FINAL_TYPE (VsDevices, vs_devices, VS, DEVICES, GObject)
 
-/* Starts monitoring at once; "items-changed" is emitted on the thread-default
- * main context of the caller when a camera is plugged in or removed. Calls
- * gst_init() if nobody did. Never fails: no camera (or no device provider)
- * is an empty list. */
+/* The process's device list, a new reference: made (and monitoring
+ * started) on the first call, shared by every later caller, stopped when
+ * the last reference goes. "items-changed" is emitted on the main context
+ * when a camera is plugged in or removed; call from the main thread only.
+ * Calls gst_init() if nobody did. Never fails: no camera (or no device
+ * provider) is an empty list. */
+VsDevices    *vs_devices_get_default          (void);
+/* The same as vs_devices_get_default() (kept for existing callers). */
 VsDevices    *vs_devices_new                  (void);
 /* The item whose id or display name is id, or NULL. Transfer none. */
 VsCameraItem *vs_devices_find                 (VsDevices    *self,
+                                               const char   *id);
+
+/* The device to open for id (an id or display name): the listed one, or,
+ * when the list has not heard of it yet, what the providers report now.
+ * NULL when not plugged in. Transfer full. */
+GstDevice    *vs_devices_dup_device           (VsDevices    *self,
                                                const char   *id);
 
 /* One-shot lookup without a running monitor (probes the hardware): the

@@ -1,15 +1,22 @@
-/* vs-frame-paintable.c: camera frame + face overlay as a GdkPaintable.
+/* vs-face-overlay.c: the face boxes and labels, a widget over the picture.
  *
- * Like GTK's own GStreamer paintable, the frame is a GdkTexture swapped on
- * the main thread; the overlay is drawn in the same snapshot so boxes can
- * never be out of step with the letterboxing of the frame under them. */
+ * The boxes used to be drawn by the frame paintable itself; as a widget of
+ * the app (the way GNOME Snapshot stacks its overlays over the camera
+ * picture) the media layer needs no GTK. Both the paintable and this widget
+ * letterbox with vs_frame_paintable_compute_letterbox() over the same
+ * allocation (the picture's content-fit is "fill"), so the boxes stay on the
+ * faces; and the overlay is redrawn only when the tracks change, not on
+ * every frame.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 
-#include "vs-frame-paintable.h"
+#include "vs-face-overlay.h"
 #include "vs-live-model.h"
 #include "vs-track.h"
 
@@ -28,42 +35,29 @@
 #define LABEL_GAP      3.0
 #define LABEL_MAX_WIDTH 320.0
 
-struct _VsFramePaintable
+struct _VsFaceOverlay
 {
-  GObject       parent_instance;
+  GtkWidget         parent_instance;
 
-  PangoContext *context;
-  GdkTexture   *texture;
-  double        pixel_aspect_ratio;
-  guint64       frame_number;
-  gint64        frame_time;
-
-  GListModel   *tracks;
-  GPtrArray    *watched;    /* VsTrack whose notify we listen to */
-  gint64        max_lag_us; /* hide boxes older than this against the picture */
-  gboolean      show_scores;
+  VsFramePaintable *paintable;
+  GListModel       *tracks;
+  GPtrArray        *watched;    /* VsTrack whose notify we listen to */
+  gint64            max_lag_us; /* hide boxes older than this against the picture */
+  gboolean          show_scores;
+  gboolean          drawn_visible;  /* boxes_visible() at the last redraw asked for */
 };
 
-static void vs_frame_paintable_paintable_init (GdkPaintableInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (VsFramePaintable, vs_frame_paintable, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE,
-                                                      vs_frame_paintable_paintable_init))
+G_DEFINE_FINAL_TYPE (VsFaceOverlay, vs_face_overlay, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
+  PROP_PAINTABLE,
   PROP_TRACKS,
   PROP_SHOW_SCORES,
   N_PROPS
 };
 
-enum {
-  FRAME_SHOWN,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 /* GNOME palette. Stroke colour, label background, label text. A front desk
  * looks at this all day: a stranger is not an alarm, so "unknown" is a calm
@@ -84,35 +78,11 @@ static const StateColors state_colors[] = {
 };
 
 static const GdkRGBA outline_color = { 0.f, 0.f, 0.f, 0.6f };
-static const GdkRGBA black = { 0.f, 0.f, 0.f, 1.f };
 
 /* Geometry ----------------------------------------------------------------- */
 
 void
-vs_frame_paintable_compute_letterbox (double           frame_width,
-                                      double           frame_height,
-                                      double           area_width,
-                                      double           area_height,
-                                      graphene_rect_t *out)
-{
-  double scale, w, h;
-
-  g_return_if_fail (out != NULL);
-
-  if (!(frame_width > 0 && frame_height > 0 && area_width > 0 && area_height > 0))
-    {
-      graphene_rect_init (out, 0, 0, 0, 0);
-      return;
-    }
-
-  scale = MIN (area_width / frame_width, area_height / frame_height);
-  w = frame_width * scale;
-  h = frame_height * scale;
-  graphene_rect_init (out, (area_width - w) / 2.0, (area_height - h) / 2.0, w, h);
-}
-
-void
-vs_frame_paintable_map_box (const graphene_rect_t *letterbox,
+vs_face_overlay_map_box (const graphene_rect_t *letterbox,
                             float                  x,
                             float                  y,
                             float                  width,
@@ -129,7 +99,7 @@ vs_frame_paintable_map_box (const graphene_rect_t *letterbox,
 }
 
 void
-vs_frame_paintable_place_label (const graphene_rect_t *bounds,
+vs_face_overlay_place_label (const graphene_rect_t *bounds,
                                 const graphene_rect_t *box,
                                 double                 label_width,
                                 double                 label_height,
@@ -174,7 +144,7 @@ overlaps_any (const graphene_rect_t *rect,
 }
 
 void
-vs_frame_paintable_place_label_apart (const graphene_rect_t *bounds,
+vs_face_overlay_place_label_apart (const graphene_rect_t *bounds,
                                       const graphene_rect_t *box,
                                       double                 label_width,
                                       double                 label_height,
@@ -189,7 +159,7 @@ vs_frame_paintable_place_label_apart (const graphene_rect_t *bounds,
   g_return_if_fail (bounds != NULL && box != NULL && out != NULL);
   g_return_if_fail (n_placed == 0 || placed != NULL);
 
-  vs_frame_paintable_place_label (bounds, box, label_width, label_height, gap, &first);
+  vs_face_overlay_place_label (bounds, box, label_width, label_height, gap, &first);
   *out = first;
   if (!overlaps_any (&first, placed, n_placed))
     return;
@@ -220,13 +190,25 @@ vs_frame_paintable_place_label_apart (const graphene_rect_t *bounds,
       }
 }
 
-/* Overlay ------------------------------------------------------------------ */
+/* Drawing ------------------------------------------------------------------- */
+
+static PangoContext *
+make_private_context (void)
+{
+  PangoFontMap *font_map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (font_map);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 11");
+
+  pango_context_set_font_description (context, font);
+  return context;
+}
 
 static PangoLayout *
-make_label_layout (VsFramePaintable *self,
-                   VsTrack          *track,
-                   double            scale,
-                   double            max_width)
+make_label_layout (PangoContext *context,
+                   VsTrack      *track,
+                   gboolean      show_scores,
+                   double        scale,
+                   double        max_width)
 {
   g_autoptr(PangoFontDescription) font = NULL;
   g_autofree char *text = NULL;
@@ -236,15 +218,15 @@ make_label_layout (VsFramePaintable *self,
 
   if (label == NULL)
     label = "";
-  if (self->show_scores && vs_track_get_state (track) != VS_TRACK_IDENTIFYING)
+  if (show_scores && vs_track_get_state (track) != VS_TRACK_IDENTIFYING)
     /* Translators: a face label: the name (or Unknown), then how alike the
      * face and the closest enrolled person are, in percent. */
     text = g_strdup_printf (_("%s · %.0f %%"), label, 100.0 * CLAMP (vs_track_get_score (track), 0.f, 1.f));
   else
     text = g_strdup (label);
 
-  layout = pango_layout_new (self->context);
-  font = pango_font_description_copy (pango_context_get_font_description (self->context));
+  layout = pango_layout_new (context);
+  font = pango_font_description_copy (pango_context_get_font_description (context));
   pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   /* The desktop's font size at the reference picture height. */
   size = pango_font_description_get_size (font);
@@ -298,7 +280,7 @@ track_box (VsTrack               *track,
   float x, y, w, h;
 
   vs_track_get_box (track, &x, &y, &w, &h);
-  vs_frame_paintable_map_box (letterbox, x, y, w, h, box);
+  vs_face_overlay_map_box (letterbox, x, y, w, h, box);
   return box->size.width > 0 && box->size.height > 0;
 }
 
@@ -342,41 +324,31 @@ draw_label (GtkSnapshot           *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
-/* Whether the boxes belong to a frame much older than the one shown: then
- * they are somewhere the faces no longer are, and are better not drawn. */
-static gboolean
-tracks_are_stale (VsFramePaintable *self)
+void
+vs_face_overlay_draw (GtkSnapshot           *snapshot,
+                      PangoContext          *context,
+                      GListModel            *tracks,
+                      const graphene_rect_t *letterbox,
+                      gboolean               show_scores)
 {
-  gint64 boxes_time;
-
-  if (!VS_IS_LIVE_MODEL (self->tracks) || self->max_lag_us <= 0)
-    return FALSE;
-  boxes_time = vs_live_model_get_capture_time (VS_LIVE_MODEL (self->tracks));
-  return boxes_time > 0 && self->frame_time - boxes_time > self->max_lag_us;
-}
-
-guint
-vs_frame_paintable_get_n_boxes (VsFramePaintable *self)
-{
-  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), 0);
-
-  if (self->texture == NULL || self->tracks == NULL || tracks_are_stale (self))
-    return 0;
-  return g_list_model_get_n_items (self->tracks);
-}
-
-static void
-draw_overlay (VsFramePaintable      *self,
-              GtkSnapshot           *snapshot,
-              const graphene_rect_t *letterbox)
-{
+  /* no autoptr for PangoContext in Pango 1.50 */
+  g_autoptr(GObject) private_context = NULL;
   g_autofree graphene_rect_t *placed = NULL;
   double scale, pad_x, pad_y, gap;
   guint n, n_placed = 0;
 
-  if (self->tracks == NULL || (n = g_list_model_get_n_items (self->tracks)) == 0 ||
-      tracks_are_stale (self))
+  g_return_if_fail (GTK_IS_SNAPSHOT (snapshot));
+  g_return_if_fail (context == NULL || PANGO_IS_CONTEXT (context));
+  g_return_if_fail (letterbox != NULL);
+
+  if (tracks == NULL || (n = g_list_model_get_n_items (tracks)) == 0 ||
+      letterbox->size.width <= 0 || letterbox->size.height <= 0)
     return;
+  if (context == NULL)
+    {
+      context = make_private_context ();
+      private_context = G_OBJECT (context);
+    }
 
   scale = CLAMP (letterbox->size.height / REFERENCE_HEIGHT, MIN_LABEL_SCALE, MAX_LABEL_SCALE);
   pad_x = LABEL_PAD_X * scale;
@@ -389,7 +361,7 @@ draw_overlay (VsFramePaintable      *self,
   /* All boxes first, so that no box is drawn over a label. */
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(VsTrack) track = g_list_model_get_item (self->tracks, i);
+      g_autoptr(VsTrack) track = g_list_model_get_item (tracks, i);
       graphene_rect_t box;
 
       if (VS_IS_TRACK (track) && track_box (track, letterbox, &box))
@@ -399,7 +371,7 @@ draw_overlay (VsFramePaintable      *self,
   /* Then the labels, each clear of the ones placed before. */
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(VsTrack) track = g_list_model_get_item (self->tracks, i);
+      g_autoptr(VsTrack) track = g_list_model_get_item (tracks, i);
       g_autoptr(PangoLayout) layout = NULL;
       graphene_rect_t box, stroke_box, label;
       PangoRectangle ink, logical;
@@ -408,7 +380,7 @@ draw_overlay (VsFramePaintable      *self,
       if (!VS_IS_TRACK (track) || !track_box (track, letterbox, &box))
         continue;
 
-      layout = make_label_layout (self, track, scale,
+      layout = make_label_layout (context, track, show_scores, scale,
                                   MIN (LABEL_MAX_WIDTH * scale, letterbox->size.width) - 2 * pad_x);
       pango_layout_get_pixel_extents (layout, &ink, &logical);
       label_w = logical.width + 2 * pad_x;
@@ -416,8 +388,8 @@ draw_overlay (VsFramePaintable      *self,
 
       graphene_rect_inset_r (&box, -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH),
                              -(STROKE_WIDTH / 2.f + OUTLINE_WIDTH), &stroke_box);
-      vs_frame_paintable_place_label_apart (letterbox, &stroke_box, label_w, label_h, gap,
-                                            placed, n_placed, &label);
+      vs_face_overlay_place_label_apart (letterbox, &stroke_box, label_w, label_h, gap,
+                                         placed, n_placed, &label);
       placed[n_placed++] = label;
       draw_label (snapshot, &label, layout, pad_x, pad_y, colors_for (track));
     }
@@ -425,94 +397,67 @@ draw_overlay (VsFramePaintable      *self,
   gtk_snapshot_pop (snapshot);
 }
 
-/* GdkPaintable --------------------------------------------------------------- */
+/* The widget ---------------------------------------------------------------- */
 
-static double
-frame_width (VsFramePaintable *self)
+/* Whether the boxes belong to a frame much older than the one shown: then
+ * they are somewhere the faces no longer are, and are better not drawn. */
+static gboolean
+tracks_are_stale (VsFaceOverlay *self)
 {
-  return gdk_texture_get_width (self->texture) * self->pixel_aspect_ratio;
+  gint64 boxes_time;
+
+  if (!VS_IS_LIVE_MODEL (self->tracks) || self->max_lag_us <= 0 || self->paintable == NULL)
+    return FALSE;
+  boxes_time = vs_live_model_get_capture_time (VS_LIVE_MODEL (self->tracks));
+  return boxes_time > 0 &&
+         vs_frame_paintable_get_frame_time (self->paintable) - boxes_time > self->max_lag_us;
+}
+
+/* Boxes are drawn over a frame, and only over one they are not too old for. */
+static gboolean
+boxes_visible (VsFaceOverlay *self)
+{
+  return self->paintable != NULL && vs_frame_paintable_get_latest_texture (self->paintable) != NULL &&
+         !tracks_are_stale (self);
 }
 
 static void
-vs_frame_paintable_snapshot (GdkPaintable *paintable,
-                             GdkSnapshot  *snapshot,
-                             double        width,
-                             double        height)
+redraw (VsFaceOverlay *self)
 {
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
+  self->drawn_visible = boxes_visible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+vs_face_overlay_get_n_boxes (VsFaceOverlay *self)
+{
+  g_return_val_if_fail (VS_IS_FACE_OVERLAY (self), 0);
+
+  if (self->tracks == NULL || !boxes_visible (self))
+    return 0;
+  return g_list_model_get_n_items (self->tracks);
+}
+
+static void
+vs_face_overlay_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  VsFaceOverlay *self = VS_FACE_OVERLAY (widget);
   graphene_rect_t letterbox;
 
-  if (self->texture == NULL)
+  if (vs_face_overlay_get_n_boxes (self) == 0 ||
+      !vs_frame_paintable_get_letterbox (self->paintable,
+                                         gtk_widget_get_width (widget),
+                                         gtk_widget_get_height (widget),
+                                         &letterbox))
     return;
 
-  vs_frame_paintable_compute_letterbox (frame_width (self), gdk_texture_get_height (self->texture),
-                                        width, height, &letterbox);
-  if (letterbox.size.width <= 0 || letterbox.size.height <= 0)
-    return;
-
-  if (letterbox.size.width < width - 0.5 || letterbox.size.height < height - 0.5)
-    gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_snapshot_append_texture (snapshot, self->texture, &letterbox);
-  draw_overlay (self, snapshot, &letterbox);
-}
-
-static GdkPaintable *
-vs_frame_paintable_get_current_image (GdkPaintable *paintable)
-{
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
-
-  if (self->texture != NULL)
-    return GDK_PAINTABLE (g_object_ref (self->texture));
-  return gdk_paintable_new_empty (0, 0);
-}
-
-static int
-vs_frame_paintable_get_intrinsic_width (GdkPaintable *paintable)
-{
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
-
-  return self->texture != NULL ? (int) round (frame_width (self)) : 0;
-}
-
-static int
-vs_frame_paintable_get_intrinsic_height (GdkPaintable *paintable)
-{
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
-
-  return self->texture != NULL ? gdk_texture_get_height (self->texture) : 0;
-}
-
-static double
-vs_frame_paintable_get_intrinsic_aspect_ratio (GdkPaintable *paintable)
-{
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (paintable);
-
-  if (self->texture == NULL)
-    return 0.0;
-  return frame_width (self) / gdk_texture_get_height (self->texture);
+  vs_face_overlay_draw (snapshot, gtk_widget_get_pango_context (widget), self->tracks,
+                        &letterbox, self->show_scores);
 }
 
 static void
-vs_frame_paintable_paintable_init (GdkPaintableInterface *iface)
-{
-  iface->snapshot = vs_frame_paintable_snapshot;
-  iface->get_current_image = vs_frame_paintable_get_current_image;
-  iface->get_intrinsic_width = vs_frame_paintable_get_intrinsic_width;
-  iface->get_intrinsic_height = vs_frame_paintable_get_intrinsic_height;
-  iface->get_intrinsic_aspect_ratio = vs_frame_paintable_get_intrinsic_aspect_ratio;
-}
-
-/* Tracks --------------------------------------------------------------------- */
-
-static void
-invalidate_contents (VsFramePaintable *self)
-{
-  if (self->texture != NULL)
-    gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
-}
-
-static void
-unwatch_tracks (VsFramePaintable *self)
+unwatch_tracks (VsFaceOverlay *self)
 {
   for (guint i = 0; i < self->watched->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
@@ -520,7 +465,7 @@ unwatch_tracks (VsFramePaintable *self)
 }
 
 static void
-watch_tracks (VsFramePaintable *self)
+watch_tracks (VsFaceOverlay *self)
 {
   guint n = g_list_model_get_n_items (self->tracks);
 
@@ -528,29 +473,70 @@ watch_tracks (VsFramePaintable *self)
     {
       GObject *item = g_list_model_get_item (self->tracks, i);
 
-      g_signal_connect_swapped (item, "notify", G_CALLBACK (invalidate_contents), self);
+      g_signal_connect_swapped (item, "notify", G_CALLBACK (redraw), self);
       g_ptr_array_add (self->watched, item);
     }
 }
 
 static void
-tracks_changed_cb (VsFramePaintable *self,
-                   guint             position,
-                   guint             removed,
-                   guint             added,
-                   GListModel       *model)
+tracks_changed_cb (VsFaceOverlay *self,
+                   guint          position,
+                   guint          removed,
+                   guint          added,
+                   GListModel    *model)
 {
   /* A handful of faces: re-watching all of them is simpler than splicing. */
   unwatch_tracks (self);
   watch_tracks (self);
-  invalidate_contents (self);
+  redraw (self);
+}
+
+/* A new frame: the boxes stay where they are, unless they just appeared
+ * (first frame) or became stale (or fresh again) against it. A new frame
+ * size moves them with the letterbox ("invalidate-size"). */
+static void
+frame_shown_cb (VsFaceOverlay *self)
+{
+  if (boxes_visible (self) != self->drawn_visible)
+    redraw (self);
 }
 
 void
-vs_frame_paintable_set_tracks (VsFramePaintable *self,
-                               GListModel       *tracks)
+vs_face_overlay_set_paintable (VsFaceOverlay    *self,
+                               VsFramePaintable *paintable)
 {
-  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+  g_return_if_fail (VS_IS_FACE_OVERLAY (self));
+  g_return_if_fail (paintable == NULL || VS_IS_FRAME_PAINTABLE (paintable));
+
+  if (self->paintable == paintable)
+    return;
+
+  if (self->paintable != NULL)
+    g_signal_handlers_disconnect_by_data (self->paintable, self);
+  g_set_object (&self->paintable, paintable);
+  if (self->paintable != NULL)
+    {
+      g_signal_connect_object (self->paintable, "frame-shown",
+                               G_CALLBACK (frame_shown_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->paintable, "invalidate-size",
+                               G_CALLBACK (redraw), self, G_CONNECT_SWAPPED);
+    }
+  redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAINTABLE]);
+}
+
+VsFramePaintable *
+vs_face_overlay_get_paintable (VsFaceOverlay *self)
+{
+  g_return_val_if_fail (VS_IS_FACE_OVERLAY (self), NULL);
+  return self->paintable;
+}
+
+void
+vs_face_overlay_set_tracks (VsFaceOverlay *self,
+                            GListModel    *tracks)
+{
+  g_return_if_fail (VS_IS_FACE_OVERLAY (self));
   g_return_if_fail (tracks == NULL || G_IS_LIST_MODEL (tracks));
 
   if (self->tracks == tracks)
@@ -567,167 +553,91 @@ vs_frame_paintable_set_tracks (VsFramePaintable *self,
       watch_tracks (self);
     }
 
-  invalidate_contents (self);
+  redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACKS]);
 }
 
 GListModel *
-vs_frame_paintable_get_tracks (VsFramePaintable *self)
+vs_face_overlay_get_tracks (VsFaceOverlay *self)
 {
-  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), NULL);
+  g_return_val_if_fail (VS_IS_FACE_OVERLAY (self), NULL);
   return self->tracks;
 }
 
 void
-vs_frame_paintable_set_show_scores (VsFramePaintable *self,
-                                    gboolean          show_scores)
+vs_face_overlay_set_show_scores (VsFaceOverlay *self,
+                                 gboolean       show_scores)
 {
-  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+  g_return_if_fail (VS_IS_FACE_OVERLAY (self));
 
   show_scores = !!show_scores;
   if (self->show_scores == show_scores)
     return;
   self->show_scores = show_scores;
-  invalidate_contents (self);
+  redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SCORES]);
 }
 
-void
-vs_frame_paintable_set_max_lag (VsFramePaintable *self,
-                                gint64            max_lag_us)
+gboolean
+vs_face_overlay_get_show_scores (VsFaceOverlay *self)
 {
-  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
+  g_return_val_if_fail (VS_IS_FACE_OVERLAY (self), FALSE);
+  return self->show_scores;
+}
+
+void
+vs_face_overlay_set_max_lag (VsFaceOverlay *self,
+                             gint64         max_lag_us)
+{
+  g_return_if_fail (VS_IS_FACE_OVERLAY (self));
 
   if (self->max_lag_us == max_lag_us)
     return;
   self->max_lag_us = max_lag_us;
-  invalidate_contents (self);
-}
-
-gboolean
-vs_frame_paintable_get_show_scores (VsFramePaintable *self)
-{
-  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), FALSE);
-  return self->show_scores;
-}
-
-/* Frames --------------------------------------------------------------------- */
-
-void
-vs_frame_paintable_set_texture (VsFramePaintable *self,
-                                GdkTexture       *texture,
-                                double            pixel_aspect_ratio,
-                                guint64           frame_number,
-                                gint64            capture_time_us)
-{
-  gboolean size_changed;
-
-  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
-  g_return_if_fail (texture == NULL || GDK_IS_TEXTURE (texture));
-
-  if (!(pixel_aspect_ratio > 0))
-    pixel_aspect_ratio = 1.0;
-
-  size_changed = (self->texture == NULL) != (texture == NULL) ||
-                 (texture != NULL &&
-                  (gdk_texture_get_width (self->texture) != gdk_texture_get_width (texture) ||
-                   gdk_texture_get_height (self->texture) != gdk_texture_get_height (texture) ||
-                   self->pixel_aspect_ratio != pixel_aspect_ratio));
-
-  g_set_object (&self->texture, texture);
-  self->pixel_aspect_ratio = pixel_aspect_ratio;
-  self->frame_number = frame_number;
-  self->frame_time = capture_time_us;
-
-  if (size_changed)
-    gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
-  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
-
-  if (texture != NULL)
-    g_signal_emit (self, signals[FRAME_SHOWN], 0, frame_number, capture_time_us);
-}
-
-GdkTexture *
-vs_frame_paintable_get_latest_texture (VsFramePaintable *self)
-{
-  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), NULL);
-  return self->texture;
-}
-
-gint64
-vs_frame_paintable_get_frame_time (VsFramePaintable *self)
-{
-  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), 0);
-  return self->frame_time;
-}
-
-guint64
-vs_frame_paintable_get_frame_number (VsFramePaintable *self)
-{
-  g_return_val_if_fail (VS_IS_FRAME_PAINTABLE (self), 0);
-  return self->frame_number;
-}
-
-static PangoContext *
-make_private_context (void)
-{
-  PangoFontMap *font_map = pango_cairo_font_map_get_default ();
-  PangoContext *context = pango_font_map_create_context (font_map);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 11");
-
-  pango_context_set_font_description (context, font);
-  return context;
-}
-
-void
-vs_frame_paintable_set_pango_context (VsFramePaintable *self,
-                                      PangoContext     *context)
-{
-  g_return_if_fail (VS_IS_FRAME_PAINTABLE (self));
-  g_return_if_fail (context == NULL || PANGO_IS_CONTEXT (context));
-
-  g_clear_object (&self->context);
-  self->context = context != NULL ? g_object_ref (context) : make_private_context ();
-  invalidate_contents (self);
+  redraw (self);
 }
 
 /* GObject -------------------------------------------------------------------- */
 
 static void
-vs_frame_paintable_dispose (GObject *object)
+vs_face_overlay_dispose (GObject *object)
 {
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+  VsFaceOverlay *self = VS_FACE_OVERLAY (object);
 
   unwatch_tracks (self);
   if (self->tracks != NULL)
     g_signal_handlers_disconnect_by_func (self->tracks, tracks_changed_cb, self);
   g_clear_object (&self->tracks);
-  g_clear_object (&self->texture);
-  g_clear_object (&self->context);
+  if (self->paintable != NULL)
+    g_signal_handlers_disconnect_by_data (self->paintable, self);
+  g_clear_object (&self->paintable);
 
-  G_OBJECT_CLASS (vs_frame_paintable_parent_class)->dispose (object);
+  G_OBJECT_CLASS (vs_face_overlay_parent_class)->dispose (object);
 }
 
 static void
-vs_frame_paintable_finalize (GObject *object)
+vs_face_overlay_finalize (GObject *object)
 {
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+  VsFaceOverlay *self = VS_FACE_OVERLAY (object);
 
   g_clear_pointer (&self->watched, g_ptr_array_unref);
 
-  G_OBJECT_CLASS (vs_frame_paintable_parent_class)->finalize (object);
+  G_OBJECT_CLASS (vs_face_overlay_parent_class)->finalize (object);
 }
 
 static void
-vs_frame_paintable_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+vs_face_overlay_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
 {
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+  VsFaceOverlay *self = VS_FACE_OVERLAY (object);
 
   switch (prop_id)
     {
+    case PROP_PAINTABLE:
+      g_value_set_object (value, self->paintable);
+      break;
     case PROP_TRACKS:
       g_value_set_object (value, self->tracks);
       break;
@@ -740,20 +650,23 @@ vs_frame_paintable_get_property (GObject    *object,
 }
 
 static void
-vs_frame_paintable_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
+vs_face_overlay_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
 {
-  VsFramePaintable *self = VS_FRAME_PAINTABLE (object);
+  VsFaceOverlay *self = VS_FACE_OVERLAY (object);
 
   switch (prop_id)
     {
+    case PROP_PAINTABLE:
+      vs_face_overlay_set_paintable (self, g_value_get_object (value));
+      break;
     case PROP_TRACKS:
-      vs_frame_paintable_set_tracks (self, g_value_get_object (value));
+      vs_face_overlay_set_tracks (self, g_value_get_object (value));
       break;
     case PROP_SHOW_SCORES:
-      vs_frame_paintable_set_show_scores (self, g_value_get_boolean (value));
+      vs_face_overlay_set_show_scores (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -761,15 +674,21 @@ vs_frame_paintable_set_property (GObject      *object,
 }
 
 static void
-vs_frame_paintable_class_init (VsFramePaintableClass *klass)
+vs_face_overlay_class_init (VsFaceOverlayClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = vs_frame_paintable_dispose;
-  object_class->finalize = vs_frame_paintable_finalize;
-  object_class->get_property = vs_frame_paintable_get_property;
-  object_class->set_property = vs_frame_paintable_set_property;
+  object_class->dispose = vs_face_overlay_dispose;
+  object_class->finalize = vs_face_overlay_finalize;
+  object_class->get_property = vs_face_overlay_get_property;
+  object_class->set_property = vs_face_overlay_set_property;
 
+  widget_class->snapshot = vs_face_overlay_snapshot;
+
+  properties[PROP_PAINTABLE] =
+    g_param_spec_object ("paintable", NULL, NULL, VS_TYPE_FRAME_PAINTABLE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TRACKS] =
     g_param_spec_object ("tracks", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -778,29 +697,21 @@ vs_frame_paintable_class_init (VsFramePaintableClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* frame-shown (guint64 frame_number, gint64 capture_time_us): a new frame
-   * is shown; capture_time_us is g_get_monotonic_time() at its arrival. */
-  signals[FRAME_SHOWN] =
-    g_signal_new ("frame-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_INT64);
+  gtk_widget_class_set_css_name (widget_class, "face-overlay");
 }
 
 static void
-vs_frame_paintable_init (VsFramePaintable *self)
+vs_face_overlay_init (VsFaceOverlay *self)
 {
-  self->pixel_aspect_ratio = 1.0;
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
-  self->max_lag_us = VS_FRAME_PAINTABLE_MAX_LAG_US;
+  self->max_lag_us = VS_FACE_OVERLAY_MAX_LAG_US;
+  /* Decoration: clicks and focus belong to the picture under it. */
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
 }
 
-VsFramePaintable *
-vs_frame_paintable_new (PangoContext *context)
+GtkWidget *
+vs_face_overlay_new (void)
 {
-  VsFramePaintable *self;
-
-  g_return_val_if_fail (context == NULL || PANGO_IS_CONTEXT (context), NULL);
-
-  self = g_object_new (VS_TYPE_FRAME_PAINTABLE, NULL);
-  vs_frame_paintable_set_pango_context (self, context);
-  return self;
+  return g_object_new (VS_TYPE_FACE_OVERLAY, NULL);
 }

@@ -1,0 +1,79 @@
+/* vs-frame-worker.h: a thread that processes the newest frame, and the way
+ * its results reach the main thread. What the recognizer and the enrollment
+ * session have in common, written once: the newest-frame slot, the worker
+ * loop, stop/join, and one coalesced delivery to the owner's main context.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "vs-frame-slot.h"
+
+G_BEGIN_DECLS
+
+/* Worker thread: one frame, transfer none (ref it to keep it). time_us and
+ * number are what the producer pushed; arrival_us is g_get_monotonic_time()
+ * at the push. The owner is not referenced by the thread: the owner stops
+ * the worker (vs_frame_worker_stop) before it goes. */
+typedef void (*VsFrameWorkerProcessFunc) (gpointer  owner,
+                                          VsImage  *frame,
+                                          gint64    time_us,
+                                          gint64    arrival_us,
+                                          guint64   number);
+/* Main context: what the worker posted since the last delivery is ready. */
+typedef void (*VsFrameWorkerDeliverFunc) (gpointer  owner);
+
+/* Not a GObject: embed it in the owner (a GObject) and call init/clear, as
+ * with VsFrameSlot. The fields are private. */
+typedef struct {
+  VsFrameSlot               slot;
+  GThread                  *thread;
+  GObject                  *owner;          /* not referenced */
+  VsFrameWorkerProcessFunc  process;
+  VsFrameWorkerDeliverFunc  deliver;
+  GMainContext             *context;        /* where deliver runs */
+  const char               *name;           /* static */
+  GMutex                    lock;
+  gboolean                  delivery_scheduled;
+} VsFrameWorker;
+
+/* name: a static string, for the thread and the delivery source. The
+ * delivery goes to the caller's thread-default main context. */
+void            vs_frame_worker_init          (VsFrameWorker            *worker,
+                                               GObject                  *owner,
+                                               const char               *name,
+                                               VsFrameWorkerProcessFunc  process,
+                                               VsFrameWorkerDeliverFunc  deliver);
+/* Stops (see below) and frees what init made. */
+void            vs_frame_worker_clear         (VsFrameWorker            *worker);
+/* Starts the thread; from now on process() runs there for each frame. */
+gboolean        vs_frame_worker_start         (VsFrameWorker            *worker,
+                                               GError                  **error);
+/* Any thread (the camera's streaming thread): hands a frame to the worker,
+ * replacing one still waiting unless lossless (then it waits its turn). */
+VsFrameSlotPush vs_frame_worker_push          (VsFrameWorker            *worker,
+                                               VsImage                  *frame,
+                                               gint64                    time_us,
+                                               guint64                   number);
+/* Any thread, usually the worker after process(): runs deliver(owner) once,
+ * later, on the main context; calls before it runs are merged into that
+ * one. Never runs deliver() right away on the calling thread (unlike
+ * g_main_context_invoke(), which does when nobody iterates the context).
+ * The pending delivery holds a reference on the owner. */
+void            vs_frame_worker_post          (VsFrameWorker            *worker);
+/* Waits until every frame pushed so far is processed. */
+void            vs_frame_worker_drain         (VsFrameWorker            *worker);
+/* No more frames (pushes are refused); waits for the frame being processed
+ * and joins the thread. Idempotent. A delivery already posted still runs. */
+void            vs_frame_worker_stop          (VsFrameWorker            *worker);
+/* Frames pushed while paused are dropped (the one waiting too). */
+void            vs_frame_worker_set_paused    (VsFrameWorker            *worker,
+                                               gboolean                  paused);
+/* Lossless: every frame is processed, pushers wait. TRUE when it changed. */
+gboolean        vs_frame_worker_set_lossless  (VsFrameWorker            *worker,
+                                               gboolean                  lossless);
+gboolean        vs_frame_worker_get_lossless  (VsFrameWorker            *worker);
+
+G_END_DECLS
