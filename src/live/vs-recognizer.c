@@ -20,8 +20,8 @@
 
 /* The whole frame is searched at least this often (the frames' time): a new
  * face is found within it. Between, only the regions around the faces being
- * followed are searched, a fraction of the work. A camera's 10 fps or fewer
- * is searched whole on every frame. */
+ * followed are searched, a fraction of the work; with no face followed, the
+ * whole frame. A camera's 10 fps or fewer is searched whole on every frame. */
 #define FULL_DETECTION_INTERVAL_US (100 * 1000)
 /* A track not seen for this many processed frames is left to the next full
  * search. */
@@ -376,7 +376,7 @@ identify_and_vote (VsRecognizer        *self,
 
 /* The regions to search in a frame between full searches: around every
  * track seen lately, tentative ones too (they need a second sighting).
- * G_MAXUINT when there are too many to be worth it. */
+ * G_MAXUINT when there are too many to be worth it, 0 when there is none. */
 static guint
 pick_regions (VsRecognizer *self,
               VsRegion     *regions)
@@ -420,8 +420,9 @@ detect (VsRecognizer  *self,
 
   if (!full)
     {
+      /* Nobody followed: nothing to search around, look everywhere. */
       n = pick_regions (self, regions);
-      full = n == G_MAXUINT;
+      full = n == 0 || n == G_MAXUINT;
     }
 
   if (full)
@@ -436,7 +437,7 @@ detect (VsRecognizer  *self,
   g_mutex_lock (&self->stats_lock);
   if (full)
     self->stats.full_detections++;
-  else if (n > 0)
+  else
     self->stats.region_detections++;
   g_mutex_unlock (&self->stats_lock);
   return faces;
