@@ -818,6 +818,67 @@ test_models_error (void)
   }
 }
 
+static float
+box_overlap (const VsFace *a,
+             const VsFace *b)
+{
+  float ix = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
+  float iy = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
+
+  if (ix <= 0 || iy <= 0)
+    return 0;
+  return ix * iy / (a->width * a->height + b->width * b->height - ix * iy);
+}
+
+/* Searching only the regions around faces already found (what the worker
+ * does between full searches) finds each of them again, in the same place,
+ * once; a region without a face gives nothing. */
+static void
+test_regions (void)
+{
+  g_autofree char *path = vs_test_data_path ("groups/multiface.jpg");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsImage) image = vs_image_load (path, &error);
+  g_autoptr(VsEngine) engine = vs_engine_new (vs_test_models_dir (), NULL, &error);
+  g_autoptr(GArray) faces = NULL;
+  g_autoptr(GArray) again = NULL;
+  g_autoptr(GArray) nothing = NULL;
+  VsRegion regions[VS_ENGINE_MAX_REGIONS];
+  VsRegion empty = { .x = -200, .y = -200, .side = 160 };  /* off the picture */
+  guint n;
+
+  g_assert_no_error (error);
+  faces = vs_engine_detect (engine, image, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (faces->len, >=, 4);
+  n = MIN (faces->len, VS_ENGINE_MAX_REGIONS);
+  for (guint i = 0; i < n; i++)
+    {
+      const VsFace *f = &g_array_index (faces, VsFace, i);
+      float side = MAX (2.5f * MAX (f->width, f->height), VS_ENGINE_REGION_TILE);
+
+      regions[i] = (VsRegion) { f->x + f->width / 2 - side / 2, f->y + f->height / 2 - side / 2, side };
+    }
+
+  again = vs_engine_detect_regions (engine, image, regions, n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const VsFace *f = &g_array_index (faces, VsFace, i);
+      float best = 0;
+
+      for (guint k = 0; k < again->len; k++)
+        best = MAX (best, box_overlap (f, &g_array_index (again, VsFace, k)));
+      g_test_message ("face %u (%.0f px): found again at IoU %.2f", i, f->width, best);
+      g_assert_cmpfloat (best, >=, 0.6f);
+    }
+
+  nothing = vs_engine_detect_regions (engine, image, &empty, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nothing->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -832,6 +893,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recognizer/lossless", test_lossless);
   g_test_add_func ("/recognizer/shutdown", test_shutdown);
   g_test_add_func ("/recognizer/models-error", test_models_error);
+  g_test_add_func ("/recognizer/regions", test_regions);
 
   return g_test_run ();
 }

@@ -215,6 +215,86 @@ test_street (void)
     }
   g_assert_cmpuint (n_decided, >=, 3);
 
+  /* At 25 fps the whole frame is searched every 100 ms of the video's time
+   * (every third frame), between only around the walkers followed. */
+  g_assert_cmpint (json_object_get_int_member (stats, "full_detections"), >=, 105 / 3);
+  g_assert_cmpint (json_object_get_int_member (stats, "full_detections"), <, 105 / 2);
+  g_assert_cmpint (json_object_get_int_member (stats, "region_detections"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (stats, "full_detections") +
+                   json_object_get_int_member (stats, "region_detections"), <=, 105);
+  g_assert_false (json_object_get_boolean_member (stats, "classic"));
+  g_assert_cmpfloat (json_object_get_double_member (stats, "cpu_per_frame_ms"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "worker_cpu_ms"), >, 0);
+
+  run_clear (&run);
+}
+
+/* The events of a file are the same on every run, however fast the worker:
+ * where to search is decided on the frames' time, never the clock's. */
+static void
+test_street_repeatable (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *video = vs_test_data_path ("video/street.mp4");
+  g_autofree char *first = NULL;
+  Run run = { 0 };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+      g_autoptr(GString) events = g_string_new (NULL);
+      g_auto(GStrv) lines = NULL;
+
+      g_ptr_array_add (argv, g_strdup ("--fast"));
+      g_ptr_array_add (argv, g_strdup ("--json"));
+      g_ptr_array_add (argv, g_strdup ("--max-frames=40"));
+      g_ptr_array_add (argv, g_strdup_printf ("file:%s", video));
+      run_sync (argv, &run);
+      g_assert_cmpint (run.status, ==, 0);
+      lines = g_strsplit (run.out, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), >, 3);
+      for (guint l = 0; lines[l] != NULL; l++)
+        g_string_append_printf (events, "%s\n", lines[l]);
+      if (first == NULL)
+        first = g_string_free (g_steal_pointer (&events), FALSE);
+      else
+        g_assert_cmpstr (events->str, ==, first);
+      run_clear (&run);
+    }
+}
+
+/* The classic loop, the yardstick of bench live: every frame searched
+ * whole, every face found embedded, the same kind of events. */
+static void
+test_classic (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *video = vs_test_data_path ("video/street.mp4");
+  g_autoptr(GPtrArray) argv = base_argv ("watch", db);
+  Run run = { 0 };
+  JsonObject *stats;
+
+  g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--stats"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup ("--classic"));
+  g_ptr_array_add (argv, g_strdup ("--max-frames=12"));
+  g_ptr_array_add (argv, g_strdup_printf ("file:%s", video));
+  run_sync (argv, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  parse_lines (&run);
+
+  stats = last_line (&run);
+  g_assert_cmpstr (json_object_get_string_member (stats, "event"), ==, "stats");
+  g_assert_true (json_object_get_boolean_member (stats, "classic"));
+  g_assert_cmpint (json_object_get_int_member (stats, "frames"), ==, 12);
+  g_assert_cmpint (json_object_get_int_member (stats, "full_detections"), ==, 12);
+  g_assert_cmpint (json_object_get_int_member (stats, "region_detections"), ==, 0);
+  /* Several walkers in every frame, each embedded in every frame. */
+  g_assert_cmpint (json_object_get_int_member (stats, "embeddings"), >=,
+                   12 * json_object_get_int_member (stats, "faces_max") / 2);
+  check_events (&run, 12 / 25.0 + 1e-6);
+
   run_clear (&run);
 }
 
@@ -799,6 +879,8 @@ main (int argc, char **argv)
   vs_test_init (&argc, &argv);
 
   g_test_add_func ("/watch/street", test_street);
+  g_test_add_func ("/watch/street-repeatable", test_street_repeatable);
+  g_test_add_func ("/watch/classic", test_classic);
   g_test_add_func ("/watch/known-person", test_known_person);
   g_test_add_func ("/watch/desk-queue", test_desk_queue);
   g_test_add_func ("/watch/band-face-unnamed", test_band_face_unnamed);

@@ -719,6 +719,37 @@ add_ms (GArray *times,
   g_array_append_val (times, ms);
 }
 
+/* "key": { "128": { "1000": ms, … }, "512": { … } }; times[d * stride + s]. */
+static void
+add_match_table (JsonBuilder  *b,
+                 const char   *key,
+                 const guint  *dims,
+                 guint         n_dims,
+                 const guint  *sizes,
+                 guint         n_sizes,
+                 const double *times,
+                 guint         stride)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_object (b);
+  for (guint d = 0; d < n_dims; d++)
+    {
+      g_autofree char *dim_key = g_strdup_printf ("%u", dims[d]);
+
+      json_builder_set_member_name (b, dim_key);
+      json_builder_begin_object (b);
+      for (guint s = 0; s < n_sizes; s++)
+        {
+          g_autofree char *size_key = g_strdup_printf ("%u", sizes[s]);
+
+          json_builder_set_member_name (b, size_key);
+          json_builder_add_double_value (b, times[d * stride + s]);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+}
+
 static int
 bench_speed (int    argc,
              char **argv)
@@ -878,40 +909,10 @@ bench_speed (int    argc,
           json_builder_add_double_value (b, median (t->ms));
         }
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "match_ms");
-      json_builder_begin_object (b);
-      for (guint d = 0; d < G_N_ELEMENTS (dims); d++)
-        {
-          g_autofree char *dim_key = g_strdup_printf ("%u", dims[d]);
-
-          json_builder_set_member_name (b, dim_key);
-          json_builder_begin_object (b);
-          for (guint s = 0; s < n_sizes; s++)
-            {
-              g_autofree char *key = g_strdup_printf ("%u", sizes[s]);
-              json_builder_set_member_name (b, key);
-              json_builder_add_double_value (b, match_ms[d][s]);
-            }
-          json_builder_end_object (b);
-        }
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "match_cpu_ms");
-      json_builder_begin_object (b);
-      for (guint d = 0; d < G_N_ELEMENTS (dims); d++)
-        {
-          g_autofree char *dim_key = g_strdup_printf ("%u", dims[d]);
-
-          json_builder_set_member_name (b, dim_key);
-          json_builder_begin_object (b);
-          for (guint s = 0; s < n_sizes; s++)
-            {
-              g_autofree char *key = g_strdup_printf ("%u", sizes[s]);
-              json_builder_set_member_name (b, key);
-              json_builder_add_double_value (b, match_cpu_ms[d][s]);
-            }
-          json_builder_end_object (b);
-        }
-      json_builder_end_object (b);
+      add_match_table (b, "match_ms", dims, G_N_ELEMENTS (dims), sizes, n_sizes,
+                       &match_ms[0][0], G_N_ELEMENTS (sizes));
+      add_match_table (b, "match_cpu_ms", dims, G_N_ELEMENTS (dims), sizes, n_sizes,
+                       &match_cpu_ms[0][0], G_N_ELEMENTS (sizes));
       json_builder_end_object (b);
       vs_cli_print_json (json_builder_get_root (b));
     }
@@ -934,6 +935,276 @@ bench_speed (int    argc,
   return VS_EXIT_OK;
 }
 
+/* ── bench live ─────────────────────────────────────────────────────── */
+
+typedef struct {
+  JsonObject *stats;    /* watch's closing figures */
+  GPtrArray  *named;    /* sorted names of the people decided known */
+} LiveRun;
+
+static void
+live_run_clear (LiveRun *run)
+{
+  g_clear_pointer (&run->stats, json_object_unref);
+  g_clear_pointer (&run->named, g_ptr_array_unref);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* One `watch --fast --stats --json` in its own process, so that each mode
+ * has the process's CPU time to itself. */
+static gboolean
+run_watch (const VsCliOptions  *opts,
+           const char          *source,
+           gint64               max_frames,
+           gboolean             classic,
+           LiveRun             *run,
+           GError             **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
+  int status = 0;
+
+  g_ptr_array_add (argv, g_strdup (self_exe != NULL ? self_exe : "visage-cli"));
+  g_ptr_array_add (argv, g_strdup ("watch"));
+  g_ptr_array_add (argv, g_strdup ("--fast"));
+  g_ptr_array_add (argv, g_strdup ("--stats"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  if (classic)
+    g_ptr_array_add (argv, g_strdup ("--classic"));
+  if (max_frames > 0)
+    g_ptr_array_add (argv, g_strdup_printf ("--max-frames=%" G_GINT64_FORMAT, max_frames));
+  if (opts->db_path != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--db=%s", opts->db_path));
+  if (opts->models_dir != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--models=%s", opts->models_dir));
+  if (opts->embedder != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--embedder=%s", opts->embedder));
+  g_ptr_array_add (argv, g_strdup (source));
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, error) ||
+      !g_spawn_check_wait_status (status, error))
+    return FALSE;
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+      const char *event;
+
+      if (lines[i][0] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      obj = json_node_get_object (json_parser_get_root (parser));
+      event = json_object_get_string_member_with_default (obj, "event", "");
+      if (g_str_equal (event, "stats"))
+        {
+          g_clear_pointer (&run->stats, json_object_unref);
+          run->stats = json_object_ref (obj);
+        }
+      else if (g_str_equal (event, "decided") &&
+               g_strcmp0 (json_object_get_string_member_with_default (obj, "state", ""), "known") == 0 &&
+               !json_object_get_null_member (obj, "name"))
+        {
+          const char *name = json_object_get_string_member (obj, "name");
+
+          if (!g_hash_table_contains (named, name))
+            g_hash_table_add (named, (gpointer) g_intern_string (name));
+        }
+    }
+  if (run->stats == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("watch printed no figures for “%s”"), source);
+      return FALSE;
+    }
+
+  run->named = g_ptr_array_new_with_free_func (g_free);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, named);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_ptr_array_add (run->named, g_strdup (key));
+  }
+  g_ptr_array_sort (run->named, compare_strings);
+  return TRUE;
+}
+
+static double
+stat_of (const LiveRun *run,
+         const char    *key)
+{
+  return json_object_get_double_member_with_default (run->stats, key, 0);
+}
+
+static gboolean
+same_names (const LiveRun *a,
+            const LiveRun *b)
+{
+  if (a->named->len != b->named->len)
+    return FALSE;
+  for (guint i = 0; i < a->named->len; i++)
+    if (!g_str_equal (g_ptr_array_index (a->named, i), g_ptr_array_index (b->named, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+names_text (const LiveRun *run)
+{
+  if (run->named->len == 0)
+    return g_strdup (_("nobody"));
+  g_ptr_array_add (run->named, NULL);
+  g_ptr_array_set_size (run->named, run->named->len - 1);
+  return g_strjoinv (", ", (char **) run->named->pdata);
+}
+
+static JsonNode *
+names_node (const LiveRun *run)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < run->named->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (run->named, i));
+  json_node_take_array (node, array);
+  return node;
+}
+
+static int
+bench_live (int    argc,
+            char **argv)
+{
+  g_auto(VsCliOptions) opts = { 0 };
+  gint64 max_frames = 0;
+  g_auto(GStrv) files = NULL;
+  const GOptionEntry entries[] = {
+    { "max-frames", 0, 0, G_OPTION_ARG_INT64, &max_frames, N_("Stop each run after N frames"), N_("N") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    vs_cli_context_new (_("live VIDEO — the live pipeline against the classic loop"),
+                        _("Runs “watch --fast --stats” on VIDEO twice, one right after the other on the "
+                          "same machine: as the app recognises (the whole frame searched every 100 ms, "
+                          "only around the faces followed between; each face embedded when its track "
+                          "needs it), then as the classic loop (every frame searched whole, every face "
+                          "embedded and matched). Prints frames per second, milliseconds per stage and "
+                          "CPU time per frame of both, their ratio, and who each named."),
+                        entries, &opts);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
+  LiveRun tracked = { 0 }, classic = { 0 };
+  double load_before[3] = { 0 }, load_after[3] = { 0 };
+  double fps_ratio, cpu_ratio;
+  gboolean same;
+
+  if (!vs_cli_parse (context, &argc, &argv))
+    return VS_EXIT_USAGE;
+  if (files == NULL || files[0] == NULL || files[1] != NULL)
+    return vs_cli_usage (context, "%s", _("Name one video file"));
+  if (max_frames < 0)
+    return vs_cli_usage (context, "%s", _("--max-frames must be positive"));
+  source = strchr (files[0], ':') != NULL && !g_file_test (files[0], G_FILE_TEST_EXISTS)
+           ? g_strdup (files[0]) : g_strconcat ("file:", files[0], NULL);
+
+  if (getloadavg (load_before, 3) < 1)
+    load_before[0] = 0;
+  if (!run_watch (&opts, source, max_frames, FALSE, &tracked, &error) ||
+      !run_watch (&opts, source, max_frames, TRUE, &classic, &error))
+    {
+      live_run_clear (&tracked);
+      live_run_clear (&classic);
+      return vs_cli_fail (error);
+    }
+  if (getloadavg (load_after, 3) < 1)
+    load_after[0] = 0;
+
+  fps_ratio = stat_of (&classic, "recognition_fps") > 0
+              ? stat_of (&tracked, "recognition_fps") / stat_of (&classic, "recognition_fps") : 0;
+  cpu_ratio = stat_of (&tracked, "cpu_per_frame_ms") > 0
+              ? stat_of (&classic, "cpu_per_frame_ms") / stat_of (&tracked, "cpu_per_frame_ms") : 0;
+  same = same_names (&tracked, &classic);
+
+  if (opts.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "tracked");
+      json_builder_add_value (b, json_node_init_object (json_node_alloc (), tracked.stats));
+      json_builder_set_member_name (b, "classic");
+      json_builder_add_value (b, json_node_init_object (json_node_alloc (), classic.stats));
+      json_builder_set_member_name (b, "fps_ratio");
+      json_builder_add_double_value (b, round (fps_ratio * 100) / 100);
+      json_builder_set_member_name (b, "cpu_ratio");
+      json_builder_add_double_value (b, round (cpu_ratio * 100) / 100);
+      json_builder_set_member_name (b, "named_tracked");
+      json_builder_add_value (b, names_node (&tracked));
+      json_builder_set_member_name (b, "named_classic");
+      json_builder_add_value (b, names_node (&classic));
+      json_builder_set_member_name (b, "same_names");
+      json_builder_add_boolean_value (b, same);
+      json_builder_set_member_name (b, "load_average_before");
+      json_builder_add_double_value (b, load_before[0]);
+      json_builder_set_member_name (b, "load_average_after");
+      json_builder_add_double_value (b, load_after[0]);
+      json_builder_end_object (b);
+      vs_cli_print_json (json_builder_get_root (b));
+    }
+  else
+    {
+      g_autofree char *named_tracked = names_text (&tracked);
+      g_autofree char *named_classic = names_text (&classic);
+      double frames_t = MAX (stat_of (&tracked, "frames"), 1);
+      double frames_c = MAX (stat_of (&classic, "frames"), 1);
+
+      g_print (_("%s: %.0f frames; load average %.2f before, %.2f after\n"),
+               files[0], stat_of (&tracked, "frames"), load_before[0], load_after[0]);
+      g_print (_("                               live    classic\n"));
+      g_print (_("  frames per second        %9.1f  %9.1f   %.2f×\n"),
+               stat_of (&tracked, "recognition_fps"), stat_of (&classic, "recognition_fps"), fps_ratio);
+      g_print (_("  CPU per frame, all (ms)  %9.1f  %9.1f   %.2f×\n"),
+               stat_of (&tracked, "cpu_per_frame_ms"), stat_of (&classic, "cpu_per_frame_ms"), cpu_ratio);
+      g_print (_("  recognition thread (ms)  %9.1f  %9.1f\n"),
+               stat_of (&tracked, "worker_cpu_ms"), stat_of (&classic, "worker_cpu_ms"));
+      g_print (_("  per frame (ms)           %9.1f  %9.1f\n"),
+               stat_of (&tracked, "process_mean_ms"), stat_of (&classic, "process_mean_ms"));
+      g_print (_("    detection (ms)         %9.1f  %9.1f\n"),
+               stat_of (&tracked, "detect_mean_ms"), stat_of (&classic, "detect_mean_ms"));
+      g_print (_("    searched whole         %9.0f  %9.0f\n"),
+               stat_of (&tracked, "full_detections"), stat_of (&classic, "full_detections"));
+      g_print (_("    searched in regions    %9.0f  %9.0f\n"),
+               stat_of (&tracked, "region_detections"), stat_of (&classic, "region_detections"));
+      g_print (_("    faces embedded/frame   %9.2f  %9.2f\n"),
+               stat_of (&tracked, "embeddings") / frames_t, stat_of (&classic, "embeddings") / frames_c);
+      g_print (_("    align+embed (ms/face)  %9.1f  %9.1f\n"),
+               stat_of (&tracked, "embed_mean_ms"), stat_of (&classic, "embed_mean_ms"));
+      g_print (_("    match (ms)             %9.3f  %9.3f\n"),
+               stat_of (&tracked, "match_mean_ms"), stat_of (&classic, "match_mean_ms"));
+      g_print (_("  named (live):    %s\n"), named_tracked);
+      g_print (_("  named (classic): %s\n"), named_classic);
+      g_print ("  %s\n", same ? _("Both named the same people.") : _("They named different people."));
+    }
+
+  live_run_clear (&tracked);
+  live_run_clear (&classic);
+  return VS_EXIT_OK;
+}
+
 int
 vs_cli_bench (int    argc,
               char **argv)
@@ -942,17 +1213,20 @@ vs_cli_bench (int    argc,
     return bench_lfw (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "speed"))
     return bench_speed (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "live"))
+    return bench_live (argc - 1, argv + 1);
   /* The options of each are in its own --help (visage-cli help bench lfw). */
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
       g_print (_("Usage: visage-cli bench lfw --root DIR --pairs FILE [--detector ID] [--embedder ID] [--roc FILE] [--json]\n"
                  "       visage-cli bench speed IMAGE… [--detector ID] [--embedder ID] [--no-million] [--json]\n"
+                 "       visage-cli bench live VIDEO [--db DB] [--max-frames N] [--json]\n"
                  "\n"
                  "The embedder w600k_mbf (512-d, the most accurate) is licensed for non-commercial\n"
                  "research only; it is fetched only on request: models/fetch --with w600k_mbf.\n"
                  "Run “visage-cli help bench lfw” or “visage-cli help bench speed” for every option.\n"));
       return VS_EXIT_OK;
     }
-  g_printerr (_("visage-cli: bench needs “lfw” or “speed”; see “visage-cli help bench”\n"));
+  g_printerr (_("visage-cli: bench needs “lfw”, “speed” or “live”; see “visage-cli help bench”\n"));
   return VS_EXIT_USAGE;
 }

@@ -11,6 +11,8 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
@@ -24,6 +26,7 @@ typedef struct {
   VsCliOptions      opts;
   gboolean          stats;
   gboolean          fast;
+  gboolean          classic;
   gint64            max_frames;
 
   GMainLoop        *loop;
@@ -37,6 +40,7 @@ typedef struct {
   gint64            first_time_us;
 
   gint64            start_us;        /* main thread: when watching began */
+  gint64            start_cpu_us;    /* the process's CPU time then */
   double            last_frame_time; /* frame time of the newest results */
   guint64           last_frame_number;
   GHashTable       *names;           /* track id → name of the decision, for "left" */
@@ -398,6 +402,18 @@ print_progress_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* CPU time of the whole process, every thread: decoding, scaling,
+ * recognition. */
+static gint64
+process_cpu_time_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static double
 round3 (double v)
 {
@@ -410,8 +426,14 @@ print_stats (Watch *watch)
   VsRecognizerStats s;
   double elapsed = (g_get_monotonic_time () - watch->start_us) / (double) G_USEC_PER_SEC;
   double source_fps = vs_camera_get_source_fps (watch->camera);
+  double cpu_ms = (process_cpu_time_us () - watch->start_cpu_us) / 1000.0;
+  double cpu_per_frame_ms;
+  double load[3] = { 0 };
 
   vs_recognizer_get_stats (watch->recognizer, &s);
+  cpu_per_frame_ms = s.frames_processed > 0 ? cpu_ms / s.frames_processed : 0;
+  if (getloadavg (load, 3) < 1)
+    load[0] = 0;
 
   if (watch->opts.json)
     {
@@ -434,6 +456,13 @@ print_stats (Watch *watch)
       MEMBER_DOUBLE ("process_mean_ms", s.process_mean_ms);
       MEMBER_DOUBLE ("detect_mean_ms", s.detect_mean_ms);
       MEMBER_DOUBLE ("embed_mean_ms", s.embed_mean_ms);
+      MEMBER_DOUBLE ("match_mean_ms", s.match_mean_ms);
+      MEMBER_DOUBLE ("worker_cpu_ms", s.cpu_mean_ms);
+      MEMBER_DOUBLE ("cpu_per_frame_ms", cpu_per_frame_ms);
+      MEMBER_INT ("full_detections", s.full_detections);
+      MEMBER_INT ("region_detections", s.region_detections);
+      json_builder_set_member_name (b, "classic");
+      json_builder_add_boolean_value (b, watch->classic);
       MEMBER_DOUBLE ("latency_p50_ms", s.latency_p50_ms);
       MEMBER_DOUBLE ("latency_p95_ms", s.latency_p95_ms);
       MEMBER_DOUBLE ("latency_max_ms", s.latency_max_ms);
@@ -442,6 +471,7 @@ print_stats (Watch *watch)
       MEMBER_INT ("embeddings", s.embeddings);
       MEMBER_INT ("errors", s.errors);
       MEMBER_DOUBLE ("elapsed_s", elapsed);
+      MEMBER_DOUBLE ("load_average", load[0]);
       json_builder_end_object (b);
 #undef MEMBER_INT
 #undef MEMBER_DOUBLE
@@ -457,6 +487,11 @@ print_stats (Watch *watch)
       g_printerr (_("Recognition:        %.1f frames per second (%.1f ms per frame: "
                     "detection %.1f ms, %.1f ms per embedded face)\n"),
                   s.average_fps, s.process_mean_ms, s.detect_mean_ms, s.embed_mean_ms);
+      g_printerr (_("Searched:           %" PRIu64 " frames whole, %" PRIu64 " around the faces "
+                    "followed; %.3f ms per match\n"),
+                  s.full_detections, s.region_detections, s.match_mean_ms);
+      g_printerr (_("CPU:                %.1f ms per frame (recognition thread %.1f ms)\n"),
+                  cpu_per_frame_ms, s.cpu_mean_ms);
       g_printerr (_("Latency:            p50 %.1f ms, p95 %.1f ms, max %.1f ms\n"),
                   s.latency_p50_ms, s.latency_p95_ms, s.latency_max_ms);
       g_printerr (_("Faces:              at most %u in a frame, %u tracks\n"),
@@ -494,6 +529,9 @@ vs_cli_watch (int    argc,
       N_("Print frame rates and latency every second (stderr) and at the end"), NULL },
     { "fast", 0, 0, G_OPTION_ARG_NONE, &watch.fast,
       N_("Process a file as fast as possible, every frame (benchmark)"), NULL },
+    { "classic", 0, 0, G_OPTION_ARG_NONE, &watch.classic,
+      N_("The classic loop, for comparison: search every frame whole, embed and match every "
+         "face in it"), NULL },
     { "max-frames", 0, 0, G_OPTION_ARG_INT64, &watch.max_frames,
       N_("Stop after N frames"), N_("N") },
     { "fps", 0, 0, G_OPTION_ARG_DOUBLE, &fps,
@@ -585,6 +623,7 @@ vs_cli_watch (int    argc,
       return status;
     }
   vs_recognizer_set_lossless (watch.recognizer, watch.fast);
+  vs_recognizer_set_classic (watch.recognizer, watch.classic);
   {
     VsMatchParams params;
 
@@ -627,6 +666,7 @@ vs_cli_watch (int    argc,
     progress_id = g_timeout_add_seconds (1, print_progress_cb, &watch);
 
   watch.start_us = g_get_monotonic_time ();
+  watch.start_cpu_us = process_cpu_time_us ();
   vs_camera_start (watch.camera);
   g_main_loop_run (watch.loop);
 

@@ -8,13 +8,27 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "vs-cv.h"
 #include "vs-engine.h"
 #include "vs-frame-worker.h"
 #include "vs-recognizer.h"
 
 #define LATENCY_RING 1024
 #define FPS_RING     256
+
+/* The whole frame is searched at least this often (the frames' time): a new
+ * face is found within it. Between, only the regions around the faces being
+ * followed are searched, a fraction of the work; with no face followed, the
+ * whole frame. A camera's 10 fps or fewer is searched whole on every frame. */
+#define FULL_DETECTION_INTERVAL_US (100 * 1000)
+/* A track not seen for this many processed frames is left to the next full
+ * search. */
+#define REGION_MAX_MISSED 2
+/* The region around a face: this many times its size, so that it is still
+ * inside at the next frame. */
+#define REGION_FACE_FACTOR 2.5f
 
 G_DEFINE_QUARK (vs-recognizer-error-quark, vs_recognizer_error)
 
@@ -79,6 +93,8 @@ struct _VsRecognizer
   float         *embedding;       /* scratch buffers, reused every frame */
   GArray        *candidates;      /* EmbedCandidate */
   GArray        *to_embed;        /* guint track ids */
+  gboolean       have_full;       /* last_full_us is set */
+  gint64         last_full_us;    /* frame time of the last full search */
 
   VsFrameWorker  worker;       /* the newest frame, the thread, delivery */
 
@@ -93,6 +109,7 @@ struct _VsRecognizer
   gboolean       tracker_params_changed;
   float          verify_threshold;  /* the embedder's: "the same face" */
   gboolean       reset_requested;
+  gboolean       classic;
 
   /* Results waiting for the main context; merged when it lags. */
   GMutex         results_lock;
@@ -108,6 +125,9 @@ struct _VsRecognizer
   double         process_total_ms;
   double         detect_total_ms;
   double         embed_total_ms;
+  double         match_total_ms;
+  guint64        matches;
+  double         cpu_total_ms;
   double         latencies[LATENCY_RING];
   guint          latency_pos;
 };
@@ -210,6 +230,18 @@ post_results (VsRecognizer         *self,
   g_mutex_unlock (&self->results_lock);
 
   vs_frame_worker_post (&self->worker);
+}
+
+/* CPU time of the calling thread: the work of one frame, however loaded
+ * the machine is. */
+static gint64
+thread_cpu_time_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static const char *
@@ -317,6 +349,147 @@ identify_aggregate (VsGallery           *gallery,
     }
 }
 
+/* Matches one embedding against the gallery (timed) and casts the track's
+ * vote; a face without a track (id 0) is only matched. */
+static void
+identify_and_vote (VsRecognizer        *self,
+                   VsGallery           *gallery,
+                   const VsMatchParams *match_params,
+                   guint                id,
+                   const float         *embedding,
+                   gint64               time_us)
+{
+  gint64 start_us = g_get_monotonic_time ();
+  Answer answer = identify_aggregate (gallery, embedding, match_params);
+
+  if (gallery != NULL && vs_gallery_get_n_people (gallery) > 0)
+    {
+      g_mutex_lock (&self->stats_lock);
+      self->match_total_ms += (g_get_monotonic_time () - start_us) / 1000.0;
+      self->matches++;
+      g_mutex_unlock (&self->stats_lock);
+    }
+  if (id != 0)
+    vs_tracker_vote (self->tracker, id, answer.kind, answer.person_id, answer.name,
+                     answer.score, time_us);
+}
+
+/* The regions to search in a frame between full searches: around every
+ * track seen lately, tentative ones too (they need a second sighting).
+ * G_MAXUINT when there are too many to be worth it, 0 when there is none. */
+static guint
+pick_regions (VsRecognizer *self,
+              VsRegion     *regions)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker); i++)
+    {
+      const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+      const VsFace *f = &track->face;
+      float side;
+
+      if (track->missed > REGION_MAX_MISSED)
+        continue;
+      if (n == VS_ENGINE_MAX_REGIONS)
+        return G_MAXUINT;
+      side = MAX (REGION_FACE_FACTOR * MAX (f->width, f->height), VS_ENGINE_REGION_TILE);
+      regions[n].x = f->x + f->width / 2 - side / 2;
+      regions[n].y = f->y + f->height / 2 - side / 2;
+      regions[n].side = side;
+      n++;
+    }
+  return n;
+}
+
+/* Where to look in this frame: everywhere now and then, else around the
+ * faces already followed. Decided on the frames' time alone, so that a file
+ * gives the same events on every run. */
+static GArray *
+detect (VsRecognizer  *self,
+        VsImage       *frame,
+        gint64         time_us,
+        gboolean       classic,
+        GError       **error)
+{
+  VsRegion regions[VS_ENGINE_MAX_REGIONS];
+  gboolean full = classic || !self->have_full || time_us < self->last_full_us ||
+                  time_us - self->last_full_us >= FULL_DETECTION_INTERVAL_US;
+  guint n = 0;
+  GArray *faces;
+
+  if (!full)
+    {
+      /* Nobody followed: nothing to search around, look everywhere. */
+      n = pick_regions (self, regions);
+      full = n == 0 || n == G_MAXUINT;
+    }
+
+  if (full)
+    {
+      self->have_full = TRUE;
+      self->last_full_us = time_us;
+      faces = vs_engine_detect (self->engine, frame, error);
+    }
+  else
+    faces = vs_engine_detect_regions (self->engine, frame, regions, n, error);
+
+  g_mutex_lock (&self->stats_lock);
+  if (full)
+    self->stats.full_detections++;
+  else
+    self->stats.region_detections++;
+  g_mutex_unlock (&self->stats_lock);
+  return faces;
+}
+
+static gboolean
+same_face (const VsFace *a,
+           const VsFace *b)
+{
+  return a->x == b->x && a->y == b->y && a->width == b->width && a->height == b->height;
+}
+
+/* The classic loop: every face of the frame embedded and matched on its
+ * own. A face the tracker confirmed votes for its track with it. */
+static guint
+embed_every_face (VsRecognizer        *self,
+                  VsImage             *frame,
+                  GArray              *faces,
+                  VsGallery           *gallery,
+                  const VsMatchParams *match_params,
+                  gint64               time_us,
+                  gboolean            *failed)
+{
+  guint n_embedded = 0;
+
+  for (guint f = 0; f < faces->len; f++)
+    {
+      const VsFace *face = &g_array_index (faces, VsFace, f);
+      g_autoptr(GError) error = NULL;
+      guint id = 0;
+
+      if (!vs_engine_embed_face (self->engine, frame, face, self->embedding, NULL, &error))
+        {
+          g_debug ("Embedding a face failed: %s", error->message);
+          *failed = TRUE;
+          continue;
+        }
+      n_embedded++;
+
+      for (guint i = 0; i < vs_tracker_get_n_tracks (self->tracker) && id == 0; i++)
+        {
+          const VsTrackerTrack *track = vs_tracker_get_track (self->tracker, i);
+
+          if (track->confirmed && track->missed == 0 && same_face (&track->face, face))
+            id = vs_tracker_add_embedding (self->tracker, track->id, self->embedding, self->dim,
+                                           embedding_weight (face), time_us);
+        }
+      identify_and_vote (self, gallery, match_params, id, self->embedding, time_us);
+    }
+  return n_embedded;
+}
+
 static void
 process_frame (VsRecognizer *self,
                VsImage      *frame,
@@ -335,10 +508,13 @@ process_frame (VsRecognizer *self,
   guint serial;
   guint n_embedded = 0;
   gboolean failed = FALSE;
-  gint64 done_us, detect_us, embed_start_us, embed_end_us;
+  gboolean classic;
+  gint64 done_us, detect_us, embed_start_us, embed_end_us, cpu_start_us;
   GArray *to_embed = self->to_embed;
   guint max_embeds;
   float min_face_size;
+
+  cpu_start_us = thread_cpu_time_us ();
 
   g_mutex_lock (&self->lock);
   if (self->tracker_params_changed || self->tracker == NULL)
@@ -346,11 +522,13 @@ process_frame (VsRecognizer *self,
       g_clear_pointer (&self->tracker, vs_tracker_free);
       self->tracker = vs_tracker_new (&self->tracker_params);
       self->tracker_params_changed = FALSE;
+      self->have_full = FALSE;
     }
   if (self->reset_requested)
     {
       vs_tracker_clear (self->tracker, time_us);
       self->reset_requested = FALSE;
+      self->have_full = FALSE;
     }
   tracker_params = vs_tracker_get_params (self->tracker);
   gallery = self->gallery != NULL ? vs_gallery_ref (self->gallery) : NULL;
@@ -358,6 +536,7 @@ process_frame (VsRecognizer *self,
   match_params = self->match_params;
   max_embeds = self->max_embeds;
   min_face_size = self->min_face_size;
+  classic = self->classic;
   g_mutex_unlock (&self->lock);
 
   if (serial != self->worker_serial)
@@ -382,7 +561,7 @@ process_frame (VsRecognizer *self,
       self->worker_serial = serial;
     }
 
-  faces = vs_engine_detect (self->engine, frame, &error);
+  faces = detect (self, frame, time_us, classic, &error);
   detect_us = g_get_monotonic_time ();
   if (faces == NULL)
     {
@@ -396,13 +575,17 @@ process_frame (VsRecognizer *self,
   vs_tracker_update (self->tracker, faces, time_us);
 
   embed_start_us = g_get_monotonic_time ();
-  pick_embeddings (self, time_us, max_embeds, min_face_size, to_embed);
+  if (classic)
+    {
+      n_embedded = embed_every_face (self, frame, faces, gallery, &match_params, time_us, &failed);
+      g_array_set_size (to_embed, 0);
+    }
+  else
+    pick_embeddings (self, time_us, max_embeds, min_face_size, to_embed);
   for (guint i = 0; i < to_embed->len; i++)
     {
       guint id = g_array_index (to_embed, guint, i);
       VsFace face = vs_tracker_lookup (self->tracker, id)->face;
-      const float *aggregate;
-      Answer answer;
 
       if (!vs_engine_embed_face (self->engine, frame, &face, embedding, NULL, &error))
         {
@@ -418,11 +601,8 @@ process_frame (VsRecognizer *self,
        * (a new track id). */
       id = vs_tracker_add_embedding (self->tracker, id, embedding, self->dim,
                                      embedding_weight (&face), time_us);
-      aggregate = vs_tracker_get_aggregate (self->tracker, id);
-
-      answer = identify_aggregate (gallery, aggregate, &match_params);
-      vs_tracker_vote (self->tracker, id, answer.kind, answer.person_id, answer.name,
-                       answer.score, time_us);
+      identify_and_vote (self, gallery, &match_params, id,
+                         vs_tracker_get_aggregate (self->tracker, id), time_us);
     }
 
   embed_end_us = g_get_monotonic_time ();
@@ -484,6 +664,7 @@ process_frame (VsRecognizer *self,
   self->process_total_ms += (done_us - start_us) / 1000.0;
   self->detect_total_ms += (detect_us - start_us) / 1000.0;
   self->embed_total_ms += (embed_end_us - embed_start_us) / 1000.0;
+  self->cpu_total_ms += (thread_cpu_time_us () - cpu_start_us) / 1000.0;
   self->done_times[self->done_pos] = done_us;
   self->done_pos = (self->done_pos + 1) % FPS_RING;
   self->last_done_us = done_us;
@@ -664,6 +845,13 @@ vs_recognizer_new (const char  *models_dir,
   self->tracker_params.same_face_similarity = self->verify_threshold;
   self->engine = g_steal_pointer (&engine);
 
+  /* One OpenCV thread: the recognizer's engine runs beside the camera's
+   * decoding and, in the app, beside an enrolment's engine; OpenCV's own
+   * pool on every core would make them fight for the same cores (and burn
+   * CPU time in waits) rather than overlap. OpenCV's setting is the
+   * process's. */
+  vs_cv_set_num_threads (1);
+
   /* From now on the engine belongs to the worker. */
   if (!vs_frame_worker_start (&self->worker, error))
     {
@@ -834,6 +1022,17 @@ vs_recognizer_set_embed_policy (VsRecognizer *self,
 }
 
 void
+vs_recognizer_set_classic (VsRecognizer *self,
+                           gboolean      classic)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  g_mutex_lock (&self->lock);
+  self->classic = classic;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 vs_recognizer_drain (VsRecognizer *self)
 {
   g_return_if_fail (VS_IS_RECOGNIZER (self));
@@ -876,8 +1075,12 @@ vs_recognizer_get_stats (VsRecognizer      *self,
       stats->process_mean_ms = self->process_total_ms / self->stats.frames_processed;
       stats->detect_mean_ms = self->detect_total_ms / self->stats.frames_processed;
     }
+  if (self->stats.frames_processed > 0)
+    stats->cpu_mean_ms = self->cpu_total_ms / self->stats.frames_processed;
   if (self->stats.embeddings > 0)
     stats->embed_mean_ms = self->embed_total_ms / self->stats.embeddings;
+  if (self->matches > 0)
+    stats->match_mean_ms = self->match_total_ms / self->matches;
 
   n = MIN (self->stats.latency_count, LATENCY_RING);
   memcpy (sorted, self->latencies, n * sizeof (double));

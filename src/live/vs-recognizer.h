@@ -50,6 +50,10 @@ typedef struct {
   double  process_mean_ms;    /* worker time per frame */
   double  detect_mean_ms;     /* of which detection */
   double  embed_mean_ms;      /* per embedding (align + network + identify) */
+  double  match_mean_ms;      /* of which identify: per match against the gallery */
+  double  cpu_mean_ms;        /* the worker thread's CPU time per frame */
+  guint64 full_detections;    /* frames searched whole… */
+  guint64 region_detections;  /* …or only around the faces being followed */
   guint   faces_last;         /* detections in the last processed frame */
   guint   faces_max;
   guint   tracks_last;
@@ -138,6 +142,13 @@ void          vs_recognizer_set_tracker_params (VsRecognizer          *self,
 void          vs_recognizer_set_embed_policy (VsRecognizer *self,
                                               guint         max_per_frame,
                                               float         min_face_size);
+
+/* Before the first frame. The classic loop, for comparison (bench live,
+ * watch --classic): every frame searched whole and every face found embedded
+ * and matched on its own, nothing saved by tracking. The tracker still turns
+ * the matches into the same events. */
+void          vs_recognizer_set_classic    (VsRecognizer *self,
+                                            gboolean      classic);
 
 /* Blocks until every pushed frame has been processed (its results are then
  * on their way to the main context). */

@@ -32,6 +32,12 @@ struct _VsEngine
   VsCvEmbedder      *embedder;
   VsCvLandmarker    *landmarker;   /* NULL: the detector's own landmarks */
   int                working_size;
+  /* A second instance of the detector for tiled regions: cv::dnn re-plans a
+   * network whenever its input size changes, which costs as much as a small
+   * run; with its own instance each keeps its size. Made on first use. */
+  char              *detector_path;
+  VsCvDetector      *region_detector;
+  GArray            *region_faces;  /* VsFace, scratch */
 };
 
 /* The landmark model sees a face this wide (in a VS_CV_LANDMARK_CROP
@@ -93,6 +99,7 @@ vs_engine_new_full (const char  *models_dir,
   if (embedder_path == NULL)
     return NULL;
 
+  self->detector_path = g_strdup (detector_path);
   self->detector = vs_cv_detector_new (detector_path,
                                        self->detector_info->score_threshold,
                                        self->detector_info->nms_threshold,
@@ -131,6 +138,9 @@ vs_engine_free (VsEngine *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->detector, vs_cv_detector_free);
+  g_clear_pointer (&self->region_detector, vs_cv_detector_free);
+  g_clear_pointer (&self->region_faces, g_array_unref);
+  g_free (self->detector_path);
   g_clear_pointer (&self->embedder, vs_cv_embedder_free);
   g_clear_pointer (&self->landmarker, vs_cv_landmarker_free);
   g_free (self);
@@ -258,6 +268,115 @@ vs_engine_detect (VsEngine       *self,
       }
 
   g_array_sort (faces, compare_faces_by_score);
+  return g_steal_pointer (&faces);
+}
+
+static float
+face_overlap (const VsFace *a,
+              const VsFace *b)
+{
+  float ix = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
+  float iy = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
+  float inter, uni;
+
+  if (ix <= 0 || iy <= 0)
+    return 0;
+  inter = ix * iy;
+  uni = a->width * a->height + b->width * b->height - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
+GArray *
+vs_engine_detect_regions (VsEngine       *self,
+                          const VsImage  *image,
+                          const VsRegion *regions,
+                          guint           n_regions,
+                          GError        **error)
+{
+  g_autoptr(GArray) faces = g_array_new (FALSE, FALSE, sizeof (VsFace));
+  g_autoptr(VsImage) mosaic = NULL;
+  const int tile = VS_ENGINE_REGION_TILE;
+  /* A face whose centre is this close to a tile's edge belongs to the next
+   * region, or was cut by the edge. */
+  const float border = tile / 10.f;
+  guint cols, rows;
+  GArray *found;
+
+  g_return_val_if_fail (self != NULL && image != NULL, NULL);
+  g_return_val_if_fail (n_regions <= VS_ENGINE_MAX_REGIONS, NULL);
+
+  if (n_regions == 0)
+    return g_steal_pointer (&faces);
+
+  if (self->region_detector == NULL)
+    {
+      self->region_detector = vs_cv_detector_new (self->detector_path,
+                                                  self->detector_info->score_threshold,
+                                                  self->detector_info->nms_threshold,
+                                                  error);
+      if (self->region_detector == NULL)
+        return NULL;
+      self->region_faces = g_array_new (FALSE, FALSE, sizeof (VsFace));
+    }
+
+  /* At most four in a row: the shapes stay few, and so do re-plans. */
+  cols = MIN (n_regions, 4);
+  rows = (n_regions + cols - 1) / cols;
+  mosaic = vs_image_new (cols * tile, rows * tile);
+  for (guint r = 0; r < n_regions; r++)
+    {
+      const VsRegion *region = &regions[r];
+      double s = MAX (region->side / tile, 1.0);  /* picture pixels per tile pixel */
+      double m[2][3] = { { 1 / s, 0, -region->x / s }, { 0, 1 / s, -region->y / s } };
+      g_autoptr(VsImage) part = vs_cv_warp_affine (image, m, tile, tile);
+      guint8 *dst = mosaic->data + (r / cols) * tile * mosaic->stride + (r % cols) * tile * 3;
+
+      for (int y = 0; y < tile; y++)
+        memcpy (dst + y * mosaic->stride, part->data + y * part->stride, tile * 3);
+    }
+
+  found = self->region_faces;
+  g_array_set_size (found, 0);
+  if (!vs_cv_detector_detect (self->region_detector, mosaic, found, error))
+    return NULL;
+  vs_faces_drop_implausible (found, mosaic);
+  g_array_sort (found, compare_faces_by_score);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      VsFace f = g_array_index (found, VsFace, i);
+      float cx = f.x + f.width / 2, cy = f.y + f.height / 2;
+      int col = (int) floorf (cx / tile), row = (int) floorf (cy / tile);
+      guint r = row * cols + col;
+      const VsRegion *region;
+      float ox, oy, s;
+      gboolean duplicate = FALSE;
+
+      if (col < 0 || row < 0 || col >= (int) cols || r >= n_regions ||
+          cx - col * tile < border || (col + 1) * tile - cx < border ||
+          cy - row * tile < border || (row + 1) * tile - cy < border)
+        continue;
+      region = &regions[r];
+      s = MAX (region->side / tile, 1.f);
+      ox = col * tile;
+      oy = row * tile;
+      f.x = region->x + (f.x - ox) * s;
+      f.y = region->y + (f.y - oy) * s;
+      f.width *= s;
+      f.height *= s;
+      for (int p = 0; p < 5; p++)
+        {
+          f.landmarks[p][0] = region->x + (f.landmarks[p][0] - ox) * s;
+          f.landmarks[p][1] = region->y + (f.landmarks[p][1] - oy) * s;
+        }
+      /* Regions may overlap: the same face, seen twice, is kept once (the
+       * better score came first). */
+      for (guint k = 0; k < faces->len && !duplicate; k++)
+        duplicate = face_overlap (&g_array_index (faces, VsFace, k), &f) > 0.3f;
+      if (!duplicate)
+        g_array_append_val (faces, f);
+    }
+
   return g_steal_pointer (&faces);
 }
 

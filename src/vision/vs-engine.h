@@ -54,6 +54,26 @@ GArray            *vs_engine_detect          (VsEngine      *self,
                                               const VsImage *image,
                                               GError       **error);  /* VsFace */
 
+/* A square of the picture to look for faces in (image coordinates). */
+typedef struct {
+  float x, y;      /* top left; may lie partly outside the picture */
+  float side;
+} VsRegion;
+
+/* Faces found in the regions only, in image coordinates, best score first,
+ * none twice. The regions are scaled to VS_ENGINE_REGION_TILE pixels (never
+ * up) and tiled side by side into one small picture: one detector run for
+ * all of them, on a fraction of the area of the whole picture. A face counts
+ * in the region its centre lies in, away from the region's border. Meant for
+ * following faces already found; new faces need vs_engine_detect(). */
+#define VS_ENGINE_REGION_TILE 96
+#define VS_ENGINE_MAX_REGIONS 8
+GArray            *vs_engine_detect_regions  (VsEngine       *self,
+                                              const VsImage  *image,
+                                              const VsRegion *regions,
+                                              guint           n_regions,
+                                              GError        **error);  /* VsFace */
+
 /* The 112×112 aligned crop of a face. */
 /* Replaces each face's landmarks by the landmark model's (the ones
  * alignment uses), for pose and quality checks that need them exact. */
