@@ -854,13 +854,7 @@ vs_cli_identify (int    argc,
             }
           json_object_set_double_member (obj, "similarity", id.best.person_id ? id.best.score : 0);
           for (guint m = 0; m < n; m++)
-            {
-              JsonObject *c = json_object_new ();
-              json_object_set_int_member (c, "person_id", matches[m].person_id);
-              json_object_set_string_member (c, "name", matches[m].name);
-              json_object_set_double_member (c, "similarity", matches[m].score);
-              json_array_add_object_element (candidates, c);
-            }
+            json_array_add_element (candidates, vs_cli_json_match (&matches[m]));
           json_object_set_array_member (obj, "candidates", g_steal_pointer (&candidates));
           json_builder_add_value (b, node);
           any_known |= id.kind == VS_IDENTITY_KNOWN;

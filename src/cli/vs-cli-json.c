@@ -79,3 +79,19 @@ vs_cli_json_face (const VsFace *f)
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
+
+JsonNode *
+vs_cli_json_match (const VsMatch *m)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "person_id");
+  json_builder_add_int_value (b, m->person_id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, m->name);
+  json_builder_set_member_name (b, "similarity");
+  json_builder_add_double_value (b, m->score);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-face.h"
+#include "vs-gallery.h"
 #include "vs-types.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,7 @@ JsonNode *vs_cli_json_sample (const VsSample *sample);
 /* {"box": [x, y, w, h], "landmarks": [[x, y] × 5], "score"} in pixels of
  * the picture. */
 JsonNode *vs_cli_json_face   (const VsFace   *face);
+/* {"person_id", "name", "similarity"}: one of the closest people. */
+JsonNode *vs_cli_json_match  (const VsMatch  *match);
 
 G_END_DECLS
