@@ -466,18 +466,20 @@ make_slideshow (void)
 /* After a deletion at `t`: watches until `window_s` after t and returns when
  * (monotonic µs, t at the earliest) the station last showed his name on any
  * track — a track keeps a name from its decision until it is decided
- * otherwise or leaves; fails if it still shows it at the end or stopped
- * deciding at all. */
+ * otherwise or leaves — and in how many tracks at t; fails if it still
+ * shows it at the end or stopped deciding at all. */
 static gint64
 named_after_deletion (Station *station,
                       gint64   t,
-                      double   window_s)
+                      double   window_s,
+                      guint   *named_at_t)
 {
   gint64 end = t + (gint64) (window_s * G_USEC_PER_SEC);
   g_autoptr(GHashTable) named = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   gint64 unnamed_at = t;
   gboolean decided_late = FALSE;
 
+  *named_at_t = 0;
   while (g_get_monotonic_time () < end)
     {
       g_assert_false (station->eof);
@@ -498,7 +500,9 @@ named_after_deletion (Station *station,
         g_hash_table_add (named, g_memdup2 (&track, sizeof track));
       else
         g_hash_table_remove (named, &track);
-      if (line->when >= t && (was_named || g_hash_table_size (named) > 0))
+      if (line->when < t)
+        *named_at_t = g_hash_table_size (named);
+      else if (was_named || g_hash_table_size (named) > 0)
         unnamed_at = line->when;
       if (line_is (line, "decided:unknown") && line->when > t + CHANGE_BOUND_S * G_USEC_PER_SEC)
         decided_late = TRUE;
@@ -508,6 +512,18 @@ named_after_deletion (Station *station,
   return unnamed_at;
 }
 
+/* Waits until both stations name him on a track decided from now on: a
+ * deletion right after finds him in view, named. */
+static void
+wait_named_anew (Station *b,
+                 Station *c)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  wait_for (b, "decided:Colin Powell", now, 30);
+  wait_for (c, "decided:Colin Powell", now, 30);
+}
+
 /* After a deletion committed at `commit`: how long his name still showed. */
 static void
 report_deletion (Station    *b,
@@ -515,11 +531,13 @@ report_deletion (Station    *b,
                  gint64      commit,
                  const char *what)
 {
-  gint64 unnamed_b = named_after_deletion (b, commit, CHANGE_BOUND_S + 2 * HOLD_S);
-  gint64 unnamed_c = named_after_deletion (c, commit, 0);
+  guint named_b, named_c;
+  gint64 unnamed_b = named_after_deletion (b, commit, CHANGE_BOUND_S + 2 * HOLD_S, &named_b);
+  gint64 unnamed_c = named_after_deletion (c, commit, 0, &named_c);
 
-  g_test_message ("%s → last named at B %.2f s after the commit, at C %.2f s after", what,
-                  (unnamed_b - commit) / 1e6, (unnamed_c - commit) / 1e6);
+  g_test_message ("%s → last named at B %.2f s after the commit (named on %u tracks at the commit), "
+                  "at C %.2f s after (%u)", what,
+                  (unnamed_b - commit) / 1e6, named_b, (unnamed_c - commit) / 1e6, named_c);
   g_assert_cmpfloat ((MAX (unnamed_b, unnamed_c) - commit) / 1e6, <, CHANGE_BOUND_S);
 }
 
@@ -572,6 +590,7 @@ test_three_desks (void)
   g_assert_cmpfloat (MAX (latency_b, latency_c), <, CHANGE_BOUND_S);
 
   /* Deleted (from B's desk): no longer named anywhere. */
+  wait_named_anew (&b, &c);
   before = g_get_monotonic_time ();
   delete_person (db, colin);
   commit = commit_after (&commits, before);
@@ -627,6 +646,7 @@ test_three_desks (void)
 
   /* Updates flow again: a deletion reaches both. */
   commits_listen (&commits, db);
+  wait_named_anew (&b, &c);
   before = g_get_monotonic_time ();
   delete_person (db, colin);
   commit = commit_after (&commits, before);
