@@ -320,6 +320,13 @@ test_bench_speed (void)
   g_assert_nonnull (embed);
   g_assert_cmpfloat (json_object_get_double_member (embed, "mobilefacenet_paddlex"), >, 0);
   g_assert_cmpfloat (json_object_get_double_member (embed, "mobilefacenet_foamliu"), >, 0);
+  /* Each model on its own: the landmark model and each embedder's network. */
+  g_assert_cmpstr (json_object_get_string_member (result, "landmarks"), ==, "yunet_2022mar");
+  g_assert_cmpfloat (json_object_get_double_member (result, "landmarks_ms"), >, 0);
+  embed = json_object_get_object_member (result, "embed_net_ms");
+  g_assert_nonnull (embed);
+  g_assert_cmpfloat (json_object_get_double_member (embed, "mobilefacenet_paddlex"), >, 0);
+  g_assert_nonnull (json_object_get_object_member (result, "match_cpu_ms"));
   match = json_object_get_object_member (result, "match_ms");
   g_assert_nonnull (match);
   for (guint d = 0; d < G_N_ELEMENTS (dims); d++)

@@ -263,6 +263,44 @@ test_street_repeatable (void)
     }
 }
 
+/* bench live runs both, one after the other, and compares them. */
+static void
+test_bench_live (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *video = vs_test_data_path ("video/street.mp4");
+  g_autoptr(GPtrArray) argv = base_argv ("bench", db);
+  Run run = { 0 };
+  JsonObject *result, *tracked, *classic;
+
+  g_ptr_array_insert (argv, 2, g_strdup ("live"));
+  g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, g_strdup ("--max-frames=8"));
+  g_ptr_array_add (argv, g_strdup (video));
+  run_sync (argv, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  parse_lines (&run);
+  g_assert_cmpuint (run.lines->len, ==, 1);
+
+  result = last_line (&run);
+  tracked = json_object_get_object_member (result, "tracked");
+  classic = json_object_get_object_member (result, "classic");
+  g_assert_nonnull (tracked);
+  g_assert_nonnull (classic);
+  g_assert_false (json_object_get_boolean_member (tracked, "classic"));
+  g_assert_true (json_object_get_boolean_member (classic, "classic"));
+  g_assert_cmpint (json_object_get_int_member (tracked, "frames"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (classic, "frames"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (classic, "full_detections"), ==, 8);
+  g_assert_cmpfloat (json_object_get_double_member (result, "fps_ratio"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (result, "cpu_ratio"), >, 0);
+  /* Nobody enrolled: neither names anyone. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "named_tracked")), ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "same_names"));
+
+  run_clear (&run);
+}
+
 /* The classic loop, the yardstick of bench live: every frame searched
  * whole, every face found embedded, the same kind of events. */
 static void
@@ -881,6 +919,7 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/street", test_street);
   g_test_add_func ("/watch/street-repeatable", test_street_repeatable);
   g_test_add_func ("/watch/classic", test_classic);
+  g_test_add_func ("/watch/bench-live", test_bench_live);
   g_test_add_func ("/watch/known-person", test_known_person);
   g_test_add_func ("/watch/desk-queue", test_desk_queue);
   g_test_add_func ("/watch/band-face-unnamed", test_band_face_unnamed);

@@ -703,13 +703,15 @@ match_median (guint   n_samples,
 
 typedef struct {
   const char *id;
-  GArray     *ms;   /* double */
+  GArray     *ms;       /* double: align + embed, per face */
+  GArray     *net_ms;   /* double: the network alone, per face */
 } StageTimes;
 
 static void
 stage_times_clear (StageTimes *t)
 {
   g_clear_pointer (&t->ms, g_array_unref);
+  g_clear_pointer (&t->net_ms, g_array_unref);
 }
 
 static void
@@ -781,6 +783,7 @@ bench_speed (int    argc,
   g_autoptr(GArray) decode = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) detect = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) embedders = g_array_new (FALSE, TRUE, sizeof (StageTimes));
+  g_autoptr(GArray) landmarks = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_image_unref);
   g_autoptr(GPtrArray) image_faces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
@@ -838,6 +841,25 @@ bench_speed (int    argc,
       return VS_EXIT_INPUT;
     }
 
+  /* The landmark model on its own (alignment runs it on every face). */
+  if (vs_engine_get_detector (engine)->landmarks != NULL)
+    for (int round = 0; round < repeat; round++)
+      for (guint i = 0; i < images->len; i++)
+        {
+          GArray *faces = g_ptr_array_index (image_faces, i);
+
+          for (guint f = 0; f < faces->len; f++)
+            {
+              g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (VsFace));
+              double l0;
+
+              g_array_append_val (one, g_array_index (faces, VsFace, f));
+              l0 = now_ms ();
+              vs_engine_refine_landmarks (engine, g_ptr_array_index (images, i), one);
+              add_ms (landmarks, now_ms () - l0);
+            }
+        }
+
   /* Every embedder that is here (an optional one may be absent), or the one
    * asked for. */
   for (guint m = 0; m < models->len; m++)
@@ -846,7 +868,7 @@ bench_speed (int    argc,
       g_autoptr(VsEngine) embedder_engine = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autofree float *v = NULL;
-      StageTimes times = { info->id, NULL };
+      StageTimes times = { info->id, NULL, NULL };
 
       if (info->role != VS_MODEL_ROLE_EMBEDDER ||
           (opts.embedder != NULL && !g_str_equal (opts.embedder, info->id)))
@@ -861,6 +883,7 @@ bench_speed (int    argc,
         }
       v = g_new (float, info->dim);
       times.ms = g_array_new (FALSE, FALSE, sizeof (double));
+      times.net_ms = g_array_new (FALSE, FALSE, sizeof (double));
       for (int round = 0; round < repeat; round++)
         for (guint i = 0; i < images->len; i++)
           {
@@ -868,15 +891,24 @@ bench_speed (int    argc,
 
             for (guint f = 0; f < faces->len; f++)
               {
-                double e0 = now_ms ();
+                g_autoptr(VsImage) aligned = NULL;
+                double e0 = now_ms (), e1;
 
                 if (!vs_engine_embed_face (embedder_engine, g_ptr_array_index (images, i),
-                                           &g_array_index (faces, VsFace, f), v, NULL, &error))
+                                           &g_array_index (faces, VsFace, f), v, &aligned, &error))
                   {
-                    g_array_unref (times.ms);
+                    stage_times_clear (&times);
                     return vs_cli_fail (error);
                   }
-                add_ms (times.ms, now_ms () - e0);
+                e1 = now_ms ();
+                add_ms (times.ms, e1 - e0);
+                /* The network alone, on the crop just aligned. */
+                if (!vs_engine_embed_aligned (embedder_engine, aligned, v, &error))
+                  {
+                    stage_times_clear (&times);
+                    return vs_cli_fail (error);
+                  }
+                add_ms (times.net_ms, now_ms () - e1);
               }
           }
       g_array_append_val (embedders, times);
@@ -898,6 +930,13 @@ bench_speed (int    argc,
       json_builder_add_double_value (b, median (decode));
       json_builder_set_member_name (b, "detect_ms");
       json_builder_add_double_value (b, median (detect));
+      if (landmarks->len > 0)
+        {
+          json_builder_set_member_name (b, "landmarks");
+          json_builder_add_string_value (b, vs_engine_get_detector (engine)->landmarks);
+          json_builder_set_member_name (b, "landmarks_ms");
+          json_builder_add_double_value (b, median (landmarks));
+        }
       json_builder_set_member_name (b, "faces_timed");
       json_builder_add_int_value (b, n_faces * repeat);
       json_builder_set_member_name (b, "embed_ms");
@@ -907,6 +946,15 @@ bench_speed (int    argc,
           StageTimes *t = &g_array_index (embedders, StageTimes, e);
           json_builder_set_member_name (b, t->id);
           json_builder_add_double_value (b, median (t->ms));
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "embed_net_ms");
+      json_builder_begin_object (b);
+      for (guint e = 0; e < embedders->len; e++)
+        {
+          StageTimes *t = &g_array_index (embedders, StageTimes, e);
+          json_builder_set_member_name (b, t->id);
+          json_builder_add_double_value (b, median (t->net_ms));
         }
       json_builder_end_object (b);
       add_match_table (b, "match_ms", dims, G_N_ELEMENTS (dims), sizes, n_sizes,
@@ -922,10 +970,14 @@ bench_speed (int    argc,
       g_print (_("  decode                      %8.2f ms\n"), median (decode));
       g_print (_("  detect (%-18s) %8.2f ms at ≤ %d px\n"), vs_engine_get_detector (engine)->id,
                median (detect), vs_engine_get_working_size (engine));
+      if (landmarks->len > 0)
+        g_print (_("  landmarks (%-18s) %6.2f ms per face\n"),
+                 vs_engine_get_detector (engine)->landmarks, median (landmarks));
       for (guint e = 0; e < embedders->len; e++)
         {
           StageTimes *t = &g_array_index (embedders, StageTimes, e);
           g_print (_("  align + embed (%-11s) %8.2f ms per face\n"), t->id, median (t->ms));
+          g_print (_("    network alone (%-11s) %6.2f ms per face\n"), t->id, median (t->net_ms));
         }
       for (guint d = 0; d < G_N_ELEMENTS (dims); d++)
         for (guint s = 0; s < n_sizes; s++)
