@@ -194,9 +194,12 @@ make_slideshow (const char *person,
   return dir;
 }
 
+/* A window whose camera looks at a slideshow of @images_dir, @fps
+ * pictures a second. */
 static VisageWindow *
-open_window (const char *images_dir,
-             const char *db_path)
+open_window_at_rate (const char *images_dir,
+                     const char *db_path,
+                     double      fps)
 {
   g_autofree char *source = g_strconcat ("images:", images_dir, NULL);
   VisageWindow *window;
@@ -205,11 +208,18 @@ open_window (const char *images_dir,
                          "application", app,
                          "settings", visage_application_get_settings (app),
                          "source", source,
-                         "images-fps", SLIDESHOW_FPS,
+                         "images-fps", fps,
                          "db-path", db_path,
                          NULL);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+static VisageWindow *
+open_window (const char *images_dir,
+             const char *db_path)
+{
+  return open_window_at_rate (images_dir, db_path, SLIDESHOW_FPS);
 }
 
 static gboolean
@@ -950,7 +960,10 @@ test_database_embedder (void)
     enroll_with (foamliu, store, PERSON, PERSON_NAME, 101, 105);
   }
 
-  window = open_window (images, db_path);
+  /* Each photo stays 2 s, as a person standing at the desk: the claim is
+   * about the embedder, and a loaded machine must still get to a vote
+   * before the picture changes (each change starts a new track). */
+  window = open_window_at_rate (images, db_path, 0.5);
   watch.page = visage_window_get_live_page (window);
   g_assert_cmpstr (visage_live_page_get_embedder (watch.page), ==, "mobilefacenet_foamliu");
   g_assert_true (vs_gui_test_wait_for (live_names, &watch, 20000));
