@@ -1434,6 +1434,8 @@ test_partial_import_and_erase (void)
 
   run_expect (&r, 7, "import", "--json", "--db", db, root, NULL);
   g_assert_true (g_utf8_validate (r.out, -1, NULL));
+  /* The progress lines name the Latin-1 file as text, not raw bytes. */
+  g_assert_true (g_utf8_validate (r.err, -1, NULL));
   doc = parse_json (r.out);
   g_assert_cmpint (json_object_get_int_member (doc, "imported_people"), ==, 1);
   report = json_object_get_array_member (doc, "people");

@@ -421,6 +421,9 @@ static void
 progress_draw_locked (const char *item)
 {
   g_autofree char *count = NULL;
+  /* A file name in another encoding than UTF-8 (café.jpg in Latin-1) is
+   * shown as GLib displays file names, not as raw bytes. */
+  g_autofree char *shown = item != NULL ? g_filename_display_name (item) : NULL;
 
   if (progress.total > 0)
     /* TRANSLATORS: progress on stderr, e.g. “1,234 of 13,233” */
@@ -440,8 +443,8 @@ progress_draw_locked (const char *item)
       /* Carriage return and clear-to-end-of-line stay out of the messages. */
       fputs ("\r\033[K", stderr);
       fprintf (stderr, "%s: %s", progress.what, count);
-      if (item != NULL)
-        fprintf (stderr, " — %s", item);
+      if (shown != NULL)
+        fprintf (stderr, " — %s", shown);
       progress.drawn = TRUE;
     }
   else
@@ -453,8 +456,8 @@ progress_draw_locked (const char *item)
         return;
       progress.last_step = step;
       fprintf (stderr, "%s: %s", progress.what, count);
-      if (item != NULL)
-        fprintf (stderr, " — %s", item);
+      if (shown != NULL)
+        fprintf (stderr, " — %s", shown);
       fputc ('\n', stderr);
       progress.drawn = TRUE;
     }
