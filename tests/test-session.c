@@ -282,6 +282,25 @@ test_shared_by_windows (void)
   g_assert_null (session);
 }
 
+/* The settings are the session's, bound to the widgets that show them. */
+static void
+test_settings_bound (Fixture       *f,
+                     gconstpointer  data)
+{
+  GSettings *settings = visage_session_get_settings (f->session);
+  VsFaceOverlay *overlay = visage_live_page_get_face_overlay (visage_window_get_live_page (f->window));
+  gboolean shown = TRUE;
+
+  g_assert_true (settings == visage_application_get_settings (app));
+  g_settings_set_boolean (settings, "show-scores", FALSE);
+  g_object_get (overlay, "show-scores", &shown, NULL);
+  g_assert_false (shown);
+  g_settings_set_boolean (settings, "show-scores", TRUE);
+  g_object_get (overlay, "show-scores", &shown, NULL);
+  g_assert_true (shown);
+  g_settings_reset (settings, "show-scores");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -303,6 +322,8 @@ main (int   argc,
   g_test_add ("/session/enroll-window-looks", Fixture, NULL,
               fixture_set_up, test_enroll_window_looks, fixture_tear_down);
   g_test_add_func ("/session/shared-by-windows", test_shared_by_windows);
+  g_test_add ("/session/settings-bound", Fixture, NULL,
+              fixture_set_up, test_settings_bound, fixture_tear_down);
 
   status = g_test_run ();
 

@@ -323,13 +323,6 @@ apply_match_threshold (VisageLivePage *self)
 }
 
 static void
-apply_show_scores (VisageLivePage *self)
-{
-  vs_face_overlay_set_show_scores (self->face_overlay,
-                                   g_settings_get_boolean (self->settings, "show-scores"));
-}
-
-static void
 apply_images_fps (VisageLivePage *self)
 {
   double fps = self->images_fps;
@@ -350,9 +343,7 @@ settings_changed_cb (VisageLivePage *self,
                      const char     *key,
                      GSettings      *settings)
 {
-  if (g_str_equal (key, "show-scores"))
-    apply_show_scores (self);
-  else if (g_str_equal (key, "match-threshold") || g_str_equal (key, "match-strictness"))
+  if (g_str_equal (key, "match-threshold") || g_str_equal (key, "match-strictness"))
     apply_match_threshold (self);
   else if (g_str_equal (key, "images-fps"))
     apply_images_fps (self);
@@ -604,7 +595,6 @@ visage_live_page_set_source (VisageLivePage *self,
   vs_face_overlay_set_paintable (self->face_overlay, self->paintable);
   vs_face_overlay_set_tracks (self->face_overlay, G_LIST_MODEL (visage_live_page_get_live_model (self)));
 
-  apply_show_scores (self);
   apply_images_fps (self);
 
   g_signal_connect_object (self->camera, "notify::state",
@@ -800,6 +790,7 @@ visage_live_page_configure (VisageLivePage *self,
   g_signal_connect_object (settings, "changed",
                            G_CALLBACK (settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_settings_bind (settings, "show-scores", self->face_overlay, "show-scores", G_SETTINGS_BIND_GET);
 
   self->recognizer = vs_recognizer_new (models_dir, embedder, &error);
   if (self->recognizer == NULL)
