@@ -991,7 +991,7 @@ check_photos (VisageEnrollWindow *self,
   update_photos_status (self);
   update_save (self);
 
-  visage_enroll_photos_check_async (paths, face_indexes, self->models_dir, self->embedder, self->cancellable,
+  visage_enroll_photos_check_async (paths, face_indexes, self->app_session, self->cancellable,
                                     photo_result_cb, self,
                                     photos_checked_cb, g_object_ref (self));
 }
