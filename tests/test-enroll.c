@@ -202,14 +202,14 @@ open_window_at_rate (const char *images_dir,
                      double      fps)
 {
   g_autofree char *source = g_strconcat ("images:", images_dir, NULL);
+  g_autoptr(VisageSession) session = visage_application_dup_session (app, db_path, NULL, NULL);
   VisageWindow *window;
 
   window = g_object_new (VISAGE_TYPE_WINDOW,
                          "application", app,
-                         "settings", visage_application_get_settings (app),
+                         "session", session,
                          "source", source,
                          "images-fps", fps,
-                         "db-path", db_path,
                          NULL);
   gtk_window_present (GTK_WINDOW (window));
   return window;
@@ -971,11 +971,11 @@ test_database_embedder (void)
   /* Enrollment embeds in the database's embedder too. */
   {
     VisageEnrollWindow *enroll = open_enroll_window (window);
-    gchar *embedder = NULL;
+    g_autoptr(VisageSession) session = NULL;
 
-    g_object_get (enroll, "embedder", &embedder, NULL);
-    g_assert_cmpstr (embedder, ==, "mobilefacenet_foamliu");
-    g_free (embedder);
+    g_object_get (enroll, "session", &session, NULL);
+    g_assert_true (session == visage_window_get_session (window));
+    g_assert_cmpstr (visage_session_get_embedder (session), ==, "mobilefacenet_foamliu");
   }
   close_all ();
 }

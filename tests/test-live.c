@@ -132,16 +132,17 @@ open_window (const char          *images_dir,
              const VsTestBandPair *band)
 {
   g_autofree char *source = g_strconcat ("images:", images_dir, NULL);
+  g_autoptr(VisageSession) session = NULL;
   VisageWindow *window;
 
   /* Every window (one per test) on a database of its own. */
   make_database (band);
+  session = visage_application_dup_session (app, db_path, NULL, NULL);
   window = g_object_new (VISAGE_TYPE_WINDOW,
                          "application", app,
-                         "settings", visage_application_get_settings (app),
+                         "session", session,
                          "source", source,
                          "images-fps", SLIDESHOW_FPS,
-                         "db-path", db_path,
                          NULL);
   gtk_window_present (GTK_WINDOW (window));
   return window;
@@ -382,6 +383,7 @@ test_live_overlay_states (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
   g_autofree char *png = NULL;
+  g_autoptr(VisageSession) session = NULL;
   VisageWindow *window;
   VisageLivePage *page;
   StatesWatch watch = { 0 };
@@ -405,12 +407,12 @@ test_live_overlay_states (void)
     }
   g_assert_true (gdk_pixbuf_save (canvas, scene, "jpeg", &error, "quality", "95", NULL));
 
+  session = visage_application_dup_session (app, db, NULL, NULL);
   window = g_object_new (VISAGE_TYPE_WINDOW,
                          "application", app,
-                         "settings", visage_application_get_settings (app),
+                         "session", session,
                          "source", source,
                          "images-fps", SLIDESHOW_FPS,
-                         "db-path", db,
                          NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 960, 520);
   gtk_window_present (GTK_WINDOW (window));

@@ -124,13 +124,13 @@ copy_lfw_db (void)
 static VisageWindow *
 open_window (const char *db_path)
 {
+  g_autoptr(VisageSession) session = visage_application_dup_session (app, db_path, NULL, NULL);
   VisageWindow *window;
 
   window = g_object_new (VISAGE_TYPE_WINDOW,
                          "application", app,
-                         "settings", visage_application_get_settings (app),
+                         "session", session,
                          "source", "test",
-                         "db-path", db_path,
                          NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
   gtk_window_present (GTK_WINDOW (window));
@@ -1191,11 +1191,11 @@ test_ten_thousand (void)
 
   /* 3. In the Visage window: switching from Live to People. */
   {
+    g_autoptr(VisageSession) session = visage_application_dup_session (app, db, NULL, NULL);
     VisageWindow *visage = g_object_new (VISAGE_TYPE_WINDOW,
                                          "application", app,
-                                         "settings", visage_application_get_settings (app),
+                                         "session", session,
                                          "source", "test",
-                                         "db-path", db,
                                          NULL);
 
     gtk_window_present (GTK_WINDOW (visage));

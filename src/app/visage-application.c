@@ -10,7 +10,9 @@
 #include <glib/gi18n.h>
 
 #include "visage-application.h"
-#include "visage-window-private.h"
+#include "visage-enroll-window.h"
+#include "visage-session.h"
+#include "visage-window.h"
 #include "vs-models.h"
 #include "vs-store-pg.h"
 
@@ -18,6 +20,9 @@ struct _VisageApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  /* "db\nmodels\nembedder" → VisageSession: the windows on one database
+   * share one. Dropped when its last window goes. */
+  GHashTable     *sessions;
 };
 
 G_DEFINE_FINAL_TYPE (VisageApplication, visage_application, ADW_TYPE_APPLICATION)
@@ -200,14 +205,16 @@ visage_application_command_line (GApplication            *app,
    * different database or model needs a window of its own. */
   if (window == NULL || db != NULL || models != NULL || embedder != NULL)
     {
+      /* The same database again: the same session (no second model load,
+       * store or monitor), in a window of its own. */
+      g_autoptr(VisageSession) session = visage_application_dup_session (self, abs_db,
+                                                                         abs_models, embedder);
+
       window = g_object_new (VISAGE_TYPE_WINDOW,
                              "application", self,
-                             "settings", visage_application_get_settings (self),
+                             "session", session,
                              "source", abs_source,
                              "images-fps", fps,
-                             "db-path", abs_db,
-                             "models-dir", abs_models,
-                             "embedder", embedder,
                              NULL);
     }
   else if (abs_source != NULL)
@@ -226,10 +233,14 @@ visage_application_activate (GApplication *app)
   VisageWindow *window = visage_application_get_any_window (self);
 
   if (window == NULL)
-    window = g_object_new (VISAGE_TYPE_WINDOW,
-                           "application", self,
-                           "settings", visage_application_get_settings (self),
-                           NULL);
+    {
+      g_autoptr(VisageSession) session = visage_application_dup_session (self, NULL, NULL, NULL);
+
+      window = g_object_new (VISAGE_TYPE_WINDOW,
+                             "application", self,
+                             "session", session,
+                             NULL);
+    }
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -282,11 +293,51 @@ visage_application_startup (GApplication *app)
 static void
 visage_application_shutdown (GApplication *app)
 {
+  VisageApplication *self = VISAGE_APPLICATION (app);
+
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
     if (VISAGE_IS_WINDOW (l->data))
-      visage_people_page_flush_deletions (VISAGE_WINDOW (l->data)->people_page);
+      visage_window_flush_deletions (VISAGE_WINDOW (l->data));
 
   G_APPLICATION_CLASS (visage_application_parent_class)->shutdown (app);
+
+  g_hash_table_remove_all (self->sessions);
+}
+
+static VisageSession *
+session_of_window (GtkWindow *window)
+{
+  VisageSession *session = NULL;
+
+  if (VISAGE_IS_WINDOW (window) || VISAGE_IS_ENROLL_WINDOW (window))
+    g_object_get (window, "session", &session, NULL);
+  if (session != NULL)
+    g_object_unref (session);   /* the window keeps it alive */
+  return session;
+}
+
+/* A session goes with the last window on its database: its store, monitor
+ * and cameras are closed, not kept for a window that may never come. */
+static void
+visage_application_window_removed (GtkApplication *app,
+                                   GtkWindow      *removed)
+{
+  VisageApplication *self = VISAGE_APPLICATION (app);
+  GHashTableIter iter;
+  gpointer value;
+
+  GTK_APPLICATION_CLASS (visage_application_parent_class)->window_removed (app, removed);
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      gboolean used = FALSE;
+
+      for (GList *l = gtk_application_get_windows (app); l != NULL && !used; l = l->next)
+        used = session_of_window (l->data) == value;
+      if (!used)
+        g_hash_table_iter_remove (&iter);
+    }
 }
 
 static void
@@ -294,6 +345,7 @@ visage_application_dispose (GObject *object)
 {
   VisageApplication *self = VISAGE_APPLICATION (object);
 
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (visage_application_parent_class)->dispose (object);
@@ -304,6 +356,9 @@ visage_application_class_init (VisageApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
+
+  gtk_app_class->window_removed = visage_application_window_removed;
 
   object_class->dispose = visage_application_dispose;
 
@@ -317,6 +372,7 @@ visage_application_class_init (VisageApplicationClass *klass)
 static void
 visage_application_init (VisageApplication *self)
 {
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),
@@ -348,6 +404,30 @@ visage_application_get_settings (VisageApplication *self)
     self->settings = new_settings ();
 
   return self->settings;
+}
+
+VisageSession *
+visage_application_dup_session (VisageApplication *self,
+                                const char        *db_path,
+                                const char        *models_dir,
+                                const char        *embedder)
+{
+  g_autofree char *key = NULL;
+  VisageSession *session;
+
+  g_return_val_if_fail (VISAGE_IS_APPLICATION (self), NULL);
+
+  key = g_strdup_printf ("%s\n%s\n%s", db_path ? db_path : "",
+                         models_dir ? models_dir : "", embedder ? embedder : "");
+  session = g_hash_table_lookup (self->sessions, key);
+  if (session == NULL)
+    {
+      session = visage_session_new (visage_application_get_settings (self),
+                                    db_path, models_dir, embedder);
+      g_hash_table_insert (self->sessions, g_steal_pointer (&key), session);
+    }
+
+  return g_object_ref (session);
 }
 
 float

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "visage-session.h"
 #include "vs-gallery.h"
 #include "vs-models.h"
 
@@ -15,6 +16,14 @@ G_DECLARE_FINAL_TYPE (VisageApplication, visage_application, VISAGE, APPLICATION
 /* extra_flags are or-ed to the defaults (tests pass G_APPLICATION_NON_UNIQUE). */
 VisageApplication *visage_application_new          (GApplicationFlags  extra_flags);
 GSettings         *visage_application_get_settings (VisageApplication *self);
+/* The session of a database (db_path NULL: the user's), with these models
+ * (NULL: found) and embedder (NULL: the database's): the same one while a
+ * window of the application uses it, else a new one. The application keeps
+ * it until its last window is gone. Transfer full. */
+VisageSession     *visage_application_dup_session  (VisageApplication *self,
+                                                    const char        *db_path,
+                                                    const char        *models_dir,
+                                                    const char        *embedder);
 
 /* Checks a --source argument: "test", "file:PATH", "images:DIR" or
  * "device:ID". Returns FALSE with a translated message otherwise. */

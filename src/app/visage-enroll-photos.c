@@ -17,8 +17,7 @@
 typedef struct {
   GPtrArray       *paths;
   GArray          *face_indexes;
-  char            *models_dir;
-  char            *embedder;
+  VisageSession   *session;       /* the engine factory */
   VisagePhotoFunc  each_func;
   gpointer         each_data;
   GMainContext    *context;
@@ -29,8 +28,7 @@ check_data_free (CheckData *data)
 {
   g_ptr_array_unref (data->paths);
   g_array_unref (data->face_indexes);
-  g_free (data->models_dir);
-  g_free (data->embedder);
+  g_object_unref (data->session);
   g_main_context_unref (data->context);
   g_free (data);
 }
@@ -103,7 +101,8 @@ check_thread (GTask        *task,
   g_autoptr(VsEngine) engine = NULL;
   int n_good = 0;
 
-  engine = vs_engine_new (data->models_dir, data->embedder, &error);
+  /* Loaded here, on the worker that uses it. */
+  engine = visage_session_new_engine (data->session, &error);
   if (engine == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -187,8 +186,7 @@ check_thread (GTask        *task,
 void
 visage_enroll_photos_check_async (GPtrArray           *paths,
                                   GArray              *face_indexes,
-                                  const char          *models_dir,
-                                  const char          *embedder,
+                                  VisageSession       *session,
                                   GCancellable        *cancellable,
                                   VisagePhotoFunc      each_func,
                                   gpointer             each_data,
@@ -199,6 +197,7 @@ visage_enroll_photos_check_async (GPtrArray           *paths,
   CheckData *data;
 
   g_return_if_fail (paths != NULL);
+  g_return_if_fail (VISAGE_IS_SESSION (session));
   g_return_if_fail (each_func != NULL);
 
   data = g_new0 (CheckData, 1);
@@ -211,8 +210,7 @@ visage_enroll_photos_check_async (GPtrArray           *paths,
       g_ptr_array_add (data->paths, g_strdup (g_ptr_array_index (paths, i)));
       g_array_append_val (data->face_indexes, face);
     }
-  data->models_dir = g_strdup (models_dir);
-  data->embedder = g_strdup (embedder);
+  data->session = g_object_ref (session);
   data->each_func = each_func;
   data->each_data = each_data;
   data->context = g_main_context_ref_thread_default ();

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "visage-session.h"
 #include "vs-enroll-session.h"
 
 G_BEGIN_DECLS
@@ -34,14 +35,13 @@ typedef void (*VisagePhotoFunc) (const VisagePhotoResult *result,
                                  gpointer                 user_data);
 
 /* paths: char* (copied); face_indexes (may be NULL): one int per path, the
- * face to take (-1: the photo must show one). Loads its own engine (models_dir/embedder NULL:
- * defaults); each_func runs for every photo on the caller's thread-default
+ * face to take (-1: the photo must show one). Loads its own engine on its
+ * worker, from the session's models and embedder; each_func runs for every photo on the caller's thread-default
  * main context; callback when all are done, cancelled or the models failed.
  * each_data must stay valid until callback runs. */
 void     visage_enroll_photos_check_async  (GPtrArray           *paths,
                                             GArray              *face_indexes,
-                                            const char          *models_dir,
-                                            const char          *embedder,
+                                            VisageSession       *session,
                                             GCancellable        *cancellable,
                                             VisagePhotoFunc      each_func,
                                             gpointer             each_data,

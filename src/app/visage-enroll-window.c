@@ -1,9 +1,11 @@
 /* visage-enroll-window.c
  *
- * The window opens its own VsCamera on the main window's source and feeds a
- * VsEnrollSession, which does all the work off the main thread; this file
- * only shows what the session says. A device camera cannot be opened twice,
- * so the live page lets go of it while this window is open.
+ * The window watches the VisageSession's camera of the main window's source
+ * (the live view's own, since a device cannot be opened twice: it runs while
+ * this window looks at it) and feeds a VsEnrollSession, which does all the
+ * work off the main thread; this file only shows what the session says.
+ * Store, settings and models come from the VisageSession, never from the
+ * window we were opened from.
  */
 #include "config.h"
 
@@ -13,7 +15,7 @@
 #include "visage-application.h"
 #include "visage-enroll-photos.h"
 #include "visage-enroll-window.h"
-#include "visage-window-private.h"
+#include "visage-session.h"
 #include "vs-camera.h"
 #include "vs-enroll-session.h"
 #include "vs-frame-paintable.h"
@@ -48,13 +50,16 @@ struct _VisageEnrollWindow
   GtkLabel             *photos_status;
 
   /* Construct options */
-  VsStore              *store;
+  VisageSession        *app_session;
   gint64                person_id;
   char                 *source;
-  GSettings            *settings;
-  char                 *models_dir;
-  char                 *embedder;
   double                images_fps;
+
+  /* The session's, for short */
+  VsStore              *store;
+  GSettings            *settings;
+  const char           *models_dir;
+  const char           *embedder;
 
   char                 *person_name;     /* person mode */
   char                 *name;            /* normalised, NULL when not valid */
@@ -78,9 +83,8 @@ struct _VisageEnrollWindow
   GCancellable         *cancellable;
   GtkNativeDialog      *chooser;
 
-  VisageWindow         *main_window;     /* weak: the window we came from */
-  gboolean              borrowed_camera; /* the live page's, watched by a tap */
   guint                 tap_id;
+  gboolean              capturing;       /* told the session (live views pause) */
   gboolean              saved;
 };
 
@@ -88,12 +92,9 @@ G_DEFINE_FINAL_TYPE (VisageEnrollWindow, visage_enroll_window, ADW_TYPE_WINDOW)
 
 enum {
   PROP_0,
-  PROP_STORE,
+  PROP_SESSION,
   PROP_PERSON_ID,
   PROP_SOURCE,
-  PROP_SETTINGS,
-  PROP_MODELS_DIR,
-  PROP_EMBEDDER,
   PROP_IMAGES_FPS,
   PROP_MODE,
   PROP_N_SAMPLES,
@@ -490,8 +491,8 @@ camera_frame_size_cb (VisageEnrollWindow *self,
   gtk_widget_queue_draw (GTK_WIDGET (self->guide));
 }
 
-/* Every handler has self as data: stop_capture() disconnects them all, also
- * from the live view's camera, which outlives a borrowing. */
+/* Every handler has self as data: stop_capture() disconnects them all from
+ * the shared camera, which the live view may go on watching. */
 static void
 watch_camera (VisageEnrollWindow *self)
 {
@@ -513,22 +514,16 @@ stop_capture (VisageEnrollWindow *self)
     {
       g_signal_handlers_disconnect_by_data (self->camera, self);
       gtk_picture_set_paintable (self->picture, NULL);
-      if (self->borrowed_camera)
-        {
-          /* The live view's camera: stop watching it and hand it back. */
-          VisageLivePage *live_page = NULL;
-
-          vs_camera_remove_frame_tap (self->camera, self->tap_id);
-          /* The main window may be going away with us. */
-          if (self->main_window != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self->main_window)))
-            live_page = visage_window_get_live_page (self->main_window);
-          if (live_page != NULL)
-            visage_live_page_give_back_camera (live_page, self->camera);
-          self->borrowed_camera = FALSE;
-        }
-      else
-        vs_camera_stop (self->camera);
+      vs_camera_remove_frame_tap (self->camera, self->tap_id);
+      self->tap_id = 0;
+      /* Stops it unless the live view looks at it too. */
+      visage_session_look_away (self->app_session, self->camera, self);
       g_clear_object (&self->camera);
+    }
+  if (self->capturing)
+    {
+      self->capturing = FALSE;
+      visage_session_end_capture (self->app_session);
     }
 
   if (self->session != NULL)
@@ -569,37 +564,31 @@ start_capture (VisageEnrollWindow *self)
       return;
     }
 
-  /* A device cannot stream to two pipelines: watch the one the live view
-   * runs, when it runs. */
-  if (self->main_window != NULL)
-    self->camera = visage_live_page_borrow_camera (visage_window_get_live_page (self->main_window));
-  if (self->camera != NULL)
-    {
-      self->borrowed_camera = TRUE;
-      self->tap_id = vs_camera_add_frame_tap (self->camera, camera_frame_cb,
-                                              g_object_ref (self->session), g_object_unref);
-      watch_camera (self);
-      camera_state_cb (self, NULL, self->camera);
-      return;
-    }
-
-  self->camera = vs_camera_new (self->source, VS_CAMERA_FLAGS_NONE, &error);
+  /* A device cannot stream to two pipelines: the session's camera of this
+   * source is the one the live view shows, if it does. */
+  self->camera = visage_session_dup_camera (self->app_session, self->source, &error);
   if (self->camera == NULL)
     {
       show_camera_error (self, error->message);
       return;
     }
 
+  /* Takes effect when it starts, i.e. unless the live view runs it. */
   fps = self->images_fps > 0 ? self->images_fps : g_settings_get_double (self->settings, "images-fps");
   if (g_str_has_prefix (self->source, "images:"))
     vs_camera_set_fps (self->camera, fps);
 
-  vs_camera_set_frame_func (self->camera, camera_frame_cb,
-                            g_object_ref (self->session), g_object_unref);
+  /* The live views of this database give us the cores meanwhile. */
+  self->capturing = TRUE;
+  visage_session_begin_capture (self->app_session);
+
+  self->tap_id = vs_camera_add_frame_tap (self->camera, camera_frame_cb,
+                                          g_object_ref (self->session), g_object_unref);
   watch_camera (self);
 
   gtk_spinner_set_spinning (self->spinner, TRUE);
-  vs_camera_start (self->camera);
+  /* Someone looks: it runs (or goes on running) while this window is open. */
+  visage_session_look_at (self->app_session, self->camera, self);
   camera_state_cb (self, NULL, self->camera);
 }
 
@@ -1002,7 +991,7 @@ check_photos (VisageEnrollWindow *self,
   update_photos_status (self);
   update_save (self);
 
-  visage_enroll_photos_check_async (paths, face_indexes, self->models_dir, self->embedder, self->cancellable,
+  visage_enroll_photos_check_async (paths, face_indexes, self->app_session, self->cancellable,
                                     photo_result_cb, self,
                                     photos_checked_cb, g_object_ref (self));
 }
@@ -1163,8 +1152,8 @@ commit (VisageEnrollWindow *self,
            samples->len, id, (g_get_monotonic_time () - self->opened_us) / 1e6);
 
   /* The live view should know the person now, not at the next poll. */
-  if (self->main_window != NULL && self->main_window->gallery_monitor != NULL)
-    vs_gallery_monitor_check (self->main_window->gallery_monitor, NULL);
+  if (visage_session_get_gallery_monitor (self->app_session) != NULL)
+    vs_gallery_monitor_check (visage_session_get_gallery_monitor (self->app_session), NULL);
 
   g_signal_emit (self, signals[SAVED], 0, id,
                  person ? person->name : self->name, samples->len);
@@ -1397,37 +1386,17 @@ static void
 visage_enroll_window_constructed (GObject *object)
 {
   VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
-  GtkWindow *parent;
 
   G_OBJECT_CLASS (visage_enroll_window_parent_class)->constructed (object);
 
   self->opened_us = g_get_monotonic_time ();
-  g_return_if_fail (VS_IS_STORE (self->store));
+  g_return_if_fail (VISAGE_IS_SESSION (self->app_session));
+  g_return_if_fail (VS_IS_STORE (visage_session_get_store (self->app_session)));
 
-  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  if (VISAGE_IS_WINDOW (parent))
-    {
-      VisageWindow *window = VISAGE_WINDOW (parent);
-
-      g_set_weak_pointer (&self->main_window, window);
-      /* What the caller did not say comes from the main window. */
-      if (self->settings == NULL && window->settings != NULL)
-        self->settings = g_object_ref (window->settings);
-      if (self->models_dir == NULL)
-        self->models_dir = g_strdup (window->models_dir);
-      if (self->embedder == NULL)
-        self->embedder = g_strdup (window->embedder);
-      if (self->images_fps <= 0)
-        self->images_fps = window->images_fps;
-    }
-
-  if (self->settings == NULL)
-    {
-      GApplication *app = g_application_get_default ();
-
-      g_return_if_fail (VISAGE_IS_APPLICATION (app));
-      self->settings = g_object_ref (visage_application_get_settings (VISAGE_APPLICATION (app)));
-    }
+  self->store = g_object_ref (visage_session_get_store (self->app_session));
+  self->settings = g_object_ref (visage_session_get_settings (self->app_session));
+  self->models_dir = visage_session_get_models_dir (self->app_session);
+  self->embedder = visage_session_get_embedder (self->app_session);
 
   if (self->person_id != 0)
     {
@@ -1482,7 +1451,7 @@ visage_enroll_window_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_weak_pointer (&self->main_window);
+  g_clear_object (&self->app_session);
 
   G_OBJECT_CLASS (visage_enroll_window_parent_class)->dispose (object);
 }
@@ -1493,8 +1462,6 @@ visage_enroll_window_finalize (GObject *object)
   VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
 
   g_clear_pointer (&self->source, g_free);
-  g_clear_pointer (&self->models_dir, g_free);
-  g_clear_pointer (&self->embedder, g_free);
   g_clear_pointer (&self->restart_notice, g_free);
   g_clear_pointer (&self->person_name, g_free);
   g_clear_pointer (&self->name, g_free);
@@ -1515,8 +1482,8 @@ visage_enroll_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
+    case PROP_SESSION:
+      g_value_set_object (value, self->app_session);
       break;
 
     case PROP_PERSON_ID:
@@ -1527,17 +1494,6 @@ visage_enroll_window_get_property (GObject    *object,
       g_value_set_string (value, self->source);
       break;
 
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-
-    case PROP_MODELS_DIR:
-      g_value_set_string (value, self->models_dir);
-      break;
-
-    case PROP_EMBEDDER:
-      g_value_set_string (value, self->embedder);
-      break;
 
     case PROP_IMAGES_FPS:
       g_value_set_double (value, self->images_fps);
@@ -1566,8 +1522,8 @@ visage_enroll_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
+    case PROP_SESSION:
+      self->app_session = g_value_dup_object (value);
       break;
 
     case PROP_PERSON_ID:
@@ -1578,17 +1534,6 @@ visage_enroll_window_set_property (GObject      *object,
       self->source = g_value_dup_string (value);
       break;
 
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-
-    case PROP_MODELS_DIR:
-      self->models_dir = g_value_dup_string (value);
-      break;
-
-    case PROP_EMBEDDER:
-      self->embedder = g_value_dup_string (value);
-      break;
 
     case PROP_IMAGES_FPS:
       self->images_fps = g_value_get_double (value);
@@ -1618,9 +1563,9 @@ visage_enroll_window_class_init (VisageEnrollWindowClass *klass)
 
   window_class->close_request = visage_enroll_window_close_request;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL,
-                         VS_TYPE_STORE,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         VISAGE_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PERSON_ID] =
     g_param_spec_int64 ("person-id", NULL, NULL,
@@ -1628,18 +1573,6 @@ visage_enroll_window_class_init (VisageEnrollWindowClass *klass)
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SOURCE] =
     g_param_spec_string ("source", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MODELS_DIR] =
-    g_param_spec_string ("models-dir", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EMBEDDER] =
-    g_param_spec_string ("embedder", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_IMAGES_FPS] =
@@ -1708,42 +1641,42 @@ visage_enroll_window_init (VisageEnrollWindow *self)
   gtk_drawing_area_set_draw_func (self->guide, draw_guide, self, NULL);
 }
 
-static const char *
-source_of (GtkWindow *parent)
-{
-  return VISAGE_IS_WINDOW (parent) ? visage_window_get_camera (VISAGE_WINDOW (parent)) : NULL;
-}
-
 VisageEnrollWindow *
-visage_enroll_window_new (GtkWindow *parent,
-                          VsStore   *store)
+visage_enroll_window_new (GtkWindow     *parent,
+                          VisageSession *session,
+                          const char    *source,
+                          double         images_fps)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+  g_return_val_if_fail (VISAGE_IS_SESSION (session), NULL);
 
   return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
                        "transient-for", parent,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
-                       "store", store,
-                       "source", source_of (parent),
+                       "session", session,
+                       "source", source,
+                       "images-fps", images_fps,
                        NULL);
 }
 
 VisageEnrollWindow *
-visage_enroll_window_new_for_person (GtkWindow *parent,
-                                     VsStore   *store,
-                                     gint64     person_id)
+visage_enroll_window_new_for_person (GtkWindow     *parent,
+                                     VisageSession *session,
+                                     const char    *source,
+                                     double         images_fps,
+                                     gint64         person_id)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+  g_return_val_if_fail (VISAGE_IS_SESSION (session), NULL);
   g_return_val_if_fail (person_id > 0, NULL);
 
   return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
                        "transient-for", parent,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
-                       "store", store,
+                       "session", session,
                        "person-id", person_id,
-                       "source", source_of (parent),
+                       "source", source,
+                       "images-fps", images_fps,
                        NULL);
 }
 

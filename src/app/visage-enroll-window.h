@@ -9,25 +9,29 @@
 
 #include <adwaita.h>
 
-#include "vs-store.h"
+#include "visage-session.h"
 
 G_BEGIN_DECLS
 
 #define VISAGE_TYPE_ENROLL_WINDOW (visage_enroll_window_get_type ())
 G_DECLARE_FINAL_TYPE (VisageEnrollWindow, visage_enroll_window, VISAGE, ENROLL_WINDOW, AdwWindow)
 
-/* A new person. parent: the window it is modal for; when it is the
- * VisageWindow, its camera, settings, models and gallery monitor are used
- * (the live view then names the person as soon as they are saved). store:
- * the database to save into (main thread; usually the window's). Call
- * gtk_window_present() on the result. */
+/* A new person. parent: the window it is modal for. session: the database
+ * to save into, its settings, models and gallery monitor (the live view
+ * then names the person as soon as they are saved), and its camera of
+ * source (the live view's: NULL, no camera). images_fps: an images:
+ * source's rate (0: the setting). Call gtk_window_present() on the result. */
 VisageEnrollWindow *visage_enroll_window_new            (GtkWindow          *parent,
-                                                         VsStore            *store);
+                                                         VisageSession      *session,
+                                                         const char         *source,
+                                                         double              images_fps);
 
 /* More samples for an enrolled person (the People page's "Add Samples"):
  * no name to type; saving adds to person_id. */
 VisageEnrollWindow *visage_enroll_window_new_for_person (GtkWindow          *parent,
-                                                         VsStore            *store,
+                                                         VisageSession      *session,
+                                                         const char         *source,
+                                                         double              images_fps,
                                                          gint64              person_id);
 
 /* Shows the Photos page and opens the file chooser ("Add from Photos…"). */
@@ -75,9 +79,8 @@ void                visage_enroll_window_save           (VisageEnrollWindow *sel
 /* Signals:
  *   "saved" (gint64 person_id, const char *name, guint n_samples): after
  *     the commit, just before the window closes.
- * Properties (construct-only unless said): "store", "person-id", "source"
- * (the camera spec; NULL: no camera), "settings", "models-dir", "embedder",
- * "images-fps" (0: the setting), "mode" (read/write), "n-samples" (read,
- * notified). */
+ * Properties (construct-only unless said): "session" (VisageSession),
+ * "person-id", "source" (the camera spec; NULL: no camera), "images-fps"
+ * (0: the setting), "mode" (read/write), "n-samples" (read, notified). */
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "visage-application.h"
 #include "visage-live-page.h"
+#include "visage-session.h"
 #include "vs-camera.h"
 #include "vs-recognizer.h"
 
@@ -54,9 +55,12 @@ struct _VisageLivePage
   GHashTable     *announced;         /* track id → person id announced */
   char           *announcement;
 
-  VsCamera       *camera;
+  VisageSession  *session;           /* the cameras come from there */
+  VsCamera       *camera;            /* the session's, shared */
+  guint           tap_id;            /* our frames of it, for the recognizer */
+  gboolean        looking;           /* shown: the camera runs for us */
+  GdkSurface     *surface;           /* our toplevel's, while mapped: minimised? */
   VsFramePaintable *paintable;       /* the camera's frames, while there is a camera */
-  guint           lent;              /* borrowers of the camera */
   char           *source;
   char           *display_name;
 
@@ -319,13 +323,6 @@ apply_match_threshold (VisageLivePage *self)
 }
 
 static void
-apply_show_scores (VisageLivePage *self)
-{
-  vs_face_overlay_set_show_scores (self->face_overlay,
-                                   g_settings_get_boolean (self->settings, "show-scores"));
-}
-
-static void
 apply_images_fps (VisageLivePage *self)
 {
   double fps = self->images_fps;
@@ -346,9 +343,7 @@ settings_changed_cb (VisageLivePage *self,
                      const char     *key,
                      GSettings      *settings)
 {
-  if (g_str_equal (key, "show-scores"))
-    apply_show_scores (self);
-  else if (g_str_equal (key, "match-threshold") || g_str_equal (key, "match-strictness"))
+  if (g_str_equal (key, "match-threshold") || g_str_equal (key, "match-strictness"))
     apply_match_threshold (self);
   else if (g_str_equal (key, "images-fps"))
     apply_images_fps (self);
@@ -429,7 +424,10 @@ camera_state_changed_cb (VisageLivePage *self,
   switch (vs_camera_get_state (camera))
     {
     case VS_CAMERA_STATE_STARTING:
-      set_state (self, "starting");
+      /* Started again after nobody looked: the last picture stays until
+       * the next one, rather than a spinner. */
+      if (!g_str_equal (visage_live_page_get_state (self), "video"))
+        set_state (self, "starting");
       break;
 
     case VS_CAMERA_STATE_PLAYING:
@@ -485,6 +483,45 @@ camera_frame_cb (VsImage  *frame,
   vs_recognizer_push_frame (VS_RECOGNIZER (data), frame, capture_time_us, frame_number);
 }
 
+/* Recognition works only for a picture someone sees, and gives the cores to
+ * guided capture (the enrollment window) while it runs. */
+static void
+update_paused (VisageLivePage *self)
+{
+  gboolean capturing = self->session != NULL && visage_session_get_capturing (self->session);
+
+  if (self->recognizer != NULL)
+    vs_recognizer_set_paused (self->recognizer, !self->looking || capturing);
+}
+
+static gboolean
+is_minimized (VisageLivePage *self)
+{
+  return self->surface != NULL && GDK_IS_TOPLEVEL (self->surface) &&
+         (gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0;
+}
+
+/* The camera runs while someone looks at it (the session counts): this page
+ * looks while it is on screen, i.e. mapped (its window shown, the Live page
+ * the visible one) and its window not minimised. */
+static void
+update_looking (VisageLivePage *self)
+{
+  gboolean looking = gtk_widget_get_mapped (GTK_WIDGET (self)) && !is_minimized (self);
+
+  if (self->camera != NULL && self->session != NULL && looking != self->looking)
+    {
+      if (looking)
+        visage_session_look_at (self->session, self->camera, self);
+      else
+        visage_session_look_away (self->session, self->camera, self);
+    }
+  if (looking != self->looking)
+    g_debug ("Live page %s", looking ? "shown: camera on" : "not shown: camera off");
+  self->looking = looking;
+  update_paused (self);
+}
+
 static void
 stop_camera (VisageLivePage *self)
 {
@@ -494,11 +531,11 @@ stop_camera (VisageLivePage *self)
     return;
 
   g_signal_handlers_disconnect_by_data (self->camera, self);
-  vs_camera_stop (self->camera);
-  /* Whoever borrowed this camera has nothing to give back any more. */
-  if (self->lent > 0 && self->recognizer != NULL)
-    vs_recognizer_set_paused (self->recognizer, FALSE);
-  self->lent = 0;
+  vs_camera_remove_frame_tap (self->camera, self->tap_id);
+  self->tap_id = 0;
+  /* Stops it, unless the enrollment window looks at it too. */
+  if (self->looking)
+    visage_session_look_away (self->session, self->camera, self);
   gtk_picture_set_paintable (self->picture, NULL);
   vs_face_overlay_set_paintable (self->face_overlay, NULL);
   g_clear_object (&self->paintable);
@@ -531,7 +568,8 @@ visage_live_page_set_source (VisageLivePage *self,
       return;
     }
 
-  self->camera = vs_camera_new (spec, VS_CAMERA_FLAGS_NONE, &error);
+  g_return_if_fail (VISAGE_IS_SESSION (self->session));
+  self->camera = visage_session_dup_camera (self->session, spec, &error);
   if (self->camera == NULL)
     {
       show_error (self, error);
@@ -545,8 +583,10 @@ visage_live_page_set_source (VisageLivePage *self,
     {
       /* Another picture altogether: no face of the old one carries over. */
       vs_recognizer_reset (self->recognizer);
-      vs_camera_set_frame_func (self->camera, camera_frame_cb,
-                                g_object_ref (self->recognizer), g_object_unref);
+      /* A tap, not the frame function: another window on the same source
+       * shares this camera. */
+      self->tap_id = vs_camera_add_frame_tap (self->camera, camera_frame_cb,
+                                              g_object_ref (self->recognizer), g_object_unref);
     }
 
   self->paintable = vs_frame_paintable_new ();
@@ -555,7 +595,6 @@ visage_live_page_set_source (VisageLivePage *self,
   vs_face_overlay_set_paintable (self->face_overlay, self->paintable);
   vs_face_overlay_set_tracks (self->face_overlay, G_LIST_MODEL (visage_live_page_get_live_model (self)));
 
-  apply_show_scores (self);
   apply_images_fps (self);
 
   g_signal_connect_object (self->camera, "notify::state",
@@ -569,39 +608,24 @@ visage_live_page_set_source (VisageLivePage *self,
                            G_CONNECT_SWAPPED);
 
   set_state (self, "starting");
-  vs_camera_start (self->camera);
+  /* Started if this page is on screen (else once it is), or already
+   * running for the enrollment window. */
+  if (self->looking)
+    visage_session_look_at (self->session, self->camera, self);
   camera_state_changed_cb (self, NULL, self->camera);
 }
 
-VsCamera *
-visage_live_page_borrow_camera (VisageLivePage *self)
-{
-  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
-
-  if (self->camera == NULL ||
-      (!g_str_equal (visage_live_page_get_state (self), "video") &&
-       !g_str_equal (visage_live_page_get_state (self), "starting")))
-    return NULL;
-
-  /* The borrower gets the bare picture and the cores: recognition pauses,
-   * results still on their way included, so no box is left behind. */
-  if (self->lent++ == 0 && self->recognizer != NULL)
-    vs_recognizer_set_paused (self->recognizer, TRUE);
-  return g_object_ref (self->camera);
-}
-
 void
-visage_live_page_give_back_camera (VisageLivePage *self,
-                                   VsCamera       *camera)
+visage_live_page_set_session (VisageLivePage *self,
+                              VisageSession  *session)
 {
   g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
-  g_return_if_fail (VS_IS_CAMERA (camera));
+  g_return_if_fail (VISAGE_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
 
-  /* The source may have changed meanwhile: then there is nothing to resume. */
-  if (camera != self->camera || self->lent == 0)
-    return;
-  if (--self->lent == 0 && self->recognizer != NULL)
-    vs_recognizer_set_paused (self->recognizer, FALSE);
+  self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::capturing",
+                           G_CALLBACK (update_paused), self, G_CONNECT_SWAPPED);
 }
 
 const char *
@@ -766,6 +790,7 @@ visage_live_page_configure (VisageLivePage *self,
   g_signal_connect_object (settings, "changed",
                            G_CALLBACK (settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_settings_bind (settings, "show-scores", self->face_overlay, "show-scores", G_SETTINGS_BIND_GET);
 
   self->recognizer = vs_recognizer_new (models_dir, embedder, &error);
   if (self->recognizer == NULL)
@@ -788,6 +813,7 @@ visage_live_page_configure (VisageLivePage *self,
                            G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   apply_match_threshold (self);
+  update_paused (self);
   update_hint (self);
 }
 
@@ -814,6 +840,7 @@ visage_live_page_dispose (GObject *object)
   g_clear_object (&self->recognizer);
   g_clear_object (&self->empty_model);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->gallery, vs_gallery_unref);
 
   G_OBJECT_CLASS (visage_live_page_parent_class)->dispose (object);
@@ -853,10 +880,43 @@ visage_live_page_get_property (GObject    *object,
 }
 
 static void
+visage_live_page_map (GtkWidget *widget)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (widget);
+  GtkNative *native;
+
+  GTK_WIDGET_CLASS (visage_live_page_parent_class)->map (widget);
+
+  /* GTK keeps a minimised window mapped: its surface says so. */
+  native = gtk_widget_get_native (widget);
+  self->surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  if (self->surface != NULL)
+    g_signal_connect_object (self->surface, "notify::state",
+                             G_CALLBACK (update_looking), self, G_CONNECT_SWAPPED);
+  update_looking (self);
+}
+
+static void
+visage_live_page_unmap (GtkWidget *widget)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (widget);
+
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, update_looking, self);
+  self->surface = NULL;
+
+  GTK_WIDGET_CLASS (visage_live_page_parent_class)->unmap (widget);
+  update_looking (self);
+}
+
+static void
 visage_live_page_class_init (VisageLivePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->map = visage_live_page_map;
+  widget_class->unmap = visage_live_page_unmap;
 
   object_class->dispose = visage_live_page_dispose;
   object_class->finalize = visage_live_page_finalize;

@@ -1,13 +1,16 @@
 /* visage-live-page.h: the camera picture with the faces named, a status line
  * and the states around it (starting, no camera, disconnected, error).
  *
- * The page owns the camera pipeline and the recognition worker; the window
- * decides which source to show and hands over gallery snapshots.
+ * The page owns the recognition worker and watches the session's camera of
+ * its source while it is on screen (the camera runs only while someone
+ * looks); the window decides which source to show and hands over gallery
+ * snapshots.
  */
 #pragma once
 
 #include <adwaita.h>
 
+#include "visage-session.h"
 #include "vs-camera.h"
 #include "vs-gallery.h"
 #include "vs-face-overlay.h"
@@ -18,6 +21,11 @@ G_BEGIN_DECLS
 
 #define VISAGE_TYPE_LIVE_PAGE (visage_live_page_get_type ())
 G_DECLARE_FINAL_TYPE (VisageLivePage, visage_live_page, VISAGE, LIVE_PAGE, GtkWidget)
+
+/* Once, before the first source: where the cameras come from. Recognition
+ * pauses while the session is capturing (guided enrollment). */
+void         visage_live_page_set_session      (VisageLivePage *self,
+                                                VisageSession  *session);
 
 /* Once, before the first source: the settings (show-scores, match-threshold,
  * images-fps), and the models for the recognizer (NULL: defaults).
@@ -35,12 +43,6 @@ void         visage_live_page_set_source       (VisageLivePage *self,
                                                 const char     *spec,
                                                 const char     *display_name);
 const char  *visage_live_page_get_source       (VisageLivePage *self);
-/* The running camera for another window to watch (add a frame tap), or NULL
- * when none is playing. Recognition and the overlay pause until every
- * borrower gave it back. */
-VsCamera    *visage_live_page_borrow_camera    (VisageLivePage *self);
-void         visage_live_page_give_back_camera (VisageLivePage *self,
-                                                VsCamera       *camera);
 
 /* The camera went away: stop it and say so until set_source() again. */
 void         visage_live_page_show_disconnected (VisageLivePage *self);

@@ -320,11 +320,15 @@ visage_window_enroll_action (GtkWidget  *widget,
   if (self->store == NULL)
     return;
 
+  /* The same session: the same store and models, and the camera the live
+   * view shows (one pipeline per source). */
   if (param != NULL)
-    enroll = visage_enroll_window_new_for_person (GTK_WINDOW (self), self->store,
+    enroll = visage_enroll_window_new_for_person (GTK_WINDOW (self), self->session,
+                                                  self->camera, self->images_fps,
                                                   g_variant_get_int64 (param));
   else
-    enroll = visage_enroll_window_new (GTK_WINDOW (self), self->store);
+    enroll = visage_enroll_window_new (GTK_WINDOW (self), self->session,
+                                       self->camera, self->images_fps);
   g_signal_connect_object (enroll, "saved", G_CALLBACK (enroll_saved_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (enroll));
 

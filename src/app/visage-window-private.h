@@ -3,9 +3,7 @@
 
 #include "visage-window.h"
 #include "visage-people-page.h"
-#include "vs-devices.h"
-#include "vs-gallery-monitor.h"
-#include "vs-store.h"
+#include "visage-session.h"
 
 G_BEGIN_DECLS
 
@@ -25,12 +23,11 @@ struct _VisageWindow
   GMenu                 *camera_menu;
 
   /* Construct options */
+  VisageSession         *session;   /* the database's: store, models, cameras */
   char                  *source_option;
   double                 images_fps;
-  char                  *db_path;
-  char                  *models_dir;
-  char                  *embedder;
 
+  /* The session's, for short: they live as long as it does. */
   GSettings             *settings;
   VsDevices             *devices;
   VsStore               *store;

@@ -1,8 +1,10 @@
 /* visage-window.c
  *
  * The window picks the source (command line, remembered camera, first camera
- * found), follows the cameras coming and going, opens the store and hands
- * gallery snapshots to the live page.
+ * found), follows the cameras coming and going and hands the session's
+ * gallery snapshots to the live page. The store, its monitor, the device
+ * list, the models and the cameras are the session's (VisageSession): shared
+ * with the other windows on the same database.
  */
 #include "config.h"
 
@@ -18,13 +20,10 @@ G_DEFINE_FINAL_TYPE (VisageWindow, visage_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
+  PROP_SESSION,
   PROP_SOURCE,
   PROP_IMAGES_FPS,
-  PROP_DB_PATH,
-  PROP_MODELS_DIR,
-  PROP_EMBEDDER,
   PROP_CAMERA,
-  PROP_SETTINGS,
   N_PROPS
 };
 
@@ -344,31 +343,25 @@ live_page_recognized_cb (VisageWindow   *self,
     g_debug ("Cannot record that %s was seen: %s", name, error->message);
 }
 
+/* The session's store and monitor: the People page lists the one, the live
+ * page matches against the other. */
 static void
-open_store (VisageWindow *self)
+follow_store (VisageWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-  const char *embedder = visage_live_page_get_embedder (self->live_page);
-
-  self->store = vs_store_open (self->db_path, &error);
+  self->store = visage_session_get_store (self->session);
   if (self->store == NULL)
     {
-      g_warning ("Cannot open the database: %s", error->message);
-      visage_people_page_set_store (self->people_page, NULL, error->message);
+      visage_people_page_set_store (self->people_page, NULL,
+                                    visage_session_get_store_error (self->session));
       return;
     }
+  g_object_ref (self->store);
 
   visage_people_page_set_store (self->people_page, self->store, NULL);
 
-  if (embedder == NULL)
-    return;
-
-  self->gallery_monitor = vs_gallery_monitor_new (self->store, embedder, &error);
+  g_set_object (&self->gallery_monitor, visage_session_get_gallery_monitor (self->session));
   if (self->gallery_monitor == NULL)
-    {
-      g_warning ("Cannot follow the database: %s", error->message);
-      return;
-    }
+    return;
 
   g_signal_connect_object (self->gallery_monitor, "gallery-changed",
                            G_CALLBACK (gallery_changed_cb), self,
@@ -380,18 +373,9 @@ open_store (VisageWindow *self)
     g_signal_connect_object (visage_people_page_get_model (self->people_page), "staged-changed",
                              G_CALLBACK (update_live_gallery), self, G_CONNECT_SWAPPED);
   update_live_gallery (self);
-}
-
-static char *
-store_embedder (const char *db_path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VsStore) store = vs_store_open (db_path, &error);
-  char *embedder = store ? vs_store_dup_embedder (store, &error) : NULL;
-
-  if (error != NULL)
-    g_debug ("Cannot tell the database's embedder: %s", error->message);
-  return embedder;
+  /* Another window may have seen the server go away already. */
+  if (!vs_gallery_monitor_get_online (self->gallery_monitor))
+    gallery_online_cb (self, NULL, self->gallery_monitor);
 }
 
 static void
@@ -402,28 +386,31 @@ visage_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (visage_window_parent_class)->constructed (object);
 
-  /* "application" is set only after constructed(): the settings come as a
-   * construct property, or from the default application. */
-  if (self->settings == NULL)
+  /* "application" is set only after constructed(): without a session, the
+   * default application's for the user's database. */
+  if (self->session == NULL)
     {
       GApplication *app = g_application_get_default ();
 
       g_return_if_fail (VISAGE_IS_APPLICATION (app));
-      self->settings = g_object_ref (visage_application_get_settings (VISAGE_APPLICATION (app)));
+      self->session = visage_application_dup_session (VISAGE_APPLICATION (app), NULL, NULL, NULL);
     }
+  self->settings = g_object_ref (visage_session_get_settings (self->session));
 
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  /* Read once: the size is saved at closing, and only when it is not
+   * maximised or full screen (a binding both ways would save those). */
+  g_settings_bind (self->settings, "window-width", self, "default-width",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (self->settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
 
-  /* Unless --embedder says otherwise, the database says which embedder its
-   * faces are in (`visage-cli reembed --embedder X` makes it X). */
-  if (self->embedder == NULL)
-    self->embedder = store_embedder (self->db_path);
+  visage_live_page_set_session (self->live_page, self->session);
   visage_live_page_configure (self->live_page, self->settings,
-                              self->models_dir, self->embedder, self->images_fps);
+                              visage_session_get_models_dir (self->session),
+                              visage_session_get_embedder (self->session),
+                              self->images_fps);
   g_signal_connect_object (self->live_page, "retry",
                            G_CALLBACK (live_page_retry_cb), self,
                            G_CONNECT_SWAPPED);
@@ -432,9 +419,9 @@ visage_window_constructed (GObject *object)
                            G_CALLBACK (live_page_recognized_cb), self,
                            G_CONNECT_SWAPPED);
 
-  open_store (self);
+  follow_store (self);
 
-  self->devices = vs_devices_get_default ();
+  self->devices = g_object_ref (visage_session_get_devices (self->session));
   g_signal_connect_object (self->devices, "items-changed",
                            G_CALLBACK (devices_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -486,6 +473,7 @@ visage_window_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (visage_window_parent_class)->dispose (object);
 }
@@ -496,9 +484,6 @@ visage_window_finalize (GObject *object)
   VisageWindow *self = VISAGE_WINDOW (object);
 
   g_clear_pointer (&self->source_option, g_free);
-  g_clear_pointer (&self->db_path, g_free);
-  g_clear_pointer (&self->models_dir, g_free);
-  g_clear_pointer (&self->embedder, g_free);
   g_clear_pointer (&self->camera, g_free);
   g_clear_pointer (&self->seen_cameras, g_hash_table_unref);
 
@@ -523,20 +508,8 @@ visage_window_get_property (GObject    *object,
       g_value_set_double (value, self->images_fps);
       break;
 
-    case PROP_DB_PATH:
-      g_value_set_string (value, self->db_path);
-      break;
-
-    case PROP_MODELS_DIR:
-      g_value_set_string (value, self->models_dir);
-      break;
-
-    case PROP_EMBEDDER:
-      g_value_set_string (value, self->embedder);
-      break;
-
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
 
     case PROP_CAMERA:
@@ -567,20 +540,8 @@ visage_window_set_property (GObject      *object,
       self->images_fps = g_value_get_double (value);
       break;
 
-    case PROP_DB_PATH:
-      self->db_path = g_value_dup_string (value);
-      break;
-
-    case PROP_MODELS_DIR:
-      self->models_dir = g_value_dup_string (value);
-      break;
-
-    case PROP_EMBEDDER:
-      self->embedder = g_value_dup_string (value);
-      break;
-
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
 
     case PROP_CAMERA:
@@ -612,6 +573,10 @@ visage_window_class_init (VisageWindowClass *klass)
 
   window_class->close_request = visage_window_close_request;
 
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         VISAGE_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SOURCE] =
     g_param_spec_string ("source", NULL, NULL,
                          NULL,
@@ -620,26 +585,10 @@ visage_window_class_init (VisageWindowClass *klass)
     g_param_spec_double ("images-fps", NULL, NULL,
                          0.0, 240.0, 0.0,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DB_PATH] =
-    g_param_spec_string ("db-path", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MODELS_DIR] =
-    g_param_spec_string ("models-dir", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EMBEDDER] =
-    g_param_spec_string ("embedder", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAMERA] =
     g_param_spec_string ("camera", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VISAGE_TYPE_LIVE_PAGE);
@@ -700,6 +649,22 @@ visage_window_get_live_page (VisageWindow *self)
   g_return_val_if_fail (VISAGE_IS_WINDOW (self), NULL);
 
   return self->live_page;
+}
+
+VisageSession *
+visage_window_get_session (VisageWindow *self)
+{
+  g_return_val_if_fail (VISAGE_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+void
+visage_window_flush_deletions (VisageWindow *self)
+{
+  g_return_if_fail (VISAGE_IS_WINDOW (self));
+
+  visage_people_page_flush_deletions (self->people_page);
 }
 
 const char *

@@ -849,10 +849,10 @@ recognition_new_sample (GstAppSink *sink,
 
   g_mutex_lock (&self->func_lock);
   if (self->func != NULL)
-    {
-      self->func (image, time_us, number, self->func_data);
-      g_atomic_pointer_add (&self->delivered, 1);
-    }
+    self->func (image, time_us, number, self->func_data);
+  /* Counted for the function or the taps: the app watches through taps. */
+  if (self->func != NULL || self->taps->len > 0)
+    g_atomic_pointer_add (&self->delivered, 1);
   for (guint i = 0; i < self->taps->len; i++)
     {
       const FrameTap *tap = &g_array_index (self->taps, FrameTap, i);

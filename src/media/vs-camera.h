@@ -164,7 +164,8 @@ void              vs_camera_set_hold         (VsCamera          *self,
 guint             vs_camera_get_recognition_size (VsCamera      *self);
 void              vs_camera_set_recognition_size (VsCamera      *self,
                                                   guint          size);
-/* Frames handed to the frame function since the last start (any thread). */
+/* Frames handed to the frame function or the taps since the last start
+ * (any thread). */
 guint64           vs_camera_get_frames_delivered (VsCamera      *self);
 
 /* Signals:
