@@ -34,6 +34,8 @@ struct _VsStore
   gboolean in_memory;     /* vs_store_open_empty */
   gboolean has_generation; /* schema 2: the generation row exists */
   VsStorePg *pg;          /* a PostgreSQL server instead: every call goes there */
+  char    *open_file;     /* counted in the process's open SQLite files (vs-store.c) */
+  gboolean reopened;      /* another connection of this process had the file open */
 };
 
 /* ---- Transactions (SQLite) ------------------------------------------------
