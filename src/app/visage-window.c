@@ -335,13 +335,9 @@ live_page_recognized_cb (VisageWindow   *self,
                          const char     *name,
                          VisageLivePage *page)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (self->gallery_monitor == NULL)
-    return;
-
-  if (!vs_gallery_monitor_record_seen (self->gallery_monitor, person_id, &error) && error != NULL)
-    g_debug ("Cannot record that %s was seen: %s", name, error->message);
+  /* On a worker: a busy database must not freeze the window. */
+  if (self->gallery_monitor != NULL)
+    vs_gallery_monitor_queue_seen (self->gallery_monitor, person_id);
 }
 
 static void
