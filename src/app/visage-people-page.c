@@ -599,12 +599,29 @@ select_toggled_cb (VisagePeoplePage *self)
 /* ---- Deleting --------------------------------------------------------- */
 
 static void
+deleted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VisagePeoplePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_people_model_commit_deletion_finish (VS_PEOPLE_MODEL (source), result, &error) &&
+      self->toast_overlay != NULL)
+    {
+      g_autoptr(AdwToast) failed = adw_toast_new (error->message);
+
+      g_warning ("Cannot delete: %s", error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&failed));
+    }
+}
+
+static void
 toast_dismissed_cb (AdwToast         *toast,
                     VisagePeoplePage *self)
 {
   guint token = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toast), "token"));
   GList *link = g_list_find (self->toasts, toast);
-  g_autoptr(GError) error = NULL;
 
   if (link != NULL)
     {
@@ -615,14 +632,10 @@ toast_dismissed_cb (AdwToast         *toast,
   if (token == 0 || self->model == NULL)
     return;
 
-  /* No undo any more: erase them for good, in one transaction. */
-  if (!vs_people_model_commit_deletion (self->model, token, &error))
-    {
-      g_autoptr(AdwToast) failed = adw_toast_new (error->message);
-
-      g_warning ("Cannot delete: %s", error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&failed));
-    }
+  /* No undo any more: erase them for good, in one transaction, on a
+   * worker (the database may be busy with another writer). */
+  vs_people_model_commit_deletion_async (self->model, token, NULL, deleted_cb,
+                                         g_object_ref (self));
 }
 
 static void
