@@ -995,12 +995,10 @@ visage_people_page_set_store (VisagePeoplePage *self,
 void
 visage_people_page_reload (VisagePeoplePage *self)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (VISAGE_IS_PEOPLE_PAGE (self));
 
-  if (self->model != NULL && !vs_people_model_refresh (self->model, FALSE, &error))
-    g_debug ("Cannot reload the people: %s", error->message);
+  /* The model's own read, on a worker, applies it: nothing to do here.
+   * (vs_people_model_refresh() would read the whole list on this thread.) */
 }
 
 guint
