@@ -10,6 +10,12 @@
 #include "vs-store-monitor.h"
 
 #define SEEN_INTERVAL_US (60 * G_USEC_PER_SEC)
+/* Between two full loads (another process writing, e.g. an import: every
+ * burst of its writes is a RESYNC). A load of 50,000 samples takes a core
+ * for a few hundred milliseconds; back to back they would starve the
+ * window's own thread of CPU. The first load after a quiet spell starts at
+ * once. */
+#define FULL_LOAD_INTERVAL_US (G_USEC_PER_SEC)
 
 struct _VsGalleryMonitor
 {
@@ -34,6 +40,8 @@ struct _VsGalleryMonitor
   struct _Update *in_flight;       /* what it applies */
   guint           generation;      /* moves when check() replaces the gallery itself */
   gboolean        in_check;        /* changes are applied at once, on this thread */
+  gint64          last_full_load;  /* monotonic, when the last full load ended */
+  guint           delay_id;        /* the next full load waits for FULL_LOAD_INTERVAL_US */
   GCancellable   *cancellable;
 
   /* "Last seen" written on a worker too (queue_seen()). */
@@ -69,6 +77,7 @@ vs_gallery_monitor_dispose (GObject *object)
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
   g_clear_object (&self->monitor);
   g_clear_object (&self->store);
   g_clear_object (&self->worker);
@@ -305,6 +314,8 @@ update_done_cb (GObject      *source,
   VsGallery *gallery = vs_store_job_finish (result, &error);
 
   self->updating = FALSE;
+  if (update->base == NULL)
+    self->last_full_load = g_get_monotonic_time ();
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
     g_clear_pointer (&gallery, vs_gallery_unref);
   /* check() replaced the gallery meanwhile, from everything: this older
@@ -321,11 +332,30 @@ update_done_cb (GObject      *source,
  * the next one, so a burst of changes costs at most two updates. The worker
  * only reads the Update (its base snapshot is immutable); the monitor keeps
  * it, and itself alive, until the callback. */
+static gboolean
+delay_done_cb (gpointer data)
+{
+  VsGalleryMonitor *self = data;
+
+  self->delay_id = 0;
+  start_update (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_update (VsGalleryMonitor *self)
 {
-  if (self->updating || !has_pending (self) || self->store == NULL)
+  gint64 wait;
+
+  if (self->updating || self->delay_id != 0 || !has_pending (self) || self->store == NULL)
     return;
+  wait = self->last_full_load + FULL_LOAD_INTERVAL_US - g_get_monotonic_time ();
+  if ((self->pending_full || self->resync) && self->last_full_load != 0 && wait > 0)
+    {
+      self->delay_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait / 1000 + 1, delay_done_cb, self, NULL);
+      g_source_set_name_by_id (self->delay_id, "[visage] gallery reload");
+      return;
+    }
   self->in_flight = take_pending (self);
   self->updating = TRUE;
   vs_store_job_run (self->store, &self->worker, run_update, self->in_flight, NULL,

@@ -299,7 +299,15 @@ struct _VsPeopleModel
   GArray       *pending_seen;   /* gint64: read these people again */
   guint         generation;     /* moves when a reload here makes a read on its way stale */
   gboolean      in_refresh;
+  gint64        last_read;      /* monotonic, when the last full read ended */
+  guint         delay_id;       /* the next full read waits for READ_INTERVAL_US */
 };
+
+/* Between two reads of everyone: another process writing (an import)
+ * announces a burst after burst; reading 10,000 people back to back would
+ * take CPU the window needs. The first read after a quiet spell starts at
+ * once. */
+#define READ_INTERVAL_US (G_USEC_PER_SEC / 2)
 
 static void vs_people_model_list_model_init (GListModelInterface *iface);
 
@@ -549,6 +557,8 @@ read_done_cb (GObject      *source,
   g_autoptr(GPtrArray) people = vs_store_job_finish (result, &error);
 
   self->reading = FALSE;
+  if (read->seen_ids == NULL)
+    self->last_read = g_get_monotonic_time ();
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
     return;
   if (people == NULL)
@@ -563,13 +573,32 @@ read_done_cb (GObject      *source,
   start_read (self);
 }
 
+static gboolean
+delay_done_cb (gpointer data)
+{
+  VsPeopleModel *self = data;
+
+  self->delay_id = 0;
+  start_read (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_read (VsPeopleModel *self)
 {
   Read *read;
+  gint64 wait;
 
-  if (self->reading || self->store == NULL || (!self->pending_all && self->pending_seen->len == 0))
+  if (self->reading || self->delay_id != 0 || self->store == NULL ||
+      (!self->pending_all && self->pending_seen->len == 0))
     return;
+  wait = self->last_read + READ_INTERVAL_US - g_get_monotonic_time ();
+  if (self->pending_all && self->last_read != 0 && wait > 0)
+    {
+      self->delay_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait / 1000 + 1, delay_done_cb, self, NULL);
+      g_source_set_name_by_id (self->delay_id, "[visage] people reload");
+      return;
+    }
 
   read = g_new0 (Read, 1);
   read->generation = self->generation;
@@ -1031,6 +1060,7 @@ vs_people_model_dispose (GObject *object)
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
   g_clear_object (&self->monitor);
   g_clear_object (&self->store);
   g_clear_object (&self->worker);
