@@ -562,6 +562,9 @@ start_capture (VisageEnrollWindow *self)
                            G_CALLBACK (session_n_captured_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "complete",
                            G_CALLBACK (session_complete_cb), self, G_CONNECT_SWAPPED);
+  /* The models load on the session's worker; when they cannot: */
+  g_signal_connect_object (self->session, "failed",
+                           G_CALLBACK (show_camera_error), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "restarted",
                            G_CALLBACK (session_restarted_cb), self, G_CONNECT_SWAPPED);
   update_progress (self);
