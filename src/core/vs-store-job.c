@@ -6,6 +6,33 @@
 
 #include "vs-store-job.h"
 
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#define BACKGROUND_NICE 10
+
+void
+vs_thread_set_background (void)
+{
+#ifdef __linux__
+  static GPrivate done;
+  id_t tid = (id_t) syscall (SYS_gettid);
+  int nice_value;
+
+  if (g_private_get (&done) != NULL)
+    return;
+  g_private_set (&done, GINT_TO_POINTER (1));
+  errno = 0;
+  nice_value = getpriority (PRIO_PROCESS, tid);
+  if (errno == 0 && setpriority (PRIO_PROCESS, tid, MIN (nice_value + BACKGROUND_NICE, 19)) != 0)
+    g_debug ("Cannot lower the priority of a worker thread: %s", g_strerror (errno));
+#endif
+}
+
 typedef struct {
   VsStore        *store;        /* the caller's: only to open another */
   VsStore       **worker_slot;  /* the caller's slot, or NULL */
@@ -36,6 +63,7 @@ job_thread (GTask        *task,
   GError *error = NULL;
   gpointer result;
 
+  vs_thread_set_background ();
   if (job->worker == NULL)
     {
       job->worker = vs_store_open_another (job->store, &error);

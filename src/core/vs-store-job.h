@@ -45,4 +45,10 @@ void      vs_store_job_run    (VsStore             *store,
 gpointer  vs_store_job_finish (GAsyncResult        *result,
                                GError             **error);
 
+/* Makes the calling thread yield to the main thread when CPUs are short
+ * (nice +10 for this thread alone; Linux keeps a nice value per thread):
+ * background work (recognition, store jobs) must not take the CPU the
+ * window needs to draw and answer. Once per thread; a no-op elsewhere. */
+void      vs_thread_set_background (void);
+
 G_END_DECLS
