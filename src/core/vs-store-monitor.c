@@ -204,6 +204,7 @@ struct _VsStoreMonitor
   gint64        generation;    /* SQLite: the last generation accounted for */
   gint64        data_version;  /* SQLite: PRAGMA data_version then */
   gboolean      online;
+  guint         retry_id;      /* SQLite: the generation could not be read: again soon */
 };
 
 G_DEFINE_FINAL_TYPE (VsStoreMonitor, vs_store_monitor, G_TYPE_OBJECT)
@@ -271,6 +272,16 @@ wal_changed_cb (GFileMonitor      *file_monitor,
  * generation; its writes show as a new data_version that no other
  * connection of this process explains. */
 static gboolean
+retry_cb (gpointer data)
+{
+  VsStoreMonitor *self = data;
+
+  self->retry_id = 0;
+  vs_store_monitor_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 sqlite_foreign_writes (VsStoreMonitor *self)
 {
   gint64 now, data_version;
@@ -278,9 +289,19 @@ sqlite_foreign_writes (VsStoreMonitor *self)
   gboolean foreign;
   GHashTableIter iter;
   gpointer key, value;
+  gboolean busy;
 
-  if (!vs_store_read_generation (self->store, &now, &data_version))
-    return FALSE;
+  /* Never a busy wait here (the main thread): a lock held for a moment
+   * (a checkpoint resetting the WAL) means looking again shortly. */
+  if (!vs_store_try_read_generation (self->store, &now, &data_version, &busy))
+    {
+      if (busy && self->retry_id == 0)
+        {
+          self->retry_id = g_timeout_add (50, retry_cb, self);
+          g_source_set_name_by_id (self->retry_id, "[visage] store generation");
+        }
+      return FALSE;
+    }
   if (now == self->generation && data_version == self->data_version)
     return FALSE;
 
@@ -359,6 +380,7 @@ vs_store_monitor_dispose (GObject *object)
 {
   VsStoreMonitor *self = VS_STORE_MONITOR (object);
 
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->wal_monitor != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->wal_monitor, self);

@@ -533,6 +533,30 @@ vs_store_read_generation (VsStore *self,
   return *generation >= 0 && *data_version >= 0;
 }
 
+gboolean
+vs_store_try_read_generation (VsStore  *self,
+                              gint64   *generation,
+                              gint64   *data_version,
+                              gboolean *busy)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+
+  *busy = FALSE;
+  if (self->db == NULL || !self->has_generation)
+    return FALSE;
+  /* A reader can meet a lock for a moment (a checkpoint resetting the WAL):
+   * no busy wait on the caller's thread, the caller tries again later. */
+  sqlite3_busy_timeout (self->db, 0);
+  ok = vs_store_read_generation (self, generation, data_version);
+  if (!ok)
+    *busy = (sqlite3_errcode (self->db) & 0xff) == SQLITE_BUSY ||
+            (sqlite3_errcode (self->db) & 0xff) == SQLITE_LOCKED;
+  sqlite3_busy_timeout (self->db, VS_STORE_BUSY_TIMEOUT_MS);
+  return ok;
+}
+
 /* ---- Changes ---------------------------------------------------------- */
 
 GArray *
