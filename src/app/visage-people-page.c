@@ -967,6 +967,52 @@ person_add_samples_requested_cb (VisagePeoplePage *self,
     show_toast (self, _("Adding samples is not available in this version"));
 }
 
+typedef struct {
+  gint64  person_id;
+  char   *path;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_free (export->path);
+  g_free (export);
+}
+
+/* On a worker with a connection of its own: the files are written there. */
+static gpointer
+run_export (VsStore       *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Export *export = data;
+
+  return vs_export_person (store, export->person_id, export->path, error);
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VisagePeoplePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = vs_store_job_finish (result, &error);
+
+  if (self->toast_overlay == NULL)
+    return;
+  if (folder != NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (folder);
+      g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), basename);
+
+      show_toast (self, message);
+    }
+  else
+    show_toast (self, error->message);
+}
+
 static void
 export_response_cb (VisagePeoplePage *self,
                     int               response,
@@ -976,20 +1022,18 @@ export_response_cb (VisagePeoplePage *self,
     {
       g_autoptr(GFile) dir = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = dir ? g_file_get_path (dir) : NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *folder = NULL;
 
       if (path != NULL)
-        folder = vs_export_person (self->store, self->export_person_id, path, &error);
-      if (folder != NULL)
         {
-          g_autofree char *basename = g_path_get_basename (folder);
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), basename);
+          Export *export = g_new0 (Export, 1);
 
-          show_toast (self, message);
+          export->person_id = self->export_person_id;
+          export->path = g_steal_pointer (&path);
+          vs_store_job_run (self->store, NULL, run_export, export, (GDestroyNotify) export_free,
+                            g_free, NULL, exported_cb, g_object_ref (self));
         }
       else
-        show_toast (self, error != NULL ? error->message : _("The folder is not a local one"));
+        show_toast (self, _("The folder is not a local one"));
     }
 
   gtk_native_dialog_destroy (chooser);
