@@ -309,15 +309,11 @@ read_generation (VsStore       *store,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  gint64 *values = g_new0 (gint64, 2);
+  /* generation, data_version, and whether they could be read. On the
+   * worker a busy wait is harmless. */
+  gint64 *values = g_new0 (gint64, 3);
 
-  /* On the worker a busy wait is harmless. */
-  if (!vs_store_read_generation (store, &values[0], &values[1]))
-    {
-      g_free (values);
-      g_set_error_literal (error, VS_STORE_ERROR, VS_STORE_ERROR_IO, "no generation");
-      return NULL;
-    }
+  values[2] = vs_store_read_generation (store, &values[0], &values[1]);
   return values;
 }
 
@@ -341,8 +337,8 @@ generation_read_cb (GObject      *source,
       g_clear_object (&self->worker);
       return;
     }
-  if (values == NULL)
-    g_debug ("Cannot read the generation: %s", error->message);
+  if (values == NULL || !values[2])
+    g_debug ("Cannot read the generation%s%s", error ? ": " : "", error ? error->message : "");
   /* flush() read it here meanwhile: that reading is at least as new, and
    * accounting this older one after it would look like a replaced file. */
   else if (self->read_from != self->n_accounted)
