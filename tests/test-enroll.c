@@ -66,6 +66,44 @@ passes (const VsImage *image)
   return vs_quality_check (image, faces, NULL, &report);
 }
 
+static void
+failed_cb (VsEnrollSession *session,
+           const char      *message,
+           char           **out)
+{
+  *out = g_strdup (message);
+}
+
+static gboolean
+message_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The models load on the session's worker, not in vs_enroll_session_new():
+ * missing ones are reported by "failed" once a frame arrives. */
+static void
+test_enroll_session_models_missing (void)
+{
+  g_autofree char *empty = vs_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsEnrollSession) session = vs_enroll_session_new (empty, NULL, &error);
+  g_autoptr(VsImage) frame = load_lfw (PERSON, 1);
+  g_autofree char *message = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (vs_enroll_session_get_embedder (session));
+  g_signal_connect (session, "failed", G_CALLBACK (failed_cb), &message);
+  vs_enroll_session_push_frame (session, frame, g_get_monotonic_time (), 1);
+  g_assert_true (vs_gui_test_wait_for (message_set, &message, 10000));
+  g_test_message ("failed: %s", message);
+  vs_enroll_session_stop (session);
+
+  /* An unknown embedder is still refused at once. */
+  g_assert_null (vs_enroll_session_new (empty, "no-such-embedder", &error));
+  g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID);
+}
+
 /* Photos first..last of a person, as the CLI would store them, embedded
  * by `with`. */
 static gint64
@@ -548,6 +586,12 @@ saved_cb (VisageEnrollWindow *enroll,
   *saved_id = person_id;
 }
 
+static gboolean
+saved_id_set (gpointer data)
+{
+  return *(gint64 *) data > 0;
+}
+
 /* A label showing exactly `text` somewhere under `widget` (a toast's title). */
 static gboolean
 shows_label (GtkWidget  *widget,
@@ -637,8 +681,9 @@ test_enroll_window_save (void)
 
   saved_us = g_get_monotonic_time ();
   visage_enroll_window_save (enroll);
+  /* Saved on a worker: the window stays responsive meanwhile. */
+  g_assert_true (vs_gui_test_wait_for (saved_id_set, &saved_id, 10000));
   saved_us = g_get_monotonic_time () - saved_us;
-  g_assert_cmpint (saved_id, >, 0);
   g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
 
   /* The time a person waits: the action to all samples, plus saving (a
@@ -746,7 +791,7 @@ test_enroll_window_person_switch (void)
 
   g_assert_true (vs_gui_test_wait_for (has_samples, enroll, CAPTURE_TIMEOUT_MS));
   visage_enroll_window_save (enroll);
-  g_assert_cmpint (saved_id, >, 0);
+  g_assert_true (vs_gui_test_wait_for (saved_id_set, &saved_id, 10000));
   g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
 
   /* Every sample saved is PERSON's (compared with photos the slideshow
@@ -1277,6 +1322,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/enroll/session", test_enroll_session);
+  g_test_add_func ("/enroll/session-models-missing", test_enroll_session_models_missing);
   g_test_add_func ("/enroll/session-person-switch", test_enroll_session_person_switch);
   g_test_add_func ("/enroll/window-save", test_enroll_window_save);
   g_test_add_func ("/enroll/window-cancel", test_enroll_window_cancel);

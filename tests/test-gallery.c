@@ -604,6 +604,96 @@ test_gallery_monitor_changes (void)
   g_assert_cmpuint (changes, ==, 2);
 }
 
+static gpointer main_thread;
+
+static void
+count_on_main_cb (VsGalleryMonitor *monitor,
+                  VsGallery        *gallery,
+                  guint            *count)
+{
+  /* Built on a worker, delivered here. */
+  g_assert_true (g_thread_self () == main_thread);
+  (*count)++;
+}
+
+static gboolean
+count_at_least (guint  *count,
+                guint   n,
+                guint   timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (*count < n && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return *count >= n;
+}
+
+/* Without check(): the monitor hears the change, builds the new snapshot on
+ * a worker and swaps it in on its own thread; a burst of writes costs at
+ * most two builds. */
+static void
+test_gallery_monitor_follows (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "visage.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (path, &error);
+  g_autoptr(VsStore) other = NULL;
+  g_autoptr(VsGalleryMonitor) monitor = NULL;
+  g_autoptr(GPtrArray) ada = unit_samples (2);
+  g_autoptr(GPtrArray) bob = unit_samples (3);
+  guint changes = 0;
+  gint64 bob_id = 0;
+
+  main_thread = g_thread_self ();
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_store_add_samples (store, 0, "Ada", ada, &error), >, 0);
+  monitor = vs_gallery_monitor_new (store, "synthetic", &error);
+  g_assert_no_error (error);
+  g_signal_connect (monitor, "gallery-changed", G_CALLBACK (count_on_main_cb), &changes);
+
+  other = vs_store_open (path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bob %u", i);
+
+      bob_id = vs_store_add_samples (other, 0, name, bob, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (count_at_least (&changes, 1, 5000));
+  /* What arrived while the first build ran goes in one more. */
+  while (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)) < 6 &&
+         count_at_least (&changes, changes + 1, 5000))
+    ;
+  g_assert_cmpuint (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)), ==, 6);
+  g_assert_cmpuint (changes, <=, 2);
+  g_assert_cmpstr (vs_gallery_get_name (vs_gallery_monitor_get_gallery (monitor), bob_id), ==, "Bob 4");
+
+  /* Last seen, queued: written on a worker, no new snapshot. */
+  g_assert_true (vs_gallery_monitor_queue_seen (monitor, bob_id));
+  g_assert_false (vs_gallery_monitor_queue_seen (monitor, bob_id));
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    g_autoptr(VsPerson) person = NULL;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_clear_pointer (&person, vs_person_free);
+        person = vs_store_get_person (other, bob_id, &error);
+        g_assert_no_error (error);
+        if (person->last_seen > 0)
+          break;
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (2000);
+      }
+    g_assert_cmpint (person->last_seen, >, 0);
+  }
+  count_at_least (&changes, 99, 300);
+  g_assert_cmpuint (changes, <=, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -620,6 +710,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gallery/random-vs-naive", test_gallery_random_vs_naive);
   g_test_add_func ("/gallery/threads", test_gallery_threads);
   g_test_add_func ("/gallery/monitor-changes", test_gallery_monitor_changes);
+  g_test_add_func ("/gallery/monitor-follows", test_gallery_monitor_follows);
 
   return g_test_run ();
 }

@@ -365,6 +365,12 @@ test_list_search_sort (void)
   close_window (window);
 }
 
+static gboolean
+three_samples_shown (gpointer data)
+{
+  return visage_person_page_get_n_samples_shown (data) == 3;
+}
+
 static void
 test_rename (void)
 {
@@ -385,7 +391,8 @@ test_rename (void)
   g_assert_true (visage_people_page_show_person (page, id));
   g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
   g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
-  g_assert_cmpuint (visage_person_page_get_n_samples_shown (person_page), ==, 3);
+  /* The pictures are decoded on a worker. */
+  g_assert_true (vs_gui_test_wait_for (three_samples_shown, person_page, WAIT_MS));
 
   /* A bad name is refused inline; nothing changes. */
   g_assert_false (visage_person_page_rename (person_page, "   "));

@@ -6,7 +6,10 @@
 
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -1664,6 +1667,64 @@ test_store_monitor_other_process (void)
     }
 }
 
+/* Whether another process sees a lock on SQLite's shared range of the
+ * database file (what every WAL connection holds while open): a child
+ * asks, since a process never sees its own POSIX locks. */
+static gboolean
+file_shared_lock_seen (const char *path)
+{
+  pid_t pid = fork ();
+  int status = 0;
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+                          .l_start = 0x40000002, .l_len = 510 };
+      int fd = open (path, O_RDONLY);
+
+      if (fd < 0 || fcntl (fd, F_GETLK, &fl) != 0)
+        _exit (2);
+      _exit (fl.l_type == F_UNLCK ? 1 : 0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), !=, 2);
+  return WEXITSTATUS (status) == 0;
+}
+
+/* A second connection on the same file (a worker's, vs_store_open_another)
+ * opens and closes without dropping the first one's locks: close() on any
+ * descriptor of a file drops all of the process's POSIX locks on it, and
+ * another process would then take the database as unused (checkpoint it,
+ * delete the WAL under us). */
+static void
+test_store_second_connection_keeps_locks (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (path, &error);
+  g_autoptr(GPtrArray) people = NULL;
+
+  g_assert_no_error (error);
+  people = vs_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (file_shared_lock_seen (path));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(VsStore) other = i == 0 ? vs_store_open (path, &error)
+                                        : vs_store_open_another (store, &error);
+      g_autoptr(GPtrArray) more = NULL;
+
+      g_assert_no_error (error);
+      more = vs_store_list_people (other, &error);
+      g_assert_no_error (error);
+      g_clear_object (&other);
+      g_assert_true (file_shared_lock_seen (path));
+    }
+}
+
 /* Tests of the file itself (paths, modes, SQLite's own files and version
  * counter): the server has its own in test-store-pg.c. */
 static void
@@ -1704,6 +1765,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/concurrent-writers", test_store_concurrent_writers);
   g_test_add_func ("/store/load-gallery", test_store_load_gallery);
   add_file_test ("/store/txn-rolls-back", test_store_txn_rolls_back);
+  add_file_test ("/store/second-connection-keeps-locks", test_store_second_connection_keeps_locks);
   g_test_add_func ("/store/changes", test_store_changes);
   g_test_add_func ("/store/monitor-this-process", test_store_monitor_this_process);
   g_test_add_func ("/store/monitor-other-process", test_store_monitor_other_process);

@@ -14,6 +14,7 @@
 
 #include "visage-application.h"
 #include "visage-enroll-photos.h"
+#include "visage-enroll-save.h"
 #include "visage-enroll-window.h"
 #include "visage-session.h"
 #include "vs-camera.h"
@@ -86,6 +87,8 @@ struct _VisageEnrollWindow
   guint                 tap_id;
   gboolean              capturing;       /* told the session (live views pause) */
   gboolean              saved;
+  gboolean              saving;          /* Save is on a worker (visage-enroll-save.h) */
+  guint                 n_saving;        /* samples being written */
 };
 
 G_DEFINE_FINAL_TYPE (VisageEnrollWindow, visage_enroll_window, ADW_TYPE_WINDOW)
@@ -554,6 +557,9 @@ start_capture (VisageEnrollWindow *self)
                            G_CALLBACK (session_n_captured_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "complete",
                            G_CALLBACK (session_complete_cb), self, G_CONNECT_SWAPPED);
+  /* The models load on the session's worker; when they cannot: */
+  g_signal_connect_object (self->session, "failed",
+                           G_CALLBACK (show_camera_error), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "restarted",
                            G_CALLBACK (session_restarted_cb), self, G_CONNECT_SWAPPED);
   update_progress (self);
@@ -1105,7 +1111,8 @@ dup_captures (VisageEnrollWindow *self)
 static gboolean
 can_save (VisageEnrollWindow *self)
 {
-  if (self->saved || (self->person_id == 0 && (self->name == NULL || self->needs_distinct_name)))
+  if (self->saved || self->saving ||
+      (self->person_id == 0 && (self->name == NULL || self->needs_distinct_name)))
     return FALSE;
 
   /* Either tab done is enough; what the other holds is saved too. */
@@ -1128,112 +1135,54 @@ close_idle_cb (gpointer data)
 }
 
 static void
-commit (VisageEnrollWindow *self,
-        gint64              person_id)
+committed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  g_autoptr(GPtrArray) captures = dup_captures (self);
-  g_autoptr(GPtrArray) samples = vs_enroll_captures_to_samples (captures);
+  g_autoptr(VisageEnrollWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VsPerson) person = NULL;
-  gint64 id;
+  g_autoptr(VsPerson) person = visage_enroll_commit_finish (result, &error);
 
-  id = vs_store_add_samples (self->store, person_id, person_id ? NULL : self->name, samples, &error);
-  if (id == 0)
+  self->saving = FALSE;
+  /* Closed meanwhile: what was asked is saved all the same (nothing is
+   * cancelled), there is only nobody left to tell. */
+  if (self->toast_overlay == NULL)
+    return;
+  if (person == NULL)
     {
       g_warning ("Cannot save: %s", error->message);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      update_save (self);
       return;
     }
 
   self->saved = TRUE;
   update_save (self);
-  person = vs_store_get_person (self->store, id, NULL);
   g_debug ("Saved %u samples for person %" G_GINT64_FORMAT " %.1f s after opening",
-           samples->len, id, (g_get_monotonic_time () - self->opened_us) / 1e6);
+           self->n_saving, person->id, (g_get_monotonic_time () - self->opened_us) / 1e6);
 
-  /* The live view should know the person now, not at the next poll. */
-  if (visage_session_get_gallery_monitor (self->app_session) != NULL)
-    vs_gallery_monitor_check (visage_session_get_gallery_monitor (self->app_session), NULL);
-
-  g_signal_emit (self, signals[SAVED], 0, id,
-                 person ? person->name : self->name, samples->len);
+  /* The live view learns of the person from the store's monitor: the
+   * gallery monitor applies the change on a worker in a moment. */
+  g_signal_emit (self, signals[SAVED], 0, person->id, person->name, self->n_saving);
 
   /* Not now: the look-alike dialog may be emitting its response and must
    * go before the window it is transient for. */
   g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
 }
 
-typedef struct {
-  gint64 person_id;
-  guint  votes;
-  float  best;
-} Vote;
-
-/* The enrolled person other than `target_id` (the one we add to) that any
- * of the samples is identified as — the one most of them are — or 0. One
- * sample is enough to ask: a gallery poisoned by someone else's face names
- * the wrong person for good. */
-static gint64
-find_look_alike (VisageEnrollWindow *self,
-                 GPtrArray          *captures,
-                 gint64              target_id,
-                 char              **name_out)
+/* Writes on a worker (visage-enroll-save.h): the window shows it is saving
+ * and stays responsive while the database is busy. */
+static void
+commit (VisageEnrollWindow *self,
+        gint64              person_id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VsGallery) gallery = NULL;
-  g_autoptr(GArray) votes = g_array_new (FALSE, TRUE, sizeof (Vote));
-  VsMatchParams params;
-  Vote *winner = NULL;
+  g_autoptr(GPtrArray) captures = dup_captures (self);
 
-  if (captures->len == 0)
-    return 0;
-
-  gallery = vs_store_load_gallery (self->store,
-                                   ((VsEnrollCapture *) g_ptr_array_index (captures, 0))->sample->embedder,
-                                   &error);
-  if (gallery == NULL)
-    {
-      g_warning ("Cannot compare with the people enrolled: %s", error->message);
-      return 0;
-    }
-  if (vs_gallery_get_n_people (gallery) == 0)
-    return 0;
-
-  visage_match_params_from_settings (self->settings, vs_gallery_get_embedder (gallery), &params);
-
-  for (guint i = 0; i < captures->len; i++)
-    {
-      VsEnrollCapture *capture = g_ptr_array_index (captures, i);
-      VsIdentity identity = vs_gallery_identify (gallery, capture->sample->embedding, &params);
-      Vote *vote = NULL;
-
-      if (identity.kind != VS_IDENTITY_KNOWN || identity.best.person_id == target_id)
-        continue;
-
-      for (guint v = 0; v < votes->len && vote == NULL; v++)
-        if (g_array_index (votes, Vote, v).person_id == identity.best.person_id)
-          vote = &g_array_index (votes, Vote, v);
-      if (vote == NULL)
-        {
-          g_array_set_size (votes, votes->len + 1);
-          vote = &g_array_index (votes, Vote, votes->len - 1);
-          vote->person_id = identity.best.person_id;
-        }
-      vote->votes++;
-      vote->best = MAX (vote->best, identity.best.score);
-    }
-
-  for (guint v = 0; v < votes->len; v++)
-    if (winner == NULL || g_array_index (votes, Vote, v).votes > winner->votes)
-      winner = &g_array_index (votes, Vote, v);
-
-  if (winner == NULL)
-    return 0;
-
-  g_debug ("Samples look like person %" G_GINT64_FORMAT " (%u of %u, best %.2f)",
-           winner->person_id, winner->votes, captures->len, winner->best);
-  *name_out = g_strdup (vs_gallery_get_name (gallery, winner->person_id));
-  return winner->person_id;
+  self->saving = TRUE;
+  self->n_saving = captures->len;
+  update_save (self);
+  visage_enroll_commit_async (self->store, person_id, person_id ? NULL : self->name, captures,
+                              NULL, committed_cb, g_object_ref (self));
 }
 
 static void
@@ -1269,39 +1218,43 @@ look_alike_response_cb (AdwMessageDialog *dialog,
     }
 }
 
-void
-visage_enroll_window_save (VisageEnrollWindow *self)
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  g_autoptr(GPtrArray) captures = NULL;
-  g_autofree char *other_name = NULL;
+  g_autoptr(VisageEnrollWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VisageEnrollCheck) check = visage_enroll_check_finish (result, &error);
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   g_autofree char *add_label = NULL;
   g_autofree char *target_label = NULL;
-  g_autoptr(VsPerson) named = NULL;
+  const char *other_name;
   AdwMessageDialog *dialog;
-  gint64 look_alike, target_id;
+  gint64 target_id;
 
-  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
-
-  if (!can_save (self))
+  self->saving = FALSE;
+  /* Closed meanwhile: nothing to save. */
+  if (self->toast_overlay == NULL)
     return;
+  if (check == NULL)
+    {
+      g_warning ("Cannot save: %s", error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      update_save (self);
+      return;
+    }
 
-  /* Who the samples go to: the person of this window, or the one already
-   * called by the name typed (any case or accents) — as the name message
-   * said — or a new person. */
-  target_id = self->person_id;
-  if (target_id == 0 && (named = vs_store_find_person_by_name (self->store, self->name, NULL)) != NULL)
-    target_id = named->id;
-
-  captures = dup_captures (self);
-  look_alike = find_look_alike (self, captures, target_id, &other_name);
-  if (look_alike == 0)
+  target_id = check->target_id;
+  if (check->look_alike_id == 0)
     {
       commit (self, target_id);
       return;
     }
+  update_save (self);
 
+  other_name = check->look_alike_name;
   /* Translators: the name of someone already enrolled */
   heading = g_strdup_printf (_("This Looks Like %s"), other_name);
   add_label = g_strdup_printf (_("_Add to %s"), other_name);
@@ -1309,7 +1262,7 @@ visage_enroll_window_save (VisageEnrollWindow *self)
   adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
   if (target_id != 0)
     {
-      const char *target_name = self->person_id != 0 ? self->person_name : named->name;
+      const char *target_name = self->person_id != 0 ? self->person_name : check->target_name;
 
       body = g_strdup_printf (_("Some of these samples match %s, not %s. Add them to %s instead?"),
                               other_name, target_name, other_name);
@@ -1335,10 +1288,39 @@ visage_enroll_window_save (VisageEnrollWindow *self)
   adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "add");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "person-id", GSIZE_TO_POINTER (look_alike));
+  g_object_set_data (G_OBJECT (dialog), "person-id", GSIZE_TO_POINTER (check->look_alike_id));
   g_object_set_data (G_OBJECT (dialog), "target-id", GSIZE_TO_POINTER (target_id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (look_alike_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+visage_enroll_window_save (VisageEnrollWindow *self)
+{
+  g_autoptr(GPtrArray) captures = NULL;
+  VsGallery *gallery = NULL;
+  VsMatchParams params;
+
+  g_return_if_fail (VISAGE_IS_ENROLL_WINDOW (self));
+
+  if (!can_save (self))
+    return;
+
+  captures = dup_captures (self);
+  /* The live view's snapshot spares loading every sample again. */
+  if (visage_session_get_gallery_monitor (self->app_session) != NULL)
+    gallery = vs_gallery_monitor_get_gallery (visage_session_get_gallery_monitor (self->app_session));
+  visage_match_params_from_settings (self->settings,
+                                     captures->len > 0
+                                       ? ((VsEnrollCapture *) g_ptr_array_index (captures, 0))->sample->embedder
+                                       : NULL,
+                                     &params);
+  self->saving = TRUE;
+  update_save (self);
+  /* Who the samples go to and whether they look like someone else, on a
+   * worker; checked_cb saves or asks. */
+  visage_enroll_check_async (self->store, self->person_id, self->name, captures, gallery, &params,
+                             NULL, checked_cb, g_object_ref (self));
 }
 
 static void

@@ -23,6 +23,8 @@ struct _VisageLivePage
 {
   GtkWidget       parent_instance;
 
+  gpointer        gallery_request;  /* the newest set_gallery_without() on a worker */
+
   /* Template children */
   GtkStack       *stack;
   GtkSpinner     *spinner;
@@ -694,6 +696,76 @@ visage_live_page_set_gallery (VisageLivePage *self,
     g_warning ("Cannot match against the people enrolled: %s", error->message);
 
   update_hint (self);
+}
+
+typedef struct {
+  VsGallery *gallery;
+  GArray    *ids;
+} Without;
+
+static void
+without_free (Without *without)
+{
+  vs_gallery_unref (without->gallery);
+  g_array_unref (without->ids);
+  g_free (without);
+}
+
+static void
+copy_without_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Without *without = task_data;
+
+  g_task_return_pointer (task,
+                         vs_gallery_copy_without (without->gallery, (const gint64 *) without->ids->data,
+                                                  without->ids->len),
+                         (GDestroyNotify) vs_gallery_unref);
+}
+
+static void
+copied_without_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  VisageLivePage *self = VISAGE_LIVE_PAGE (source);
+  g_autoptr(VsGallery) gallery = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* A newer request (or none) replaced this one meanwhile. */
+  if (gallery == NULL || g_task_get_task_data (G_TASK (result)) != self->gallery_request)
+    return;
+  self->gallery_request = NULL;
+  visage_live_page_set_gallery (self, gallery);
+}
+
+void
+visage_live_page_set_gallery_without (VisageLivePage *self,
+                                      VsGallery      *gallery,
+                                      GArray         *person_ids)
+{
+  g_autoptr(GTask) task = NULL;
+  Without *without;
+
+  g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
+
+  if (gallery == NULL || person_ids == NULL || person_ids->len == 0)
+    {
+      self->gallery_request = NULL;
+      visage_live_page_set_gallery (self, gallery);
+      return;
+    }
+
+  without = g_new0 (Without, 1);
+  without->gallery = vs_gallery_ref (gallery);
+  without->ids = g_array_ref (person_ids);
+  /* Compared, never dereferenced: which request is the newest. */
+  self->gallery_request = without;
+  task = g_task_new (self, NULL, copied_without_cb, NULL);
+  g_task_set_name (task, "[visage] gallery without staged people");
+  g_task_set_task_data (task, without, (GDestroyNotify) without_free);
+  g_task_run_in_thread (task, copy_without_thread);
 }
 
 const char *

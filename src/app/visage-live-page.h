@@ -57,6 +57,13 @@ void         visage_live_page_show_camera_not_found (VisageLivePage *self,
  * shows while it is empty. */
 void         visage_live_page_set_gallery      (VisageLivePage *self,
                                                 VsGallery      *gallery);
+/* The same without these people (gint64 ids; NULL or empty: nobody left
+ * out), e.g. those waiting in the undo toast to be deleted. The copy is
+ * made on a worker thread (a gallery of 50,000 samples is 25 MB); the
+ * newest request wins. */
+void         visage_live_page_set_gallery_without (VisageLivePage *self,
+                                                   VsGallery      *gallery,
+                                                   GArray         *person_ids);
 
 /* The recognizer's embedder id (load galleries for it), NULL when the models
  * failed to load. */

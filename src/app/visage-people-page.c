@@ -3,7 +3,7 @@
  * VsPeopleModel → GtkFilterListModel (search) → GtkSortListModel (sort) →
  * GtkMultiSelection → GtkListView. Rows are recycled by the list view, so
  * only the few dozen bound rows ever ask for a thumbnail; those are read
- * from the store and decoded in a low-priority idle with a time budget, and
+ * from the store and decoded on a worker thread (one batch at a time), and
  * kept in a bounded cache.
  */
 #include "config.h"
@@ -15,6 +15,7 @@
 #include "visage-person-page.h"
 #include "visage-person-row.h"
 #include "vs-export.h"
+#include "vs-store-job.h"
 
 #define THUMBNAIL_CACHE_MAX 2000
 #define THUMBNAIL_BUDGET_US 6000
@@ -60,6 +61,11 @@ struct _VisagePeoplePage
   GHashTable         *bound_rows;    /* VisagePersonRow* set */
   GHashTable         *pending_rows;  /* VisagePersonRow* set, want a thumbnail */
   guint               thumbnail_idle_id;
+  /* Thumbnails are read and decoded on a worker (vs-store-job.h). */
+  VsStore            *thumbnail_worker;
+  VsStore            *thumbnail_store;  /* the store thumbnail_worker belongs to */
+  gboolean            thumbnails_reading;
+  GCancellable       *thumbnail_cancellable;
   guint               tick_id;
 
   GList              *toasts;        /* AdwToast*, newest first, undo still possible */
@@ -90,52 +96,150 @@ unref_if_set (gpointer object)
     g_object_unref (object);
 }
 
+static void start_thumbnails (VisagePeoplePage *self);
+
 static gboolean
 thumbnail_idle_cb (gpointer data)
 {
   VisagePeoplePage *self = data;
-  gint64 start = g_get_monotonic_time ();
+
+  self->thumbnail_idle_id = 0;
+  start_thumbnails (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* On a worker, with the page's thumbnail connection: each person's
+ * picture read and decoded (GdkTexture loading is thread-safe); NULL for
+ * those without one. */
+static gpointer
+read_thumbnails (VsStore       *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  GArray *ids = data;
+  GHashTable *textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, unref_if_set);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr(GBytes) png = NULL;
+      g_autoptr(GError) local_error = NULL;
+      GdkTexture *texture = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      png = vs_store_get_person_thumbnail (store, id, &local_error);
+      if (png != NULL)
+        texture = gdk_texture_new_from_bytes (png, &local_error);
+      if (local_error != NULL)
+        g_debug ("No thumbnail for person %" G_GINT64_FORMAT ": %s", id, local_error->message);
+      g_hash_table_insert (textures, g_memdup2 (&id, sizeof id), texture);
+    }
+  return textures;
+}
+
+static void start_thumbnails (VisagePeoplePage *self);
+
+static void
+thumbnails_read_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VisagePeoplePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) textures = vs_store_job_finish (result, &error);
   GHashTableIter iter;
-  gpointer key;
+  gpointer key, value;
+
+  self->thumbnails_reading = FALSE;
+  /* Another database meanwhile, or the page is gone: not these. */
+  if (self->store == NULL || self->thumbnail_store != self->store)
+    {
+      g_clear_object (&self->thumbnail_worker);
+      g_clear_object (&self->thumbnail_store);
+    }
+  if (textures == NULL || self->store == NULL || self->thumbnail_store != self->store)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Cannot read thumbnails: %s", error->message);
+      start_thumbnails (self);
+      return;
+    }
+
+  /* Bounded: a long scroll through 10,000 people must not keep 10,000
+   * textures. Bound rows hold their own reference. */
+  if (g_hash_table_size (self->thumbnails) + g_hash_table_size (textures) > THUMBNAIL_CACHE_MAX)
+    g_hash_table_remove_all (self->thumbnails);
+  g_hash_table_iter_init (&iter, textures);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (self->thumbnails, g_memdup2 (key, sizeof (gint64)),
+                         value != NULL ? g_object_ref (value) : NULL);
 
   g_hash_table_iter_init (&iter, self->pending_rows);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       VisagePersonRow *row = key;
       VsPersonItem *item = visage_person_row_get_item (row);
-      g_autoptr(GBytes) png = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
+      gint64 id = item != NULL ? vs_person_item_get_id (item) : 0;
+      gpointer thumbnail;
+
+      if (item == NULL)
+        g_hash_table_iter_remove (&iter);
+      else if (g_hash_table_lookup_extended (self->thumbnails, &id, NULL, &thumbnail))
+        {
+          visage_person_row_set_thumbnail (row, thumbnail);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  start_thumbnails (self);
+}
+
+/* The pictures the pending rows want, read on a worker: one read at a
+ * time, with a connection kept for the next ones. */
+static void
+start_thumbnails (VisagePeoplePage *self)
+{
+  g_autoptr(GArray) ids = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->thumbnails_reading || self->store == NULL || g_hash_table_size (self->pending_rows) == 0)
+    return;
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_hash_table_iter_init (&iter, self->pending_rows);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      VsPersonItem *item = visage_person_row_get_item (key);
       gint64 id;
 
-      g_hash_table_iter_remove (&iter);
-      if (item == NULL || self->store == NULL)
-        continue;
-
-      id = vs_person_item_get_id (item);
-      if (!g_hash_table_contains (self->thumbnails, &id))
+      if (item == NULL)
         {
-          png = vs_store_get_person_thumbnail (self->store, id, &error);
-          if (png != NULL)
-            texture = gdk_texture_new_from_bytes (png, &error);
-          if (error != NULL)
-            g_debug ("No thumbnail for person %" G_GINT64_FORMAT ": %s", id, error->message);
-
-          /* Bounded: a long scroll through 10,000 people must not keep
-           * 10,000 textures. Bound rows hold their own reference. */
-          if (g_hash_table_size (self->thumbnails) >= THUMBNAIL_CACHE_MAX)
-            g_hash_table_remove_all (self->thumbnails);
-          g_hash_table_insert (self->thumbnails, g_memdup2 (&id, sizeof id),
-                               texture != NULL ? g_object_ref (texture) : NULL);
+          g_hash_table_iter_remove (&iter);
+          continue;
         }
-      visage_person_row_set_thumbnail (row, g_hash_table_lookup (self->thumbnails, &id));
-
-      if (g_get_monotonic_time () - start > THUMBNAIL_BUDGET_US)
-        return G_SOURCE_CONTINUE;
+      id = vs_person_item_get_id (item);
+      if (g_hash_table_contains (self->thumbnails, &id))
+        {
+          visage_person_row_set_thumbnail (key, g_hash_table_lookup (self->thumbnails, &id));
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      g_array_append_val (ids, id);
     }
+  if (ids->len == 0)
+    return;
 
-  self->thumbnail_idle_id = 0;
-  return G_SOURCE_REMOVE;
+  if (self->thumbnail_store != self->store)
+    {
+      g_clear_object (&self->thumbnail_worker);
+      g_set_object (&self->thumbnail_store, self->store);
+    }
+  self->thumbnails_reading = TRUE;
+  vs_store_job_run (self->store, &self->thumbnail_worker, read_thumbnails, g_steal_pointer (&ids),
+                    (GDestroyNotify) g_array_unref, (GDestroyNotify) g_hash_table_unref,
+                    self->thumbnail_cancellable, thumbnails_read_cb, g_object_ref (self));
 }
 
 static void
@@ -157,9 +261,10 @@ request_thumbnail (VisagePeoplePage *self,
     }
 
   g_hash_table_add (self->pending_rows, row);
+  /* Once the main loop is idle, so the rows bound in one go are read in
+   * one go. */
   if (self->thumbnail_idle_id == 0)
     {
-      /* Below redrawing: scrolling stays smooth, pictures follow. */
       self->thumbnail_idle_id = g_idle_add_full (G_PRIORITY_LOW, thumbnail_idle_cb, self, NULL);
       g_source_set_name_by_id (self->thumbnail_idle_id, "[visage] thumbnails");
     }
@@ -599,12 +704,29 @@ select_toggled_cb (VisagePeoplePage *self)
 /* ---- Deleting --------------------------------------------------------- */
 
 static void
+deleted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VisagePeoplePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_people_model_commit_deletion_finish (VS_PEOPLE_MODEL (source), result, &error) &&
+      self->toast_overlay != NULL)
+    {
+      g_autoptr(AdwToast) failed = adw_toast_new (error->message);
+
+      g_warning ("Cannot delete: %s", error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&failed));
+    }
+}
+
+static void
 toast_dismissed_cb (AdwToast         *toast,
                     VisagePeoplePage *self)
 {
   guint token = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toast), "token"));
   GList *link = g_list_find (self->toasts, toast);
-  g_autoptr(GError) error = NULL;
 
   if (link != NULL)
     {
@@ -615,14 +737,10 @@ toast_dismissed_cb (AdwToast         *toast,
   if (token == 0 || self->model == NULL)
     return;
 
-  /* No undo any more: erase them for good, in one transaction. */
-  if (!vs_people_model_commit_deletion (self->model, token, &error))
-    {
-      g_autoptr(AdwToast) failed = adw_toast_new (error->message);
-
-      g_warning ("Cannot delete: %s", error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&failed));
-    }
+  /* No undo any more: erase them for good, in one transaction, on a
+   * worker (the database may be busy with another writer). */
+  vs_people_model_commit_deletion_async (self->model, token, NULL, deleted_cb,
+                                         g_object_ref (self));
 }
 
 static void
@@ -849,6 +967,52 @@ person_add_samples_requested_cb (VisagePeoplePage *self,
     show_toast (self, _("Adding samples is not available in this version"));
 }
 
+typedef struct {
+  gint64  person_id;
+  char   *path;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_free (export->path);
+  g_free (export);
+}
+
+/* On a worker with a connection of its own: the files are written there. */
+static gpointer
+run_export (VsStore       *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Export *export = data;
+
+  return vs_export_person (store, export->person_id, export->path, error);
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VisagePeoplePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = vs_store_job_finish (result, &error);
+
+  if (self->toast_overlay == NULL)
+    return;
+  if (folder != NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (folder);
+      g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), basename);
+
+      show_toast (self, message);
+    }
+  else
+    show_toast (self, error->message);
+}
+
 static void
 export_response_cb (VisagePeoplePage *self,
                     int               response,
@@ -858,20 +1022,18 @@ export_response_cb (VisagePeoplePage *self,
     {
       g_autoptr(GFile) dir = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = dir ? g_file_get_path (dir) : NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *folder = NULL;
 
       if (path != NULL)
-        folder = vs_export_person (self->store, self->export_person_id, path, &error);
-      if (folder != NULL)
         {
-          g_autofree char *basename = g_path_get_basename (folder);
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), basename);
+          Export *export = g_new0 (Export, 1);
 
-          show_toast (self, message);
+          export->person_id = self->export_person_id;
+          export->path = g_steal_pointer (&path);
+          vs_store_job_run (self->store, NULL, run_export, export, (GDestroyNotify) export_free,
+                            g_free, NULL, exported_cb, g_object_ref (self));
         }
       else
-        show_toast (self, error != NULL ? error->message : _("The folder is not a local one"));
+        show_toast (self, _("The folder is not a local one"));
     }
 
   gtk_native_dialog_destroy (chooser);
@@ -982,12 +1144,10 @@ visage_people_page_set_store (VisagePeoplePage *self,
 void
 visage_people_page_reload (VisagePeoplePage *self)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (VISAGE_IS_PEOPLE_PAGE (self));
 
-  if (self->model != NULL && !vs_people_model_refresh (self->model, FALSE, &error))
-    g_debug ("Cannot reload the people: %s", error->message);
+  /* The model's own read, on a worker, applies it: nothing to do here.
+   * (vs_people_model_refresh() would read the whole list on this thread.) */
 }
 
 guint
@@ -1230,6 +1390,10 @@ visage_people_page_dispose (GObject *object)
     gtk_native_dialog_destroy (self->export_chooser);
   g_clear_object (&self->export_chooser);
   g_clear_handle_id (&self->thumbnail_idle_id, g_source_remove);
+  g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_worker);
+  g_clear_object (&self->thumbnail_store);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_pointer (&self->title_binding, g_binding_unbind);
 
@@ -1380,6 +1544,7 @@ visage_people_page_init (VisagePeoplePage *self)
                                             unref_if_set);
   self->bound_rows = g_hash_table_new (NULL, NULL);
   self->pending_rows = g_hash_table_new (NULL, NULL);
+  self->thumbnail_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The entry is inside a clamp, so the bar does not find it by itself;

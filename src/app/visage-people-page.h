@@ -27,8 +27,9 @@ G_DECLARE_FINAL_TYPE (VisagePeoplePage, visage_people_page, VISAGE, PEOPLE_PAGE,
 void     visage_people_page_set_store   (VisagePeoplePage *self,
                                          VsStore          *store,
                                          const char       *message);
-/* Reloads if the database changed (the window calls it when the gallery
- * changes; the page also polls by itself every second). */
+/* The page follows the database by itself (its model listens to the
+ * store's monitor and reads on a worker): this only makes sure a change is
+ * on its way, without reading anything on the caller's thread. */
 void     visage_people_page_reload      (VisagePeoplePage *self);
 guint    visage_people_page_get_n_people (VisagePeoplePage *self);
 

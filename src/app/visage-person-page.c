@@ -5,6 +5,7 @@
 
 #include "visage-person-page.h"
 #include "visage-person-row.h"
+#include "vs-store-job.h"
 
 struct _VisagePersonPage
 {
@@ -27,6 +28,8 @@ struct _VisagePersonPage
   VsStore         *store;
   VsPersonItem    *item;
   guint            n_samples_shown;
+  gint64           shown_id;      /* whose samples the tiles are */
+  GCancellable    *reading;       /* the reload on its way */
   char            *name_error;
 };
 
@@ -185,38 +188,49 @@ create_sample_tile (VisagePersonPage *self,
   return overlay;
 }
 
-void
-visage_person_page_reload (VisagePersonPage *self)
+/* What a reload reads, on a worker: the samples and their pictures decoded
+ * (GdkTexture loading is thread-safe). */
+typedef struct {
+  GPtrArray *samples;    /* VsSample* */
+  GPtrArray *textures;   /* GdkTexture* or NULL, one per sample */
+} Pictures;
+
+static void
+pictures_free (Pictures *pictures)
 {
-  g_autoptr(GPtrArray) samples = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
+  g_ptr_array_unref (pictures->samples);
+  g_ptr_array_unref (pictures->textures);
+  g_free (pictures);
+}
 
-  g_return_if_fail (VISAGE_IS_PERSON_PAGE (self));
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
-    gtk_flow_box_remove (self->samples_box, child);
-  self->n_samples_shown = 0;
-  adw_avatar_set_custom_image (self->avatar, NULL);
+static gpointer
+read_pictures (VsStore       *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  gint64 person_id = *(gint64 *) data;
+  Pictures *pictures;
+  GPtrArray *samples = vs_store_list_samples (store, person_id, error);
 
-  if (self->item == NULL || self->store == NULL)
-    return;
-
-  update_text (self);
-
-  samples = vs_store_list_samples (self->store, vs_person_item_get_id (self->item), &error);
   if (samples == NULL)
-    {
-      g_signal_emit (self, signals[ERROR], 0, error->message);
-      return;
-    }
-
+    return NULL;
+  pictures = g_new0 (Pictures, 1);
+  pictures->samples = samples;
+  pictures->textures = g_ptr_array_new_with_free_func (unref_if_set);
   for (guint i = 0; i < samples->len; i++)
     {
       const VsSample *sample = g_ptr_array_index (samples, i);
-      g_autoptr(GdkTexture) texture = NULL;
+      GdkTexture *texture = NULL;
 
-      if (sample->crop != NULL)
+      if (sample->crop != NULL && !g_cancellable_is_cancelled (cancellable))
         {
           g_autoptr(GError) local_error = NULL;
 
@@ -224,15 +238,94 @@ visage_person_page_reload (VisagePersonPage *self)
           if (texture == NULL)
             g_debug ("Sample %" G_GINT64_FORMAT ": %s", sample->id, local_error->message);
         }
+      g_ptr_array_add (pictures->textures, texture);
+    }
+  return pictures;
+}
+
+static void
+pictures_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VisagePersonPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Pictures *pictures = vs_store_job_finish (result, &error);
+  GtkWidget *child;
+
+  if (pictures == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->samples_box != NULL)
+        g_signal_emit (self, signals[ERROR], 0, error->message);
+      return;
+    }
+  /* Another person, or another reload, meanwhile: theirs will come. */
+  if (self->samples_box == NULL || self->reading != g_task_get_cancellable (G_TASK (result)))
+    {
+      pictures_free (pictures);
+      return;
+    }
+  g_clear_object (&self->reading);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
+    gtk_flow_box_remove (self->samples_box, child);
+  adw_avatar_set_custom_image (self->avatar, NULL);
+  for (guint i = 0; i < pictures->samples->len; i++)
+    {
+      const VsSample *sample = g_ptr_array_index (pictures->samples, i);
+      GdkTexture *texture = g_ptr_array_index (pictures->textures, i);
+
       if (texture != NULL && adw_avatar_get_custom_image (self->avatar) == NULL)
         adw_avatar_set_custom_image (self->avatar, GDK_PAINTABLE (texture));
-
       gtk_flow_box_append (self->samples_box,
-                           create_sample_tile (self, sample, i, samples->len, texture));
+                           create_sample_tile (self, sample, i, pictures->samples->len, texture));
     }
-  self->n_samples_shown = samples->len;
-  gtk_widget_set_visible (GTK_WIDGET (self->samples_box), samples->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->no_samples_label), samples->len == 0);
+  self->n_samples_shown = pictures->samples->len;
+  gtk_widget_set_visible (GTK_WIDGET (self->samples_box), pictures->samples->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->no_samples_label), pictures->samples->len == 0);
+  pictures_free (pictures);
+}
+
+void
+visage_person_page_reload (VisagePersonPage *self)
+{
+  GtkWidget *child;
+  gint64 *person_id;
+
+  g_return_if_fail (VISAGE_IS_PERSON_PAGE (self));
+
+  /* A reload on its way is for what was shown before. */
+  g_cancellable_cancel (self->reading);
+  g_clear_object (&self->reading);
+
+  if (self->item == NULL || self->store == NULL)
+    {
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
+        gtk_flow_box_remove (self->samples_box, child);
+      self->n_samples_shown = 0;
+      adw_avatar_set_custom_image (self->avatar, NULL);
+      return;
+    }
+
+  update_text (self);
+
+  /* The samples and their pictures are read and decoded on a worker; the
+   * tiles shown are replaced when they arrive (the same person's stay
+   * until then, another person's go now). */
+  if (self->shown_id != vs_person_item_get_id (self->item))
+    {
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
+        gtk_flow_box_remove (self->samples_box, child);
+      self->n_samples_shown = 0;
+      adw_avatar_set_custom_image (self->avatar, NULL);
+      self->shown_id = vs_person_item_get_id (self->item);
+    }
+  self->reading = g_cancellable_new ();
+  person_id = g_new (gint64, 1);
+  *person_id = vs_person_item_get_id (self->item);
+  vs_store_job_run (self->store, NULL, read_pictures, person_id, g_free,
+                    (GDestroyNotify) pictures_free, self->reading,
+                    pictures_read_cb, g_object_ref (self));
 }
 
 static void
@@ -487,6 +580,8 @@ visage_person_page_dispose (GObject *object)
 
   if (self->item != NULL)
     g_signal_handlers_disconnect_by_func (self->item, item_notify_cb, self);
+  g_cancellable_cancel (self->reading);
+  g_clear_object (&self->reading);
   gtk_widget_dispose_template (GTK_WIDGET (self), VISAGE_TYPE_PERSON_PAGE);
   g_clear_object (&self->item);
   g_clear_object (&self->store);

@@ -277,7 +277,6 @@ update_live_gallery (VisageWindow *self)
   VsPeopleModel *people;
   VsGallery *gallery;
   g_autoptr(GArray) staged = NULL;
-  g_autoptr(VsGallery) filtered = NULL;
 
   /* Also called while the window is being disposed. */
   if (self->gallery_monitor == NULL || self->people_page == NULL || self->live_page == NULL)
@@ -286,9 +285,8 @@ update_live_gallery (VisageWindow *self)
   gallery = vs_gallery_monitor_get_gallery (self->gallery_monitor);
   if (gallery != NULL && people != NULL)
     staged = vs_people_model_dup_all_staged_ids (people);
-  if (staged != NULL && staged->len > 0)
-    filtered = vs_gallery_copy_without (gallery, (const gint64 *) staged->data, staged->len);
-  visage_live_page_set_gallery (self->live_page, filtered ? filtered : gallery);
+  /* The copy without them is made on a worker. */
+  visage_live_page_set_gallery_without (self->live_page, gallery, staged);
 }
 
 static void
@@ -334,13 +332,9 @@ live_page_recognized_cb (VisageWindow   *self,
                          const char     *name,
                          VisageLivePage *page)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (self->gallery_monitor == NULL)
-    return;
-
-  if (!vs_gallery_monitor_record_seen (self->gallery_monitor, person_id, &error) && error != NULL)
-    g_debug ("Cannot record that %s was seen: %s", name, error->message);
+  /* On a worker: a busy database must not freeze the window. */
+  if (self->gallery_monitor != NULL)
+    vs_gallery_monitor_queue_seen (self->gallery_monitor, person_id);
 }
 
 /* The session's store and monitor: the People page lists the one, the live

@@ -5,6 +5,10 @@
  * again into a new immutable snapshot, swapped in; a RESYNC (another
  * process wrote to an SQLite file, a server came back) or a reembed loads
  * it all again. "Last seen" writes change no embedding and are ignored.
+ * The new snapshot is built on a worker thread with a connection of its own
+ * (vs-store-job.h), one at a time, and swapped in on the monitor's thread:
+ * a burst of changes costs at most two builds, and none of them the
+ * caller's time.
  * Also records when people were last seen, at most once a minute per person.
  */
 #pragma once
@@ -45,5 +49,11 @@ gboolean          vs_gallery_monitor_check        (VsGalleryMonitor *self,
 gboolean          vs_gallery_monitor_record_seen  (VsGalleryMonitor *self,
                                                    gint64            person_id,
                                                    GError          **error);
+
+/* The same without waiting: written on a worker thread with a connection of
+ * its own, so a busy database (another process importing) never holds up
+ * the caller. TRUE when queued (not written less than a minute ago). */
+gboolean          vs_gallery_monitor_queue_seen   (VsGalleryMonitor *self,
+                                                   gint64            person_id);
 
 G_END_DECLS

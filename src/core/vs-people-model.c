@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vs-people-model.h"
+#include "vs-store-job.h"
 #include "vs-store-monitor.h"
 
 /* ---- VsPersonItem ----------------------------------------------------- */
@@ -22,6 +23,7 @@ struct _VsPersonItem
   guint    name_rank;    /* position in the store's name order */
   char    *search_key;   /* lazily, from name */
   gboolean dirty;        /* changed by the refresh in progress */
+  guint    stamp;        /* the refresh that last saw it */
 };
 
 G_DEFINE_FINAL_TYPE (VsPersonItem, vs_person_item, G_TYPE_OBJECT)
@@ -112,6 +114,12 @@ vs_person_item_update (VsPersonItem   *self,
                        const VsPerson *person)
 {
   gboolean changed = FALSE;
+
+  /* Most people did not change: no notification machinery for them (a
+   * refresh compares 10,000 on the main thread). */
+  if (self->n_samples == person->n_samples && self->created == person->created &&
+      self->last_seen == person->last_seen && g_strcmp0 (self->name, person->name) == 0)
+    return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (self->name, person->name) != 0)
@@ -251,8 +259,9 @@ vs_person_item_compare (VsPersonItem *a,
 /* ---- VsPeopleModel ---------------------------------------------------- */
 
 typedef struct {
-  guint   token;
-  GArray *ids;   /* gint64 */
+  guint    token;
+  GArray  *ids;          /* gint64 */
+  gboolean committing;   /* being deleted on a worker: no undo any more */
 } Staged;
 
 static void
@@ -274,9 +283,31 @@ struct _VsPeopleModel
   GList      *staged;    /* Staged*, oldest first */
   guint       next_token;
   gboolean    loaded;
+  guint       stamp;     /* counts refreshes (VsPersonItem.stamp) */
 
   VsStoreMonitor *monitor;   /* what tells the model that something changed */
+
+  /* Changes announced by the monitor are read on a worker (a connection of
+   * its own, one read at a time) and applied here; what arrives meanwhile
+   * waits for the next read. Within vs_people_model_refresh() they are
+   * applied at once. */
+  VsStore      *worker;
+  GCancellable *cancellable;
+  gboolean      reading;
+  struct _Read *in_flight;
+  gboolean      pending_all;    /* read everyone again */
+  GArray       *pending_seen;   /* gint64: read these people again */
+  guint         generation;     /* moves when a reload here makes a read on its way stale */
+  gboolean      in_refresh;
+  gint64        last_read;      /* monotonic, when the last full read ended */
+  guint         delay_id;       /* the next full read waits for READ_INTERVAL_US */
 };
+
+/* Between two reads of everyone: another process writing (an import)
+ * announces a burst after burst; reading 10,000 people back to back would
+ * take CPU the window needs. The first read after a quiet spell starts at
+ * once. */
+#define READ_INTERVAL_US (G_USEC_PER_SEC / 2)
 
 static void vs_people_model_list_model_init (GListModelInterface *iface);
 
@@ -340,12 +371,13 @@ update_visible (VsPeopleModel *self)
   g_autoptr(GPtrArray) old = self->visible;
   GPtrArray *visible = g_ptr_array_new_full (self->all->len, g_object_unref);
   guint prefix = 0, suffix = 0, old_n, new_n;
+  gboolean any_hidden = g_hash_table_size (self->hidden) > 0;
 
   for (guint i = 0; i < self->all->len; i++)
     {
       VsPersonItem *item = g_ptr_array_index (self->all, i);
 
-      if (!g_hash_table_contains (self->hidden, &item->id))
+      if (!any_hidden || !g_hash_table_contains (self->hidden, &item->id))
         g_ptr_array_add (visible, g_object_ref (item));
     }
   self->visible = visible;
@@ -373,23 +405,20 @@ update_visible (VsPeopleModel *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-/* Reads every person and diffs them into the model. */
-static gboolean
-reload (VsPeopleModel  *self,
-        GError        **error)
+/* Diffs the people (the store's name order) into the model. */
+static void
+apply_people (VsPeopleModel *self,
+              GPtrArray     *people)
 {
-  g_autoptr(GPtrArray) people = NULL;
   g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GHashTable) by_id = NULL;
   gboolean changed = FALSE;
 
-  people = vs_store_list_people (self->store, error);
-  if (people == NULL)
-    return FALSE;
   self->loaded = TRUE;
+  self->stamp++;
 
+  /* by_id is kept and only told who came and went: rebuilding it would be
+   * 10,000 insertions for the usual one new person. */
   all = g_ptr_array_new_full (people->len, g_object_unref);
-  by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint i = 0; i < people->len; i++)
     {
       const VsPerson *person = g_ptr_array_index (people, i);
@@ -405,52 +434,63 @@ reload (VsPeopleModel  *self,
         {
           item = vs_person_item_new (person);
           item->dirty = TRUE;
+          g_hash_table_insert (self->by_id, &item->id, item);
         }
+      item->stamp = self->stamp;
       /* A moved item is announced through the identity check. */
       if (item->name_rank != i)
         changed = TRUE;
       item->name_rank = i;
       changed |= item->dirty;
       g_ptr_array_add (all, item);
-      g_hash_table_insert (by_id, &item->id, item);
     }
   if (all->len != self->all->len)
     changed = TRUE;
+  /* The people gone: out of by_id before their items go. */
+  for (guint i = 0; i < self->all->len; i++)
+    {
+      VsPersonItem *item = g_ptr_array_index (self->all, i);
+
+      if (item->stamp != self->stamp)
+        g_hash_table_remove (self->by_id, &item->id);
+    }
 
   g_ptr_array_unref (self->all);
   self->all = g_steal_pointer (&all);
-  g_hash_table_unref (self->by_id);
-  self->by_id = g_steal_pointer (&by_id);
 
   update_visible (self);
   if (changed)
     g_signal_emit (self, signals[REFRESHED], 0);
+}
+
+/* Reads every person here and diffs them into the model. */
+static gboolean
+reload (VsPeopleModel  *self,
+        GError        **error)
+{
+  g_autoptr(GPtrArray) people = vs_store_list_people (self->store, error);
+
+  if (people == NULL)
+    return FALSE;
+  /* Whatever a worker is reading now is older than this. */
+  self->generation++;
+  apply_people (self, people);
   return TRUE;
 }
 
-/* Only "last seen" moved: one row per person, no reload. */
+/* "Last seen" of these people (VsPerson*, NULL for those gone) moved. */
 static void
-update_seen (VsPeopleModel *self,
-             GArray        *changes)
+apply_seen (VsPeopleModel *self,
+            GPtrArray     *people)
 {
   gboolean changed = FALSE;
 
-  for (guint i = 0; i < changes->len; i++)
+  for (guint i = 0; i < people->len; i++)
     {
-      const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
-      VsPersonItem *item = g_hash_table_lookup (self->by_id, &change->person_id);
-      g_autoptr(VsPerson) person = NULL;
-      g_autoptr(GError) error = NULL;
+      const VsPerson *person = g_ptr_array_index (people, i);
+      VsPersonItem *item = person ? g_hash_table_lookup (self->by_id, &person->id) : NULL;
 
-      if (item == NULL)
-        continue;
-      person = vs_store_get_person (self->store, change->person_id, &error);
-      if (person == NULL)
-        {
-          g_debug ("Cannot read person %" G_GINT64_FORMAT ": %s", change->person_id, error->message);
-          continue;
-        }
-      if (vs_person_item_update (item, person))
+      if (item != NULL && vs_person_item_update (item, person))
         {
           item->dirty = TRUE;
           changed = TRUE;
@@ -462,21 +502,179 @@ update_seen (VsPeopleModel *self,
   g_signal_emit (self, signals[REFRESHED], 0);
 }
 
+/* ---- Reading on a worker ------------------------------------------------ */
+
+typedef struct _Read {
+  GArray    *seen_ids;   /* NULL: everyone */
+  guint      generation;
+} Read;
+
+static void
+read_free (Read *read)
+{
+  g_clear_pointer (&read->seen_ids, g_array_unref);
+  g_free (read);
+}
+
+static gpointer
+run_read (VsStore       *store,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  Read *read = data;
+  GPtrArray *people;
+
+  if (read->seen_ids == NULL)
+    return vs_store_list_people (store, error);
+
+  people = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_person_free);
+  for (guint i = 0; i < read->seen_ids->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gint64 id = g_array_index (read->seen_ids, gint64, i);
+      VsPerson *person = vs_store_get_person (store, id, &local_error);
+
+      if (person == NULL)
+        g_debug ("Cannot read person %" G_GINT64_FORMAT ": %s", id, local_error->message);
+      g_ptr_array_add (people, person);
+    }
+  return people;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Read, read_free)
+
+static void start_read (VsPeopleModel *self);
+
+static void
+read_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VsPeopleModel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Read) read = g_steal_pointer (&self->in_flight);
+  g_autoptr(GPtrArray) people = vs_store_job_finish (result, &error);
+
+  self->reading = FALSE;
+  if (read->seen_ids == NULL)
+    self->last_read = g_get_monotonic_time ();
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
+    return;
+  if (people == NULL)
+    g_debug ("Cannot read the people: %s", error->message);
+  else if (read->generation == self->generation)
+    {
+      if (read->seen_ids == NULL)
+        apply_people (self, people);
+      else
+        apply_seen (self, people);
+    }
+  start_read (self);
+}
+
+static gboolean
+delay_done_cb (gpointer data)
+{
+  VsPeopleModel *self = data;
+
+  self->delay_id = 0;
+  start_read (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_read (VsPeopleModel *self)
+{
+  Read *read;
+  gint64 wait;
+
+  if (self->reading || self->delay_id != 0 || self->store == NULL ||
+      (!self->pending_all && self->pending_seen->len == 0))
+    return;
+  wait = self->last_read + READ_INTERVAL_US - g_get_monotonic_time ();
+  if (self->pending_all && self->last_read != 0 && wait > 0)
+    {
+      self->delay_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait / 1000 + 1, delay_done_cb, self, NULL);
+      g_source_set_name_by_id (self->delay_id, "[visage] people reload");
+      return;
+    }
+
+  read = g_new0 (Read, 1);
+  read->generation = self->generation;
+  if (!self->pending_all)
+    {
+      read->seen_ids = g_steal_pointer (&self->pending_seen);
+      self->pending_seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+  else
+    /* Everyone read again covers who was seen. */
+    g_array_set_size (self->pending_seen, 0);
+  self->pending_all = FALSE;
+  self->reading = TRUE;
+
+  /* The worker only reads the request; the model keeps it (and itself
+   * alive) until the callback. */
+  self->in_flight = read;
+  vs_store_job_run (self->store, &self->worker, run_read, read, NULL,
+                    (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                    read_done_cb, g_object_ref (self));
+}
+
+/* Only "last seen" moved: one row per person, no reload. Here, at once. */
+static void
+update_seen (VsPeopleModel *self,
+             GArray        *changes)
+{
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_person_free);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
+      g_autoptr(GError) error = NULL;
+      VsPerson *person;
+
+      if (!g_hash_table_contains (self->by_id, &change->person_id))
+        continue;
+      person = vs_store_get_person (self->store, change->person_id, &error);
+      if (person == NULL)
+        g_debug ("Cannot read person %" G_GINT64_FORMAT ": %s", change->person_id, error->message);
+      else
+        g_ptr_array_add (people, person);
+    }
+  apply_seen (self, people);
+}
+
 static void
 store_changed_cb (VsStoreMonitor *monitor,
                   GArray         *changes,
                   VsPeopleModel  *self)
 {
   g_autoptr(GError) error = NULL;
+  gboolean all = vs_store_changes_touch_gallery (changes);
 
-  if (!vs_store_changes_touch_gallery (changes))
+  if (self->in_refresh)
     {
-      update_seen (self, changes);
+      if (!all)
+        update_seen (self, changes);
+      /* One reload for the whole batch, whatever it holds. */
+      else if (!reload (self, &error))
+        g_debug ("Cannot reload the people: %s", error->message);
       return;
     }
-  /* One reload for the whole batch, whatever it holds. */
-  if (!reload (self, &error))
-    g_debug ("Cannot reload the people: %s", error->message);
+
+  /* Otherwise on a worker, applied when read. */
+  if (all)
+    self->pending_all = TRUE;
+  else
+    for (guint i = 0; i < changes->len; i++)
+      {
+        const VsStoreChange *change = &g_array_index (changes, VsStoreChange, i);
+
+        if (g_hash_table_contains (self->by_id, &change->person_id))
+          g_array_append_val (self->pending_seen, change->person_id);
+      }
+  start_read (self);
 }
 
 gboolean
@@ -486,9 +684,14 @@ vs_people_model_refresh (VsPeopleModel  *self,
 {
   g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
 
-  /* What is pending reaches store_changed_cb now. */
+  /* What is pending reaches store_changed_cb now, and is applied here. */
+  self->in_refresh = TRUE;
   if (self->monitor != NULL && vs_store_monitor_flush (self->monitor) && !force)
-    return TRUE;
+    {
+      self->in_refresh = FALSE;
+      return TRUE;
+    }
+  self->in_refresh = FALSE;
   if (!force && self->loaded)
     return TRUE;
   return reload (self, error);
@@ -577,7 +780,7 @@ vs_people_model_undo_deletion (VsPeopleModel *self,
   g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
 
   staged = find_staged (self, token);
-  if (staged == NULL)
+  if (staged == NULL || staged->committing)
     return FALSE;
   unstage (self, staged);
   update_visible (self);
@@ -624,7 +827,11 @@ commit_staged (VsPeopleModel  *self,
    * back when the deletion failed. */
   /* The deletion's own announcement reloads the model, once. */
   if (ok && self->monitor != NULL)
-    vs_store_monitor_flush (self->monitor);
+    {
+      self->in_refresh = TRUE;
+      vs_store_monitor_flush (self->monitor);
+      self->in_refresh = FALSE;
+    }
   update_visible (self);
   g_signal_emit (self, signals[STAGED_CHANGED], 0);
   return ok;
@@ -641,8 +848,8 @@ vs_people_model_commit_deletion (VsPeopleModel  *self,
   g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
 
   staged = find_staged (self, token);
-  if (staged == NULL)
-    return TRUE;   /* undone, or already committed */
+  if (staged == NULL || staged->committing)
+    return TRUE;   /* undone, committed, or being committed */
   one.data = staged;
   return commit_staged (self, &one, error);
 }
@@ -655,10 +862,138 @@ vs_people_model_commit_all (VsPeopleModel  *self,
 
   g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), FALSE);
 
-  if (self->staged == NULL)
+  /* Those being deleted on a worker are left to it. */
+  for (GList *l = self->staged; l != NULL; l = l->next)
+    if (!((Staged *) l->data)->committing)
+      list = g_list_append (list, l->data);
+  if (list == NULL)
     return TRUE;
-  list = g_list_copy (self->staged);
   return commit_staged (self, list, error);
+}
+
+/* ---- Deleting on a worker ------------------------------------------------ */
+
+/* On the worker: the people still there (another process may have deleted
+ * some: the store's deletion is all or nothing), deleted in one
+ * transaction. */
+static gpointer
+run_delete (VsStore       *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  GArray *ids = data;
+  g_autoptr(GArray) present = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr(VsPerson) person = vs_store_get_person (store, id, &local_error);
+
+      if (person != NULL)
+        g_array_append_val (present, id);
+      else if (!g_error_matches (local_error, VS_STORE_ERROR, VS_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  if (present->len > 0 &&
+      !vs_store_delete_people (store, (const gint64 *) present->data, present->len, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* The people are gone from the database: out of the model now, before
+ * they stop being hidden (the reload the deletion announces agrees). */
+static void
+drop_people (VsPeopleModel *self,
+             GArray        *ids)
+{
+  g_autoptr(GHashTable) gone = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_full (self->all->len, g_object_unref);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_hash_table_add (gone, &g_array_index (ids, gint64, i));
+      g_hash_table_remove (self->by_id, &g_array_index (ids, gint64, i));
+    }
+  for (guint i = 0; i < self->all->len; i++)
+    {
+      VsPersonItem *item = g_ptr_array_index (self->all, i);
+
+      if (!g_hash_table_contains (gone, &item->id))
+        g_ptr_array_add (all, g_object_ref (item));
+    }
+  g_ptr_array_unref (self->all);
+  self->all = g_steal_pointer (&all);
+}
+
+static void
+delete_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VsPeopleModel *self = g_task_get_source_object (task);
+  guint token = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  Staged *staged = find_staged (self, token);
+  GError *error = NULL;
+
+  vs_store_job_finish (result, &error);
+  if (staged != NULL)
+    {
+      if (error == NULL)
+        drop_people (self, staged->ids);
+      /* Done or failed, the rows stop being hidden: gone, or back when the
+       * deletion failed. */
+      unstage (self, staged);
+      update_visible (self);
+      g_signal_emit (self, signals[STAGED_CHANGED], 0);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+vs_people_model_commit_deletion_async (VsPeopleModel       *self,
+                                       guint                token,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Staged *staged;
+
+  g_return_if_fail (VS_IS_PEOPLE_MODEL (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_people_model_commit_deletion_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (token), NULL);
+  staged = find_staged (self, token);
+  if (staged == NULL || staged->committing || self->store == NULL)
+    {
+      g_task_return_boolean (task, TRUE);   /* undone, or committed */
+      return;
+    }
+  staged->committing = TRUE;
+  /* A connection for this job alone: deletions are rare, and the model's
+   * reading connection may be busy. */
+  vs_store_job_run (self->store, NULL, run_delete, g_array_ref (staged->ids),
+                    (GDestroyNotify) g_array_unref, NULL, NULL,
+                    delete_done_cb, g_steal_pointer (&task));
+}
+
+gboolean
+vs_people_model_commit_deletion_finish (VsPeopleModel  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 guint
@@ -724,8 +1059,11 @@ vs_people_model_dispose (GObject *object)
 
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
   g_clear_object (&self->monitor);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
 
   G_OBJECT_CLASS (vs_people_model_parent_class)->dispose (object);
 }
@@ -742,6 +1080,9 @@ vs_people_model_finalize (GObject *object)
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->visible, g_ptr_array_unref);
   g_clear_pointer (&self->all, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_seen, g_array_unref);
+  g_clear_pointer (&self->in_flight, read_free);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vs_people_model_parent_class)->finalize (object);
 }
@@ -833,6 +1174,8 @@ vs_people_model_init (VsPeopleModel *self)
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->next_token = 1;
+  self->pending_seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cancellable = g_cancellable_new ();
 }
 
 VsPeopleModel *

@@ -91,7 +91,20 @@ gboolean       vs_people_model_undo_deletion     (VsPeopleModel *self,
 gboolean       vs_people_model_commit_deletion   (VsPeopleModel *self,
                                                   guint          token,
                                                   GError       **error);
-/* Commits every staged deletion in one transaction: for quitting. */
+/* The same on a worker thread with a connection of its own (a busy
+ * database does not hold up the caller): the people stay hidden until it is
+ * done, then are gone from the model (or shown again when it failed);
+ * undo is refused meanwhile. */
+void           vs_people_model_commit_deletion_async  (VsPeopleModel       *self,
+                                                       guint                token,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean       vs_people_model_commit_deletion_finish (VsPeopleModel       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+/* Commits every staged deletion in one transaction: for quitting. Those a
+ * worker is deleting are left to it. */
 gboolean       vs_people_model_commit_all        (VsPeopleModel *self,
                                                   GError       **error);
 guint          vs_people_model_get_n_staged      (VsPeopleModel *self);

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "vs-store-job.h"
 #include "vs-store-monitor.h"
 #include "vs-store-private.h"
 
@@ -204,6 +205,19 @@ struct _VsStoreMonitor
   gint64        generation;    /* SQLite: the last generation accounted for */
   gint64        data_version;  /* SQLite: PRAGMA data_version then */
   gboolean      online;
+  guint         retry_id;      /* SQLite: the generation could not be read: again soon */
+  /* SQLite: the generation read on a worker after each write noticed, so
+   * the main thread never meets the database's locks. */
+  VsStore      *worker;
+  gboolean      reading;
+  gboolean      read_again;
+  guint         n_accounted;   /* generations read and accounted for so far */
+  gint64        worker_data_version;
+  gboolean      worker_dv_known;
+  gint64        by_others_since_main;  /* claims by other stores since flush() looked */
+  gint64        claimed_since_worker;  /* claims since the worker looked */
+  guint         read_from;     /* n_accounted when the read on its way began */
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (VsStoreMonitor, vs_store_monitor, G_TYPE_OBJECT)
@@ -224,6 +238,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void notice (VsStoreMonitor *self);
+
 static gboolean
 dispatch_cb (gpointer data)
 {
@@ -236,7 +252,7 @@ dispatch_cb (gpointer data)
 
   self = g_weak_ref_get (&mb->monitor);
   if (self != NULL)
-    vs_store_monitor_flush (self);
+    notice (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -262,7 +278,7 @@ wal_changed_cb (GFileMonitor      *file_monitor,
 
   if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
       event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
-    vs_store_monitor_flush (self);
+    notice (self);
 }
 
 /* SQLite: whether someone outside this process wrote since the last look:
@@ -271,46 +287,209 @@ wal_changed_cb (GFileMonitor      *file_monitor,
  * generation; its writes show as a new data_version that no other
  * connection of this process explains. */
 static gboolean
+retry_cb (gpointer data)
+{
+  VsStoreMonitor *self = data;
+
+  self->retry_id = 0;
+  vs_store_monitor_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- The generation, read on a worker ------------------------------------ */
+
+static gboolean account_generation (VsStoreMonitor *self,
+                                    gint64          now,
+                                    gint64          data_version,
+                                    gboolean        on_worker);
+
+static gpointer
+read_generation (VsStore       *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  /* generation, data_version, and whether they could be read. On the
+   * worker a busy wait is harmless. */
+  gint64 *values = g_new0 (gint64, 3);
+
+  values[2] = vs_store_read_generation (store, &values[0], &values[1]);
+  return values;
+}
+
+static void emit_pending (VsStoreMonitor *self,
+                          gboolean        foreign);
+static void check_foreign_async (VsStoreMonitor *self);
+
+static void
+generation_read_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VsStoreMonitor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *values = vs_store_job_finish (result, &error);
+
+  self->reading = FALSE;
+  if (self->mailbox == NULL)
+    {
+      /* Disposed meanwhile: the connection came back after dispose. */
+      g_clear_object (&self->worker);
+      return;
+    }
+  if (values == NULL || !values[2])
+    g_debug ("Cannot read the generation%s%s", error ? ": " : "", error ? error->message : "");
+  /* flush() read it here meanwhile: that reading is at least as new, and
+   * accounting this older one after it would look like a replaced file. */
+  else if (self->read_from != self->n_accounted)
+    emit_pending (self, FALSE);
+  else
+    emit_pending (self, account_generation (self, values[0], values[1], TRUE));
+  if (self->read_again)
+    {
+      self->read_again = FALSE;
+      check_foreign_async (self);
+    }
+}
+
+static void
+check_foreign_async (VsStoreMonitor *self)
+{
+  if (self->reading)
+    {
+      self->read_again = TRUE;
+      return;
+    }
+  self->reading = TRUE;
+  self->read_from = self->n_accounted;
+  vs_store_job_run (self->store, &self->worker, read_generation, NULL, NULL, g_free,
+                    self->cancellable, generation_read_cb, g_object_ref (self));
+}
+
+/* This process's changes now, another's (RESYNC) when foreign. */
+static void
+emit_pending (VsStoreMonitor *self,
+              gboolean        foreign)
+{
+  g_autoptr(GArray) changes = vs_store_changes_new ();
+
+  if (foreign)
+    vs_store_changes_add (changes, VS_STORE_CHANGE_RESYNC, 0, 0);
+  g_mutex_lock (&self->mailbox->lock);
+  g_array_append_vals (changes, self->mailbox->pending->data, self->mailbox->pending->len);
+  g_array_set_size (self->mailbox->pending, 0);
+  g_mutex_unlock (&self->mailbox->lock);
+  if (changes->len > 0)
+    g_signal_emit (self, signals[CHANGED], 0, changes);
+}
+
+/* What the main loop does when something was posted or the WAL moved: an
+ * SQLite file's generation is read on a worker; the rest as flush(). */
+static void
+notice (VsStoreMonitor *self)
+{
+  if (self->mailbox == NULL || vs_store_get_pg (self->store) != NULL ||
+      !vs_store_is_shared (self->store))
+    {
+      vs_store_monitor_flush (self);
+      return;
+    }
+  /* This process's own changes need no reading: out at once. */
+  emit_pending (self, FALSE);
+  check_foreign_async (self);
+}
+
+static gboolean account_generation (VsStoreMonitor *self,
+                                    gint64          now,
+                                    gint64          data_version,
+                                    gboolean        on_worker);
+
+static gboolean
 sqlite_foreign_writes (VsStoreMonitor *self)
 {
   gint64 now, data_version;
+  gboolean busy;
+
+  /* Never a busy wait here (the main thread): a lock held for a moment
+   * (a checkpoint resetting the WAL) means looking again shortly. */
+  if (!vs_store_try_read_generation (self->store, &now, &data_version, &busy))
+    {
+      if (busy && self->retry_id == 0)
+        {
+          self->retry_id = g_timeout_add (50, retry_cb, self);
+          g_source_set_name_by_id (self->retry_id, "[visage] store generation");
+        }
+      return FALSE;
+    }
+  return account_generation (self, now, data_version, FALSE);
+}
+
+/* Whether the generation and data_version read now mean writes by someone
+ * outside this process. */
+/* PRAGMA data_version is per connection: it moves when any other
+ * connection commits. The main store's (flush()) and the worker's (the
+ * reads after each notice) are followed apart: each explains its moves by
+ * this process's claims accounted since that connection last looked, and
+ * only an unexplained move (a program that moves no generation, sqlite3 by
+ * hand) is a foreign write. */
+static gboolean
+account_generation (VsStoreMonitor *self,
+                    gint64          now,
+                    gint64          data_version,
+                    gboolean        on_worker)
+{
   gint64 n_claimed = 0, n_by_others = 0;
-  gboolean foreign;
+  gboolean foreign, dv_moved;
   GHashTableIter iter;
   gpointer key, value;
 
-  if (!vs_store_read_generation (self->store, &now, &data_version))
-    return FALSE;
-  if (now == self->generation && data_version == self->data_version)
-    return FALSE;
-
-  g_mutex_lock (&self->mailbox->lock);
-  g_hash_table_iter_init (&iter, self->mailbox->claimed);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  self->n_accounted++;
+  if (now != self->generation)
     {
-      gint64 generation = (gint64) GPOINTER_TO_SIZE (key);
-
-      if (generation <= now)
+      g_mutex_lock (&self->mailbox->lock);
+      g_hash_table_iter_init (&iter, self->mailbox->claimed);
+      while (g_hash_table_iter_next (&iter, &key, &value))
         {
-          if (generation > self->generation)
+          gint64 generation = (gint64) GPOINTER_TO_SIZE (key);
+
+          if (generation <= now)
             {
-              n_claimed++;
-              if (GPOINTER_TO_INT (value) == CLAIMED_BY_OTHER_STORE)
-                n_by_others++;
+              if (generation > self->generation)
+                {
+                  n_claimed++;
+                  if (GPOINTER_TO_INT (value) == CLAIMED_BY_OTHER_STORE)
+                    n_by_others++;
+                }
+              g_hash_table_iter_remove (&iter);
             }
-          g_hash_table_iter_remove (&iter);
         }
+      g_mutex_unlock (&self->mailbox->lock);
     }
-  g_mutex_unlock (&self->mailbox->lock);
+  /* What each connection's data_version has to explain. */
+  self->by_others_since_main += n_by_others;
+  self->claimed_since_worker += n_claimed;
+
+  if (on_worker)
+    {
+      dv_moved = self->worker_dv_known && data_version != self->worker_data_version &&
+                 self->claimed_since_worker == 0;
+      self->worker_data_version = data_version;
+      self->worker_dv_known = TRUE;
+      self->claimed_since_worker = 0;
+    }
+  else
+    {
+      dv_moved = data_version != self->data_version && self->by_others_since_main == 0;
+      self->data_version = data_version;
+      self->by_others_since_main = 0;
+    }
 
   /* A generation below the last one means the file was replaced (a copy,
    * a restore): that is a foreign write too. */
-  foreign = now < self->generation || n_claimed < now - self->generation ||
-            (data_version != self->data_version && n_by_others == 0);
+  foreign = now < self->generation || n_claimed < now - self->generation || dv_moved;
   if (foreign)
     g_debug ("%s: written by another program", vs_store_get_path (self->store));
   self->generation = now;
-  self->data_version = data_version;
   return foreign;
 }
 
@@ -359,6 +538,10 @@ vs_store_monitor_dispose (GObject *object)
 {
   VsStoreMonitor *self = VS_STORE_MONITOR (object);
 
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->worker);
   if (self->wal_monitor != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->wal_monitor, self);
@@ -429,6 +612,7 @@ static void
 vs_store_monitor_init (VsStoreMonitor *self)
 {
   self->online = TRUE;
+  self->cancellable = g_cancellable_new ();
 }
 
 static VsStoreMonitor *

@@ -34,6 +34,8 @@ struct _VsStore
   gboolean in_memory;     /* vs_store_open_empty */
   gboolean has_generation; /* schema 2: the generation row exists */
   VsStorePg *pg;          /* a PostgreSQL server instead: every call goes there */
+  char    *open_file;     /* counted in the process's open SQLite files (vs-store.c) */
+  gboolean reopened;      /* another connection of this process had the file open */
 };
 
 /* ---- Transactions (SQLite) ------------------------------------------------
@@ -154,6 +156,12 @@ const char *vs_store_get_key       (VsStore       *self);
 gboolean  vs_store_read_generation (VsStore       *self,
                                     gint64        *generation,
                                     gint64        *data_version);
+/* The same without waiting for a lock: FALSE at once, with *busy set,
+ * when the database is locked for a moment. */
+gboolean  vs_store_try_read_generation (VsStore   *self,
+                                        gint64    *generation,
+                                        gint64    *data_version,
+                                        gboolean  *busy);
 
 /* vs-store-monitor.c: a write transaction holds generation `generation`
  * and is about to commit: monitors must not take it for another process's.

@@ -533,6 +533,30 @@ vs_store_read_generation (VsStore *self,
   return *generation >= 0 && *data_version >= 0;
 }
 
+gboolean
+vs_store_try_read_generation (VsStore  *self,
+                              gint64   *generation,
+                              gint64   *data_version,
+                              gboolean *busy)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+
+  *busy = FALSE;
+  if (self->db == NULL || !self->has_generation)
+    return FALSE;
+  /* A reader can meet a lock for a moment (a checkpoint resetting the WAL):
+   * no busy wait on the caller's thread, the caller tries again later. */
+  sqlite3_busy_timeout (self->db, 0);
+  ok = vs_store_read_generation (self, generation, data_version);
+  if (!ok)
+    *busy = (sqlite3_errcode (self->db) & 0xff) == SQLITE_BUSY ||
+            (sqlite3_errcode (self->db) & 0xff) == SQLITE_LOCKED;
+  sqlite3_busy_timeout (self->db, VS_STORE_BUSY_TIMEOUT_MS);
+  return ok;
+}
+
 /* ---- Changes ---------------------------------------------------------- */
 
 GArray *
@@ -791,9 +815,9 @@ wal_is_empty (const char *path)
  * of the database, so getting the database right (even under umask 0)
  * covers all three. */
 static gboolean
-prepare_file (VsStore     *self,
-              gboolean    *is_new,
-              GError     **error)
+check_file (VsStore     *self,
+            gboolean    *is_new,
+            GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
   gboolean dir_created;
@@ -1015,12 +1039,82 @@ finish_left_checkpoint (VsStore *self)
   g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
   struct stat st;
 
+  /* The first connection of this process did; a WAL now is this process's
+   * or a running writer's, and a checkpoint here would only make writers
+   * wait. */
+  if (self->reopened)
+    return;
+
   if (g_stat (wal, &st) == 0 && st.st_size > 0)
     {
       g_debug ("%s: %" G_GINT64_FORMAT " bytes of WAL left by another process; checkpointing",
                self->path, (gint64) st.st_size);
       checkpoint (self);
     }
+}
+
+/* SQLite files this process has open: canonical name → number of
+ * VsStores. POSIX locks belong to the process, not to a descriptor: close()
+ * on any descriptor of a file drops every lock the process holds on it,
+ * SQLite's included (sqlite.org/howtocorrupt.html, 2.2). Another process
+ * could then take the database as unused: checkpoint it, delete the WAL
+ * under us. So the header check above, which opens and closes the file
+ * itself, runs only for the first VsStore of a file in this process; the
+ * others (a second connection for a worker thread, say) rely on it. The
+ * lock is held across the check, so no connection takes SQLite locks on a
+ * file while another thread's check has a descriptor of it open. */
+static GMutex open_files_lock;
+static GHashTable *open_files;
+
+static gboolean
+prepare_file (VsStore     *self,
+              gboolean    *is_new,
+              GError     **error)
+{
+  g_autofree char *key = g_canonicalize_filename (self->path, NULL);
+  gpointer count;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&open_files_lock);
+  if (open_files == NULL)
+    open_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  count = g_hash_table_lookup (open_files, key);
+  if (count != NULL)
+    {
+      struct stat st;
+
+      /* stat() opens nothing. Empty: another thread is creating it, as
+       * check_file() would say. */
+      *is_new = g_stat (self->path, &st) == 0 && st.st_size == 0;
+      self->reopened = TRUE;
+    }
+  else
+    ok = check_file (self, is_new, error);
+  if (ok)
+    {
+      g_hash_table_insert (open_files, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+      self->open_file = g_steal_pointer (&key);
+    }
+  g_mutex_unlock (&open_files_lock);
+  return ok;
+}
+
+/* After the connection is closed, or when opening failed. */
+static void
+release_file (VsStore *self)
+{
+  guint count;
+
+  if (self->open_file == NULL)
+    return;
+  g_mutex_lock (&open_files_lock);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (open_files, self->open_file));
+  if (count <= 1)
+    g_hash_table_remove (open_files, self->open_file);
+  else
+    g_hash_table_insert (open_files, g_strdup (self->open_file), GUINT_TO_POINTER (count - 1));
+  g_mutex_unlock (&open_files_lock);
+  g_clear_pointer (&self->open_file, g_free);
 }
 
 static gboolean
@@ -1155,6 +1249,7 @@ vs_store_initable_init (GInitable     *initable,
   if (!open_database (self, is_new, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
+      release_file (self);
       /* Leave a file that turned out not to be ours as it was. */
       if ((!is_new || self->read_only) && !self->in_memory)
         remove_new_side_files (self->path, side_files);
@@ -1187,6 +1282,7 @@ vs_store_finalize (GObject *object)
   if (self->db != NULL && self->checkpoint_pending)
     checkpoint (self);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  release_file (self);
   g_clear_pointer (&self->pg, vs_store_pg_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->key, g_free);
@@ -1300,6 +1396,34 @@ vs_store_open_empty (GError **error)
   if (!g_initable_init (G_INITABLE (self), NULL, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+VsStore *
+vs_store_open_another (VsStore  *self,
+                       GError  **error)
+{
+  g_autoptr(VsStore) other = NULL;
+
+  g_return_val_if_fail (VS_IS_STORE (self), NULL);
+
+  if (self->in_memory)
+    {
+      g_set_error_literal (error, VS_STORE_ERROR, VS_STORE_ERROR_OPEN,
+                           _("A database in memory has only one connection"));
+      return NULL;
+    }
+  other = g_object_new (VS_TYPE_STORE, "path", self->path, NULL);
+  other->read_only = self->read_only;
+  if (!g_initable_init (G_INITABLE (other), NULL, error))
+    return NULL;
+  return g_steal_pointer (&other);
+}
+
+gboolean
+vs_store_is_shared (VsStore *self)
+{
+  g_return_val_if_fail (VS_IS_STORE (self), FALSE);
+  return !self->in_memory;
 }
 
 const char *

@@ -72,6 +72,17 @@ VsStore  *vs_store_open_existing       (const char   *path,
 VsStore  *vs_store_open_empty          (GError      **error);
 const char *vs_store_get_path          (VsStore      *self);
 
+/* Another connection to the same database (file or server), opened the same
+ * way (read-only stays read-only), for another thread: a VsStore is used by
+ * one thread at a time. Callable from any thread. Opening a second
+ * connection to a file this process already has open does not touch the
+ * file outside SQLite, so the first connection's locks stay (see
+ * vs-store.c). Fails for a database in memory, which has one connection:
+ * vs_store_is_shared() tells beforehand. */
+VsStore  *vs_store_open_another        (VsStore      *self,
+                                        GError      **error);
+gboolean  vs_store_is_shared           (VsStore      *self);
+
 /* Changes whenever any connection (this process or another) commits.
  * Cheap, but prefer VsStoreMonitor::changed to polling it. */
 gint64    vs_store_get_data_version    (VsStore      *self);

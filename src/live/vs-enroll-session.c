@@ -12,6 +12,7 @@
 
 #include "vs-enroll-session.h"
 #include "vs-frame-worker.h"
+#include "vs-models.h"
 
 #define DEFAULT_TARGET            5
 #define DEFAULT_MIN_INTERVAL_US   (300 * G_TIME_SPAN_MILLISECOND)
@@ -72,7 +73,9 @@ struct _VsEnrollSession
 {
   GObject          parent_instance;
 
-  VsEngine        *engine;          /* the worker's, after construction */
+  VsEngine        *engine;          /* the worker's, loaded there at the first frame */
+  char            *models_dir;
+  gboolean         engine_failed;   /* worker: the models could not be loaded */
   char            *embedder;
   float            match_threshold; /* the embedder's open-set threshold */
   VsFrameWorker    worker;          /* the newest frame, the thread, delivery */
@@ -96,6 +99,7 @@ struct _VsEnrollSession
   gboolean         has_pending_feedback;
   GPtrArray       *pending_captures; /* to announce */
   gboolean         complete_announced;
+  char            *pending_failure;  /* why the models could not be loaded */
 };
 
 G_DEFINE_FINAL_TYPE (VsEnrollSession, vs_enroll_session, G_TYPE_OBJECT)
@@ -113,6 +117,7 @@ enum {
   CAPTURED,
   COMPLETE,
   RESTARTED,
+  FAILED,
   N_SIGNALS
 };
 
@@ -124,11 +129,13 @@ deliver_cb (gpointer data)
 {
   VsEnrollSession *self = data;
   g_autoptr(GPtrArray) captures = NULL;
+  g_autofree char *failure = NULL;
   VsEnrollFeedback feedback;
   gboolean has_feedback, complete = FALSE, restarted;
   guint dropped;
 
   g_mutex_lock (&self->lock);
+  failure = g_steal_pointer (&self->pending_failure);
   restarted = self->has_pending_restart;
   dropped = self->pending_dropped;
   self->has_pending_restart = FALSE;
@@ -145,6 +152,8 @@ deliver_cb (gpointer data)
     }
   g_mutex_unlock (&self->lock);
 
+  if (failure != NULL)
+    g_signal_emit (self, signals[FAILED], 0, failure);
   /* First: the captures announced next belong to the new capture. */
   if (restarted)
     g_signal_emit (self, signals[RESTARTED], 0, dropped);
@@ -261,6 +270,24 @@ process_frame (VsEnrollSession *self,
   VsQualityParams quality;
   guint generation;
   gboolean want;
+
+  /* The models are loaded here, on the worker, at the first frame: opening
+   * the enrollment window does not wait for them. */
+  if (self->engine == NULL && !self->engine_failed)
+    {
+      self->engine = vs_engine_new (self->models_dir, self->embedder, &error);
+      if (self->engine == NULL)
+        {
+          self->engine_failed = TRUE;
+          g_debug ("Face capture is unavailable: %s", error->message);
+          g_mutex_lock (&self->lock);
+          self->pending_failure = g_strdup (error->message);
+          vs_frame_worker_post (&self->worker);
+          g_mutex_unlock (&self->lock);
+        }
+    }
+  if (self->engine == NULL)
+    return;
 
   g_mutex_lock (&self->lock);
   quality = self->quality;
@@ -383,12 +410,22 @@ vs_enroll_session_new (const char  *models_dir,
                        GError     **error)
 {
   g_autoptr(VsEnrollSession) self = g_object_new (VS_TYPE_ENROLL_SESSION, NULL);
+  const VsModelInfo *info;
 
-  self->engine = vs_engine_new (models_dir, embedder_id, error);
-  if (self->engine == NULL)
+  /* Only the manifest here; the models themselves are loaded (and checked)
+   * on the worker: "failed" tells when they cannot be. */
+  info = vs_models_lookup (embedder_id ? embedder_id : vs_models_get_default_embedder (), error);
+  if (info == NULL)
     return NULL;
-  self->embedder = g_strdup (vs_engine_get_embedder (self->engine)->id);
-  self->match_threshold = vs_engine_get_embedder (self->engine)->threshold;
+  if (info->role != VS_MODEL_ROLE_EMBEDDER)
+    {
+      g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID,
+                   _("“%s” is not a face embedder"), info->id);
+      return NULL;
+    }
+  self->models_dir = g_strdup (models_dir);
+  self->embedder = g_strdup (info->id);
+  self->match_threshold = info->threshold;
 
   if (!vs_frame_worker_start (&self->worker, error))
     return NULL;
@@ -604,6 +641,8 @@ vs_enroll_session_finalize (GObject *object)
 
   g_clear_pointer (&self->engine, vs_engine_free);
   g_clear_pointer (&self->embedder, g_free);
+  g_clear_pointer (&self->models_dir, g_free);
+  g_clear_pointer (&self->pending_failure, g_free);
   g_clear_pointer (&self->stranger, vs_sample_free);
   g_clear_pointer (&self->captures, g_ptr_array_unref);
   g_clear_pointer (&self->pending_captures, g_ptr_array_unref);
@@ -708,6 +747,12 @@ vs_enroll_session_class_init (VsEnrollSessionClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[FAILED] =
+    g_signal_new ("failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

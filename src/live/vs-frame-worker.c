@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "vs-frame-worker.h"
+#include "vs-store-job.h"
 
 void
 vs_frame_worker_init (VsFrameWorker            *worker,
@@ -43,6 +44,8 @@ worker_thread (gpointer data)
 {
   VsFrameWorker *worker = data;
 
+  /* Recognition and capture yield to the window when CPUs are short. */
+  vs_thread_set_background ();
   for (;;)
     {
       g_autoptr(VsImage) frame = NULL;
