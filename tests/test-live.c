@@ -524,6 +524,69 @@ test_preferences_strictness (void)
   vs_gui_test_run_for (100);
 }
 
+/* What the live view showed on a picture without faces. */
+typedef struct {
+  VisageLivePage *page;
+  gint64          first_us;      /* capture time of the first recognized frame */
+  guint           max_boxes;
+  guint           max_tracks;
+} EmptyWatch;
+
+static gboolean
+three_seconds_recognized (gpointer data)
+{
+  EmptyWatch *watch = data;
+  VsLiveModel *model = visage_live_page_get_live_model (watch->page);
+  gint64 now_us = vs_live_model_get_capture_time (model);
+
+  watch->max_boxes = MAX (watch->max_boxes,
+                          vs_face_overlay_get_n_boxes (visage_live_page_get_face_overlay (watch->page)));
+  watch->max_tracks = MAX (watch->max_tracks, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  if (now_us <= 0)
+    return FALSE;
+  if (watch->first_us <= 0)
+    watch->first_us = now_us;
+  return now_us - watch->first_us >= 3 * G_USEC_PER_SEC;
+}
+
+/* A covered lens (black) and the test pattern: 3 s of frames recognized,
+ * and never a box or a track on screen (a phantom face in the dark drew
+ * two red boxes before the detector changed). */
+static void
+test_live_no_face_no_box (void)
+{
+  const char *sources[] = { "test:black", "test" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autoptr(VisageSession) session = NULL;
+      EmptyWatch watch = { 0 };
+      VisageWindow *window;
+
+      make_database (NULL);
+      session = visage_application_dup_session (app, db_path, NULL, NULL);
+      window = g_object_new (VISAGE_TYPE_WINDOW,
+                             "application", app,
+                             "session", session,
+                             "source", sources[i],
+                             NULL);
+      gtk_window_present (GTK_WINDOW (window));
+      watch.page = visage_window_get_live_page (window);
+      g_assert_true (vs_gui_test_wait_for (is_video, watch.page, 20000));
+      g_assert_true (vs_gui_test_wait_for (three_seconds_recognized, &watch, 60000));
+      g_test_message ("%s: %.1f s of frames recognized, at most %u boxes and %u tracks",
+                      sources[i],
+                      (vs_live_model_get_capture_time (visage_live_page_get_live_model (watch.page)) - watch.first_us) / 1e6,
+                      watch.max_boxes, watch.max_tracks);
+      g_assert_cmpuint (watch.max_boxes, ==, 0);
+      g_assert_cmpuint (watch.max_tracks, ==, 0);
+      if (i == 0)
+        g_free (vs_gui_test_save_png (GTK_WIDGET (window), "visage-live-black.png"));
+      gtk_window_destroy (GTK_WINDOW (window));
+      vs_gui_test_run_for (200);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/live/band-face-unnamed", test_live_band_face_unnamed);
   g_test_add_func ("/live/overlay-states", test_live_overlay_states);
   g_test_add_func ("/live/preferences-strictness", test_preferences_strictness);
+  g_test_add_func ("/live/no-face-no-box", test_live_no_face_no_box);
 
   status = g_test_run ();
 
