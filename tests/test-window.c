@@ -253,6 +253,52 @@ test_window_starting (void)
   run_clear (&run);
 }
 
+static GtkLabel *find_label_containing (GtkWidget  *widget,
+                                        const char *text);
+
+static gboolean
+check_recognition_failed (Run          *run,
+                          VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+
+  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+      visage_live_page_get_recognition (page) != VS_RECOGNIZER_STATE_FAILED)
+    return FALSE;
+  /* The hint over the picture says why (its revealer takes a moment). */
+  if (find_label_containing (GTK_WIDGET (page), "Face recognition is unavailable") == NULL)
+    return FALSE;
+
+  run->status_description = visage_live_page_dup_status_text (page);
+  run->live_state = g_strdup (visage_live_page_get_state (page));
+  return TRUE;
+}
+
+/* A models folder without the files: the window comes up all the same
+ * ("Starting…" while the worker tries), then the picture shows with the
+ * reason recognition is missing, as when the load was in the window. */
+static void
+test_window_models_missing (void)
+{
+  g_autofree char *db = make_db_path ();
+  g_autofree char *empty = vs_test_make_tmpdir ();
+  Run run = { 0 };
+  int status;
+
+  g_test_expect_message ("Visage", G_LOG_LEVEL_WARNING, "Face recognition is unavailable:*.onnx*");
+  status = run_app (&run, check_recognition_failed, "--source", "test", "--db", db,
+                    "--models", empty, NULL);
+  g_test_assert_expected_messages ();
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_false (run.timed_out);
+  g_assert_true (run.done);
+  g_test_message ("Status: %s", run.status_description);
+  g_assert_cmpstr (run.live_state, ==, "video");
+  g_assert_null (strstr (run.status_description, "Starting…"));
+  run_clear (&run);
+}
+
 static gboolean
 width_is (gpointer data)
 {
@@ -850,6 +896,7 @@ main (int   argc,
   g_test_add_func ("/window/bad-arguments", test_window_bad_arguments);
   g_test_add_func ("/window/source-test", test_window_source_test);
   g_test_add_func ("/window/starting", test_window_starting);
+  g_test_add_func ("/window/models-missing", test_window_models_missing);
   g_test_add_func ("/window/no-camera", test_window_no_camera);
   g_test_add_func ("/window/camera-not-found", test_window_camera_not_found);
   g_test_add_func ("/window/disconnected", test_window_disconnected);

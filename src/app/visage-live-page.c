@@ -820,7 +820,9 @@ visage_live_page_dup_status_text (VisageLivePage *self)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child))
+      /* An empty label (the names while starting) shows nothing. */
+      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child) &&
+          *gtk_label_get_label (GTK_LABEL (child)) != '\0')
         {
           if (text->len > 0)
             g_string_append (text, " · ");
