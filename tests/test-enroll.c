@@ -81,7 +81,8 @@ message_set (gpointer data)
 }
 
 /* The models load on the session's worker, not in vs_enroll_session_new():
- * missing ones are reported by "failed" once a frame arrives. */
+ * missing ones are reported by "failed" (the load runs before the first
+ * frame; the frame pushed here is dropped). */
 static void
 test_enroll_session_models_missing (void)
 {

@@ -795,6 +795,65 @@ test_shutdown (void)
   }
 }
 
+/* Runs the main context until the recognizer leaves STARTING. */
+static VsRecognizerState
+wait_for_load (VsRecognizer *rec)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (vs_recognizer_get_state (rec) == VS_RECOGNIZER_STATE_STARTING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return vs_recognizer_get_state (rec);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
+on_failed (VsRecognizer *rec,
+           const GError *error,
+           GError      **out)
+{
+  g_assert_null (*out);
+  *out = g_error_copy (error);
+}
+
+/* The models load on the recognizer's worker, not in vs_recognizer_new():
+ * the caller (the window) never waits for them. Until the main context
+ * hears of the load the recognizer says STARTING, then RUNNING, once. */
+static void
+test_starting (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsRecognizer) rec = vs_recognizer_new (vs_test_models_dir (), NULL, &error);
+  VsRecognizerState state;
+  guint notified = 0;
+
+  g_assert_no_error (error);
+  g_signal_connect (rec, "notify::state", G_CALLBACK (count_notify), &notified);
+  /* The outcome reaches this thread only through the main context. */
+  g_assert_cmpint (vs_recognizer_get_state (rec), ==, VS_RECOGNIZER_STATE_STARTING);
+  g_object_get (rec, "state", &state, NULL);
+  g_assert_cmpint (state, ==, VS_RECOGNIZER_STATE_STARTING);
+  g_assert_true (vs_recognizer_wait_ready (rec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_recognizer_get_state (rec), ==, VS_RECOGNIZER_STATE_STARTING);
+  g_assert_cmpuint (notified, ==, 0);
+
+  g_assert_cmpint (wait_for_load (rec), ==, VS_RECOGNIZER_STATE_RUNNING);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_null (vs_recognizer_get_error (rec));
+}
+
 static void
 test_models_error (void)
 {
@@ -802,19 +861,41 @@ test_models_error (void)
   g_autoptr(VsRecognizer) rec = vs_recognizer_new (vs_test_models_dir (), "no-such-embedder", &error);
 
   g_assert_null (rec);
-  /* The error names what is wrong, for the message the window shows. */
+  /* An unknown id is in the manifest: still refused at once. The error
+   * names what is wrong, for the message the window shows. */
   g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID);
   g_assert_nonnull (strstr (error->message, "no-such-embedder"));
   g_clear_error (&error);
 
-  /* A models folder without the files: MISSING, naming the file. */
+  /* A models folder without the files: the recognizer is made (the files
+   * are opened on its worker, so new() cannot know), then FAILED with
+   * MISSING, naming the file, by "failed" and get_error(). */
   {
     g_autofree char *empty = vs_test_make_tmpdir ();
     g_autoptr(VsRecognizer) none = vs_recognizer_new (empty, NULL, &error);
+    g_autoptr(VsImage) frame = vs_image_new (64, 48);
+    g_autoptr(GError) failed = NULL;
+    VsRecognizerStats stats;
 
-    g_assert_null (none);
+    g_assert_no_error (error);
+    g_assert_nonnull (none);
+    g_assert_cmpint (vs_recognizer_get_state (none), ==, VS_RECOGNIZER_STATE_STARTING);
+    g_signal_connect (none, "failed", G_CALLBACK (on_failed), &failed);
+    g_assert_cmpint (wait_for_load (none), ==, VS_RECOGNIZER_STATE_FAILED);
+    g_assert_error (failed, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING);
+    g_assert_error (vs_recognizer_get_error (none), VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING);
+    g_assert_nonnull (strstr (vs_recognizer_get_error (none)->message, ".onnx"));
+
+    /* The same error for a caller without a main loop (the CLI). */
+    g_assert_false (vs_recognizer_wait_ready (none, &error));
     g_assert_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_MISSING);
-    g_assert_nonnull (strstr (error->message, ".onnx"));
+    g_clear_error (&error);
+
+    /* Frames are dropped, not processed, and drain() still returns. */
+    vs_recognizer_push_frame (none, frame, 0, 1);
+    vs_recognizer_drain (none);
+    vs_recognizer_get_stats (none, &stats);
+    g_assert_cmpuint (stats.frames_processed, ==, 0);
   }
 }
 
@@ -892,6 +973,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recognizer/gallery-monitor", test_gallery_monitor);
   g_test_add_func ("/recognizer/lossless", test_lossless);
   g_test_add_func ("/recognizer/shutdown", test_shutdown);
+  g_test_add_func ("/recognizer/starting", test_starting);
   g_test_add_func ("/recognizer/models-error", test_models_error);
   g_test_add_func ("/recognizer/regions", test_regions);
 

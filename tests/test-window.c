@@ -170,6 +170,135 @@ test_window_source_test (void)
   run_clear (&run);
 }
 
+/* The window is built and shown before the models are loaded: they load
+ * on the recognizer's own thread. Right when the window joins the
+ * application (its live page configured, no main loop iteration since),
+ * the live page says "Starting…"; later recognition runs. */
+typedef struct {
+  VsRecognizerState at_start;
+  char             *status_at_start;
+  gboolean          seen;
+} StartLog;
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window,
+                 StartLog       *log)
+{
+  VisageLivePage *page;
+
+  if (!VISAGE_IS_WINDOW (window) || log->seen)
+    return;
+  page = visage_window_get_live_page (VISAGE_WINDOW (window));
+  log->seen = TRUE;
+  g_object_get (page, "recognition", &log->at_start, NULL);
+  log->status_at_start = visage_live_page_dup_status_text (page);
+}
+
+static gboolean
+check_recognition_running (Run          *run,
+                           VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+
+  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+      visage_live_page_get_recognition (page) != VS_RECOGNIZER_STATE_RUNNING)
+    return FALSE;
+
+  run->status_description = visage_live_page_dup_status_text (page);
+  run->live_state = g_strdup (visage_live_page_get_state (page));
+  return TRUE;
+}
+
+static void
+test_window_starting (void)
+{
+  g_autofree char *db = make_db_path ();
+  StartLog log = { 0 };
+  Run run = { 0 };
+  int status;
+
+  /* run_app() makes the application: connect once it exists. */
+  run.app = NULL;
+  {
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+    g_ptr_array_add (argv, (char *) "visage");
+    g_ptr_array_add (argv, (char *) "--source");
+    g_ptr_array_add (argv, (char *) "test");
+    g_ptr_array_add (argv, (char *) "--db");
+    g_ptr_array_add (argv, db);
+    g_ptr_array_add (argv, NULL);
+    run.app = visage_application_new (G_APPLICATION_NON_UNIQUE);
+    g_signal_connect (run.app, "window-added", G_CALLBACK (window_added_cb), &log);
+    run.check = check_recognition_running;
+    run.deadline = g_get_monotonic_time () + STARTUP_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+    run.poll_id = g_timeout_add (50, poll_cb, &run);
+    status = g_application_run (G_APPLICATION (run.app), argv->len - 1, (char **) argv->pdata);
+    g_clear_handle_id (&run.poll_id, g_source_remove);
+  }
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (log.seen);
+  g_test_message ("At construction: %s", log.status_at_start);
+  g_assert_cmpint (log.at_start, ==, VS_RECOGNIZER_STATE_STARTING);
+  g_assert_nonnull (strstr (log.status_at_start, "Starting…"));
+  g_assert_null (strstr (log.status_at_start, "0 faces"));
+  g_assert_false (run.timed_out);
+  g_assert_true (run.done);
+  g_test_message ("Running: %s", run.status_description);
+  g_assert_cmpstr (run.live_state, ==, "video");
+  g_assert_null (strstr (run.status_description, "Starting…"));
+  g_free (log.status_at_start);
+  run_clear (&run);
+}
+
+static GtkLabel *find_label_containing (GtkWidget  *widget,
+                                        const char *text);
+
+static gboolean
+check_recognition_failed (Run          *run,
+                          VisageWindow *window)
+{
+  VisageLivePage *page = visage_window_get_live_page (window);
+
+  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+      visage_live_page_get_recognition (page) != VS_RECOGNIZER_STATE_FAILED)
+    return FALSE;
+  /* The hint over the picture says why (its revealer takes a moment). */
+  if (find_label_containing (GTK_WIDGET (page), "Face recognition is unavailable") == NULL)
+    return FALSE;
+
+  run->status_description = visage_live_page_dup_status_text (page);
+  run->live_state = g_strdup (visage_live_page_get_state (page));
+  return TRUE;
+}
+
+/* A models folder without the files: the window comes up all the same
+ * ("Starting…" while the worker tries), then the picture shows with the
+ * reason recognition is missing, as when the load was in the window. */
+static void
+test_window_models_missing (void)
+{
+  g_autofree char *db = make_db_path ();
+  g_autofree char *empty = vs_test_make_tmpdir ();
+  Run run = { 0 };
+  int status;
+
+  g_test_expect_message ("Visage", G_LOG_LEVEL_WARNING, "Face recognition is unavailable:*.onnx*");
+  status = run_app (&run, check_recognition_failed, "--source", "test", "--db", db,
+                    "--models", empty, NULL);
+  g_test_assert_expected_messages ();
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_false (run.timed_out);
+  g_assert_true (run.done);
+  g_test_message ("Status: %s", run.status_description);
+  g_assert_cmpstr (run.live_state, ==, "video");
+  g_assert_null (strstr (run.status_description, "Starting…"));
+  run_clear (&run);
+}
+
 static gboolean
 width_is (gpointer data)
 {
@@ -766,6 +895,8 @@ main (int   argc,
   g_test_add_func ("/window/source-spec", test_window_source_spec);
   g_test_add_func ("/window/bad-arguments", test_window_bad_arguments);
   g_test_add_func ("/window/source-test", test_window_source_test);
+  g_test_add_func ("/window/starting", test_window_starting);
+  g_test_add_func ("/window/models-missing", test_window_models_missing);
   g_test_add_func ("/window/no-camera", test_window_no_camera);
   g_test_add_func ("/window/camera-not-found", test_window_camera_not_found);
   g_test_add_func ("/window/disconnected", test_window_disconnected);

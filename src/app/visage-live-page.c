@@ -75,6 +75,7 @@ G_DEFINE_FINAL_TYPE (VisageLivePage, visage_live_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_STATE,
+  PROP_RECOGNITION,
   N_PROPS
 };
 
@@ -197,7 +198,17 @@ update_status (VisageLivePage *self)
                                 self->camera ? vs_camera_get_display_fps (self->camera) : 0.0);
   gtk_label_set_label (self->camera_fps_label, camera_fps);
 
-  if (self->recognizer != NULL)
+  if (self->recognizer != NULL &&
+      vs_recognizer_get_state (self->recognizer) == VS_RECOGNIZER_STATE_STARTING)
+    {
+      /* The models are loading on the recognizer's worker: no count of
+       * faces yet, rather than a "0 faces" that is not true. */
+      gtk_label_set_label (self->faces_label, _("Starting…"));
+      gtk_label_set_label (self->people_label, "");
+      gtk_label_set_label (self->recognition_fps_label, _("Recognition starting…"));
+      gtk_widget_set_visible (GTK_WIDGET (self->latency_label), FALSE);
+    }
+  else if (self->recognizer != NULL)
     {
       VsRecognizerStats stats;
       g_autofree char *recognition = NULL;
@@ -809,7 +820,9 @@ visage_live_page_dup_status_text (VisageLivePage *self)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child))
+      /* An empty label (the names while starting) shows nothing. */
+      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child) &&
+          *gtk_label_get_label (GTK_LABEL (child)) != '\0')
         {
           if (text->len > 0)
             g_string_append (text, " · ");
@@ -844,6 +857,46 @@ visage_live_page_get_announcement (VisageLivePage *self)
   return self->announcement;
 }
 
+/* The recognizer's models are loaded, or could not be: in that case the
+ * picture still shows, recognition is what is missing (as without a
+ * recognizer at all). */
+static void
+recognizer_state_cb (VisageLivePage *self,
+                     GParamSpec     *pspec,
+                     VsRecognizer   *recognizer)
+{
+  if (vs_recognizer_get_state (recognizer) == VS_RECOGNIZER_STATE_FAILED)
+    {
+      const GError *error = vs_recognizer_get_error (recognizer);
+
+      g_warning ("Face recognition is unavailable: %s", error->message);
+      g_free (self->recognizer_error);
+      self->recognizer_error = g_strdup (error->message);
+      if (self->camera != NULL && self->tap_id != 0)
+        vs_camera_remove_frame_tap (self->camera, self->tap_id);
+      self->tap_id = 0;
+      g_signal_handlers_disconnect_by_data (recognizer, self);
+      vs_recognizer_stop (recognizer);
+      g_clear_object (&self->recognizer);
+      vs_face_overlay_set_tracks (self->face_overlay,
+                                  G_LIST_MODEL (visage_live_page_get_live_model (self)));
+    }
+  update_hint (self);
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOGNITION]);
+}
+
+VsRecognizerState
+visage_live_page_get_recognition (VisageLivePage *self)
+{
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), VS_RECOGNIZER_STATE_FAILED);
+
+  if (self->recognizer != NULL)
+    return vs_recognizer_get_state (self->recognizer);
+  return self->recognizer_error != NULL ? VS_RECOGNIZER_STATE_FAILED
+                                        : VS_RECOGNIZER_STATE_STARTING;
+}
+
 void
 visage_live_page_configure (VisageLivePage *self,
                             GSettings      *settings,
@@ -874,6 +927,10 @@ visage_live_page_configure (VisageLivePage *self,
       return;
     }
 
+  /* The models load on the recognizer's worker: "Starting…" until then. */
+  g_signal_connect_object (self->recognizer, "notify::state",
+                           G_CALLBACK (recognizer_state_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recognizer, "track-decided",
                            G_CALLBACK (track_decided_cb), self,
                            G_CONNECT_SWAPPED);
@@ -946,6 +1003,10 @@ visage_live_page_get_property (GObject    *object,
       g_value_set_string (value, visage_live_page_get_state (self));
       break;
 
+    case PROP_RECOGNITION:
+      g_value_set_enum (value, visage_live_page_get_recognition (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -998,6 +1059,10 @@ visage_live_page_class_init (VisageLivePageClass *klass)
     g_param_spec_string ("state", NULL, NULL,
                          NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECOGNITION] =
+    g_param_spec_enum ("recognition", NULL, NULL,
+                       VS_TYPE_RECOGNIZER_STATE, VS_RECOGNIZER_STATE_STARTING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[RETRY] =

@@ -16,6 +16,7 @@
 #include "vs-face-overlay.h"
 #include "vs-frame-paintable.h"
 #include "vs-live-model.h"
+#include "vs-recognizer.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,12 @@ VsFaceOverlay    *visage_live_page_get_face_overlay (VisageLivePage *self);
  * "starting", "video", "no-camera", "disconnected", "camera-not-found" or
  * "error". Property "state", notified. */
 const char  *visage_live_page_get_state        (VisageLivePage *self);
+
+/* Where recognition is: STARTING while the recognizer loads its models on
+ * its own thread (the status line says "Starting…"), RUNNING, or FAILED
+ * (the hint says why; the picture still shows). Property "recognition",
+ * notified. */
+VsRecognizerState visage_live_page_get_recognition (VisageLivePage *self);
 
 /* The text of the status line and of the last announcement (for tests). */
 char        *visage_live_page_dup_status_text  (VisageLivePage *self);

@@ -614,6 +614,10 @@ vs_cli_watch (int    argc,
     {
       vs_cli_use_store_embedder (&watch.opts, store);
       watch.recognizer = vs_recognizer_new (watch.opts.models_dir, watch.opts.embedder, &error);
+      /* The models load on the recognizer's worker: a missing one is
+       * still an error before anything starts. */
+      if (watch.recognizer != NULL && !vs_recognizer_wait_ready (watch.recognizer, &error))
+        g_clear_object (&watch.recognizer);
     }
   if (watch.recognizer == NULL)
     {

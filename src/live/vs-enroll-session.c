@@ -73,9 +73,8 @@ struct _VsEnrollSession
 {
   GObject          parent_instance;
 
-  VsEngine        *engine;          /* the worker's, loaded there at the first frame */
+  VsEngine        *engine;          /* the worker's, loaded there (worker_load) */
   char            *models_dir;
-  gboolean         engine_failed;   /* worker: the models could not be loaded */
   char            *embedder;
   float            match_threshold; /* the embedder's open-set threshold */
   VsFrameWorker    worker;          /* the newest frame, the thread, delivery */
@@ -99,7 +98,6 @@ struct _VsEnrollSession
   gboolean         has_pending_feedback;
   GPtrArray       *pending_captures; /* to announce */
   gboolean         complete_announced;
-  char            *pending_failure;  /* why the models could not be loaded */
 };
 
 G_DEFINE_FINAL_TYPE (VsEnrollSession, vs_enroll_session, G_TYPE_OBJECT)
@@ -129,13 +127,11 @@ deliver_cb (gpointer data)
 {
   VsEnrollSession *self = data;
   g_autoptr(GPtrArray) captures = NULL;
-  g_autofree char *failure = NULL;
   VsEnrollFeedback feedback;
   gboolean has_feedback, complete = FALSE, restarted;
   guint dropped;
 
   g_mutex_lock (&self->lock);
-  failure = g_steal_pointer (&self->pending_failure);
   restarted = self->has_pending_restart;
   dropped = self->pending_dropped;
   self->has_pending_restart = FALSE;
@@ -152,8 +148,6 @@ deliver_cb (gpointer data)
     }
   g_mutex_unlock (&self->lock);
 
-  if (failure != NULL)
-    g_signal_emit (self, signals[FAILED], 0, failure);
   /* First: the captures announced next belong to the new capture. */
   if (restarted)
     g_signal_emit (self, signals[RESTARTED], 0, dropped);
@@ -271,23 +265,6 @@ process_frame (VsEnrollSession *self,
   guint generation;
   gboolean want;
 
-  /* The models are loaded here, on the worker, at the first frame: opening
-   * the enrollment window does not wait for them. */
-  if (self->engine == NULL && !self->engine_failed)
-    {
-      self->engine = vs_engine_new (self->models_dir, self->embedder, &error);
-      if (self->engine == NULL)
-        {
-          self->engine_failed = TRUE;
-          g_debug ("Face capture is unavailable: %s", error->message);
-          g_mutex_lock (&self->lock);
-          self->pending_failure = g_strdup (error->message);
-          vs_frame_worker_post (&self->worker);
-          g_mutex_unlock (&self->lock);
-        }
-    }
-  if (self->engine == NULL)
-    return;
 
   g_mutex_lock (&self->lock);
   quality = self->quality;
@@ -391,6 +368,32 @@ deliver:
   self->has_pending_feedback = TRUE;
   vs_frame_worker_post (&self->worker);
   g_mutex_unlock (&self->lock);
+}
+
+/* The frame worker's load function (worker thread, before the first
+ * frame): opening the enrollment window does not wait for the models. */
+static gboolean
+worker_load (gpointer   data,
+             GError   **error)
+{
+  VsEnrollSession *self = data;
+
+  self->engine = vs_engine_new (self->models_dir, self->embedder, error);
+  return self->engine != NULL;
+}
+
+/* Main context: no frame will be processed without the models. */
+static void
+worker_loaded (gpointer      data,
+               const GError *error)
+{
+  VsEnrollSession *self = data;
+
+  if (error != NULL)
+    {
+      g_debug ("Face capture is unavailable: %s", error->message);
+      g_signal_emit (self, signals[FAILED], 0, error->message);
+    }
 }
 
 /* The frame worker's process function (worker thread). */
@@ -642,7 +645,6 @@ vs_enroll_session_finalize (GObject *object)
   g_clear_pointer (&self->engine, vs_engine_free);
   g_clear_pointer (&self->embedder, g_free);
   g_clear_pointer (&self->models_dir, g_free);
-  g_clear_pointer (&self->pending_failure, g_free);
   g_clear_pointer (&self->stranger, vs_sample_free);
   g_clear_pointer (&self->captures, g_ptr_array_unref);
   g_clear_pointer (&self->pending_captures, g_ptr_array_unref);
@@ -760,6 +762,7 @@ vs_enroll_session_init (VsEnrollSession *self)
 {
   vs_frame_worker_init (&self->worker, G_OBJECT (self), "visage-enroll",
                         worker_process, deliver_cb);
+  vs_frame_worker_set_loader (&self->worker, worker_load, worker_loaded);
   g_mutex_init (&self->lock);
   self->target = DEFAULT_TARGET;
   default_params (&self->params);

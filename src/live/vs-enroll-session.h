@@ -89,8 +89,8 @@ typedef enum {
 #define VS_TYPE_ENROLL_SESSION (vs_enroll_session_get_type ())
 G_DECLARE_FINAL_TYPE (VsEnrollSession, vs_enroll_session, VS, ENROLL_SESSION, GObject)
 
-/* Starts the worker; the models are loaded there, at the first frame, so
- * the caller does not wait for them (an unknown embedder id is reported
+/* Starts the worker; the models are loaded there, before the first frame,
+ * so the caller does not wait for them (an unknown embedder id is reported
  * here, a model that cannot be loaded by "failed"). Signals go to the
  * thread-default main context of the caller:
  *   "failed" (const char *message)   the models could not be loaded: no

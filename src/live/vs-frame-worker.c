@@ -26,8 +26,57 @@ vs_frame_worker_init (VsFrameWorker            *worker,
   worker->process = process;
   worker->deliver = deliver;
   worker->context = g_main_context_ref_thread_default ();
+  worker->load = NULL;
+  worker->loaded = NULL;
   g_mutex_init (&worker->lock);
+  g_cond_init (&worker->load_cond);
   worker->delivery_scheduled = FALSE;
+  worker->state = VS_FRAME_WORKER_LOADING;
+  worker->load_error = NULL;
+  worker->loaded_pending = FALSE;
+}
+
+void
+vs_frame_worker_set_loader (VsFrameWorker           *worker,
+                            VsFrameWorkerLoadFunc    load,
+                            VsFrameWorkerLoadedFunc  loaded)
+{
+  g_return_if_fail (worker != NULL);
+  g_return_if_fail (worker->thread == NULL);
+
+  worker->load = load;
+  worker->loaded = loaded;
+}
+
+VsFrameWorkerState
+vs_frame_worker_get_state (VsFrameWorker *worker)
+{
+  VsFrameWorkerState state;
+
+  g_mutex_lock (&worker->lock);
+  state = worker->state;
+  g_mutex_unlock (&worker->lock);
+  return state;
+}
+
+gboolean
+vs_frame_worker_wait_loaded (VsFrameWorker  *worker,
+                             GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (worker != NULL, FALSE);
+  g_return_val_if_fail (worker->thread == NULL || worker->thread != g_thread_self (), FALSE);
+
+  g_mutex_lock (&worker->lock);
+  /* Never started: nothing would ever end the wait. */
+  while (worker->state == VS_FRAME_WORKER_LOADING && worker->thread != NULL)
+    g_cond_wait (&worker->load_cond, &worker->lock);
+  ok = worker->state == VS_FRAME_WORKER_READY;
+  if (!ok && worker->load_error != NULL)
+    g_propagate_error (error, g_error_copy (worker->load_error));
+  g_mutex_unlock (&worker->lock);
+  return ok;
 }
 
 void
@@ -36,6 +85,8 @@ vs_frame_worker_clear (VsFrameWorker *worker)
   vs_frame_worker_stop (worker);
   vs_frame_slot_clear (&worker->slot);
   g_clear_pointer (&worker->context, g_main_context_unref);
+  g_clear_error (&worker->load_error);
+  g_cond_clear (&worker->load_cond);
   g_mutex_clear (&worker->lock);
 }
 
@@ -43,9 +94,30 @@ static gpointer
 worker_thread (gpointer data)
 {
   VsFrameWorker *worker = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
 
   /* Recognition and capture yield to the window when CPUs are short. */
   vs_thread_set_background ();
+
+  /* The load first, here: the thread that creates the worker (the window's)
+   * goes on at once, and learns the outcome from loaded(). */
+  if (worker->load != NULL)
+    {
+      ok = worker->load (worker->owner, &error);
+      if (!ok)
+        g_debug ("%s: could not load: %s", worker->name,
+                 error ? error->message : "no reason given");
+    }
+  g_mutex_lock (&worker->lock);
+  worker->state = ok ? VS_FRAME_WORKER_READY : VS_FRAME_WORKER_FAILED;
+  worker->load_error = g_steal_pointer (&error);
+  worker->loaded_pending = worker->loaded != NULL;
+  g_cond_broadcast (&worker->load_cond);
+  g_mutex_unlock (&worker->lock);
+  if (worker->loaded != NULL)
+    vs_frame_worker_post (worker);
+
   for (;;)
     {
       g_autoptr(VsImage) frame = NULL;
@@ -55,8 +127,11 @@ worker_thread (gpointer data)
       frame = vs_frame_slot_take (&worker->slot, &time_us, &number);
       if (frame == NULL)
         break;
-      worker->process (worker->owner, frame, time_us,
-                       vs_frame_slot_get_arrival (&worker->slot), number);
+      /* Without what the load was for there is nothing to do with it; the
+       * slot is still emptied, so that drain() returns. */
+      if (ok)
+        worker->process (worker->owner, frame, time_us,
+                         vs_frame_slot_get_arrival (&worker->slot), number);
       vs_frame_slot_done (&worker->slot);
     }
   return NULL;
@@ -103,12 +178,21 @@ deliver_cb (gpointer data)
 {
   Delivery *delivery = data;
   VsFrameWorker *worker = delivery->worker;
+  gboolean loaded;
+  g_autoptr(GError) error = NULL;
 
   /* Cleared first: what is posted while deliver() runs gets its own turn. */
   g_mutex_lock (&worker->lock);
   worker->delivery_scheduled = FALSE;
+  loaded = worker->loaded_pending;
+  worker->loaded_pending = FALSE;
+  if (loaded && worker->load_error != NULL)
+    error = g_error_copy (worker->load_error);
   g_mutex_unlock (&worker->lock);
 
+  /* Before any result: the owner is ready (or failed) first. */
+  if (loaded)
+    worker->loaded (delivery->owner, error);
   worker->deliver (delivery->owner);
   return G_SOURCE_REMOVE;
 }

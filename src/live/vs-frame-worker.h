@@ -24,6 +24,22 @@ typedef void (*VsFrameWorkerProcessFunc) (gpointer  owner,
                                           guint64   number);
 /* Main context: what the worker posted since the last delivery is ready. */
 typedef void (*VsFrameWorkerDeliverFunc) (gpointer  owner);
+/* Worker thread, once, before the first frame: loads what process() needs
+ * (the models: hundreds of ms, which the main thread must not wait for). */
+typedef gboolean (*VsFrameWorkerLoadFunc) (gpointer   owner,
+                                           GError   **error);
+/* Main context, once: the load is over; error is NULL when it worked. Runs
+ * before deliver() in the same delivery. */
+typedef void (*VsFrameWorkerLoadedFunc) (gpointer      owner,
+                                         const GError *error);
+
+/* Where the worker is with its load (without a load function: READY as
+ * soon as it starts). */
+typedef enum {
+  VS_FRAME_WORKER_LOADING,
+  VS_FRAME_WORKER_READY,
+  VS_FRAME_WORKER_FAILED,
+} VsFrameWorkerState;
 
 /* Not a GObject: embed it in the owner (a GObject) and call init/clear, as
  * with VsFrameSlot. The fields are private. */
@@ -35,8 +51,15 @@ typedef struct {
   VsFrameWorkerDeliverFunc  deliver;
   GMainContext             *context;        /* where deliver runs */
   const char               *name;           /* static */
+  VsFrameWorkerLoadFunc     load;
+  VsFrameWorkerLoadedFunc   loaded;
   GMutex                    lock;
+  GCond                     load_cond;
   gboolean                  delivery_scheduled;
+  /* Under lock: */
+  VsFrameWorkerState        state;
+  GError                   *load_error;
+  gboolean                  loaded_pending;  /* loaded() still to run */
 } VsFrameWorker;
 
 /* name: a static string, for the thread and the delivery source. The
@@ -48,6 +71,19 @@ void            vs_frame_worker_init          (VsFrameWorker            *worker,
                                                VsFrameWorkerDeliverFunc  deliver);
 /* Stops (see below) and frees what init made. */
 void            vs_frame_worker_clear         (VsFrameWorker            *worker);
+/* Before start: load() runs first thing on the worker thread, and loaded()
+ * on the main context once it is over. Frames pushed meanwhile wait in the
+ * slot (the newest one); after a failed load they are dropped unprocessed. */
+void            vs_frame_worker_set_loader    (VsFrameWorker            *worker,
+                                               VsFrameWorkerLoadFunc     load,
+                                               VsFrameWorkerLoadedFunc   loaded);
+/* Any thread: as the worker thread knows it (loaded() may still be on its
+ * way to the main context). */
+VsFrameWorkerState vs_frame_worker_get_state  (VsFrameWorker            *worker);
+/* Any thread but the worker's: blocks until the load is over (for callers
+ * without a main loop, such as the CLI). FALSE with the load's error. */
+gboolean        vs_frame_worker_wait_loaded   (VsFrameWorker            *worker,
+                                               GError                  **error);
 /* Starts the thread; from now on process() runs there for each frame. */
 gboolean        vs_frame_worker_start         (VsFrameWorker            *worker,
                                                GError                  **error);

@@ -13,6 +13,7 @@
 #include "vs-cv.h"
 #include "vs-engine.h"
 #include "vs-frame-worker.h"
+#include "vs-models.h"
 #include "vs-recognizer.h"
 
 #define LATENCY_RING 1024
@@ -31,6 +32,11 @@
 #define REGION_FACE_FACTOR 2.5f
 
 G_DEFINE_QUARK (vs-recognizer-error-quark, vs_recognizer_error)
+
+G_DEFINE_ENUM_TYPE (VsRecognizerState, vs_recognizer_state,
+                    G_DEFINE_ENUM_VALUE (VS_RECOGNIZER_STATE_STARTING, "starting"),
+                    G_DEFINE_ENUM_VALUE (VS_RECOGNIZER_STATE_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (VS_RECOGNIZER_STATE_FAILED, "failed"))
 
 /* Results */
 
@@ -84,10 +90,13 @@ struct _VsRecognizer
   VsLiveModel   *model;        /* main thread */
   gboolean       paused;       /* main thread: drop results on arrival */
   char          *embedder_id;
+  char          *models_dir;
   guint          dim;
+  VsRecognizerState state;     /* main thread, notified */
+  GError        *error;        /* main thread: why it failed */
 
   /* Owned by the worker thread once it runs. */
-  VsEngine      *engine;
+  VsEngine      *engine;       /* loaded there (worker_load) */
   VsTracker     *tracker;
   guint          worker_serial;   /* gallery_serial the tracker voted with */
   float         *embedding;       /* scratch buffers, reused every frame */
@@ -139,6 +148,7 @@ enum {
   PROP_MODEL,
   PROP_LOSSLESS,
   PROP_EMBEDDER,
+  PROP_STATE,
   N_PROPS
 };
 
@@ -149,6 +159,7 @@ enum {
   TRACK_ADDED,
   TRACK_DECIDED,
   TRACK_REMOVED,
+  FAILED,
   N_SIGNALS
 };
 
@@ -673,6 +684,43 @@ process_frame (VsRecognizer *self,
   post_results (self, results);
 }
 
+/* The frame worker's load function (worker thread, before the first frame):
+ * the models take hundreds of ms, which the window does not wait for. */
+static gboolean
+worker_load (gpointer   data,
+             GError   **error)
+{
+  VsRecognizer *self = data;
+  g_autoptr(VsEngine) engine = NULL;
+
+  engine = vs_engine_new (self->models_dir, self->embedder_id, error);
+  if (engine == NULL)
+    return FALSE;
+  /* The manifest said what new() took from it; the engine agrees. */
+  g_warn_if_fail (vs_engine_get_dim (engine) == self->dim);
+  self->engine = g_steal_pointer (&engine);
+  return TRUE;
+}
+
+/* Main context: the models are loaded, or will never be. */
+static void
+worker_loaded (gpointer      data,
+               const GError *error)
+{
+  VsRecognizer *self = data;
+
+  if (error != NULL)
+    {
+      self->error = g_error_copy (error);
+      self->state = VS_RECOGNIZER_STATE_FAILED;
+    }
+  else
+    self->state = VS_RECOGNIZER_STATE_RUNNING;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  if (error != NULL)
+    g_signal_emit (self, signals[FAILED], 0, self->error);
+}
+
 /* The frame worker's process function (worker thread). */
 static void
 worker_process (gpointer  data,
@@ -719,6 +767,8 @@ vs_recognizer_finalize (GObject *object)
   vs_frame_worker_clear (&self->worker);
   g_clear_object (&self->model);
   g_free (self->embedder_id);
+  g_free (self->models_dir);
+  g_clear_error (&self->error);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->results_lock);
   g_mutex_clear (&self->stats_lock);
@@ -744,6 +794,9 @@ vs_recognizer_get_property (GObject    *object,
       break;
     case PROP_EMBEDDER:
       g_value_set_string (value, self->embedder_id);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -787,6 +840,10 @@ vs_recognizer_class_init (VsRecognizerClass *klass)
   properties[PROP_EMBEDDER] =
     g_param_spec_string ("embedder", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, VS_TYPE_RECOGNIZER_STATE,
+                       VS_RECOGNIZER_STATE_STARTING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[RESULTS] =
@@ -803,6 +860,10 @@ vs_recognizer_class_init (VsRecognizerClass *klass)
   signals[TRACK_REMOVED] =
     g_signal_new ("track-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -810,6 +871,7 @@ vs_recognizer_init (VsRecognizer *self)
 {
   vs_frame_worker_init (&self->worker, G_OBJECT (self), "vs-recognizer",
                         worker_process, deliver_cb);
+  vs_frame_worker_set_loader (&self->worker, worker_load, worker_loaded);
   g_mutex_init (&self->lock);
   g_mutex_init (&self->results_lock);
   g_mutex_init (&self->stats_lock);
@@ -827,23 +889,29 @@ vs_recognizer_new (const char  *models_dir,
                    GError     **error)
 {
   g_autoptr(VsRecognizer) self = NULL;
-  g_autoptr(VsEngine) engine = NULL;
   const VsModelInfo *embedder;
 
-  engine = vs_engine_new (models_dir, embedder_id, error);
-  if (engine == NULL)
+  /* Only the manifest here; the models themselves are loaded (and checked)
+   * on the worker: "failed" tells when they cannot be. */
+  embedder = vs_models_lookup (embedder_id ? embedder_id : vs_models_get_default_embedder (), error);
+  if (embedder == NULL)
     return NULL;
+  if (embedder->role != VS_MODEL_ROLE_EMBEDDER)
+    {
+      g_set_error (error, VS_MODEL_ERROR, VS_MODEL_ERROR_UNKNOWN_ID,
+                   _("“%s” is not a face embedder"), embedder->id);
+      return NULL;
+    }
 
   self = g_object_new (VS_TYPE_RECOGNIZER, NULL);
-  embedder = vs_engine_get_embedder (engine);
+  self->models_dir = g_strdup (models_dir);
   self->embedder_id = g_strdup (embedder->id);
-  self->dim = vs_engine_get_dim (engine);
+  self->dim = embedder->dim;
   self->embedding = g_new0 (float, MAX (self->dim, 1));
   self->match_params.threshold = embedder->threshold;
   self->match_params.margin = embedder->margin;
   self->verify_threshold = embedder->verify_threshold;
   self->tracker_params.same_face_similarity = self->verify_threshold;
-  self->engine = g_steal_pointer (&engine);
 
   /* One OpenCV thread: the recognizer's engine runs beside the camera's
    * decoding and, in the app, beside an enrolment's engine; OpenCV's own
@@ -852,7 +920,7 @@ vs_recognizer_new (const char  *models_dir,
    * process's. */
   vs_cv_set_num_threads (1);
 
-  /* From now on the engine belongs to the worker. */
+  /* The engine is loaded by, and belongs to, the worker. */
   if (!vs_frame_worker_start (&self->worker, error))
     {
       g_prefix_error (error, "%s", _("Could not start the recognition thread: "));
@@ -860,6 +928,28 @@ vs_recognizer_new (const char  *models_dir,
     }
 
   return g_steal_pointer (&self);
+}
+
+VsRecognizerState
+vs_recognizer_get_state (VsRecognizer *self)
+{
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), VS_RECOGNIZER_STATE_FAILED);
+  return self->state;
+}
+
+const GError *
+vs_recognizer_get_error (VsRecognizer *self)
+{
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), NULL);
+  return self->error;
+}
+
+gboolean
+vs_recognizer_wait_ready (VsRecognizer  *self,
+                          GError       **error)
+{
+  g_return_val_if_fail (VS_IS_RECOGNIZER (self), FALSE);
+  return vs_frame_worker_wait_loaded (&self->worker, error);
 }
 
 const char *

@@ -74,20 +74,46 @@ typedef enum {
   VS_RECOGNIZER_ERROR_GALLERY,   /* gallery of another embedder */
 } VsRecognizerError;
 
+/* Where the recognizer is with its models (loaded on its worker). */
+typedef enum {
+  VS_RECOGNIZER_STATE_STARTING,  /* loading: frames wait (the newest one) */
+  VS_RECOGNIZER_STATE_RUNNING,
+  VS_RECOGNIZER_STATE_FAILED,    /* the models could not be loaded: frames
+                                  * are dropped, see get_error() */
+} VsRecognizerState;
+
+GType vs_recognizer_state_get_type (void);
+#define VS_TYPE_RECOGNIZER_STATE (vs_recognizer_state_get_type ())
+
 #define VS_TYPE_RECOGNIZER (vs_recognizer_get_type ())
 G_DECLARE_FINAL_TYPE (VsRecognizer, vs_recognizer, VS, RECOGNIZER, GObject)
 
-/* Loads the models (errors are reported here) and starts the worker. The
- * results go to the thread-default main context of the caller.
- * Signals (main thread):
+/* Starts the worker, which loads the models first thing: the caller does
+ * not wait for them (hundreds of ms). An unknown embedder id is reported
+ * here; a model that cannot be loaded (missing, corrupt) by "failed" and
+ * the state FAILED. The results go to the thread-default main context of
+ * the caller. Signals (main thread):
+ *   "failed"        (const GError *)  the models could not be loaded: no
+ *                                     frame will be processed
  *   "results"       (VsRecognitionResults *)  after the model is updated
  *   "track-added"   (guint id)
  *   "track-decided" (guint id, VsTrackState state, gint64 person_id,
  *                    const char *name (NULL unless known), float score)
  *   "track-removed" (guint id)
- * Properties: "model" (VsLiveModel), "lossless" (gboolean), "embedder" (string). */
+ * Properties: "model" (VsLiveModel), "lossless" (gboolean), "embedder" (string),
+ * "state" (VsRecognizerState, notified on the main thread). */
 VsRecognizer *vs_recognizer_new            (const char     *models_dir,
                                             const char     *embedder_id,
+                                            GError        **error);
+
+/* Main thread: STARTING until the worker's load is delivered. */
+VsRecognizerState vs_recognizer_get_state  (VsRecognizer   *self);
+/* Main thread: why it FAILED, else NULL. */
+const GError *vs_recognizer_get_error      (VsRecognizer   *self);
+/* Blocks until the models are loaded (for callers without a main loop:
+ * the CLI). FALSE with the load's error. The state changes only when the
+ * main context delivers it. */
+gboolean      vs_recognizer_wait_ready     (VsRecognizer   *self,
                                             GError        **error);
 
 /* The embedder's model id: load the gallery for this one. */
