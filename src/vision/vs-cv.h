@@ -32,8 +32,10 @@ VsCvLandmarker *vs_cv_landmarker_new  (const char    *onnx_path,
                                         GError       **error);
 void          vs_cv_landmarker_free    (VsCvLandmarker *self);
 /* Warps the picture by m into a VS_CV_LANDMARK_CROP square, finds the face
- * nearest its centre and writes its five landmarks, mapped back to picture
- * coordinates; FALSE when there is no such face. */
+ * nearest its centre in the crop and in its mirror image, and writes the
+ * mean of the two views' five landmarks, mapped back to picture coordinates
+ * (the first view's alone when the mirror finds none); FALSE when the crop
+ * has no such face. */
 gboolean      vs_cv_landmarker_refine  (VsCvLandmarker *self,
                                         const VsImage  *image,
                                         const double    m[2][3],
