@@ -473,34 +473,46 @@ vs_gallery_monitor_check (VsGalleryMonitor  *self,
   return self->n_replaced != before;
 }
 
-gboolean
-vs_gallery_monitor_record_seen (VsGalleryMonitor  *self,
-                                gint64             person_id,
-                                GError           **error)
+/* "Last seen" is written at most once per SEEN_INTERVAL_US per person. */
+static gboolean
+seen_is_due (VsGalleryMonitor *self,
+             gint64            person_id)
 {
-  gint64 now = g_get_monotonic_time ();
-  gint64 *last;
+  gint64 *last = g_hash_table_lookup (self->seen, &person_id);
 
-  g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
-  g_return_val_if_fail (person_id > 0, FALSE);
+  return last == NULL || g_get_monotonic_time () - *last >= SEEN_INTERVAL_US;
+}
 
-  if (self->store == NULL)
-    return FALSE;
-
-  last = g_hash_table_lookup (self->seen, &person_id);
-  if (last != NULL && now - *last < SEEN_INTERVAL_US)
-    return FALSE;
-
-  /* Announced as PERSON_SEEN: no gallery reloads for it. */
-  if (!vs_store_record_seen (self->store, person_id, g_get_real_time () / G_USEC_PER_SEC, error))
-    return FALSE;
+static void
+mark_seen (VsGalleryMonitor *self,
+           gint64            person_id)
+{
+  gint64 *last = g_hash_table_lookup (self->seen, &person_id);
 
   if (last == NULL)
     {
       last = g_new (gint64, 1);
       g_hash_table_insert (self->seen, g_memdup2 (&person_id, sizeof person_id), last);
     }
-  *last = now;
+  *last = g_get_monotonic_time ();
+}
+
+gboolean
+vs_gallery_monitor_record_seen (VsGalleryMonitor  *self,
+                                gint64             person_id,
+                                GError           **error)
+{
+  g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
+  g_return_val_if_fail (person_id > 0, FALSE);
+
+  if (self->store == NULL || !seen_is_due (self, person_id))
+    return FALSE;
+
+  /* Announced as PERSON_SEEN: no gallery reloads for it. */
+  if (!vs_store_record_seen (self->store, person_id, g_get_real_time () / G_USEC_PER_SEC, error))
+    return FALSE;
+
+  mark_seen (self, person_id);
   return TRUE;
 }
 
@@ -573,25 +585,14 @@ gboolean
 vs_gallery_monitor_queue_seen (VsGalleryMonitor *self,
                                gint64            person_id)
 {
-  gint64 now = g_get_monotonic_time ();
-  gint64 *last;
-
   g_return_val_if_fail (VS_IS_GALLERY_MONITOR (self), FALSE);
   g_return_val_if_fail (person_id > 0, FALSE);
 
-  if (self->store == NULL)
+  if (self->store == NULL || !seen_is_due (self, person_id))
     return FALSE;
 
-  last = g_hash_table_lookup (self->seen, &person_id);
-  if (last != NULL && now - *last < SEEN_INTERVAL_US)
-    return FALSE;
-  if (last == NULL)
-    {
-      last = g_new (gint64, 1);
-      g_hash_table_insert (self->seen, g_memdup2 (&person_id, sizeof person_id), last);
-    }
-  *last = now;
-
+  /* Marked when queued: a write that fails is not retried at every frame. */
+  mark_seen (self, person_id);
   g_array_append_val (self->seen_pending, person_id);
   start_seen (self);
   return TRUE;
