@@ -9,6 +9,7 @@
 
 #include "vs-people-model.h"
 #include "vs-store.h"
+#include "vs-test-bulk.h"
 #include "vs-test-util.h"
 
 #define DIM 128
@@ -34,54 +35,6 @@ random_embedding (GRand *rand,
     }
   for (guint i = 0; i < DIM; i++)
     out[i] /= (float) sqrt (norm);
-}
-
-/* Writes n people with one sample each in ONE transaction, through SQLite
- * directly into a store's schema (vs_store_add_samples is one transaction
- * per person, far too slow for 10,000). */
-static void
-bulk_insert (const char *path,
-             guint       n)
-{
-  g_autoptr(VsStore) store = vs_store_open (path, NULL);   /* creates the schema */
-  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *person = NULL, *sample = NULL;
-  float embedding[DIM];
-
-  g_assert_nonnull (store);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)",
-                                       -1, &person, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
-                                       " VALUES (?, 'synthetic', ?, ?, 0.9, NULL, 'test', ?)",
-                                       -1, &sample, NULL), ==, SQLITE_OK);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("Person %05u", i);
-      gint64 id;
-
-      sqlite3_reset (person);
-      sqlite3_bind_text (person, 1, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (person, 2, 1700000000 + i);
-      sqlite3_bind_int64 (person, 3, 1700000000 + i);
-      g_assert_cmpint (sqlite3_step (person), ==, SQLITE_DONE);
-      id = sqlite3_last_insert_rowid (db);
-
-      random_embedding (rand, embedding);
-      sqlite3_reset (sample);
-      sqlite3_bind_int64 (sample, 1, id);
-      sqlite3_bind_int (sample, 2, DIM);
-      sqlite3_bind_blob (sample, 3, embedding, sizeof embedding, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (sample, 4, 1700000000 + i);
-      g_assert_cmpint (sqlite3_step (sample), ==, SQLITE_DONE);
-    }
-  sqlite3_finalize (person);
-  sqlite3_finalize (sample);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
 }
 
 static gint64
@@ -156,7 +109,7 @@ test_load_10000 (void)
   g_autoptr(VsPersonItem) last = NULL;
 
   /* How fast is for a benchmark; here: all of them, right, in order. */
-  bulk_insert (path, 10000);
+  vs_test_bulk_insert_people (path, 10000, 1, "synthetic", DIM, NULL, 42);
 
   store = vs_store_open (path, NULL);
   g_assert_nonnull (store);

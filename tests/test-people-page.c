@@ -22,6 +22,7 @@
 #include "visage-person-row.h"
 #include "visage-window-private.h"
 #include "vs-gui-test-util.h"
+#include "vs-test-bulk.h"
 #include "vs-test-util.h"
 
 #define WAIT_MS 5000
@@ -1033,17 +1034,11 @@ make_big_db (guint n)
 {
   g_autofree char *dir = vs_test_make_tmpdir ();
   char *path = g_build_filename (dir, "big.db", NULL);
-  g_autoptr(VsStore) store = vs_store_open (path, NULL);
   g_autoptr(GBytes) png = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guint8 *pixels = g_malloc (112 * 112 * 4);
   g_autoptr(GBytes) pixel_bytes = NULL;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *person = NULL, *sample = NULL;
-  float embedding[128];
 
-  g_assert_nonnull (store);
   for (guint i = 0; i < 112 * 112; i++)
     {
       pixels[i * 4 + 0] = (guint8) (i % 112 * 2);
@@ -1055,34 +1050,7 @@ make_big_db (guint n)
   texture = gdk_memory_texture_new (112, 112, GDK_MEMORY_R8G8B8A8, pixel_bytes, 112 * 4);
   png = gdk_texture_save_to_png_bytes (texture);
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_prepare_v2 (db, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)", -1, &person, NULL);
-  sqlite3_prepare_v2 (db, "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
-                      " VALUES (?, 'mobilefacenet_paddlex', 128, ?, 0.9, ?, 'test', ?)", -1, &sample, NULL);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("Person %05u", i);
-
-      for (guint k = 0; k < 128; k++)
-        embedding[k] = (float) g_rand_double_range (rand, -1, 1);
-      sqlite3_reset (person);
-      sqlite3_bind_text (person, 1, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (person, 2, 1700000000 + i);
-      sqlite3_bind_int64 (person, 3, 1700000000 + i);
-      g_assert_cmpint (sqlite3_step (person), ==, SQLITE_DONE);
-      sqlite3_reset (sample);
-      sqlite3_bind_int64 (sample, 1, sqlite3_last_insert_rowid (db));
-      sqlite3_bind_blob (sample, 2, embedding, sizeof embedding, SQLITE_TRANSIENT);
-      sqlite3_bind_blob (sample, 3, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
-      sqlite3_bind_int64 (sample, 4, 1700000000 + i);
-      g_assert_cmpint (sqlite3_step (sample), ==, SQLITE_DONE);
-    }
-  sqlite3_finalize (person);
-  sqlite3_finalize (sample);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  vs_test_bulk_insert_people (path, n, 1, "mobilefacenet_paddlex", 128, png, 6);
   return path;
 }
 

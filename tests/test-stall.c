@@ -27,6 +27,7 @@
 #include "visage-window.h"
 #include "vs-gui-test-util.h"
 #include "vs-store.h"
+#include "vs-test-bulk.h"
 #include "vs-test-util.h"
 
 #define N_PEOPLE        10000
@@ -197,62 +198,10 @@ make_big_db (void)
 {
   g_autofree char *dir = vs_test_make_tmpdir ();
   char *path = g_build_filename (dir, "visage.db", NULL);
-  g_autoptr(VsStore) store = NULL;
   g_autoptr(GBytes) png = small_png ();
-  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
-  g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *person = NULL, *sample = NULL;
-  float embedding[DIM];
   gint64 start = g_get_monotonic_time ();
 
-  /* The schema, made by the store itself. */
-  store = vs_store_open (path, &error);
-  g_assert_no_error (error);
-  g_clear_object (&store);
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO people (name, created, updated) VALUES (?, ?, ?)",
-                                       -1, &person, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO samples (person_id, embedder, dim, embedding, quality, crop, source, created)"
-                                       " VALUES (?, 'mobilefacenet_paddlex', " G_STRINGIFY (DIM) ", ?, 0.9, ?, 'test', ?)",
-                                       -1, &sample, NULL), ==, SQLITE_OK);
-  for (guint i = 0; i < N_PEOPLE; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("Person %05u", i);
-      gint64 id;
-
-      sqlite3_reset (person);
-      sqlite3_bind_text (person, 1, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (person, 2, 1700000000 + i);
-      sqlite3_bind_int64 (person, 3, 1700000000 + i);
-      g_assert_cmpint (sqlite3_step (person), ==, SQLITE_DONE);
-      id = sqlite3_last_insert_rowid (db);
-      for (guint s = 0; s < N_SAMPLES; s++)
-        {
-          double norm = 0;
-
-          for (guint k = 0; k < DIM; k++)
-            {
-              embedding[k] = (float) g_rand_double_range (rand, -1, 1);
-              norm += embedding[k] * embedding[k];
-            }
-          for (guint k = 0; k < DIM; k++)
-            embedding[k] /= (float) sqrt (norm);
-          sqlite3_reset (sample);
-          sqlite3_bind_int64 (sample, 1, id);
-          sqlite3_bind_blob (sample, 2, embedding, sizeof embedding, SQLITE_TRANSIENT);
-          sqlite3_bind_blob (sample, 3, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
-          sqlite3_bind_int64 (sample, 4, 1700000000 + i);
-          g_assert_cmpint (sqlite3_step (sample), ==, SQLITE_DONE);
-        }
-    }
-  sqlite3_finalize (person);
-  sqlite3_finalize (sample);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  vs_test_bulk_insert_people (path, N_PEOPLE, N_SAMPLES, "mobilefacenet_paddlex", DIM, png, 11);
   g_test_message ("database of %u people × %u samples made in %.1f s", N_PEOPLE, N_SAMPLES,
                   (g_get_monotonic_time () - start) / 1e6);
   return path;
