@@ -243,6 +243,18 @@ read_pictures (VsStore       *store,
   return pictures;
 }
 
+/* No tiles and no face in the avatar: before another person's pictures. */
+static void
+clear_pictures (VisagePersonPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
+    gtk_flow_box_remove (self->samples_box, child);
+  self->n_samples_shown = 0;
+  adw_avatar_set_custom_image (self->avatar, NULL);
+}
+
 static void
 pictures_read_cb (GObject      *source,
                   GAsyncResult *result,
@@ -251,7 +263,6 @@ pictures_read_cb (GObject      *source,
   g_autoptr(VisagePersonPage) self = user_data;
   g_autoptr(GError) error = NULL;
   Pictures *pictures = vs_store_job_finish (result, &error);
-  GtkWidget *child;
 
   if (pictures == NULL)
     {
@@ -267,9 +278,7 @@ pictures_read_cb (GObject      *source,
     }
   g_clear_object (&self->reading);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
-    gtk_flow_box_remove (self->samples_box, child);
-  adw_avatar_set_custom_image (self->avatar, NULL);
+  clear_pictures (self);
   for (guint i = 0; i < pictures->samples->len; i++)
     {
       const VsSample *sample = g_ptr_array_index (pictures->samples, i);
@@ -289,7 +298,6 @@ pictures_read_cb (GObject      *source,
 void
 visage_person_page_reload (VisagePersonPage *self)
 {
-  GtkWidget *child;
   gint64 *person_id;
 
   g_return_if_fail (VISAGE_IS_PERSON_PAGE (self));
@@ -300,10 +308,7 @@ visage_person_page_reload (VisagePersonPage *self)
 
   if (self->item == NULL || self->store == NULL)
     {
-      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
-        gtk_flow_box_remove (self->samples_box, child);
-      self->n_samples_shown = 0;
-      adw_avatar_set_custom_image (self->avatar, NULL);
+      clear_pictures (self);
       return;
     }
 
@@ -314,10 +319,7 @@ visage_person_page_reload (VisagePersonPage *self)
    * until then, another person's go now). */
   if (self->shown_id != vs_person_item_get_id (self->item))
     {
-      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->samples_box))) != NULL)
-        gtk_flow_box_remove (self->samples_box, child);
-      self->n_samples_shown = 0;
-      adw_avatar_set_custom_image (self->avatar, NULL);
+      clear_pictures (self);
       self->shown_id = vs_person_item_get_id (self->item);
     }
   self->reading = g_cancellable_new ();
