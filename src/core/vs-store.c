@@ -1081,11 +1081,13 @@ prepare_file (VsStore     *self,
   count = g_hash_table_lookup (open_files, key);
   if (count != NULL)
     {
-      struct stat st;
-
-      /* stat() opens nothing. Empty: another thread is creating it, as
-       * check_file() would say. */
-      *is_new = g_stat (self->path, &st) == 0 && st.st_size == 0;
+      /* The first connection of this process checked the file: it is
+       * ours, or new and being created by that connection, which may not
+       * have committed the schema yet (the file then holds an empty WAL-mode
+       * header, no application id). So no application id here means "not
+       * created yet", never "someone else's"; and its side files are that
+       * connection's, never to be removed if this open fails. */
+      *is_new = TRUE;
       self->reopened = TRUE;
     }
   else
@@ -1251,7 +1253,7 @@ vs_store_initable_init (GInitable     *initable,
       g_clear_pointer (&self->db, sqlite3_close_v2);
       release_file (self);
       /* Leave a file that turned out not to be ours as it was. */
-      if ((!is_new || self->read_only) && !self->in_memory)
+      if ((!is_new || self->read_only) && !self->in_memory && !self->reopened)
         remove_new_side_files (self->path, side_files);
       return FALSE;
     }
