@@ -290,6 +290,26 @@ test_store_newer_schema (void)
                                                           : "PRAGMA user_version"), ==, 999);
 }
 
+/* A negative schema version (the field is signed; the fuzzer found one):
+ * refused as damaged, with an error, and left as it was. */
+static void
+test_store_negative_schema (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  VsStore *store = open_ok (path);
+
+  g_object_unref (store);
+  raw_exec (path, "PRAGMA user_version = -5");
+
+  store = vs_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA);
+  g_test_message ("negative schema: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_assert_cmpint (raw_query (path, "PRAGMA user_version"), ==, -5);
+}
+
 static void
 test_store_not_a_database (void)
 {
@@ -1813,6 +1833,7 @@ main (int argc, char **argv)
   add_file_test ("/store/default-path", test_store_default_path);
   add_file_test ("/store/migrate-empty-file", test_store_migrate_empty_file);
   g_test_add_func ("/store/newer-schema", test_store_newer_schema);
+  add_file_test ("/store/negative-schema", test_store_negative_schema);
   add_file_test ("/store/not-a-database", test_store_not_a_database);
   add_file_test ("/store/hands-off", test_store_hands_off);
   add_file_test ("/store/read-only-converts-nothing", test_store_read_only_converts_nothing);

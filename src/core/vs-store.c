@@ -938,6 +938,7 @@ migrate_step (VsStore     *self,
 {
   g_autofree char *set_version = NULL;
   g_autoptr(VsTxn) txn = vs_txn_begin (self, VS_TXN_WRITE, error);
+  g_autoptr(GError) local_error = NULL;
   gint64 version;
 
   if (txn == NULL)
@@ -945,9 +946,21 @@ migrate_step (VsStore     *self,
 
   /* Re-read inside the write lock: another process may have migrated
    * while we waited. */
-  version = vs_sql_query_int64 (self, "PRAGMA user_version", -1, error);
+  version = vs_sql_query_int64 (self, "PRAGMA user_version", -1, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* user_version is a signed 32-bit field: a damaged or crafted header can
+   * hold a negative one, which no Visage ever wrote. */
   if (version < 0)
-    return FALSE;
+    {
+      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+                   _("The database “%s” is damaged: schema version %" PRId64),
+                   self->path, version);
+      return FALSE;
+    }
   if (version > step)
     return TRUE;   /* the rollback ends the transaction */
 
