@@ -929,6 +929,19 @@ make_files_private (const char *path)
     }
 }
 
+/* user_version is a signed 32-bit field: a damaged or crafted header can
+ * hold a negative one, which no Visage ever wrote. */
+static gboolean
+damaged_version (VsStore     *self,
+                 gint64       version,
+                 GError     **error)
+{
+  g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
+               _("The database “%s” is damaged: schema version %" PRId64),
+               self->path, version);
+  return FALSE;
+}
+
 /* One step in its own transaction; TRUE without doing anything when
  * another process did it while we waited for the lock. */
 static gboolean
@@ -952,15 +965,10 @@ migrate_step (VsStore     *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  /* user_version is a signed 32-bit field: a damaged or crafted header can
-   * hold a negative one, which no Visage ever wrote. */
+  /* Negative: written meanwhile by something that is not Visage (open
+   * refused such a file already). */
   if (version < 0)
-    {
-      g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
-                   _("The database “%s” is damaged: schema version %" PRId64),
-                   self->path, version);
-      return FALSE;
-    }
+    return damaged_version (self, version, error);
   if (version > step)
     return TRUE;   /* the rollback ends the transaction */
 
@@ -1188,6 +1196,9 @@ open_database (VsStore     *self,
                    _("The database “%s” is empty"), self->path);
       return FALSE;
     }
+  /* Refused here, before anything (the switch to WAL) writes to it. */
+  if (version < 0)
+    return damaged_version (self, version, error);
   if (version > (gint64) G_N_ELEMENTS (migrations))
     {
       g_set_error (error, VS_STORE_ERROR, VS_STORE_ERROR_SCHEMA,
