@@ -23,6 +23,7 @@
 #include "visage-application.h"
 #include "visage-enroll-window.h"
 #include "visage-people-page.h"
+#include "visage-session.h"
 #include "visage-window-private.h"
 #include "visage-window.h"
 #include "vs-gui-test-util.h"
@@ -369,6 +370,7 @@ test_stall (void)
   g_autofree char *source = g_strconcat ("images:", slideshow, NULL);
   g_autoptr(GSubprocess) import = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(VisageSession) session = NULL;
   VisageWindow *window;
   VisageEnrollWindow *enroll;
   VisagePeoplePage *page;
@@ -382,12 +384,12 @@ test_stall (void)
   tick = g_timeout_add_full (G_PRIORITY_HIGH, TICK_MS, tick_cb, NULL, NULL);
 
   phase ("opening the window");
+  session = visage_application_dup_session (app, db, NULL, NULL);
   window = g_object_new (VISAGE_TYPE_WINDOW,
                          "application", app,
-                         "settings", visage_application_get_settings (app),
+                         "session", session,
                          "source", source,
                          "images-fps", 2.0,
-                         "db-path", db,
                          NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));

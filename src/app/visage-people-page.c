@@ -1097,15 +1097,45 @@ clear_model (VisagePeoplePage *self)
   g_hash_table_remove_all (self->thumbnails);
 }
 
+static void set_model (VisagePeoplePage *self,
+                       VsStore          *store,
+                       VsPeopleModel    *model,
+                       const char       *message);
+
 void
 visage_people_page_set_store (VisagePeoplePage *self,
                               VsStore          *store,
                               const char       *message)
 {
+  g_autoptr(VsPeopleModel) model = NULL;
+
   g_return_if_fail (VISAGE_IS_PEOPLE_PAGE (self));
 
   if (store == self->store && store != NULL)
     return;
+  if (store != NULL)
+    model = vs_people_model_new (store);
+  set_model (self, store, model, message);
+}
+
+void
+visage_people_page_set_model (VisagePeoplePage *self,
+                              VsPeopleModel    *model)
+{
+  g_return_if_fail (VISAGE_IS_PEOPLE_PAGE (self));
+  g_return_if_fail (VS_IS_PEOPLE_MODEL (model));
+
+  if (model == self->model)
+    return;
+  set_model (self, vs_people_model_get_store (model), model, NULL);
+}
+
+static void
+set_model (VisagePeoplePage *self,
+           VsStore          *store,
+           VsPeopleModel    *model,
+           const char       *message)
+{
 
   visage_people_page_show_list (self);
   clear_model (self);
@@ -1119,7 +1149,7 @@ visage_people_page_set_store (VisagePeoplePage *self,
       return;
     }
 
-  self->model = vs_people_model_new (store);
+  self->model = g_object_ref (model);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)), NULL);
   update_filter (self, GTK_FILTER_CHANGE_DIFFERENT);

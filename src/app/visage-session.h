@@ -21,6 +21,7 @@
 #include "vs-devices.h"
 #include "vs-engine.h"
 #include "vs-gallery-monitor.h"
+#include "vs-people-model.h"
 #include "vs-store.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,9 @@ const char       *visage_session_get_store_error    (VisageSession *self);
 /* NULL without a store or when the gallery could not be read. */
 VsGalleryMonitor *visage_session_get_gallery_monitor (VisageSession *self);
 VsDevices        *visage_session_get_devices        (VisageSession *self);
+/* The people of the store, kept in step with it (loaded on first call);
+ * NULL without a store. Shared by every window on the database. */
+VsPeopleModel    *visage_session_get_people_model   (VisageSession *self);
 
 /* The engine factory's inputs (any thread: set once at construction). */
 const char       *visage_session_get_models_dir     (VisageSession *self);

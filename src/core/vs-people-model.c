@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "vs-name.h"
 #include "vs-people-model.h"
 #include "vs-store-job.h"
 #include "vs-store-monitor.h"
@@ -278,6 +279,11 @@ struct _VsPeopleModel
   VsStore    *store;
   GPtrArray  *all;       /* VsPersonItem*, the store's name order */
   GHashTable *by_id;     /* gint64* → VsPersonItem* (in all) */
+  /* The name key (vs_name_key()) of everyone in all → VsPersonItem*: the
+   * enrollment window checks every keystroke against 10,000 names, which
+   * must be one lookup, not a scan of the store. Keys are computed when a
+   * person comes or is renamed, never all again. */
+  GHashTable *by_key;
   GPtrArray  *visible;   /* all minus the staged ones: what the model shows */
   GHashTable *hidden;    /* gint64* (owned) → token */
   GList      *staged;    /* Staged*, oldest first */
@@ -363,6 +369,31 @@ vs_people_model_list_model_init (GListModelInterface *iface)
   iface->get_item = vs_people_model_get_item;
 }
 
+static void
+index_add (VsPeopleModel *self,
+           VsPersonItem  *item)
+{
+  g_autofree char *key = vs_name_key (item->name);
+
+  /* The search box compares the same key: computed once for both. */
+  if (item->search_key == NULL)
+    item->search_key = g_strdup (key);
+  /* The store refuses two people with one key; should a database hold
+   * them anyway, the first one keeps the key. */
+  if (!g_hash_table_contains (self->by_key, key))
+    g_hash_table_insert (self->by_key, g_steal_pointer (&key), item);
+}
+
+static void
+index_remove (VsPeopleModel *self,
+              VsPersonItem  *item)
+{
+  g_autofree char *key = vs_name_key (item->name);
+
+  if (g_hash_table_lookup (self->by_key, key) == item)
+    g_hash_table_remove (self->by_key, key);
+}
+
 /* Rebuilds the visible list from all and announces the one range that
  * differs (by identity, or because an item in it changed). */
 static void
@@ -426,15 +457,22 @@ apply_people (VsPeopleModel *self,
 
       if (item != NULL)
         {
+          gboolean renamed = g_strcmp0 (item->name, person->name) != 0;
+
           g_object_ref (item);
+          if (renamed)
+            index_remove (self, item);
           if (vs_person_item_update (item, person))
             item->dirty = TRUE;
+          if (renamed)
+            index_add (self, item);
         }
       else
         {
           item = vs_person_item_new (person);
           item->dirty = TRUE;
           g_hash_table_insert (self->by_id, &item->id, item);
+          index_add (self, item);
         }
       item->stamp = self->stamp;
       /* A moved item is announced through the identity check. */
@@ -452,7 +490,10 @@ apply_people (VsPeopleModel *self,
       VsPersonItem *item = g_ptr_array_index (self->all, i);
 
       if (item->stamp != self->stamp)
-        g_hash_table_remove (self->by_id, &item->id);
+        {
+          g_hash_table_remove (self->by_id, &item->id);
+          index_remove (self, item);
+        }
     }
 
   g_ptr_array_unref (self->all);
@@ -490,7 +531,16 @@ apply_seen (VsPeopleModel *self,
       const VsPerson *person = g_ptr_array_index (people, i);
       VsPersonItem *item = person ? g_hash_table_lookup (self->by_id, &person->id) : NULL;
 
-      if (item != NULL && vs_person_item_update (item, person))
+      if (item != NULL && g_strcmp0 (item->name, person->name) != 0)
+        {
+          /* A rename read with "last seen": keep the name index right. */
+          index_remove (self, item);
+          vs_person_item_update (item, person);
+          index_add (self, item);
+          item->dirty = TRUE;
+          changed = TRUE;
+        }
+      else if (item != NULL && vs_person_item_update (item, person))
         {
           item->dirty = TRUE;
           changed = TRUE;
@@ -712,6 +762,20 @@ vs_people_model_lookup (VsPeopleModel *self,
   return g_hash_table_lookup (self->by_id, &person_id);
 }
 
+VsPersonItem *
+vs_people_model_find_by_name (VsPeopleModel *self,
+                              const char    *name)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), NULL);
+
+  key = vs_name_key (name);
+  if (*key == '\0')
+    return NULL;
+  return g_hash_table_lookup (self->by_key, key);
+}
+
 /* ---- Staged deletions ------------------------------------------------- */
 
 static Staged *
@@ -925,6 +989,8 @@ drop_people (VsPeopleModel *self,
 
       if (!g_hash_table_contains (gone, &item->id))
         g_ptr_array_add (all, g_object_ref (item));
+      else
+        index_remove (self, item);
     }
   g_ptr_array_unref (self->all);
   self->all = g_steal_pointer (&all);
@@ -1078,6 +1144,7 @@ vs_people_model_finalize (GObject *object)
   g_list_free_full (self->staged, (GDestroyNotify) staged_free);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_pointer (&self->visible, g_ptr_array_unref);
   g_clear_pointer (&self->all, g_ptr_array_unref);
   g_clear_pointer (&self->pending_seen, g_array_unref);
@@ -1172,6 +1239,7 @@ vs_people_model_init (VsPeopleModel *self)
   self->all = g_ptr_array_new_with_free_func (g_object_unref);
   self->visible = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->next_token = 1;
   self->pending_seen = g_array_new (FALSE, FALSE, sizeof (gint64));
