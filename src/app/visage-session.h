@@ -6,10 +6,12 @@
  *
  * A session holds: the typed settings (GSettings, app-wide), the store
  * (VsStore) and its gallery monitor (VsGalleryMonitor: one per database,
- * whatever the number of windows), the device list (vs_devices_get_default()),
- * the models folder and the embedder (the engine factory: a VsEngine for a
- * worker, loaded on that worker), and one VsCamera per source, which runs
- * only while someone looks at it (visage_session_look_at()).
+ * whatever the number of windows), the people model (VsPeopleModel: the
+ * People pages list it, the enrollment windows check names against it), the
+ * device list (vs_devices_get_default()), the models folder and the
+ * embedder (the engine factory: a VsEngine for a worker, loaded on that
+ * worker), and one VsCamera per source, which runs only while someone looks
+ * at it (visage_session_look_at()).
  *
  * Main thread, except where said.
  */
