@@ -383,6 +383,82 @@ test_other_connection (void)
   g_assert_null (vs_people_model_lookup (model, ids[0]));
 }
 
+/* Each change on its own: two people added at two places of the list are
+ * two ::items-changed of one row each, not one range over everything in
+ * between (a list view would rebind all of it). And a name is found by its
+ * key, in any case or accents, renamed or not. */
+typedef struct {
+  GListModel *model;
+  GArray     *runs;   /* guint triples */
+  guint       n;      /* items after the changes so far */
+} Runs;
+
+static void
+runs_cb (GListModel *model,
+         guint       position,
+         guint       removed,
+         guint       added,
+         Runs       *runs)
+{
+  guint run[3] = { position, removed, added };
+
+  /* What a listener reads meanwhile is the list after this change, not
+   * after the last one. */
+  runs->n = runs->n - removed + added;
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, runs->n);
+  g_array_append_vals (runs->runs, run, 1);
+}
+
+static void
+test_exact_changes (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(VsStore) store = NULL;
+  g_autoptr(VsPeopleModel) model = NULL;
+  g_autoptr(GArray) array = g_array_new (FALSE, FALSE, sizeof (guint) * 3);
+  Runs runs = { NULL, array, 5 };
+  gint64 ids[5], aaron, zygmunt;
+
+  model = small_model (path, &store, ids);
+  /* Order: ada, Alan, Émile, Grace, Zoë */
+  runs.model = G_LIST_MODEL (model);
+  g_signal_connect (model, "items-changed", G_CALLBACK (runs_cb), &runs);
+
+  aaron = add_person (store, "Aaron Swartz", 10);
+  zygmunt = add_person (store, "Zygmunt Bauman", 11);
+  g_assert_true (vs_people_model_refresh (model, TRUE, NULL));
+
+  /* Aaron, ada, Alan, Émile, Grace, Zoë, Zygmunt */
+  g_assert_cmpuint (array->len, ==, 2);
+  g_assert_cmpuint (g_array_index (array, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (array, guint, 1), ==, 0);
+  g_assert_cmpuint (g_array_index (array, guint, 2), ==, 1);
+  g_assert_cmpuint (g_array_index (array, guint, 3), ==, 6);
+  g_assert_cmpuint (g_array_index (array, guint, 4), ==, 0);
+  g_assert_cmpuint (g_array_index (array, guint, 5), ==, 1);
+  g_assert_cmpint (item_id_at (G_LIST_MODEL (model), 0), ==, aaron);
+  g_assert_cmpint (item_id_at (G_LIST_MODEL (model), 6), ==, zygmunt);
+
+  g_assert_true (vs_people_model_find_by_name (model, "EMILE  ZOLA") ==
+                 vs_people_model_lookup (model, ids[1]));
+  g_assert_true (vs_people_model_find_by_name (model, "zoe emilie") ==
+                 vs_people_model_lookup (model, ids[4]));
+  g_assert_null (vs_people_model_find_by_name (model, "Emile"));
+  g_assert_null (vs_people_model_find_by_name (model, "   "));
+
+  g_assert_true (vs_store_rename_person (store, ids[1], "Émile Édouard Zola", NULL));
+  g_assert_true (vs_people_model_refresh (model, FALSE, NULL));
+  g_assert_null (vs_people_model_find_by_name (model, "Emile Zola"));
+  g_assert_true (vs_people_model_find_by_name (model, "emile edouard zola") ==
+                 vs_people_model_lookup (model, ids[1]));
+
+  g_assert_true (vs_store_delete_people (store, &ids[4], 1, NULL));
+  g_assert_true (vs_people_model_refresh (model, FALSE, NULL));
+  g_assert_null (vs_people_model_find_by_name (model, "Zoë Émilie"));
+
+  g_signal_handlers_disconnect_by_data (model, &runs);
+}
+
 static void
 count_signal (guint *count)
 {
@@ -519,6 +595,7 @@ main (int    argc,
   g_test_add_func ("/people-model/sort", test_sort);
   g_test_add_func ("/people-model/rename-keeps-identity", test_rename_keeps_identity);
   g_test_add_func ("/people-model/other-connection", test_other_connection);
+  g_test_add_func ("/people-model/exact-changes", test_exact_changes);
   g_test_add_func ("/people-model/staged-deletion", test_staged_deletion);
   g_test_add_func ("/people-model/each-change-once", test_each_change_once);
 

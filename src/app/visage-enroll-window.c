@@ -606,7 +606,8 @@ name_changed_cb (VisageEnrollWindow *self,
 {
   const char *text = gtk_editable_get_text (editable);
   g_autoptr(GError) error = NULL;
-  g_autoptr(VsPerson) existing = NULL;
+  VsPeopleModel *people = visage_session_get_people_model (self->app_session);
+  VsPersonItem *existing = NULL;
   g_autofree char *message = NULL;
   const char *css = NULL;
 
@@ -632,15 +633,21 @@ name_changed_cb (VisageEnrollWindow *self,
     }
   else
     {
-      existing = vs_store_find_person_by_name (self->store, self->name, NULL);
+      /* Every keystroke: the session's people by their name key, one
+       * lookup (asking the store compares every name in it). Save asks
+       * the store again, on a worker. */
+      if (people != NULL)
+        existing = vs_people_model_find_by_name (people, self->name);
       if (existing != NULL)
         {
+          guint n_samples = vs_person_item_get_n_samples (existing);
+
           /* Not an error: the store adds to the person of that name. */
           message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                   "“%s” is already enrolled (%u sample): saving adds these samples to them.",
                                                   "“%s” is already enrolled (%u samples): saving adds these samples to them.",
-                                                  existing->n_samples),
-                                     existing->name, existing->n_samples);
+                                                  n_samples),
+                                     vs_person_item_get_name (existing), n_samples);
           css = "warning";
         }
     }

@@ -58,6 +58,7 @@ struct _VisagePeoplePage
   guint               n_people;
 
   GHashTable         *thumbnails;    /* gint64* (owned) → GdkPaintable* or NULL: none */
+  GHashTable         *thumbnail_counts; /* gint64* (owned) → n_samples + 1 when it was asked for */
   GHashTable         *bound_rows;    /* VisagePersonRow* set */
   GHashTable         *pending_rows;  /* VisagePersonRow* set, want a thumbnail */
   guint               thumbnail_idle_id;
@@ -227,6 +228,8 @@ start_thumbnails (VisagePeoplePage *self)
           continue;
         }
       g_array_append_val (ids, id);
+      g_hash_table_insert (self->thumbnail_counts, g_memdup2 (&id, sizeof id),
+                           GUINT_TO_POINTER (vs_person_item_get_n_samples (item) + 1));
     }
   if (ids->len == 0)
     return;
@@ -270,14 +273,29 @@ request_thumbnail (VisagePeoplePage *self,
     }
 }
 
-/* A person's first sample may have changed: forget and ask again. */
+/* A person's first sample may have changed: forget and ask again. Only
+ * for those whose samples changed (or who are gone): a refresh comes every
+ * half second while another program imports, and decoding every row's
+ * picture again, then freeing the old ones, each time is work the main
+ * thread does not need. */
 static void
 reload_thumbnails (VisagePeoplePage *self)
 {
   GHashTableIter iter;
-  gpointer row;
+  gpointer key, row;
 
-  g_hash_table_remove_all (self->thumbnails);
+  g_hash_table_iter_init (&iter, self->thumbnails);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      VsPersonItem *item = self->model ? vs_people_model_lookup (self->model, *(gint64 *) key) : NULL;
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->thumbnail_counts, key));
+
+      if (item == NULL || count != vs_person_item_get_n_samples (item) + 1)
+        {
+          g_hash_table_remove (self->thumbnail_counts, key);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
   g_hash_table_iter_init (&iter, self->bound_rows);
   while (g_hash_table_iter_next (&iter, &row, NULL))
     request_thumbnail (self, row);
@@ -1095,17 +1113,48 @@ clear_model (VisagePeoplePage *self)
   g_clear_object (&self->filter_model);
   g_clear_object (&self->model);
   g_hash_table_remove_all (self->thumbnails);
+  g_hash_table_remove_all (self->thumbnail_counts);
 }
+
+static void set_model (VisagePeoplePage *self,
+                       VsStore          *store,
+                       VsPeopleModel    *model,
+                       const char       *message);
 
 void
 visage_people_page_set_store (VisagePeoplePage *self,
                               VsStore          *store,
                               const char       *message)
 {
+  g_autoptr(VsPeopleModel) model = NULL;
+
   g_return_if_fail (VISAGE_IS_PEOPLE_PAGE (self));
 
   if (store == self->store && store != NULL)
     return;
+  if (store != NULL)
+    model = vs_people_model_new (store);
+  set_model (self, store, model, message);
+}
+
+void
+visage_people_page_set_model (VisagePeoplePage *self,
+                              VsPeopleModel    *model)
+{
+  g_return_if_fail (VISAGE_IS_PEOPLE_PAGE (self));
+  g_return_if_fail (VS_IS_PEOPLE_MODEL (model));
+
+  if (model == self->model)
+    return;
+  set_model (self, vs_people_model_get_store (model), model, NULL);
+}
+
+static void
+set_model (VisagePeoplePage *self,
+           VsStore          *store,
+           VsPeopleModel    *model,
+           const char       *message)
+{
 
   visage_people_page_show_list (self);
   clear_model (self);
@@ -1119,7 +1168,7 @@ visage_people_page_set_store (VisagePeoplePage *self,
       return;
     }
 
-  self->model = vs_people_model_new (store);
+  self->model = g_object_ref (model);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)), NULL);
   update_filter (self, GTK_FILTER_CHANGE_DIFFERENT);
@@ -1415,6 +1464,7 @@ visage_people_page_finalize (GObject *object)
   VisagePeoplePage *self = VISAGE_PEOPLE_PAGE (object);
 
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->thumbnail_counts, g_hash_table_unref);
   g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   g_clear_pointer (&self->pending_rows, g_hash_table_unref);
   g_clear_pointer (&self->search_key, g_free);
@@ -1542,6 +1592,7 @@ visage_people_page_init (VisagePeoplePage *self)
   self->undo_timeout = DEFAULT_UNDO_TIMEOUT;
   self->thumbnails = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                             unref_if_set);
+  self->thumbnail_counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->bound_rows = g_hash_table_new (NULL, NULL);
   self->pending_rows = g_hash_table_new (NULL, NULL);
   self->thumbnail_cancellable = g_cancellable_new ();

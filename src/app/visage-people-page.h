@@ -27,6 +27,10 @@ G_DECLARE_FINAL_TYPE (VisagePeoplePage, visage_people_page, VISAGE, PEOPLE_PAGE,
 void     visage_people_page_set_store   (VisagePeoplePage *self,
                                          VsStore          *store,
                                          const char       *message);
+/* The same with a model someone shares (the session's): the page lists
+ * it and stages its deletions there. */
+void     visage_people_page_set_model   (VisagePeoplePage *self,
+                                         VsPeopleModel    *model);
 /* The page follows the database by itself (its model listens to the
  * store's monitor and reads on a worker): this only makes sure a change is
  * on its way, without reading anything on the caller's thread. */

@@ -23,6 +23,7 @@ struct _VisageSession
   VsStore          *store;
   char             *store_error;
   VsGalleryMonitor *gallery_monitor;
+  VsPeopleModel    *people;      /* lazily: every window's People page and name check */
   VsDevices        *devices;
 
   GHashTable       *cameras;     /* spec → CameraEntry; the holders own the camera */
@@ -145,6 +146,7 @@ visage_session_dispose (GObject *object)
       g_hash_table_iter_remove (&iter);
     }
 
+  g_clear_object (&self->people);
   g_clear_object (&self->gallery_monitor);
   g_clear_object (&self->store);
   g_clear_object (&self->devices);
@@ -344,6 +346,18 @@ visage_session_get_gallery_monitor (VisageSession *self)
   g_return_val_if_fail (VISAGE_IS_SESSION (self), NULL);
 
   return self->gallery_monitor;
+}
+
+VsPeopleModel *
+visage_session_get_people_model (VisageSession *self)
+{
+  g_return_val_if_fail (VISAGE_IS_SESSION (self), NULL);
+
+  /* One model per database: each keeps 10,000 items in step with the store
+   * on the main thread, so a second one would double that work. */
+  if (self->people == NULL && self->store != NULL)
+    self->people = vs_people_model_new (self->store);
+  return self->people;
 }
 
 VsDevices *

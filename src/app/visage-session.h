@@ -6,10 +6,12 @@
  *
  * A session holds: the typed settings (GSettings, app-wide), the store
  * (VsStore) and its gallery monitor (VsGalleryMonitor: one per database,
- * whatever the number of windows), the device list (vs_devices_get_default()),
- * the models folder and the embedder (the engine factory: a VsEngine for a
- * worker, loaded on that worker), and one VsCamera per source, which runs
- * only while someone looks at it (visage_session_look_at()).
+ * whatever the number of windows), the people model (VsPeopleModel: the
+ * People pages list it, the enrollment windows check names against it), the
+ * device list (vs_devices_get_default()), the models folder and the
+ * embedder (the engine factory: a VsEngine for a worker, loaded on that
+ * worker), and one VsCamera per source, which runs only while someone looks
+ * at it (visage_session_look_at()).
  *
  * Main thread, except where said.
  */
@@ -21,6 +23,7 @@
 #include "vs-devices.h"
 #include "vs-engine.h"
 #include "vs-gallery-monitor.h"
+#include "vs-people-model.h"
 #include "vs-store.h"
 
 G_BEGIN_DECLS
@@ -45,6 +48,9 @@ const char       *visage_session_get_store_error    (VisageSession *self);
 /* NULL without a store or when the gallery could not be read. */
 VsGalleryMonitor *visage_session_get_gallery_monitor (VisageSession *self);
 VsDevices        *visage_session_get_devices        (VisageSession *self);
+/* The people of the store, kept in step with it (loaded on first call);
+ * NULL without a store. Shared by every window on the database. */
+VsPeopleModel    *visage_session_get_people_model   (VisageSession *self);
 
 /* The engine factory's inputs (any thread: set once at construction). */
 const char       *visage_session_get_models_dir     (VisageSession *self);

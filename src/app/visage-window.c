@@ -351,7 +351,16 @@ follow_store (VisageWindow *self)
     }
   g_object_ref (self->store);
 
-  visage_people_page_set_store (self->people_page, self->store, NULL);
+  {
+    VsPeopleModel *people = visage_session_get_people_model (self->session);
+    g_autoptr(GError) error = NULL;
+
+    /* Shared with the other windows on the database and kept since: what
+     * another program wrote meanwhile is read now, before the window shows. */
+    if (!vs_people_model_refresh (people, FALSE, &error))
+      g_debug ("Cannot read the people: %s", error->message);
+    visage_people_page_set_model (self->people_page, people);
+  }
 
   g_set_object (&self->gallery_monitor, visage_session_get_gallery_monitor (self->session));
   if (self->gallery_monitor == NULL)

@@ -85,18 +85,63 @@ vs_gallery_new (const char *embedder,
   return self;
 }
 
+/* A gallery's memory, freed somewhere else than where its last reference
+ * went. */
+typedef struct {
+  float      *matrix;
+  gint8      *codes;
+  float      *code_scale;
+  guint32    *row_person;
+  GHashTable *by_id;
+  GPtrArray  *people;
+} VsGalleryRemains;
+
+static void
+vs_gallery_remains_free (gpointer data,
+                         gpointer user_data)
+{
+  VsGalleryRemains *remains = data;
+
+  g_aligned_free (remains->matrix);
+  g_aligned_free (remains->codes);
+  g_free (remains->code_scale);
+  g_free (remains->row_person);
+  g_clear_pointer (&remains->by_id, g_hash_table_unref);
+  g_clear_pointer (&remains->people, g_ptr_array_unref);
+  g_free (remains);
+}
+
+/* Above this many samples a gallery is freed on a thread of its own: the
+ * last reference often goes on the main thread (a new gallery replaces it),
+ * and freeing 10,000 people and megabytes of rows there costs a frame or
+ * more. */
+#define VS_GALLERY_FREE_ASIDE 1000
+
 static void
 vs_gallery_clear (gpointer data)
 {
   VsGallery *self = data;
+  static GThreadPool *pool;
+  VsGalleryRemains *remains = g_new0 (VsGalleryRemains, 1);
 
   g_clear_pointer (&self->embedder, g_free);
-  g_clear_pointer (&self->matrix, g_aligned_free);
-  g_clear_pointer (&self->codes, g_aligned_free);
-  g_clear_pointer (&self->code_scale, g_free);
-  g_clear_pointer (&self->row_person, g_free);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_pointer (&self->people, g_ptr_array_unref);
+  remains->matrix = g_steal_pointer (&self->matrix);
+  remains->codes = g_steal_pointer (&self->codes);
+  remains->code_scale = g_steal_pointer (&self->code_scale);
+  remains->row_person = g_steal_pointer (&self->row_person);
+  remains->by_id = g_steal_pointer (&self->by_id);
+  remains->people = g_steal_pointer (&self->people);
+
+  if (self->n_samples >= VS_GALLERY_FREE_ASIDE)
+    {
+      if (g_once_init_enter (&pool))
+        /* One thread, kept: it only frees, in order. */
+        g_once_init_leave (&pool, g_thread_pool_new (vs_gallery_remains_free, NULL,
+                                                     1, FALSE, NULL));
+      g_thread_pool_push (pool, remains, NULL);
+    }
+  else
+    vs_gallery_remains_free (remains, NULL);
 }
 
 VsGallery *

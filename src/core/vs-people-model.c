@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "vs-name.h"
 #include "vs-people-model.h"
 #include "vs-store-job.h"
 #include "vs-store-monitor.h"
@@ -24,6 +25,9 @@ struct _VsPersonItem
   char    *search_key;   /* lazily, from name */
   gboolean dirty;        /* changed by the refresh in progress */
   guint    stamp;        /* the refresh that last saw it */
+  guint    old_mark;     /* update_visible(): was shown before… */
+  guint    new_mark;     /* …is shown after */
+  gboolean moved;        /* update_visible(): announced removed, to be added again */
 };
 
 G_DEFINE_FINAL_TYPE (VsPersonItem, vs_person_item, G_TYPE_OBJECT)
@@ -278,12 +282,18 @@ struct _VsPeopleModel
   VsStore    *store;
   GPtrArray  *all;       /* VsPersonItem*, the store's name order */
   GHashTable *by_id;     /* gint64* → VsPersonItem* (in all) */
+  /* The name key (vs_name_key()) of everyone in all → VsPersonItem*: the
+   * enrollment window checks every keystroke against 10,000 names, which
+   * must be one lookup, not a scan of the store. Keys are computed when a
+   * person comes or is renamed, never all again. */
+  GHashTable *by_key;
   GPtrArray  *visible;   /* all minus the staged ones: what the model shows */
   GHashTable *hidden;    /* gint64* (owned) → token */
   GList      *staged;    /* Staged*, oldest first */
   guint       next_token;
   gboolean    loaded;
   guint       stamp;     /* counts refreshes (VsPersonItem.stamp) */
+  guint       mark;      /* counts update_visible() (VsPersonItem.old_mark, new_mark) */
 
   VsStoreMonitor *monitor;   /* what tells the model that something changed */
 
@@ -363,44 +373,165 @@ vs_people_model_list_model_init (GListModelInterface *iface)
   iface->get_item = vs_people_model_get_item;
 }
 
-/* Rebuilds the visible list from all and announces the one range that
- * differs (by identity, or because an item in it changed). */
+static void
+index_add (VsPeopleModel *self,
+           VsPersonItem  *item)
+{
+  g_autofree char *key = vs_name_key (item->name);
+
+  /* The search box compares the same key: computed once for both. */
+  if (item->search_key == NULL)
+    item->search_key = g_strdup (key);
+  /* The store refuses two people with one key; should a database hold
+   * them anyway, the first one keeps the key. */
+  if (!g_hash_table_contains (self->by_key, key))
+    g_hash_table_insert (self->by_key, g_steal_pointer (&key), item);
+}
+
+static void
+index_remove (VsPeopleModel *self,
+              VsPersonItem  *item)
+{
+  g_autofree char *key = vs_name_key (item->name);
+
+  if (g_hash_table_lookup (self->by_key, key) == item)
+    g_hash_table_remove (self->by_key, key);
+}
+
+/* More runs than this in one update: announced as one range instead (each
+ * run is a signal through the filter, sort and selection models and the
+ * list view; past a point one big range is cheaper). */
+#define MAX_RUNS 64
+
+/* Rebuilds the visible list from all and announces what differs: each run
+ * of people that came, went or changed on its own, so that 50 people
+ * imported among 10,000 make 50 small ::items-changed, not one range over
+ * most of the list (which the list view would rebuild). */
 static void
 update_visible (VsPeopleModel *self)
 {
   g_autoptr(GPtrArray) old = self->visible;
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 3);
   GPtrArray *visible = g_ptr_array_new_full (self->all->len, g_object_unref);
-  guint prefix = 0, suffix = 0, old_n, new_n;
   gboolean any_hidden = g_hash_table_size (self->hidden) > 0;
+  guint mark = ++self->mark;
+  guint old_n = old->len, new_n, i = 0, j = 0;
+  guint run_pos = 0, run_removed = 0, run_added = 0;
+  gboolean in_run = FALSE;
 
-  for (guint i = 0; i < self->all->len; i++)
+  for (guint k = 0; k < old_n; k++)
+    VS_PERSON_ITEM (old->pdata[k])->old_mark = mark;
+  for (guint k = 0; k < self->all->len; k++)
     {
-      VsPersonItem *item = g_ptr_array_index (self->all, i);
+      VsPersonItem *item = g_ptr_array_index (self->all, k);
 
+      item->moved = FALSE;
       if (!any_hidden || !g_hash_table_contains (self->hidden, &item->id))
-        g_ptr_array_add (visible, g_object_ref (item));
+        {
+          item->new_mark = mark;
+          g_ptr_array_add (visible, g_object_ref (item));
+        }
     }
   self->visible = visible;
-
-  old_n = old->len;
   new_n = visible->len;
-  while (prefix < old_n && prefix < new_n &&
-         old->pdata[prefix] == visible->pdata[prefix] &&
-         !VS_PERSON_ITEM (visible->pdata[prefix])->dirty)
-    prefix++;
-  while (suffix < old_n - prefix && suffix < new_n - prefix &&
-         old->pdata[old_n - 1 - suffix] == visible->pdata[new_n - 1 - suffix] &&
-         !VS_PERSON_ITEM (visible->pdata[new_n - 1 - suffix])->dirty)
-    suffix++;
 
-  for (guint i = 0; i < self->all->len; i++)
-    VS_PERSON_ITEM (self->all->pdata[i])->dirty = FALSE;
+  /* Both lists are in one order over items that keep their identity: one
+   * merge walk. What the listeners see after each run is new[0, j) followed
+   * by old[i, …), so a run starts at j. An item found at another place (a
+   * rename) is announced gone here and added where it is now. */
+  while (i < old_n || j < new_n)
+    {
+      VsPersonItem *o = i < old_n ? old->pdata[i] : NULL;
+      VsPersonItem *n = j < new_n ? visible->pdata[j] : NULL;
 
-  if (prefix == old_n && prefix == new_n)
+      if (o != NULL && o == n && !o->dirty)
+        {
+          if (in_run)
+            {
+              guint run[3] = { run_pos, run_removed, run_added };
+              g_array_append_vals (runs, run, 1);
+              in_run = FALSE;
+            }
+          i++, j++;
+          continue;
+        }
+      if (!in_run)
+        {
+          in_run = TRUE;
+          run_pos = j;
+          run_removed = run_added = 0;
+        }
+      if (o != NULL && o == n)
+        {
+          /* Changed in place. */
+          run_removed++, run_added++;
+          i++, j++;
+        }
+      else if (n != NULL && (o == NULL || n->old_mark != mark || n->moved))
+        {
+          run_added++;
+          j++;
+        }
+      else
+        {
+          /* o is gone, or shown later on (moved); n, when there is one,
+           * comes further down the old list. */
+          if (o->new_mark == mark)
+            o->moved = TRUE;
+          run_removed++;
+          i++;
+        }
+    }
+  if (in_run)
+    {
+      guint run[3] = { run_pos, run_removed, run_added };
+      g_array_append_vals (runs, run, 1);
+    }
+
+  for (guint k = 0; k < self->all->len; k++)
+    VS_PERSON_ITEM (self->all->pdata[k])->dirty = FALSE;
+
+  if (runs->len == 0)
     return;
 
-  g_list_model_items_changed (G_LIST_MODEL (self), prefix,
-                              old_n - prefix - suffix, new_n - prefix - suffix);
+  if (runs->len > MAX_RUNS)
+    {
+      /* One range from the first run to the end of the last. */
+      guint first = g_array_index (runs, guint, 0);
+      guint last_end = g_array_index (runs, guint, (runs->len - 1) * 3) +
+                       g_array_index (runs, guint, (runs->len - 1) * 3 + 2);
+      guint run[3] = { first, old_n - first - (new_n - last_end), last_end - first };
+
+      g_array_set_size (runs, 0);
+      g_array_append_vals (runs, run, 1);
+    }
+
+  /* A listener may read the model while a run is announced (the list view
+   * asks for the number of items): it must see the list as it is after
+   * that run, not the final one. */
+  {
+    g_autoptr(GPtrArray) shown = g_ptr_array_sized_new (MAX (old_n, new_n));
+
+    g_ptr_array_set_size (shown, old_n);
+    if (old_n > 0)
+      memcpy (shown->pdata, old->pdata, old_n * sizeof (gpointer));
+    self->visible = shown;
+    for (guint r = 0; r < runs->len; r++)
+      {
+        const guint *run = &g_array_index (runs, guint, r * 3);
+        guint len = shown->len;
+
+        if (run[2] > run[1])
+          g_ptr_array_set_size (shown, len + run[2] - run[1]);
+        memmove (shown->pdata + run[0] + run[2], shown->pdata + run[0] + run[1],
+                 (len - run[0] - run[1]) * sizeof (gpointer));
+        if (run[2] < run[1])
+          g_ptr_array_set_size (shown, len + run[2] - run[1]);
+        memcpy (shown->pdata + run[0], visible->pdata + run[0], run[2] * sizeof (gpointer));
+        g_list_model_items_changed (G_LIST_MODEL (self), run[0], run[1], run[2]);
+      }
+    self->visible = visible;
+  }
   if (old_n != new_n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
@@ -426,15 +557,22 @@ apply_people (VsPeopleModel *self,
 
       if (item != NULL)
         {
+          gboolean renamed = g_strcmp0 (item->name, person->name) != 0;
+
           g_object_ref (item);
+          if (renamed)
+            index_remove (self, item);
           if (vs_person_item_update (item, person))
             item->dirty = TRUE;
+          if (renamed)
+            index_add (self, item);
         }
       else
         {
           item = vs_person_item_new (person);
           item->dirty = TRUE;
           g_hash_table_insert (self->by_id, &item->id, item);
+          index_add (self, item);
         }
       item->stamp = self->stamp;
       /* A moved item is announced through the identity check. */
@@ -452,7 +590,10 @@ apply_people (VsPeopleModel *self,
       VsPersonItem *item = g_ptr_array_index (self->all, i);
 
       if (item->stamp != self->stamp)
-        g_hash_table_remove (self->by_id, &item->id);
+        {
+          g_hash_table_remove (self->by_id, &item->id);
+          index_remove (self, item);
+        }
     }
 
   g_ptr_array_unref (self->all);
@@ -490,7 +631,16 @@ apply_seen (VsPeopleModel *self,
       const VsPerson *person = g_ptr_array_index (people, i);
       VsPersonItem *item = person ? g_hash_table_lookup (self->by_id, &person->id) : NULL;
 
-      if (item != NULL && vs_person_item_update (item, person))
+      if (item != NULL && g_strcmp0 (item->name, person->name) != 0)
+        {
+          /* A rename read with "last seen": keep the name index right. */
+          index_remove (self, item);
+          vs_person_item_update (item, person);
+          index_add (self, item);
+          item->dirty = TRUE;
+          changed = TRUE;
+        }
+      else if (item != NULL && vs_person_item_update (item, person))
         {
           item->dirty = TRUE;
           changed = TRUE;
@@ -712,6 +862,20 @@ vs_people_model_lookup (VsPeopleModel *self,
   return g_hash_table_lookup (self->by_id, &person_id);
 }
 
+VsPersonItem *
+vs_people_model_find_by_name (VsPeopleModel *self,
+                              const char    *name)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (VS_IS_PEOPLE_MODEL (self), NULL);
+
+  key = vs_name_key (name);
+  if (*key == '\0')
+    return NULL;
+  return g_hash_table_lookup (self->by_key, key);
+}
+
 /* ---- Staged deletions ------------------------------------------------- */
 
 static Staged *
@@ -925,6 +1089,8 @@ drop_people (VsPeopleModel *self,
 
       if (!g_hash_table_contains (gone, &item->id))
         g_ptr_array_add (all, g_object_ref (item));
+      else
+        index_remove (self, item);
     }
   g_ptr_array_unref (self->all);
   self->all = g_steal_pointer (&all);
@@ -1078,6 +1244,7 @@ vs_people_model_finalize (GObject *object)
   g_list_free_full (self->staged, (GDestroyNotify) staged_free);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_pointer (&self->visible, g_ptr_array_unref);
   g_clear_pointer (&self->all, g_ptr_array_unref);
   g_clear_pointer (&self->pending_seen, g_array_unref);
@@ -1172,6 +1339,7 @@ vs_people_model_init (VsPeopleModel *self)
   self->all = g_ptr_array_new_with_free_func (g_object_unref);
   self->visible = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->next_token = 1;
   self->pending_seen = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -78,6 +78,13 @@ gboolean       vs_people_model_refresh           (VsPeopleModel *self,
 VsPersonItem  *vs_people_model_lookup            (VsPeopleModel *self,
                                                   gint64         person_id);
 
+/* The person whose name is name by vs_name_key() (case, accents, width and
+ * invisible characters ignored), shown or staged for deletion; NULL when
+ * nobody is. One hash lookup: as fresh as the model, not as the store. No
+ * new reference. */
+VsPersonItem  *vs_people_model_find_by_name      (VsPeopleModel *self,
+                                                  const char    *name);
+
 /* Hides the people now and returns a token (> 0) for the deletion. Ids not
  * in the model are ignored; 0 when none is left. */
 guint          vs_people_model_stage_deletion    (VsPeopleModel *self,
