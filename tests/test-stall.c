@@ -15,7 +15,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <execinfo.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -65,6 +68,56 @@ typedef struct {
 } Meter;
 
 static Meter meter;
+
+/* ---- Where a stall is (VISAGE_STALL_TRACE=1) ---------------------------- */
+
+/* A diagnostic for whoever hunts a stall: a watchdog thread that, when the
+ * main loop has not ticked for 35 ms, interrupts the main thread and has it
+ * print its stack (resolve "test-stall(+0x…)" lines with addr2line -f -e).
+ * Off by default: a signal in the middle of a system call changes timing. */
+static pid_t main_tid;
+static gint64 last_tick_atomic;  /* meter.last, for the watchdog */
+
+static void
+print_stack (int signum G_GNUC_UNUSED)
+{
+  void *frames[48];
+  int n = backtrace (frames, G_N_ELEMENTS (frames));
+  static const char header[] = "---- main thread stalled here:\n";
+
+  if (write (STDERR_FILENO, header, sizeof header - 1) < 0)
+    return;
+  backtrace_symbols_fd (frames, n, STDERR_FILENO);
+}
+
+static gpointer
+watchdog_thread (gpointer data G_GNUC_UNUSED)
+{
+  gint64 reported = 0;
+
+  for (;;)
+    {
+      gint64 last = __atomic_load_n (&last_tick_atomic, __ATOMIC_RELAXED);
+
+      g_usleep (2000);
+      if (last != 0 && last != reported && g_get_monotonic_time () - last > 35000)
+        {
+          reported = last;
+          syscall (SYS_tgkill, getpid (), main_tid, SIGPROF);
+        }
+    }
+  return NULL;
+}
+
+static void
+start_watchdog (void)
+{
+  if (g_strcmp0 (g_getenv ("VISAGE_STALL_TRACE"), "1") != 0)
+    return;
+  main_tid = (pid_t) syscall (SYS_gettid);
+  signal (SIGPROF, print_stack);
+  g_thread_unref (g_thread_new ("stall-watchdog", watchdog_thread, NULL));
+}
 
 /* The main thread's time on a CPU and waiting for one (ns), from the
  * scheduler: what a gap was made of. A gap with little CPU time and a long
@@ -123,6 +176,7 @@ tick_cb (gpointer data)
         }
     }
   meter.last = now;
+  __atomic_store_n (&last_tick_atomic, meter.recording ? now : 0, __ATOMIC_RELAXED);
   meter.last_run_ns = run_ns;
   meter.last_wait_ns = wait_ns;
   meter.tick_phase = meter.phase;
@@ -381,6 +435,7 @@ test_stall (void)
 
   vs_test_copy_lfw (slideshow, PERSON, 1, 40);
 
+  start_watchdog ();
   tick = g_timeout_add_full (G_PRIORITY_HIGH, TICK_MS, tick_cb, NULL, NULL);
 
   phase ("opening the window");
