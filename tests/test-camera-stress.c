@@ -133,7 +133,7 @@ main (int    argc,
       char **argv)
 {
   gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   g_test_add_func ("/camera-stress/broken-files", test_broken_files);
   return g_test_run ();
 }

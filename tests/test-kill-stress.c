@@ -184,6 +184,15 @@ list_people (const char *db)
 
   run_cli (&r, 0, "people", "list", "--json", "--db", db, NULL);
   g_assert_false (r.killed);
+  if (r.status == 5 && strstr (r.err, "older version") != NULL)
+    {
+      /* Killed between two schema migrations of a new database: a
+       * read-only command does not finish them (it writes nothing, and says
+       * how to upgrade). What is there is what was: nobody. */
+      g_assert_cmpint (query (db, "SELECT count(*) FROM people"), ==, 0);
+      run_clear (&r);
+      return people;
+    }
   if (r.status != 0)
     g_error ("people list failed (%d): %s", r.status, r.err);
   json_parser_load_from_data (parser, r.out, -1, &error);
@@ -350,6 +359,7 @@ test_kill_at_every_sync (gconstpointer data)
           break;
         }
       kills++;
+      g_debug ("killed at sync %d", at);
       check_after (op, db);
       run_clear (&r);
     }
@@ -492,7 +502,7 @@ main (int    argc,
   g_autoptr(GHashTable) people = NULL;
   Run r = { 0 };
 
-  g_test_init (&argc, &argv, NULL);
+  vs_test_init (&argc, &argv);
   cli = g_getenv ("VISAGE_CLI");
   preload = g_getenv ("VISAGE_KILL_AT_SYNC_LIB");
   g_assert_nonnull (cli);
