@@ -392,10 +392,30 @@ static void
 index_remove (VsPeopleModel *self,
               VsPersonItem  *item)
 {
-  g_autofree char *key = vs_name_key (item->name);
+  /* index_add() left the key in search_key; a rename clears it only after
+   * this (update_item()). */
+  g_autofree char *computed = item->search_key ? NULL : vs_name_key (item->name);
+  const char *key = item->search_key ? item->search_key : computed;
 
   if (g_hash_table_lookup (self->by_key, key) == item)
     g_hash_table_remove (self->by_key, key);
+}
+
+/* vs_person_item_update(), keeping the name index right across a rename. */
+static gboolean
+update_item (VsPeopleModel  *self,
+             VsPersonItem   *item,
+             const VsPerson *person)
+{
+  gboolean renamed = g_strcmp0 (item->name, person->name) != 0;
+  gboolean changed;
+
+  if (renamed)
+    index_remove (self, item);
+  changed = vs_person_item_update (item, person);
+  if (renamed)
+    index_add (self, item);
+  return changed;
 }
 
 /* More runs than this in one update: announced as one range instead (each
@@ -557,15 +577,9 @@ apply_people (VsPeopleModel *self,
 
       if (item != NULL)
         {
-          gboolean renamed = g_strcmp0 (item->name, person->name) != 0;
-
           g_object_ref (item);
-          if (renamed)
-            index_remove (self, item);
-          if (vs_person_item_update (item, person))
+          if (update_item (self, item, person))
             item->dirty = TRUE;
-          if (renamed)
-            index_add (self, item);
         }
       else
         {
@@ -631,16 +645,8 @@ apply_seen (VsPeopleModel *self,
       const VsPerson *person = g_ptr_array_index (people, i);
       VsPersonItem *item = person ? g_hash_table_lookup (self->by_id, &person->id) : NULL;
 
-      if (item != NULL && g_strcmp0 (item->name, person->name) != 0)
-        {
-          /* A rename read with "last seen": keep the name index right. */
-          index_remove (self, item);
-          vs_person_item_update (item, person);
-          index_add (self, item);
-          item->dirty = TRUE;
-          changed = TRUE;
-        }
-      else if (item != NULL && vs_person_item_update (item, person))
+      /* A rename may come with "last seen" too. */
+      if (item != NULL && update_item (self, item, person))
         {
           item->dirty = TRUE;
           changed = TRUE;
