@@ -74,6 +74,12 @@ job_thread (GTask        *task,
         }
     }
   result = job->func (job->worker, job->data, cancellable, &error);
+  /* A connection that has no slot to go back to is closed here, on the
+   * worker: closing a database (unmapping its WAL index, releasing its
+   * locks) takes milliseconds that the caller's thread, the main thread
+   * for the GUI, must not spend. */
+  if (job->worker_slot == NULL)
+    g_clear_object (&job->worker);
   if (error != NULL)
     g_task_return_error (task, error);
   else
