@@ -11,6 +11,9 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <signal.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1053,6 +1056,86 @@ test_writes_only_the_database (void)
     }
 }
 
+/* The nice value of every thread of process `pid` (field 19 of
+ * /proc/PID/task/TID/stat, after the command name in parentheses). */
+static GArray *
+thread_nice_values (GPid pid)
+{
+  g_autofree char *dir_path = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (int));
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, tid, "stat", NULL);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+      int nice_value;
+
+      if (!g_file_get_contents (path, &text, NULL, NULL))
+        continue;  /* a thread that has just ended */
+      after_name = strrchr (text, ')');
+      g_assert_nonnull (after_name);
+      /* After ") ": state is field 3, so nice (19) is the 17th. */
+      fields = g_strsplit (after_name + 2, " ", 0);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      nice_value = atoi (fields[16]);
+      g_array_append_val (values, nice_value);
+    }
+  return values;
+}
+
+/* Issue 11: a bulk import gives way to the window on the same computer.
+ * Read while it imports: every thread of `import` runs at nice +10 (the
+ * engine's threads included), and with --foreground at the caller's. */
+static void
+test_import_gives_way (void)
+{
+  g_autofree char *tmp = vs_test_make_tmpdir ();
+  g_autofree char *root = g_build_filename (tmp, "people", NULL);
+  g_autofree char *db = g_build_filename (tmp, "visage.db", NULL);
+  int own_nice;
+
+  make_person_folder (root, "George_W_Bush", 1, 30);
+  errno = 0;
+  own_nice = getpriority (PRIO_PROCESS, 0);
+  g_assert_cmpint (errno, ==, 0);
+
+  for (guint foreground = 0; foreground <= 1; foreground++)
+    {
+      const char *argv[] = { cli, "import", "--db", db, root, foreground ? "--foreground" : NULL, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) nice_values = NULL;
+      int expected = foreground ? own_nice : MIN (own_nice + 10, 19);
+      GPid pid;
+      int err_fd, wait_status;
+      char buf[256];
+
+      g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+      g_assert_no_error (error);
+      /* The first progress line: the engine has run on the first picture,
+       * and the process is kept (unreaped) until it has been read. */
+      g_assert_cmpint (read (err_fd, buf, sizeof buf), >, 0);
+      nice_values = thread_nice_values (pid);
+      g_test_message ("import%s: %u threads", foreground ? " --foreground" : "", nice_values->len);
+      g_assert_cmpuint (nice_values->len, >, 0);
+      for (guint i = 0; i < nice_values->len; i++)
+        g_assert_cmpint (g_array_index (nice_values, int, i), ==, expected);
+
+      g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      close (err_fd);
+      g_assert_true (WIFEXITED (wait_status));
+      /* Every photo was imported or, once the person exists, reported. */
+      g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
+    }
+}
+
 /* "A crash or a kill leaves the database as it was": reembed killed in the
  * middle of its transaction changes nothing. */
 static void
@@ -1839,6 +1922,7 @@ main (int    argc,
   g_test_add_func ("/cli/import-extra-faces", test_import_extra_faces);
   g_test_add_func ("/cli/reembed", test_reembed);
   g_test_add_func ("/cli/kill-during-reembed", test_kill_during_reembed);
+  g_test_add_func ("/cli/import-gives-way", test_import_gives_way);
   g_test_add_func ("/cli/writes-only-the-database", test_writes_only_the_database);
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/database-errors", test_database_errors);

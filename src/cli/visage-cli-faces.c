@@ -9,6 +9,7 @@
 #include "vs-cli-common.h"
 #include "vs-cli-json.h"
 #include "vs-enroll-session.h"
+#include "vs-store-job.h"
 
 typedef struct {
   gboolean largest;
@@ -577,15 +578,20 @@ vs_cli_import (int    argc,
   g_auto(VsCliOptions) opts = { 0 };
   PickOptions pick = { 0 };
   g_auto(GStrv) dirs = NULL;
+  gboolean foreground = FALSE;
   const GOptionEntry entries[] = {
     PICK_ENTRIES (pick),
+    { "foreground", 0, 0, G_OPTION_ARG_NONE, &foreground,
+      N_("Run at normal priority instead of giving way to other programs"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
     vs_cli_context_new (_("DIR — enroll one person per sub-folder"),
                         _("DIR/Ada_Lovelace/*.jpg becomes the person “Ada Lovelace” (underscores read as "
-                          "spaces). Each person is saved in its own transaction."),
+                          "spaces). Each person is saved in its own transaction. The import runs "
+                          "at background priority (nice +10), so that a Visage window on the same "
+                          "computer stays smooth; --foreground runs it at normal priority."),
                         entries, &opts);
   g_autoptr(VsEngine) engine = NULL;
   g_autoptr(VsStore) store = NULL;
@@ -618,6 +624,12 @@ vs_cli_import (int    argc,
                   dirs[0]);
       return VS_EXIT_INPUT;
     }
+
+  /* A bulk import is minutes of neural network on every core; a window
+   * recognising faces live on the same computer must not wait for a CPU
+   * behind it. Threads the engine starts later inherit the priority. */
+  if (!foreground)
+    vs_thread_set_background ();
 
   store = vs_cli_open_store (&opts, VS_CLI_WRITE, &error);
   if (store == NULL)
