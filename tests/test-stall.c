@@ -41,6 +41,7 @@
 #define PERSON          "George_W_Bush"
 #define PERSON_NAME     "George W Bush"
 #define MAX_GAP_MS      50
+#define REPORT_GAP_MS   30   /* gaps this long are listed, to see what is near the bound */
 #define TICK_MS         5
 #define WAIT_MS         30000
 
@@ -152,8 +153,9 @@ tick_cb (gpointer data)
        * the one at the previous tick (the test moves on only when the main
        * loop runs again). */
       if (gap > MAX_GAP_MS * 1000)
+        meter.n_over++;
+      if (gap > REPORT_GAP_MS * 1000)
         {
-          meter.n_over++;
           g_test_message ("gap of %.0f ms (on a CPU %.0f ms, waiting for one %.0f ms) at %.2f s, "
                           "from \"%s\" to \"%s\"%s", gap / 1000.0, run / 1e6, wait / 1e6,
                           (now - meter.start) / 1e6, meter.tick_phase, meter.phase,
@@ -199,10 +201,17 @@ meter_pause (void)
   meter.recording = FALSE;
 }
 
+/* The tick that ends the pause starts the next gap: a stall right after
+ * the pause still counts (with last = 0 the first gap went unmeasured). */
 static void
 meter_resume (void)
 {
-  meter.last = 0;
+  gint64 run_ns, wait_ns;
+
+  read_schedstat (&run_ns, &wait_ns);
+  meter.last = g_get_monotonic_time ();
+  meter.last_run_ns = run_ns;
+  meter.last_wait_ns = wait_ns;
   meter.recording = TRUE;
 }
 
