@@ -19,6 +19,7 @@ struct _VisagePersonPage
   AdwActionRow    *name_row;
   GtkMenuButton   *rename_button;
   GtkEntry        *name_entry;
+  GtkButton       *rename_confirm_button;
   GtkLabel        *name_error_label;
   AdwActionRow    *created_row;
   AdwActionRow    *last_seen_row;
@@ -31,6 +32,7 @@ struct _VisagePersonPage
   gint64           shown_id;      /* whose samples the tiles are */
   GCancellable    *reading;       /* the reload on its way */
   char            *name_error;
+  gint64           renaming_id;   /* whose new name is being written, or 0 */
 };
 
 G_DEFINE_FINAL_TYPE (VisagePersonPage, visage_person_page, GTK_TYPE_WIDGET)
@@ -380,33 +382,104 @@ visage_person_page_get_person_id (VisagePersonPage *self)
   return self->item != NULL ? vs_person_item_get_id (self->item) : 0;
 }
 
+typedef struct {
+  gint64  person_id;
+  char   *name;
+} Rename;
+
+static void
+rename_free (Rename *rename)
+{
+  g_free (rename->name);
+  g_free (rename);
+}
+
+/* On a worker: the store may wait for another program's write (an import)
+ * for seconds, which the window must not. */
+static gpointer
+run_rename (VsStore       *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Rename *rename = data;
+
+  if (!vs_store_rename_person (store, rename->person_id, rename->name, error))
+    return NULL;
+  return g_strdup (rename->name);
+}
+
+static void
+renamed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VisagePersonPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = vs_store_job_finish (result, &error);
+  gint64 person_id = self->renaming_id;
+  gboolean still_shown;
+
+  self->renaming_id = 0;
+  if (self->title_label == NULL)   /* disposed meanwhile */
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rename_confirm_button), TRUE);
+  still_shown = self->item != NULL && vs_person_item_get_id (self->item) == person_id;
+
+  if (name == NULL)
+    {
+      /* Someone else has that name (or the database said no): said where
+       * the name was typed, which stays open to correct it. */
+      if (still_shown && gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (self->rename_button))))
+        set_name_error (self, error->message);
+      else
+        g_signal_emit (self, signals[ERROR], 0, error->message);
+      return;
+    }
+  if (!still_shown)
+    return;   /* the list follows through the model */
+
+  set_name_error (self, NULL);
+  /* The item follows at the model's next refresh; the page at once. */
+  gtk_label_set_text (self->title_label, name);
+  adw_avatar_set_text (self->avatar, name);
+  adw_action_row_set_subtitle (self->name_row, name);
+  gtk_menu_button_popdown (self->rename_button);
+  g_signal_emit (self, signals[RENAMED], 0, name);
+}
+
+/* A name that is not one is refused here and now (FALSE, the error shown
+ * under the entry); a good one is written on a worker, and the page, the
+ * popover and ::renamed follow when it is stored. FALSE too while the
+ * previous rename is still being written. */
 gboolean
 visage_person_page_rename (VisagePersonPage *self,
                            const char       *new_name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *normalized = NULL;
+  Rename *rename;
 
   g_return_val_if_fail (VISAGE_IS_PERSON_PAGE (self), FALSE);
 
-  if (self->item == NULL || self->store == NULL)
+  if (self->item == NULL || self->store == NULL || self->renaming_id != 0)
     return FALSE;
 
   normalized = vs_person_name_normalize (new_name, &error);
-  if (normalized == NULL ||
-      !vs_store_rename_person (self->store, vs_person_item_get_id (self->item), normalized, &error))
+  if (normalized == NULL)
     {
       set_name_error (self, error->message);
       return FALSE;
     }
 
   set_name_error (self, NULL);
-  /* The item follows at the model's next refresh; the page at once. */
-  gtk_label_set_text (self->title_label, normalized);
-  adw_avatar_set_text (self->avatar, normalized);
-  adw_action_row_set_subtitle (self->name_row, normalized);
-  gtk_menu_button_popdown (self->rename_button);
-  g_signal_emit (self, signals[RENAMED], 0, normalized);
+  rename = g_new0 (Rename, 1);
+  rename->person_id = vs_person_item_get_id (self->item);
+  rename->name = g_steal_pointer (&normalized);
+  self->renaming_id = rename->person_id;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rename_confirm_button), FALSE);
+  vs_store_job_run (self->store, NULL, run_rename, rename, (GDestroyNotify) rename_free, g_free,
+                    NULL, renamed_cb, g_object_ref (self));
   return TRUE;
 }
 
@@ -475,23 +548,49 @@ name_entry_changed_cb (VisagePersonPage *self)
 
 /* ---- Actions ---------------------------------------------------------- */
 
-static void
-remove_sample_response_cb (AdwMessageDialog *dialog,
-                           const char       *response,
-                           VisagePersonPage *self)
+static gpointer
+run_delete_sample (VsStore       *store,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
-  gint64 sample_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "sample-id"));
+  return vs_store_delete_sample (store, *(gint64 *) data, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+sample_deleted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VisagePersonPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_str_equal (response, "remove") || self->store == NULL)
+  if (self->samples_box == NULL)   /* disposed meanwhile */
     return;
-
-  if (!vs_store_delete_sample (self->store, sample_id, &error))
+  if (vs_store_job_finish (result, &error) == NULL)
     {
       g_signal_emit (self, signals[ERROR], 0, error->message);
       return;
     }
   visage_person_page_reload (self);
+}
+
+/* The sample is erased on a worker (a secure delete and a checkpoint, and
+ * maybe a wait for another program's write); the tiles follow. */
+static void
+remove_sample_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           VisagePersonPage *self)
+{
+  gint64 *sample_id;
+
+  if (!g_str_equal (response, "remove") || self->store == NULL)
+    return;
+
+  sample_id = g_new (gint64, 1);
+  *sample_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "sample-id"));
+  vs_store_job_run (self->store, NULL, run_delete_sample, sample_id, g_free, NULL,
+                    NULL, sample_deleted_cb, g_object_ref (self));
 }
 
 static void
@@ -662,6 +761,7 @@ visage_person_page_class_init (VisagePersonPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, name_row);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, rename_button);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, rename_confirm_button);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, created_row);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, last_seen_row);
   gtk_widget_class_bind_template_child (widget_class, VisagePersonPage, name_error_label);

@@ -30,8 +30,11 @@ gint64        visage_person_page_get_person_id (VisagePersonPage *self);
 /* Reads the samples again (after a change in the database). */
 void          visage_person_page_reload      (VisagePersonPage *self);
 
-/* What the rename popover's Rename does: checks, renames in the store and
- * closes the popover, or shows the problem under the entry. */
+/* What the rename popover's Rename does: checks the name (FALSE and the
+ * problem under the entry when it is not one), then renames in the store
+ * on a worker; when stored, the page shows the name, the popover closes
+ * and ::renamed is emitted; when refused (someone else has the name), the
+ * problem shows under the entry. */
 gboolean      visage_person_page_rename      (VisagePersonPage *self,
                                               const char       *new_name);
 /* The rename popover is open. */
