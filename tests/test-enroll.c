@@ -655,11 +655,11 @@ test_enroll_window_save (void)
 
   /* The enrollment watches the live view's own camera: the video behind it
    * keeps playing, with recognition paused (no boxes). */
-  g_assert_cmpstr (visage_live_page_get_state (watch.page), ==, "video");
+  g_assert_cmpint (visage_live_page_get_state (watch.page), ==, VISAGE_LIVE_STATE_VIDEO);
 
   /* Mid-capture: a screenshot. */
   g_assert_true (vs_gui_test_wait_for (has_two_samples, enroll, CAPTURE_TIMEOUT_MS));
-  g_assert_cmpstr (visage_live_page_get_state (watch.page), ==, "video");
+  g_assert_cmpint (visage_live_page_get_state (watch.page), ==, VISAGE_LIVE_STATE_VIDEO);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (visage_live_page_get_live_model (watch.page))), ==, 0);
   g_test_message ("hint mid-capture: %s", visage_enroll_window_get_hint (enroll));
   png = vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll.png");
@@ -734,7 +734,7 @@ test_enroll_window_save (void)
 
   /* The toast's button opens the person. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-person", "x", saved_id));
-  g_assert_cmpstr (visage_people_page_get_state (window->people_page), ==, "person");
+  g_assert_cmpint (visage_people_page_get_state (window->people_page), ==, VISAGE_PEOPLE_STATE_PERSON);
 
   close_all ();
 }

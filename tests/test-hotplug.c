@@ -42,9 +42,10 @@ live_camera (VisageLivePage *page)
 }
 
 static void
-note_state (Run        *run,
-            const char *state)
+note_state (Run             *run,
+            VisageLiveState  live_state)
 {
+  const char *state = vs_gui_test_enum_nick (VISAGE_TYPE_LIVE_STATE, live_state);
   const char *last = strrchr (run->trail, ' ');
 
   if (g_strcmp0 (last != NULL ? last + 1 : run->trail, state) != 0)
@@ -63,13 +64,13 @@ unplug_and_return (Run          *run,
                    VisageWindow *window)
 {
   VisageLivePage *page = visage_window_get_live_page (window);
-  const char *state = visage_live_page_get_state (page);
+  VisageLiveState state = visage_live_page_get_state (page);
 
   note_state (run, state);
   switch (run->stage)
     {
     case 0:
-      if (!g_str_equal (state, "video"))
+      if (state != VISAGE_LIVE_STATE_VIDEO)
         return FALSE;
       g_set_weak_pointer (&run->camera, live_camera (page));
       g_assert_nonnull (run->camera);
@@ -78,7 +79,7 @@ unplug_and_return (Run          *run,
       run->stage++;
       return FALSE;
     case 1:
-      if (!g_str_equal (state, "disconnected"))
+      if (state != VISAGE_LIVE_STATE_DISCONNECTED)
         return FALSE;
       /* The camera waits for its device; nobody stopped it. */
       g_assert_nonnull (run->camera);
@@ -88,7 +89,7 @@ unplug_and_return (Run          *run,
       run->stage++;
       return FALSE;
     case 2:
-      if (!g_str_equal (state, "video") || vs_camera_get_frames_delivered (run->camera) == 0)
+      if (state != VISAGE_LIVE_STATE_VIDEO || vs_camera_get_frames_delivered (run->camera) == 0)
         return FALSE;
       g_assert_true (live_camera (page) == run->camera);
       return TRUE;
@@ -104,20 +105,20 @@ plugged_in_later (Run          *run,
                   VisageWindow *window)
 {
   VisageLivePage *page = visage_window_get_live_page (window);
-  const char *state = visage_live_page_get_state (page);
+  VisageLiveState state = visage_live_page_get_state (page);
 
   note_state (run, state);
   switch (run->stage)
     {
     case 0:
-      if (!g_str_equal (state, "disconnected"))
+      if (state != VISAGE_LIVE_STATE_DISCONNECTED)
         return FALSE;
       g_set_weak_pointer (&run->camera, live_camera (page));
       run->device = vs_test_cameras_plug (TEST_PATH, WORKING_CAMERA);
       run->stage++;
       return FALSE;
     case 1:
-      return g_str_equal (state, "video") && live_camera (page) != NULL &&
+      return state == VISAGE_LIVE_STATE_VIDEO && live_camera (page) != NULL &&
              vs_camera_get_frames_delivered (live_camera (page)) > 0;
     default:
       g_assert_not_reached ();

@@ -211,7 +211,7 @@ recognized_cb (VisageLivePage *page,
 static gboolean
 is_video (gpointer data)
 {
-  return g_str_equal (visage_live_page_get_state (data), "video");
+  return visage_live_page_get_state (data) == VISAGE_LIVE_STATE_VIDEO;
 }
 
 /* Waits until the model holds a known, an unknown and an identifying face. */

@@ -149,7 +149,7 @@ close_window (VisageWindow *window)
 
 typedef struct {
   VisagePeoplePage *page;
-  const char       *state;
+  VisagePeopleState state;
   guint             n_shown;
   gint64            id;
   const char       *name;
@@ -160,7 +160,7 @@ state_is (gpointer data)
 {
   Want *want = data;
 
-  return g_strcmp0 (visage_people_page_get_state (want->page), want->state) == 0;
+  return visage_people_page_get_state (want->page) == want->state;
 }
 
 static gboolean
@@ -269,7 +269,7 @@ test_empty_state (void)
   g_autofree char *db = g_build_filename (dir, "empty.db", NULL);
   g_autofree char *png = NULL;
   VisageWindow *window = open_window (db);
-  Want want = { .page = window->people_page, .state = "empty" };
+  Want want = { .page = window->people_page, .state = VISAGE_PEOPLE_STATE_EMPTY };
 
   g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
   g_assert_cmpstr (visage_people_page_get_count_text (window->people_page), ==, "0 people");
@@ -281,7 +281,7 @@ test_empty_state (void)
     g_autofree char *out = run_cli (0, "enroll", "--db", db, "--name", "Colin Powell", photo, NULL);
     gint64 start = g_get_monotonic_time ();
 
-    want.state = "list";
+    want.state = VISAGE_PEOPLE_STATE_LIST;
     g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
     g_test_message ("visage-cli enroll seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
     g_assert_cmpstr (visage_people_page_get_count_text (window->people_page), ==, "1 person");
@@ -297,7 +297,7 @@ test_list_search_sort (void)
   g_autofree char *png = NULL;
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list" };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST };
   g_autoptr(VsStore) store = NULL;
 
   g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
@@ -327,7 +327,7 @@ test_list_search_sort (void)
   g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "2 of 6 people");
 
   visage_people_page_set_search_text (page, "nobody at all");
-  want.state = "no-results";
+  want.state = VISAGE_PEOPLE_STATE_NO_RESULTS;
   g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
 
   visage_people_page_set_search_text (page, "");
@@ -432,7 +432,7 @@ test_rename (void)
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
   VisagePersonPage *person_page = visage_people_page_get_person_page (page);
-  Want want = { .page = page, .state = "list" };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST };
   g_autoptr(VsStore) store = vs_store_open (db, NULL);
   g_autoptr(VsPerson) person = NULL;
   WantPerson want_person = { .person_page = person_page };
@@ -443,7 +443,7 @@ test_rename (void)
   g_assert_cmpint (id, >, 0);
 
   g_assert_true (visage_people_page_show_person (page, id));
-  g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
+  g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_PERSON);
   g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
   /* The pictures are decoded on a worker. */
   g_assert_true (vs_gui_test_wait_for (three_samples_shown, person_page, WAIT_MS));
@@ -521,7 +521,7 @@ test_rename (void)
 
   /* Back (what Alt+Left, Escape and the back button do). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "people.back", NULL));
-  g_assert_cmpstr (visage_people_page_get_state (page), ==, "list");
+  g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_LIST);
   close_window (window);
 }
 
@@ -594,7 +594,7 @@ test_delete_undo (void)
   g_autofree char *png = NULL;
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   g_autoptr(VsStore) store = vs_store_open (db, NULL);
   g_autoptr(VsPerson) person = NULL;
   gint64 ids[2];
@@ -653,7 +653,7 @@ test_delete_expire (void)
   g_autofree char *db = copy_lfw_db ();
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   g_autoptr(GPtrArray) gone = NULL;
   g_autoptr(GPtrArray) kept = NULL;
   gint64 id, other, start;
@@ -670,7 +670,7 @@ test_delete_expire (void)
   g_object_set (page, "undo-timeout", 1, NULL);
   start = g_get_monotonic_time ();
   g_assert_cmpuint (visage_people_page_delete_people (page, &id, 1), >, 0);
-  g_assert_cmpstr (visage_people_page_get_state (page), ==, "list");
+  g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_LIST);
 
   want.name = db;
   want.id = id;
@@ -697,7 +697,7 @@ test_cli_changes (void)
   g_autofree char *db = copy_lfw_db ();
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   g_autofree char *id_text = NULL;
   g_autofree char *out = NULL;
   gint64 id, start;
@@ -723,7 +723,7 @@ test_cli_changes (void)
   want.n_shown = 5;
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
   g_test_message ("visage-cli delete seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
-  want.state = "list";
+  want.state = VISAGE_PEOPLE_STATE_LIST;
   g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
 
   /* Exported by visage-cli: the same data the page's Export writes. */
@@ -836,7 +836,7 @@ test_person_page_keys (void)
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
   VisagePersonPage *person_page = visage_people_page_get_person_page (page);
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   g_autoptr(GPtrArray) focusable = g_ptr_array_new ();
   GtkWidget *back = NULL;
   gint64 id;
@@ -878,7 +878,7 @@ test_person_page_keys (void)
       name = stored_name (db, id);
       g_assert_cmpstr (name, ==, "Hugo Chavez");
       g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
-      g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
+      g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_PERSON);
       if (gtk_widget_get_ancestor (w, GTK_TYPE_BUTTON) != NULL || GTK_IS_BUTTON (w))
         if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (GTK_IS_BUTTON (w) ? w : gtk_widget_get_ancestor (w, GTK_TYPE_BUTTON))),
                        "people.back") == 0)
@@ -909,7 +909,7 @@ test_person_page_keys (void)
     vs_gui_test_press_key (focus, GDK_KEY_Escape, 0);
     g_assert_false (visage_person_page_is_renaming (person_page));
     /* Escape closed the popover only, not the person's page. */
-    g_assert_cmpstr (visage_people_page_get_state (page), ==, "person");
+    g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_PERSON);
     name = stored_name (db, id);
     g_assert_cmpstr (name, ==, "Hugo Chavez");
   }
@@ -935,7 +935,7 @@ test_person_page_keys (void)
   answer_confirmation (find_confirmation (), "delete");
   want.n_shown = 5;
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
-  g_assert_cmpstr (visage_people_page_get_state (page), ==, "list");
+  g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_LIST);
   close_window (window);
 }
 
@@ -1011,7 +1011,7 @@ test_accessible_labels (void)
   g_autofree char *db = copy_lfw_db ();
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
 
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
   vs_gui_test_run_for (300);
@@ -1033,7 +1033,7 @@ test_list_row_delete (void)
   g_autofree char *db = copy_lfw_db ();
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   WantRows rows = { page, 6 };
   GtkWidget *list, *row;
   AdwMessageDialog *dialog;
@@ -1072,7 +1072,7 @@ test_search_escape (void)
   g_autofree char *db = copy_lfw_db ();
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  Want want = { .page = page, .state = "list", .n_shown = 6 };
+  Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   GtkWidget *focus;
 
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));

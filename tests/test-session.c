@@ -150,7 +150,7 @@ test_camera_off_behind_people (Fixture       *f,
 
   g_assert_true (wait_for_frames (f, 5));
   g_assert_true (vs_gui_test_wait_for (camera_playing, f->camera, WAIT_MS));
-  g_assert_cmpstr (visage_live_page_get_state (page), ==, "video");
+  g_assert_cmpint (visage_live_page_get_state (page), ==, VISAGE_LIVE_STATE_VIDEO);
   png = vs_gui_test_save_png (GTK_WIDGET (f->window), "session-live.png");
   g_test_message ("screenshot: %s", png);
   g_clear_pointer (&png, g_free);
@@ -171,7 +171,7 @@ test_camera_off_behind_people (Fixture       *f,
   g_test_message ("camera back: first new frame %.0f ms after the live page was shown", latency_ms);
   /* PLAYING comes through the bus, maybe after the first frame. */
   g_assert_true (vs_gui_test_wait_for (camera_playing, f->camera, WAIT_MS));
-  g_assert_cmpstr (visage_live_page_get_state (page), ==, "video");
+  g_assert_cmpint (visage_live_page_get_state (page), ==, VISAGE_LIVE_STATE_VIDEO);
   if (g_test_slow ())
     g_assert_cmpfloat (latency_ms, <, BACK_WITHIN_US / 1000.0);
 }

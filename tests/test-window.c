@@ -30,7 +30,7 @@ struct _Run {
   gboolean           done;
   /* What the checks saw */
   char              *page_name;
-  char              *live_state;
+  VisageLiveState    live_state;
   char              *camera;
   char              *status_title;
   char              *status_description;
@@ -47,7 +47,6 @@ run_clear (Run *run)
 {
   g_clear_object (&run->app);
   g_clear_pointer (&run->page_name, g_free);
-  g_clear_pointer (&run->live_state, g_free);
   g_clear_pointer (&run->camera, g_free);
   g_clear_pointer (&run->status_title, g_free);
   g_clear_pointer (&run->status_description, g_free);
@@ -140,13 +139,13 @@ check_video (Run          *run,
 {
   VisageLivePage *page = visage_window_get_live_page (window);
 
-  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+  if (visage_live_page_get_state (page) != VISAGE_LIVE_STATE_VIDEO ||
       !gtk_widget_get_mapped (GTK_WIDGET (page)))
     return FALSE;
 
   run->page_name = g_strdup (visage_window_get_visible_page_name (window));
   run->camera = g_strdup (visage_window_get_camera (window));
-  run->live_state = g_strdup (visage_live_page_get_state (page));
+  run->live_state = visage_live_page_get_state (page);
   return TRUE;
 }
 
@@ -164,7 +163,7 @@ test_window_source_test (void)
   g_assert_true (run.done);
   g_assert_cmpstr (run.page_name, ==, "live");
   g_assert_cmpstr (run.camera, ==, "test");
-  g_assert_cmpstr (run.live_state, ==, "video");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_VIDEO);
   /* The database was created where --db said. */
   g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
   run_clear (&run);
@@ -201,12 +200,12 @@ check_recognition_running (Run          *run,
 {
   VisageLivePage *page = visage_window_get_live_page (window);
 
-  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+  if (visage_live_page_get_state (page) != VISAGE_LIVE_STATE_VIDEO ||
       visage_live_page_get_recognition (page) != VS_RECOGNIZER_STATE_RUNNING)
     return FALSE;
 
   run->status_description = visage_live_page_dup_status_text (page);
-  run->live_state = g_strdup (visage_live_page_get_state (page));
+  run->live_state = visage_live_page_get_state (page);
   return TRUE;
 }
 
@@ -247,7 +246,7 @@ test_window_starting (void)
   g_assert_false (run.timed_out);
   g_assert_true (run.done);
   g_test_message ("Running: %s", run.status_description);
-  g_assert_cmpstr (run.live_state, ==, "video");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_VIDEO);
   g_assert_null (strstr (run.status_description, "Starting…"));
   g_free (log.status_at_start);
   run_clear (&run);
@@ -262,7 +261,7 @@ check_recognition_failed (Run          *run,
 {
   VisageLivePage *page = visage_window_get_live_page (window);
 
-  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+  if (visage_live_page_get_state (page) != VISAGE_LIVE_STATE_VIDEO ||
       visage_live_page_get_recognition (page) != VS_RECOGNIZER_STATE_FAILED)
     return FALSE;
   /* The hint over the picture says why (its revealer takes a moment). */
@@ -270,7 +269,7 @@ check_recognition_failed (Run          *run,
     return FALSE;
 
   run->status_description = visage_live_page_dup_status_text (page);
-  run->live_state = g_strdup (visage_live_page_get_state (page));
+  run->live_state = visage_live_page_get_state (page);
   return TRUE;
 }
 
@@ -294,7 +293,7 @@ test_window_models_missing (void)
   g_assert_false (run.timed_out);
   g_assert_true (run.done);
   g_test_message ("Status: %s", run.status_description);
-  g_assert_cmpstr (run.live_state, ==, "video");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_VIDEO);
   g_assert_null (strstr (run.status_description, "Starting…"));
   run_clear (&run);
 }
@@ -316,7 +315,7 @@ check_narrow (Run          *run,
 {
   VisageLivePage *page = visage_window_get_live_page (window);
 
-  if (!g_str_equal (visage_live_page_get_state (page), "video") ||
+  if (visage_live_page_get_state (page) != VISAGE_LIVE_STATE_VIDEO ||
       !gtk_widget_get_mapped (GTK_WIDGET (page)))
     return FALSE;
 
@@ -353,19 +352,19 @@ check_no_camera (Run          *run,
                  VisageWindow *window)
 {
   VisageLivePage *page = visage_window_get_live_page (window);
-  const char *state = visage_live_page_get_state (page);
+  VisageLiveState state = visage_live_page_get_state (page);
   AdwStatusPage *status_page;
 
-  if (g_str_equal (state, "starting"))
+  if (state == VISAGE_LIVE_STATE_STARTING)
     return FALSE;
 
-  run->live_state = g_strdup (state);
+  run->live_state = state;
   run->camera = g_strdup (visage_window_get_camera (window));
   run->page_name = g_strdup (visage_window_get_visible_page_name (window));
 
   /* Wait for the stack to map the page shown. */
   status_page = find_mapped_status_page (GTK_WIDGET (page));
-  if (g_str_equal (state, "no-camera") && status_page == NULL)
+  if (state == VISAGE_LIVE_STATE_NO_CAMERA && status_page == NULL)
     return FALSE;
 
   if (status_page != NULL)
@@ -378,7 +377,7 @@ check_no_camera (Run          *run,
 
       /* Retry with still no camera stays here. */
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "live.retry", NULL));
-      run->flag = g_str_equal (visage_live_page_get_state (page), "no-camera");
+      run->flag = visage_live_page_get_state (page) == VISAGE_LIVE_STATE_NO_CAMERA;
     }
 
   return TRUE;
@@ -406,7 +405,7 @@ test_window_no_camera (void)
 
   if (n_cameras == 0)
     {
-      g_assert_cmpstr (run.live_state, ==, "no-camera");
+      g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_NO_CAMERA);
       g_assert_null (run.camera);
       g_assert_cmpstr (run.status_title, ==, "No Camera Found");
       g_assert_true (run.flag);
@@ -459,12 +458,12 @@ check_status_page (Run          *run,
   AdwStatusPage *status_page = find_mapped_status_page (GTK_WIDGET (page));
   GString *labels;
 
-  if (status_page == NULL || g_str_equal (visage_live_page_get_state (page), "starting"))
+  if (status_page == NULL || visage_live_page_get_state (page) == VISAGE_LIVE_STATE_STARTING)
     return FALSE;
 
   vs_gui_test_run_for (400);   /* the stack's crossfade */
   status_page = find_mapped_status_page (GTK_WIDGET (page));
-  run->live_state = g_strdup (visage_live_page_get_state (page));
+  run->live_state = visage_live_page_get_state (page);
   run->status_title = g_strdup (adw_status_page_get_title (status_page));
   run->status_description = g_strdup (adw_status_page_get_description (status_page));
   run->camera = g_strdup (visage_window_get_camera (window));
@@ -478,7 +477,7 @@ check_status_page (Run          *run,
     if (g_menu_model_get_n_items (in_use) > 0)
       g_menu_model_get_item_attribute (in_use, 0, G_MENU_ATTRIBUTE_LABEL, "s", &run->in_use);
   }
-  g_test_message ("%s: “%s” — %s [%s] blue: %s", run->live_state, run->status_title,
+  g_test_message ("%s: “%s” — %s [%s] blue: %s", vs_gui_test_enum_nick (VISAGE_TYPE_LIVE_STATE, run->live_state), run->status_title,
                   run->status_description, run->buttons, run->primary);
   if (run->png_name != NULL)
     g_free (vs_gui_test_save_png (GTK_WIDGET (window), run->png_name));
@@ -507,7 +506,7 @@ test_window_camera_not_found (void)
   g_assert_cmpint (run_app (&run, check_status_page,
                             "--source", "device:/dev/nothing", "--db", db, NULL), ==, 0);
   g_assert_true (run.done);
-  g_assert_cmpstr (run.live_state, ==, "camera-not-found");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_CAMERA_NOT_FOUND);
   g_assert_cmpstr (run.status_title, ==, "Camera Not Found");
   g_assert_nonnull (strstr (run.status_description, "/dev/nothing"));
   g_assert_cmpstr (run.camera, ==, "device:/dev/nothing");
@@ -531,7 +530,7 @@ test_window_disconnected (void)
                             "--source", "device:/dev/video-visage-test", "--db", db, NULL), ==, 0);
   g_settings_reset (settings, "camera");
   g_assert_true (run.done);
-  g_assert_cmpstr (run.live_state, ==, "disconnected");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_DISCONNECTED);
   g_assert_cmpstr (run.status_title, ==, "Camera Disconnected");
   g_assert_cmpstr (run.camera, ==, "device:/dev/video-visage-test");
   run_clear (&run);
@@ -553,7 +552,7 @@ test_window_text_file (void)
   source = g_strconcat ("file:", text, NULL);
   g_assert_cmpint (run_app (&run, check_status_page, "--source", source, "--db", db, NULL), ==, 0);
   g_assert_true (run.done);
-  g_assert_cmpstr (run.live_state, ==, "error");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_ERROR);
   g_assert_cmpstr (run.status_title, ==, "Not a Video");
   g_assert_true (g_str_has_prefix (run.status_description, "This file is not a video Visage can play. "));
   g_assert_null (strstr (run.status_description, "play:"));
@@ -574,7 +573,7 @@ test_window_missing_file (void)
 
   g_assert_cmpint (run_app (&run, check_status_page, "--source", source, "--db", db, NULL), ==, 0);
   g_assert_true (run.done);
-  g_assert_cmpstr (run.live_state, ==, "error");
+  g_assert_cmpint (run.live_state, ==, VISAGE_LIVE_STATE_ERROR);
   g_assert_cmpstr (run.status_title, ==, "Video File Not Found");
   g_assert_nonnull (strstr (run.status_description, "no-such-video.mp4"));
   g_assert_cmpstr (run.primary, ==, "_Open Video File…");

@@ -219,3 +219,14 @@ vs_gui_test_destroy_all_windows (void)
 
   vs_gui_test_wait_for (no_toplevels, NULL, 2000);
 }
+
+const char *
+vs_gui_test_enum_nick (GType type,
+                       int   value)
+{
+  /* Enum classes of static types are never freed: keep the reference. */
+  GEnumClass *klass = g_type_class_ref (type);
+  GEnumValue *found = g_enum_get_value (klass, value);
+
+  return found != NULL ? found->value_nick : "(unknown)";
+}

@@ -37,6 +37,9 @@ GdkTexture *vs_gui_test_render     (GtkWidget          *widget);
 
 /* The first toplevel window of this type, or NULL. */
 GtkWindow *vs_gui_test_find_window (GType               type);
+/* The nick of a value of an enum type ("video"): for messages. */
+const char *vs_gui_test_enum_nick (GType               type,
+                                   int                 value);
 
 /* Presses and releases keyval with modifiers (Control, Shift, Alt) as a
  * user would: through the X server (XTest) to the window of widget, which

@@ -24,6 +24,7 @@ struct _VisageLivePage
   GtkWidget       parent_instance;
 
   gpointer        gallery_request;  /* the newest set_gallery_without() on a worker */
+  VisageLiveState state;            /* which page of the stack shows */
 
   /* Template children */
   GtkStack       *stack;
@@ -88,15 +89,34 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+G_DEFINE_ENUM_TYPE (VisageLiveState, visage_live_state,
+                    G_DEFINE_ENUM_VALUE (VISAGE_LIVE_STATE_STARTING, "starting"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_LIVE_STATE_VIDEO, "video"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_LIVE_STATE_NO_CAMERA, "no-camera"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_LIVE_STATE_DISCONNECTED, "disconnected"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_LIVE_STATE_CAMERA_NOT_FOUND, "camera-not-found"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_LIVE_STATE_ERROR, "error"))
+
+/* The stack's page for each state (ui/visage-live-page.ui). */
+static const char * const state_pages[] = {
+  [VISAGE_LIVE_STATE_STARTING]         = "starting",
+  [VISAGE_LIVE_STATE_VIDEO]            = "video",
+  [VISAGE_LIVE_STATE_NO_CAMERA]        = "no-camera",
+  [VISAGE_LIVE_STATE_DISCONNECTED]     = "disconnected",
+  [VISAGE_LIVE_STATE_CAMERA_NOT_FOUND] = "camera-not-found",
+  [VISAGE_LIVE_STATE_ERROR]            = "error",
+};
+
 static void
-set_state (VisageLivePage *self,
-           const char     *state)
+set_state (VisageLivePage  *self,
+           VisageLiveState  state)
 {
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), state) == 0)
+  if (self->state == state)
     return;
 
-  gtk_stack_set_visible_child_name (self->stack, state);
-  gtk_spinner_set_spinning (self->spinner, g_str_equal (state, "starting"));
+  self->state = state;
+  gtk_stack_set_visible_child_name (self->stack, state_pages[state]);
+  gtk_spinner_set_spinning (self->spinner, state == VISAGE_LIVE_STATE_STARTING);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -424,7 +444,7 @@ show_error (VisageLivePage *self,
   /* The blue button comes first. */
   gtk_box_reorder_child_after (GTK_BOX (gtk_widget_get_parent (open_other)),
                                self->error_retry_button, wrong_source ? open_other : NULL);
-  set_state (self, "error");
+  set_state (self, VISAGE_LIVE_STATE_ERROR);
 }
 
 static void
@@ -439,17 +459,17 @@ camera_state_changed_cb (VisageLivePage *self,
     case VS_CAMERA_STATE_STARTING:
       /* Started again after nobody looked: the last picture stays until
        * the next one, rather than a spinner. */
-      if (!g_str_equal (visage_live_page_get_state (self), "video"))
-        set_state (self, "starting");
+      if (self->state != VISAGE_LIVE_STATE_VIDEO)
+        set_state (self, VISAGE_LIVE_STATE_STARTING);
       break;
 
     case VS_CAMERA_STATE_PLAYING:
-      set_state (self, "video");
+      set_state (self, VISAGE_LIVE_STATE_VIDEO);
       start_status_updates (self);
       break;
 
     case VS_CAMERA_STATE_DISCONNECTED:
-      set_state (self, "disconnected");
+      set_state (self, VISAGE_LIVE_STATE_DISCONNECTED);
       break;
 
     case VS_CAMERA_STATE_ERROR:
@@ -577,7 +597,7 @@ visage_live_page_set_source (VisageLivePage *self,
 
   if (spec == NULL)
     {
-      set_state (self, "no-camera");
+      set_state (self, VISAGE_LIVE_STATE_NO_CAMERA);
       return;
     }
 
@@ -620,7 +640,7 @@ visage_live_page_set_source (VisageLivePage *self,
                            G_CALLBACK (camera_error_cb), self,
                            G_CONNECT_SWAPPED);
 
-  set_state (self, "starting");
+  set_state (self, VISAGE_LIVE_STATE_STARTING);
   /* Started if this page is on screen (else once it is), or already
    * running for the enrollment window. */
   if (self->looking)
@@ -655,7 +675,7 @@ visage_live_page_show_disconnected (VisageLivePage *self)
   g_return_if_fail (VISAGE_IS_LIVE_PAGE (self));
 
   stop_camera (self);
-  set_state (self, "disconnected");
+  set_state (self, VISAGE_LIVE_STATE_DISCONNECTED);
 }
 
 void
@@ -686,7 +706,7 @@ visage_live_page_show_camera_not_found (VisageLivePage *self,
   gtk_widget_set_visible (self->not_found_choose_button, other_cameras);
   set_suggested (self->not_found_choose_button, other_cameras);
   set_suggested (self->not_found_open_button, !other_cameras);
-  set_state (self, "camera-not-found");
+  set_state (self, VISAGE_LIVE_STATE_CAMERA_NOT_FOUND);
 }
 
 void
@@ -800,12 +820,12 @@ visage_live_page_get_live_model (VisageLivePage *self)
   return self->empty_model;
 }
 
-const char *
+VisageLiveState
 visage_live_page_get_state (VisageLivePage *self)
 {
-  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), NULL);
+  g_return_val_if_fail (VISAGE_IS_LIVE_PAGE (self), VISAGE_LIVE_STATE_STARTING);
 
-  return gtk_stack_get_visible_child_name (self->stack);
+  return self->state;
 }
 
 char *
@@ -1000,7 +1020,7 @@ visage_live_page_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_string (value, visage_live_page_get_state (self));
+      g_value_set_enum (value, self->state);
       break;
 
     case PROP_RECOGNITION:
@@ -1056,9 +1076,9 @@ visage_live_page_class_init (VisageLivePageClass *klass)
   object_class->get_property = visage_live_page_get_property;
 
   properties[PROP_STATE] =
-    g_param_spec_string ("state", NULL, NULL,
-                         NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL,
+                       VISAGE_TYPE_LIVE_STATE, VISAGE_LIVE_STATE_STARTING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RECOGNITION] =
     g_param_spec_enum ("recognition", NULL, NULL,
                        VS_TYPE_RECOGNIZER_STATE, VS_RECOGNIZER_STATE_STARTING,
@@ -1112,4 +1132,6 @@ visage_live_page_init (VisageLivePage *self)
   self->announced = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->state = VISAGE_LIVE_STATE_STARTING;
+  gtk_stack_set_visible_child_name (self->stack, state_pages[self->state]);
 }

@@ -20,6 +20,19 @@
 
 G_BEGIN_DECLS
 
+/* What the live page shows. */
+typedef enum {
+  VISAGE_LIVE_STATE_STARTING,          /* the camera is starting (a spinner) */
+  VISAGE_LIVE_STATE_VIDEO,             /* the picture */
+  VISAGE_LIVE_STATE_NO_CAMERA,         /* no source at all */
+  VISAGE_LIVE_STATE_DISCONNECTED,      /* the camera went away */
+  VISAGE_LIVE_STATE_CAMERA_NOT_FOUND,  /* a camera this computer never had */
+  VISAGE_LIVE_STATE_ERROR,             /* the source failed: why, and what to do */
+} VisageLiveState;
+
+GType visage_live_state_get_type (void);
+#define VISAGE_TYPE_LIVE_STATE (visage_live_state_get_type ())
+
 #define VISAGE_TYPE_LIVE_PAGE (visage_live_page_get_type ())
 G_DECLARE_FINAL_TYPE (VisageLivePage, visage_live_page, VISAGE, LIVE_PAGE, GtkWidget)
 
@@ -81,9 +94,8 @@ VsFaceOverlay    *visage_live_page_get_face_overlay (VisageLivePage *self);
  * "recognized" (gint64 person_id, const char *name): a face was first
  * decided to be this person (once per track and person).
  *
- * "starting", "video", "no-camera", "disconnected", "camera-not-found" or
- * "error". Property "state", notified. */
-const char  *visage_live_page_get_state        (VisageLivePage *self);
+ * What the page shows. Property "state", notified. */
+VisageLiveState visage_live_page_get_state     (VisageLivePage *self);
 
 /* Where recognition is: STARTING while the recognizer loads its models on
  * its own thread (the status line says "Starting…"), RUNNING, or FAILED

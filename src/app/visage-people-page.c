@@ -35,6 +35,7 @@ struct _VisagePeoplePage
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
   GtkStack           *list_stack;
+  VisagePeopleState   list_state;   /* the page list_stack shows */
   GtkListView        *list_view;
   AdwStatusPage      *error_page;
   GtkActionBar       *selection_bar;
@@ -539,16 +540,39 @@ update_selection_label (VisagePeoplePage *self)
                                  self->selection_mode && n > 0);
 }
 
+G_DEFINE_ENUM_TYPE (VisagePeopleState, visage_people_state,
+                    G_DEFINE_ENUM_VALUE (VISAGE_PEOPLE_STATE_LIST, "list"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_PEOPLE_STATE_EMPTY, "empty"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_PEOPLE_STATE_NO_RESULTS, "no-results"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_PEOPLE_STATE_ERROR, "error"),
+                    G_DEFINE_ENUM_VALUE (VISAGE_PEOPLE_STATE_PERSON, "person"))
+
+/* list_stack's page for each state but PERSON (ui/visage-people-page.ui). */
+static void
+set_list_state (VisagePeoplePage  *self,
+                VisagePeopleState  state)
+{
+  static const char * const pages[] = {
+    [VISAGE_PEOPLE_STATE_LIST]       = "list",
+    [VISAGE_PEOPLE_STATE_EMPTY]      = "empty",
+    [VISAGE_PEOPLE_STATE_NO_RESULTS] = "no-results",
+    [VISAGE_PEOPLE_STATE_ERROR]      = "error",
+  };
+
+  g_return_if_fail (state < G_N_ELEMENTS (pages) && pages[state] != NULL);
+  self->list_state = state;
+  gtk_stack_set_visible_child_name (self->list_stack, pages[state]);
+}
+
 static void
 update_state (VisagePeoplePage *self)
 {
   g_autofree char *count = NULL;
   guint total, shown;
-  const char *state;
 
   if (self->model == NULL)
     {
-      gtk_stack_set_visible_child_name (self->list_stack, "error");
+      set_list_state (self, VISAGE_PEOPLE_STATE_ERROR);
       gtk_label_set_text (self->count_label, "");
       return;
     }
@@ -565,12 +589,11 @@ update_state (VisagePeoplePage *self)
   gtk_label_set_text (self->count_label, count);
 
   if (total == 0)
-    state = "empty";
+    set_list_state (self, VISAGE_PEOPLE_STATE_EMPTY);
   else if (shown == 0)
-    state = "no-results";
+    set_list_state (self, VISAGE_PEOPLE_STATE_NO_RESULTS);
   else
-    state = "list";
-  gtk_stack_set_visible_child_name (self->list_stack, state);
+    set_list_state (self, VISAGE_PEOPLE_STATE_LIST);
 
   /* Nothing to search or select among nobody. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), total > 0);
@@ -646,14 +669,12 @@ visage_people_page_show_list (VisagePeoplePage *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
-const char *
+VisagePeopleState
 visage_people_page_get_state (VisagePeoplePage *self)
 {
-  g_return_val_if_fail (VISAGE_IS_PEOPLE_PAGE (self), NULL);
+  g_return_val_if_fail (VISAGE_IS_PEOPLE_PAGE (self), VISAGE_PEOPLE_STATE_ERROR);
 
-  if (showing_person (self))
-    return "person";
-  return gtk_stack_get_visible_child_name (self->list_stack);
+  return showing_person (self) ? VISAGE_PEOPLE_STATE_PERSON : self->list_state;
 }
 
 static void

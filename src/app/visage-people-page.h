@@ -18,6 +18,17 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  VISAGE_PEOPLE_STATE_LIST,        /* the list of people */
+  VISAGE_PEOPLE_STATE_EMPTY,       /* nobody enrolled yet */
+  VISAGE_PEOPLE_STATE_NO_RESULTS,  /* nobody matches the search */
+  VISAGE_PEOPLE_STATE_ERROR,       /* the database cannot be read */
+  VISAGE_PEOPLE_STATE_PERSON,      /* one person's page */
+} VisagePeopleState;
+
+GType visage_people_state_get_type (void);
+#define VISAGE_TYPE_PEOPLE_STATE (visage_people_state_get_type ())
+
 #define VISAGE_TYPE_PEOPLE_PAGE (visage_people_page_get_type ())
 G_DECLARE_FINAL_TYPE (VisagePeoplePage, visage_people_page, VISAGE, PEOPLE_PAGE, GtkWidget)
 
@@ -53,8 +64,8 @@ gboolean visage_people_page_undo        (VisagePeoplePage *self);
 gboolean visage_people_page_show_person (VisagePeoplePage *self,
                                          gint64            person_id);
 void     visage_people_page_show_list   (VisagePeoplePage *self);
-/* "list", "empty", "no-results", "error" or "person". */
-const char *visage_people_page_get_state (VisagePeoplePage *self);
+/* What the page shows. */
+VisagePeopleState visage_people_page_get_state (VisagePeoplePage *self);
 
 /* For tests and the window. */
 void     visage_people_page_set_search_text (VisagePeoplePage *self,

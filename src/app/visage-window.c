@@ -233,7 +233,7 @@ devices_changed_cb (VisageWindow *self,
                     guint         added,
                     GListModel   *devices)
 {
-  const char *state = visage_live_page_get_state (self->live_page);
+  VisageLiveState state = visage_live_page_get_state (self->live_page);
 
   remember_cameras_seen (self);
   rebuild_camera_menu (self);
@@ -243,7 +243,7 @@ devices_changed_cb (VisageWindow *self,
    * plays again). Only a camera not found, which has no VsCamera, is the
    * window's: it starts once plugged in, and its buttons follow the other
    * cameras coming and going. */
-  if (is_device_spec (self->camera) && g_str_equal (state, "camera-not-found"))
+  if (is_device_spec (self->camera) && state == VISAGE_LIVE_STATE_CAMERA_NOT_FOUND)
     visage_window_switch_source (self, self->camera, FALSE);
   else if (self->camera == NULL && added > 0)
     {
