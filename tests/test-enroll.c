@@ -661,15 +661,15 @@ test_enroll_window_save (void)
   g_assert_true (vs_gui_test_wait_for (has_two_samples, enroll, CAPTURE_TIMEOUT_MS));
   g_assert_cmpint (visage_live_page_get_state (watch.page), ==, VISAGE_LIVE_STATE_VIDEO);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (visage_live_page_get_live_model (watch.page))), ==, 0);
-  g_test_message ("hint mid-capture: %s", visage_enroll_window_get_hint (enroll));
+  g_test_message ("hint mid-capture: %s", vs_gui_test_label_text (GTK_WIDGET (enroll), "hint_label"));
   png = vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll.png");
   g_clear_pointer (&png, g_free);
 
   g_assert_true (vs_gui_test_wait_for (has_samples, enroll, CAPTURE_TIMEOUT_MS));
   captured_us = g_get_monotonic_time ();
-  g_test_message ("hint when done: %s", visage_enroll_window_get_hint (enroll));
+  g_test_message ("hint when done: %s", vs_gui_test_label_text (GTK_WIDGET (enroll), "hint_label"));
   g_assert_true (visage_enroll_window_get_can_save (enroll));
-  g_assert_true (g_str_has_prefix (visage_enroll_window_get_hint (enroll), "All samples taken"));
+  g_assert_true (g_str_has_prefix (vs_gui_test_label_text (GTK_WIDGET (enroll), "hint_label"), "All samples taken"));
   vs_gui_test_run_for (200);
   png = vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-done.png");
 
@@ -800,9 +800,9 @@ test_enroll_window_person_switch (void)
 
   g_assert_true (vs_gui_test_wait_for (has_restart_notice, enroll, CAPTURE_TIMEOUT_MS));
   g_test_message ("notice: %s; hint: %s", visage_enroll_window_get_restart_notice (enroll),
-                  visage_enroll_window_get_hint (enroll));
+                  vs_gui_test_label_text (GTK_WIDGET (enroll), "hint_label"));
   g_assert_nonnull (strstr (visage_enroll_window_get_restart_notice (enroll), "Someone else"));
-  g_assert_cmpstr (visage_enroll_window_get_hint (enroll), ==, visage_enroll_window_get_restart_notice (enroll));
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (enroll), "hint_label"), ==, visage_enroll_window_get_restart_notice (enroll));
   vs_gui_test_run_for (300);
   g_free (vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-person-switch.png"));
 

@@ -272,7 +272,7 @@ test_empty_state (void)
   Want want = { .page = window->people_page, .state = VISAGE_PEOPLE_STATE_EMPTY };
 
   g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
-  g_assert_cmpstr (visage_people_page_get_count_text (window->people_page), ==, "0 people");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (window->people_page), "count_label"), ==, "0 people");
   png = vs_gui_test_save_png (GTK_WIDGET (window), "people-empty.png");
 
   /* The first person enrolled by visage-cli shows up by itself. */
@@ -284,7 +284,7 @@ test_empty_state (void)
     want.state = VISAGE_PEOPLE_STATE_LIST;
     g_assert_true (vs_gui_test_wait_for (state_is, &want, WAIT_MS));
     g_test_message ("visage-cli enroll seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
-    g_assert_cmpstr (visage_people_page_get_count_text (window->people_page), ==, "1 person");
+    g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (window->people_page), "count_label"), ==, "1 person");
   }
   close_window (window);
 }
@@ -304,7 +304,7 @@ test_list_search_sort (void)
   names = shown_names (page);
   g_test_message ("List: %s", names);
   g_assert_cmpstr (names, ==, "Ariel Sharon, Colin Powell, Hugo Chavez, Jennifer Lopez, Laura Bush, Serena Williams");
-  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "6 people");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (page), "count_label"), ==, "6 people");
   {
     WantRows rows = { page, 6 };
     gboolean ok = vs_gui_test_wait_for (n_rows_is, &rows, WAIT_MS);
@@ -324,7 +324,7 @@ test_list_search_sort (void)
   g_clear_pointer (&names, g_free);
   names = shown_names (page);
   g_assert_cmpstr (names, ==, "Jennifer Lopez, Serena Williams");
-  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "2 of 6 people");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (page), "count_label"), ==, "2 of 6 people");
 
   visage_people_page_set_search_text (page, "nobody at all");
   want.state = VISAGE_PEOPLE_STATE_NO_RESULTS;
@@ -369,7 +369,7 @@ test_list_search_sort (void)
 static gboolean
 three_samples_shown (gpointer data)
 {
-  return visage_person_page_get_n_samples_shown (data) == 3;
+  return vs_gui_test_n_children (GTK_WIDGET (data), "samples_box") == 3;
 }
 
 static AdwMessageDialog *
@@ -407,13 +407,13 @@ title_is (gpointer data)
 {
   WantPerson *want = data;
 
-  return g_strcmp0 (visage_person_page_get_title (want->person_page), want->title) == 0;
+  return g_strcmp0 (vs_gui_test_label_text (GTK_WIDGET (want->person_page), "title_label"), want->title) == 0;
 }
 
 static gboolean
 name_error_shown (gpointer data)
 {
-  return visage_person_page_get_name_error (data) != NULL;
+  return vs_gui_test_label_text (GTK_WIDGET (data), "name_error_label") != NULL;
 }
 
 static gboolean
@@ -421,7 +421,7 @@ n_samples_shown_is (gpointer data)
 {
   WantPerson *want = data;
 
-  return visage_person_page_get_n_samples_shown (want->person_page) == want->n_samples;
+  return vs_gui_test_n_children (GTK_WIDGET (want->person_page), "samples_box") == want->n_samples;
 }
 
 static void
@@ -431,7 +431,8 @@ test_rename (void)
   g_autofree char *png = NULL;
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  VisagePersonPage *person_page = visage_people_page_get_person_page (page);
+  VisagePersonPage *person_page =
+    VISAGE_PERSON_PAGE (vs_gui_test_find_by_type (GTK_WIDGET (page), VISAGE_TYPE_PERSON_PAGE));
   Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST };
   g_autoptr(VsStore) store = vs_store_open (db, NULL);
   g_autoptr(VsPerson) person = NULL;
@@ -444,14 +445,14 @@ test_rename (void)
 
   g_assert_true (visage_people_page_show_person (page, id));
   g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_PERSON);
-  g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (person_page), "title_label"), ==, "Hugo Chavez");
   /* The pictures are decoded on a worker. */
   g_assert_true (vs_gui_test_wait_for (three_samples_shown, person_page, WAIT_MS));
 
   /* A bad name is refused inline; nothing changes. */
   g_assert_false (visage_person_page_rename (person_page, "   "));
-  g_assert_nonnull (visage_person_page_get_name_error (person_page));
-  g_test_message ("Inline error: %s", visage_person_page_get_name_error (person_page));
+  g_assert_nonnull (vs_gui_test_label_text (GTK_WIDGET (person_page), "name_error_label"));
+  g_test_message ("Inline error: %s", vs_gui_test_label_text (GTK_WIDGET (person_page), "name_error_label"));
   g_assert_false (visage_person_page_rename (person_page, "Hugo\tChavez"));
   person = vs_store_get_person (store, id, NULL);
   g_assert_cmpstr (person->name, ==, "Hugo Chavez");
@@ -465,9 +466,9 @@ test_rename (void)
   g_assert_true (visage_person_page_is_renaming (person_page));
   g_assert_true (visage_person_page_rename (person_page, "colin POWELL"));
   g_assert_true (vs_gui_test_wait_for (name_error_shown, person_page, WAIT_MS));
-  g_test_message ("Taken: %s", visage_person_page_get_name_error (person_page));
+  g_test_message ("Taken: %s", vs_gui_test_label_text (GTK_WIDGET (person_page), "name_error_label"));
   g_assert_true (visage_person_page_is_renaming (person_page));
-  g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (person_page), "title_label"), ==, "Hugo Chavez");
   person = vs_store_get_person (store, id, NULL);
   g_assert_cmpstr (person->name, ==, "Hugo Chavez");
   g_clear_pointer (&person, vs_person_free);
@@ -477,11 +478,11 @@ test_rename (void)
   g_assert_true (visage_person_page_rename (person_page, "  Hugo   Rafael Chávez "));
   want_person.title = "Hugo Rafael Chávez";
   g_assert_true (vs_gui_test_wait_for (title_is, &want_person, WAIT_MS));
-  g_assert_null (visage_person_page_get_name_error (person_page));
+  g_assert_null (vs_gui_test_label_text (GTK_WIDGET (person_page), "name_error_label"));
   g_assert_false (visage_person_page_is_renaming (person_page));
   person = vs_store_get_person (store, id, NULL);
   g_assert_cmpstr (person->name, ==, "Hugo Rafael Chávez");
-  g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Rafael Chávez");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (person_page), "title_label"), ==, "Hugo Rafael Chávez");
   want.name = "Hugo Rafael Chávez";
   g_assert_true (vs_gui_test_wait_for (shown_has_name, &want, WAIT_MS));
   vs_gui_test_run_for (400);
@@ -625,7 +626,7 @@ test_delete_undo (void)
   }
   want.n_shown = 4;
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
-  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "4 people");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (page), "count_label"), ==, "4 people");
   /* Not deleted yet. */
   person = vs_store_get_person (store, ids[0], NULL);
   g_assert_nonnull (person);
@@ -713,7 +714,7 @@ test_cli_changes (void)
   want.name = "Laura Welch Bush";
   g_assert_true (vs_gui_test_wait_for (shown_has_name, &want, WAIT_MS));
   g_test_message ("visage-cli rename seen after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
-  g_assert_cmpstr (visage_person_page_get_title (visage_people_page_get_person_page (page)), ==,
+  g_assert_cmpstr (vs_gui_test_label_text (vs_gui_test_find_by_type (GTK_WIDGET (page), VISAGE_TYPE_PERSON_PAGE), "title_label"), ==,
                    "Laura Welch Bush");
 
   /* Deleted by another process: the page goes back to the list. */
@@ -835,7 +836,8 @@ test_person_page_keys (void)
   g_autofree char *db = copy_lfw_db ();
   VisageWindow *window = open_window (db);
   VisagePeoplePage *page = window->people_page;
-  VisagePersonPage *person_page = visage_people_page_get_person_page (page);
+  VisagePersonPage *person_page =
+    VISAGE_PERSON_PAGE (vs_gui_test_find_by_type (GTK_WIDGET (page), VISAGE_TYPE_PERSON_PAGE));
   Want want = { .page = page, .state = VISAGE_PEOPLE_STATE_LIST, .n_shown = 6 };
   g_autoptr(GPtrArray) focusable = g_ptr_array_new ();
   GtkWidget *back = NULL;
@@ -877,7 +879,7 @@ test_person_page_keys (void)
 
       name = stored_name (db, id);
       g_assert_cmpstr (name, ==, "Hugo Chavez");
-      g_assert_cmpstr (visage_person_page_get_title (person_page), ==, "Hugo Chavez");
+      g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (person_page), "title_label"), ==, "Hugo Chavez");
       g_assert_cmpint (visage_people_page_get_state (page), ==, VISAGE_PEOPLE_STATE_PERSON);
       if (gtk_widget_get_ancestor (w, GTK_TYPE_BUTTON) != NULL || GTK_IS_BUTTON (w))
         if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (GTK_IS_BUTTON (w) ? w : gtk_widget_get_ancestor (w, GTK_TYPE_BUTTON))),
@@ -1062,7 +1064,7 @@ search_closed (gpointer data)
 {
   Want *want = data;
 
-  return g_strcmp0 (visage_people_page_get_count_text (want->page), "6 people") == 0;
+  return g_strcmp0 (vs_gui_test_label_text (GTK_WIDGET (want->page), "count_label"), "6 people") == 0;
 }
 
 /* Ctrl+F opens the search, Escape in it closes and clears it. */
@@ -1086,7 +1088,7 @@ test_search_escape (void)
   vs_gui_test_press_key (focus, GDK_KEY_r, 0);
   want.n_shown = 2;
   g_assert_true (vs_gui_test_wait_for (n_shown_is, &want, WAIT_MS));
-  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "2 of 6 people");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (page), "count_label"), ==, "2 of 6 people");
   g_free (vs_gui_test_save_png (GTK_WIDGET (window), "people-search.png"));
 
   vs_gui_test_press_key (focus, GDK_KEY_Escape, 0);
@@ -1216,7 +1218,7 @@ test_ten_thousand (void)
   g_test_message ("People page with 10,000 people: open to first frame in %.0f ms (%u rows realized)",
                   open_ms, n_rows (page));
   g_assert_cmpuint (visage_people_page_get_n_people (page), ==, 10000);
-  g_assert_cmpstr (visage_people_page_get_count_text (page), ==, "10000 people");
+  g_assert_cmpstr (vs_gui_test_label_text (GTK_WIDGET (page), "count_label"), ==, "10000 people");
   /* Far fewer rows than people: they are recycled. */
   g_assert_cmpuint (n_rows (page), <, 200);
 

@@ -230,3 +230,61 @@ vs_gui_test_enum_nick (GType type,
 
   return found != NULL ? found->value_nick : "(unknown)";
 }
+
+GtkWidget *
+vs_gui_test_find_by_id (GtkWidget  *root,
+                        const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vs_gui_test_find_by_id (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+vs_gui_test_find_by_type (GtkWidget *root,
+                          GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vs_gui_test_find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+const char *
+vs_gui_test_label_text (GtkWidget  *root,
+                        const char *id)
+{
+  GtkWidget *label = vs_gui_test_find_by_id (root, id);
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+guint
+vs_gui_test_n_children (GtkWidget  *root,
+                        const char *id)
+{
+  GtkWidget *widget = vs_gui_test_find_by_id (root, id);
+  guint n = 0;
+
+  g_assert_nonnull (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}

@@ -41,6 +41,23 @@ GtkWindow *vs_gui_test_find_window (GType               type);
 const char *vs_gui_test_enum_nick (GType               type,
                                    int                 value);
 
+/* Tests see widgets as a user does, through what is on screen, not
+ * through getters the app has only for them: the widget under root (root
+ * included) whose id in its .ui template is id, or the first one of a
+ * type; NULL when there is none. Ids repeat across templates: search from
+ * the page or window meant. */
+GtkWidget  *vs_gui_test_find_by_id    (GtkWidget  *root,
+                                       const char *id);
+GtkWidget  *vs_gui_test_find_by_type  (GtkWidget  *root,
+                                       GType       type);
+/* The text of the label with that id under root (the test fails when
+ * there is none), or NULL when the label is hidden. */
+const char *vs_gui_test_label_text    (GtkWidget  *root,
+                                       const char *id);
+/* How many children the widget with that id under root has. */
+guint       vs_gui_test_n_children    (GtkWidget  *root,
+                                       const char *id);
+
 /* Presses and releases keyval with modifiers (Control, Shift, Alt) as a
  * user would: through the X server (XTest) to the window of widget, which
  * gets the X input focus first; then lets GTK handle the events. The key

@@ -1483,7 +1483,6 @@ visage_enroll_window_get_property (GObject    *object,
       g_value_set_string (value, self->source);
       break;
 
-
     case PROP_IMAGES_FPS:
       g_value_set_double (value, self->images_fps);
       break;
@@ -1522,7 +1521,6 @@ visage_enroll_window_set_property (GObject      *object,
     case PROP_SOURCE:
       self->source = g_value_dup_string (value);
       break;
-
 
     case PROP_IMAGES_FPS:
       self->images_fps = g_value_get_double (value);
@@ -1737,14 +1735,6 @@ visage_enroll_window_remove_sample (VisageEnrollWindow *self,
   capture = g_ptr_array_index (captures, index);
   vs_enroll_session_remove_capture (self->session, capture->id);
   g_hash_table_remove (self->textures, GUINT_TO_POINTER (capture->id));
-}
-
-const char *
-visage_enroll_window_get_hint (VisageEnrollWindow *self)
-{
-  g_return_val_if_fail (VISAGE_IS_ENROLL_WINDOW (self), NULL);
-
-  return gtk_label_get_label (self->hint_label);
 }
 
 const char *

@@ -62,8 +62,6 @@ guint               visage_enroll_window_get_target     (VisageEnrollWindow *sel
 /* Removes the i-th captured sample (it is taken again). */
 void                visage_enroll_window_remove_sample  (VisageEnrollWindow *self,
                                                          guint               index);
-/* The text of the hint under the video (for tests and screen readers). */
-const char         *visage_enroll_window_get_hint       (VisageEnrollWindow *self);
 /* Why guided capture last started over (another person stayed in front of
  * the camera), NULL when it never did. */
 const char         *visage_enroll_window_get_restart_notice (VisageEnrollWindow *self);

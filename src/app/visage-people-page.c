@@ -1261,20 +1261,6 @@ visage_people_page_get_shown_model (VisagePeoplePage *self)
   return self->selection != NULL ? G_LIST_MODEL (self->selection) : NULL;
 }
 
-VisagePersonPage *
-visage_people_page_get_person_page (VisagePeoplePage *self)
-{
-  g_return_val_if_fail (VISAGE_IS_PEOPLE_PAGE (self), NULL);
-  return self->person_page;
-}
-
-const char *
-visage_people_page_get_count_text (VisagePeoplePage *self)
-{
-  g_return_val_if_fail (VISAGE_IS_PEOPLE_PAGE (self), NULL);
-  return gtk_label_get_text (self->count_label);
-}
-
 /* ---- Actions and shortcuts -------------------------------------------- */
 
 static void

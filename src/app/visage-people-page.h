@@ -77,7 +77,5 @@ void     visage_people_page_set_selection_mode (VisagePeoplePage *self,
 VsPeopleModel    *visage_people_page_get_model       (VisagePeoplePage *self);
 /* What the list shows (searched and sorted): a GtkSelectionModel. */
 GListModel       *visage_people_page_get_shown_model (VisagePeoplePage *self);
-VisagePersonPage *visage_people_page_get_person_page (VisagePeoplePage *self);
-const char       *visage_people_page_get_count_text  (VisagePeoplePage *self);
 
 G_END_DECLS

@@ -483,27 +483,6 @@ visage_person_page_rename (VisagePersonPage *self,
   return TRUE;
 }
 
-const char *
-visage_person_page_get_title (VisagePersonPage *self)
-{
-  g_return_val_if_fail (VISAGE_IS_PERSON_PAGE (self), NULL);
-  return gtk_label_get_text (self->title_label);
-}
-
-const char *
-visage_person_page_get_name_error (VisagePersonPage *self)
-{
-  g_return_val_if_fail (VISAGE_IS_PERSON_PAGE (self), NULL);
-  return self->name_error;
-}
-
-guint
-visage_person_page_get_n_samples_shown (VisagePersonPage *self)
-{
-  g_return_val_if_fail (VISAGE_IS_PERSON_PAGE (self), 0);
-  return self->n_samples_shown;
-}
-
 gboolean
 visage_person_page_is_renaming (VisagePersonPage *self)
 {

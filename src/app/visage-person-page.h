@@ -39,10 +39,5 @@ gboolean      visage_person_page_rename      (VisagePersonPage *self,
                                               const char       *new_name);
 /* The rename popover is open. */
 gboolean      visage_person_page_is_renaming (VisagePersonPage *self);
-/* The shown title (the person's name), and the inline name error (NULL
- * when none): for tests. */
-const char   *visage_person_page_get_title   (VisagePersonPage *self);
-const char   *visage_person_page_get_name_error (VisagePersonPage *self);
-guint         visage_person_page_get_n_samples_shown (VisagePersonPage *self);
 
 G_END_DECLS
