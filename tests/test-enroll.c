@@ -1263,6 +1263,16 @@ test_enroll_photos_closed (void)
   g_assert_cmpstr (before, ==, after);
 }
 
+
+static gboolean
+shows_person_name (gpointer data)
+{
+  GtkWidget *row = vs_gui_test_find_by_id (GTK_WIDGET (data), "person_row");
+
+  return row != NULL && gtk_widget_get_visible (row) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), OTHER_NAME) == 0;
+}
+
 static void
 test_enroll_for_person (void)
 {
@@ -1288,6 +1298,8 @@ test_enroll_for_person (void)
   g_assert_cmpint (visage_enroll_window_get_person_id (enroll), ==, before->id);
   g_assert_null (visage_enroll_window_get_name (enroll));
   g_signal_connect (enroll, "saved", G_CALLBACK (saved_cb), &saved_id);
+  /* Whose samples these are, where the name entry would be. */
+  g_assert_true (vs_gui_test_wait_for (shows_person_name, enroll, 5000));
 
   g_assert_true (vs_gui_test_wait_for (has_samples, enroll, CAPTURE_TIMEOUT_MS));
   g_free (vs_gui_test_save_png (GTK_WIDGET (enroll), "visage-enroll-person.png"));

@@ -20,6 +20,7 @@
 #include "vs-camera.h"
 #include "vs-enroll-session.h"
 #include "vs-frame-paintable.h"
+#include "vs-store-job.h"
 
 #define THUMBNAIL_SIZE 64
 
@@ -1372,6 +1373,59 @@ mode_changed_cb (VisageEnrollWindow *self,
 /* Construction. */
 
 static void
+show_person_name (VisageEnrollWindow *self,
+                  const char         *name)
+{
+  g_free (self->person_name);
+  self->person_name = g_strdup (name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->person_row), name);
+  adw_avatar_set_text (self->person_avatar, name);
+}
+
+static gpointer
+run_read_person (VsStore       *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return vs_store_get_person (store, *(gint64 *) data, error);
+}
+
+static void
+person_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VisageEnrollWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPerson) person = vs_store_job_finish (result, &error);
+
+  if (self->person_row == NULL ||   /* closed meanwhile */
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (person == NULL)
+    {
+      /* Deleted meanwhile (by another desk): saving says so. */
+      g_warning ("Cannot add samples: %s", error->message);
+      return;
+    }
+  show_person_name (self, person->name);
+}
+
+static void
+read_person_name (VisageEnrollWindow *self)
+{
+  gint64 *person_id = g_new (gint64, 1);
+
+  *person_id = self->person_id;
+  vs_store_job_run (self->store, NULL, run_read_person, person_id, g_free,
+                    (GDestroyNotify) vs_person_free, self->cancellable,
+                    person_read_cb, g_object_ref (self));
+}
+
+
+static void
 visage_enroll_window_constructed (GObject *object)
 {
   VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (object);
@@ -1389,21 +1443,23 @@ visage_enroll_window_constructed (GObject *object)
 
   if (self->person_id != 0)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(VsPerson) person = vs_store_get_person (self->store, self->person_id, &error);
-
-      self->person_name = g_strdup (person ? person->name : "");
-      if (person == NULL)
-        g_warning ("Cannot add samples: %s", error->message);
+      VsPeopleModel *people = visage_session_get_people_model (self->app_session);
+      VsPersonItem *item = people != NULL ? vs_people_model_lookup (people, self->person_id) : NULL;
 
       gtk_window_set_title (GTK_WINDOW (self), _("Add Samples"));
       adw_view_switcher_title_set_title (self->switcher_title, _("Add Samples"));
-      adw_view_switcher_title_set_subtitle (self->switcher_title, self->person_name);
       /* Whose samples these are, instead of the name entry. */
       gtk_widget_set_visible (GTK_WIDGET (self->name_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->person_row), TRUE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->person_row), self->person_name);
-      adw_avatar_set_text (self->person_avatar, self->person_name);
+      /* The name from the people the app already holds; read from the
+       * store on a worker only when they are not loaded yet. */
+      if (item != NULL)
+        show_person_name (self, vs_person_item_get_name (item));
+      else
+        {
+          self->person_name = g_strdup ("");
+          read_person_name (self);
+        }
     }
 
   start_capture (self);
