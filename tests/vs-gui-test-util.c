@@ -231,16 +231,20 @@ vs_gui_test_enum_nick (GType type,
   return found != NULL ? found->value_nick : "(unknown)";
 }
 
-GtkWidget *
-vs_gui_test_find_by_id (GtkWidget  *root,
-                        const char *id)
+typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
+
+/* Depth first, root included; popovers are children of their button. */
+static GtkWidget *
+find_widget (GtkWidget     *root,
+             WidgetTest     test,
+             gconstpointer  data)
 {
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+  if (test (root, data))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = vs_gui_test_find_by_id (child, id);
+      GtkWidget *found = find_widget (child, test, data);
 
       if (found != NULL)
         return found;
@@ -248,21 +252,32 @@ vs_gui_test_find_by_id (GtkWidget  *root,
   return NULL;
 }
 
+static gboolean
+has_id (GtkWidget     *widget,
+        gconstpointer  id)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
+static gboolean
+has_type (GtkWidget     *widget,
+          gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
+}
+
+GtkWidget *
+vs_gui_test_find_by_id (GtkWidget  *root,
+                        const char *id)
+{
+  return find_widget (root, has_id, id);
+}
+
 GtkWidget *
 vs_gui_test_find_by_type (GtkWidget *root,
                           GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = vs_gui_test_find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_widget (root, has_type, &type);
 }
 
 const char *
