@@ -863,6 +863,99 @@ test_enroll_window_cancel (void)
   g_assert_nonnull (strstr (after, "people: 1 rows"));
 }
 
+/* The enrollment window waiting, not shown, for "Add Person": the first
+ * hidden one among GTK's toplevels, or NULL. */
+static VisageEnrollWindow *
+find_spare_enroll_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (VISAGE_IS_ENROLL_WINDOW (window) && !gtk_widget_get_visible (GTK_WIDGET (window)))
+        return VISAGE_ENROLL_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_spare_enroll_window (gpointer data)
+{
+  VisageEnrollWindow *spare = find_spare_enroll_window ();
+
+  return spare != NULL && spare != data;
+}
+
+static gboolean
+in_application (GtkWindow *window)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  return g_list_find (windows, window) != NULL;
+}
+
+/* "Add Person" shows a window built ahead, while nobody waited for it:
+ * until then it is nobody's window (not the application's: never the
+ * "active window"), takes no camera and loads no model (the live view is
+ * not paused for a capture); shown, it captures as any other; the next one
+ * is built once it is closed; after a change of source the one waiting is
+ * not shown (it would capture from the old source). */
+static void
+test_enroll_made_ahead (void)
+{
+  g_autofree char *db_path = make_database (FALSE);
+  g_autofree char *images = make_slideshow (PERSON, 1, 40);
+  g_autofree char *other_images = make_slideshow (OTHER, 1, 40);
+  g_autofree char *other_source = g_strconcat ("images:", other_images, NULL);
+  g_autofree char *shown_source = NULL;
+  VisageWindow *window = open_window (images, db_path);
+  VisageSession *session = NULL;
+  VisageEnrollWindow *spare = NULL, *enroll;
+  gboolean capturing = TRUE;
+
+  g_object_get (window, "session", &session, NULL);
+  g_assert_true (vs_gui_test_wait_for (has_spare_enroll_window, NULL, 10000));
+  g_set_weak_pointer (&spare, find_spare_enroll_window ());
+  g_assert_false (in_application (GTK_WINDOW (spare)));
+  g_assert_null (vs_gui_test_find_window (VISAGE_TYPE_ENROLL_WINDOW));
+  vs_gui_test_run_for (500);
+  g_object_get (session, "capturing", &capturing, NULL);
+  g_assert_false (capturing);
+  g_assert_cmpuint (visage_enroll_window_get_n_samples (spare), ==, 0);
+
+  /* Taken: the same window, now the application's, capturing. */
+  enroll = open_enroll_window (window);
+  g_assert_true (enroll == spare);
+  g_clear_weak_pointer (&spare);
+  g_assert_true (in_application (GTK_WINDOW (enroll)));
+  g_object_get (session, "capturing", &capturing, NULL);
+  g_assert_true (capturing);
+  g_assert_null (find_spare_enroll_window ());   /* not while one is open */
+  g_assert_true (vs_gui_test_wait_for (has_two_samples, enroll, CAPTURE_TIMEOUT_MS));
+
+  /* Closed: another is built. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (enroll), "window.close", NULL));
+  g_assert_true (vs_gui_test_wait_for (window_gone, GSIZE_TO_POINTER (VISAGE_TYPE_ENROLL_WINDOW), 5000));
+  g_assert_true (vs_gui_test_wait_for (has_spare_enroll_window, NULL, 10000));
+  /* Weak: a window freed can leave its address to the next one. */
+  g_set_weak_pointer (&spare, find_spare_enroll_window ());
+
+  /* Another source meanwhile: the one waiting is dropped, and the window
+   * shown captures from the new source. */
+  visage_window_set_source (window, other_source);
+  enroll = open_enroll_window (window);
+  g_assert_null (spare);
+  g_object_get (enroll, "source", &shown_source, NULL);
+  g_assert_cmpstr (shown_source, ==, other_source);
+  g_assert_null (find_spare_enroll_window ());
+  g_assert_true (vs_gui_test_wait_for (has_two_samples, enroll, CAPTURE_TIMEOUT_MS));
+
+  g_object_unref (session);
+  close_all ();
+}
+
 static void
 test_enroll_name_checks (void)
 {
@@ -1355,6 +1448,7 @@ main (int   argc,
   g_test_add_func ("/enroll/session-person-switch", test_enroll_session_person_switch);
   g_test_add_func ("/enroll/window-save", test_enroll_window_save);
   g_test_add_func ("/enroll/window-cancel", test_enroll_window_cancel);
+  g_test_add_func ("/enroll/made-ahead", test_enroll_made_ahead);
   g_test_add_func ("/enroll/window-person-switch", test_enroll_window_person_switch);
   g_test_add_func ("/enroll/name-checks", test_enroll_name_checks);
   g_test_add_func ("/enroll/look-alike", test_enroll_look_alike);

@@ -190,8 +190,9 @@ vs_gui_test_find_window (GType type)
     {
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
 
-      /* GTK keeps its own reference to every toplevel. */
-      if (g_type_is_a (G_OBJECT_TYPE (window), type))
+      /* GTK keeps its own reference to every toplevel. One not shown is
+       * not there for a user (the enrollment window made ahead). */
+      if (g_type_is_a (G_OBJECT_TYPE (window), type) && gtk_widget_get_visible (GTK_WIDGET (window)))
         return window;
     }
 

@@ -35,7 +35,7 @@ char     *vs_gui_test_save_png     (GtkWidget          *widget,
 /* The rendered widget as a texture (for assertions on pixels). */
 GdkTexture *vs_gui_test_render     (GtkWidget          *widget);
 
-/* The first toplevel window of this type, or NULL. */
+/* The first shown toplevel window of this type, or NULL. */
 GtkWindow *vs_gui_test_find_window (GType               type);
 /* The nick of a value of an enum type ("video"): for messages. */
 const char *vs_gui_test_enum_nick (GType               type,

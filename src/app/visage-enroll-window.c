@@ -1424,7 +1424,6 @@ read_person_name (VisageEnrollWindow *self)
                     person_read_cb, g_object_ref (self));
 }
 
-
 static void
 visage_enroll_window_constructed (GObject *object)
 {
@@ -1432,7 +1431,6 @@ visage_enroll_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (visage_enroll_window_parent_class)->constructed (object);
 
-  self->opened_us = g_get_monotonic_time ();
   g_return_if_fail (VISAGE_IS_SESSION (self->app_session));
   g_return_if_fail (VS_IS_STORE (visage_session_get_store (self->app_session)));
 
@@ -1462,12 +1460,28 @@ visage_enroll_window_constructed (GObject *object)
         }
     }
 
-  start_capture (self);
   update_photos_status (self);
   update_save (self);
 
   if (self->person_id == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
+/* Capture starts when the window is first shown, not when it is built: the
+ * main window builds one ahead of time (visage-window-actions.c), which
+ * must not take the camera or load a model while nobody sees it. */
+static void
+visage_enroll_window_map (GtkWidget *widget)
+{
+  VisageEnrollWindow *self = VISAGE_ENROLL_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (visage_enroll_window_parent_class)->map (widget);
+
+  if (self->opened_us == 0)
+    {
+      self->opened_us = g_get_monotonic_time ();
+      start_capture (self);
+    }
 }
 
 static gboolean
@@ -1605,6 +1619,7 @@ visage_enroll_window_class_init (VisageEnrollWindowClass *klass)
   object_class->set_property = visage_enroll_window_set_property;
 
   window_class->close_request = visage_enroll_window_close_request;
+  widget_class->map = visage_enroll_window_map;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL,
@@ -1696,6 +1711,23 @@ visage_enroll_window_new (GtkWindow     *parent,
   return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
                        "transient-for", parent,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
+                       "session", session,
+                       "source", source,
+                       "images-fps", images_fps,
+                       NULL);
+}
+
+VisageEnrollWindow *
+visage_enroll_window_new_ahead (GtkWindow     *parent,
+                                VisageSession *session,
+                                const char    *source,
+                                double         images_fps)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VISAGE_IS_SESSION (session), NULL);
+
+  return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
+                       "transient-for", parent,
                        "session", session,
                        "source", source,
                        "images-fps", images_fps,

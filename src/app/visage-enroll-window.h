@@ -26,6 +26,15 @@ VisageEnrollWindow *visage_enroll_window_new            (GtkWindow          *par
                                                          const char         *source,
                                                          double              images_fps);
 
+/* The same as visage_enroll_window_new(), made ahead of time: it belongs to
+ * no application (so it is nobody's window) until the one who shows it
+ * calls gtk_window_set_application(), and it takes no camera and loads no
+ * model before it is first shown. */
+VisageEnrollWindow *visage_enroll_window_new_ahead      (GtkWindow          *parent,
+                                                         VisageSession      *session,
+                                                         const char         *source,
+                                                         double              images_fps);
+
 /* More samples for an enrolled person (the People page's "Add Samples"):
  * no name to type; saving adds to person_id. */
 VisageEnrollWindow *visage_enroll_window_new_for_person (GtkWindow          *parent,

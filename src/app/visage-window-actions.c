@@ -307,6 +307,96 @@ enroll_saved_cb (VisageWindow       *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* ---- The enrollment window, made ahead ----------------------------------
+ *
+ * Building the enrollment window from its template takes a frame or more
+ * of the main thread; "Add Person" shows one built a moment after the main
+ * window appeared (or after the last one closed) instead. It is inert until
+ * shown (capture starts on map), and for the source and rate it was built
+ * for: after a change of source it is dropped, not shown. */
+
+#define SPARE_ENROLL_DELAY_MS 1000
+
+static void
+spare_enroll_destroyed_cb (VisageWindow *self)
+{
+  /* Destroyed by someone else (every window closed at once). */
+  g_clear_object (&self->spare_enroll);
+}
+
+static gboolean
+make_spare_enroll_cb (gpointer data)
+{
+  VisageWindow *self = data;
+
+  self->spare_enroll_timeout = 0;
+  if (self->spare_enroll != NULL || self->store == NULL)
+    return G_SOURCE_REMOVE;
+
+  self->spare_enroll = g_object_ref (visage_enroll_window_new_ahead (GTK_WINDOW (self), self->session,
+                                                                     self->camera, self->images_fps));
+  g_free (self->spare_enroll_source);
+  self->spare_enroll_source = g_strdup (self->camera);
+  self->spare_enroll_fps = self->images_fps;
+  g_signal_connect_object (self->spare_enroll, "destroy",
+                           G_CALLBACK (spare_enroll_destroyed_cb), self, G_CONNECT_SWAPPED);
+  g_debug ("Enrollment window made ahead for %s", self->camera ? self->camera : "no camera");
+  return G_SOURCE_REMOVE;
+}
+
+void
+visage_window_prepare_enroll (VisageWindow *self)
+{
+  g_return_if_fail (VISAGE_IS_WINDOW (self));
+
+  if (self->spare_enroll != NULL || self->spare_enroll_timeout != 0 ||
+      self->store == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  /* A timeout, not an idle: a low-priority idle starves behind a window
+   * that draws every frame (the live view). */
+  self->spare_enroll_timeout = g_timeout_add (SPARE_ENROLL_DELAY_MS, make_spare_enroll_cb, self);
+  g_source_set_name_by_id (self->spare_enroll_timeout, "[visage] enrollment window made ahead");
+}
+
+void
+visage_window_drop_spare_enroll (VisageWindow *self)
+{
+  g_autoptr(VisageEnrollWindow) spare = g_steal_pointer (&self->spare_enroll);
+
+  g_clear_handle_id (&self->spare_enroll_timeout, g_source_remove);
+  g_clear_pointer (&self->spare_enroll_source, g_free);
+  if (spare != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (spare, spare_enroll_destroyed_cb, self);
+      gtk_window_destroy (GTK_WINDOW (spare));
+    }
+}
+
+/* The window made ahead when it is for the source shown now, else NULL
+ * (and it is dropped). Belongs to the caller's application from now on. */
+static VisageEnrollWindow *
+take_spare_enroll (VisageWindow *self)
+{
+  VisageEnrollWindow *enroll;
+
+  if (self->spare_enroll == NULL ||
+      g_strcmp0 (self->spare_enroll_source, self->camera) != 0 ||
+      self->spare_enroll_fps != self->images_fps)
+    {
+      visage_window_drop_spare_enroll (self);
+      return NULL;
+    }
+
+  g_signal_handlers_disconnect_by_func (self->spare_enroll, spare_enroll_destroyed_cb, self);
+  enroll = self->spare_enroll;
+  self->spare_enroll = NULL;
+  g_clear_pointer (&self->spare_enroll_source, g_free);
+  gtk_window_set_application (GTK_WINDOW (enroll), gtk_window_get_application (GTK_WINDOW (self)));
+  /* GTK's list of toplevels keeps the window alive from here on. */
+  g_object_unref (enroll);
+  return enroll;
+}
+
 /* win.add-person, win.add-person-photos, win.add-samples(x): the enrollment
  * window, modal for this one, saving into this window's store. */
 static void
@@ -315,7 +405,7 @@ visage_window_enroll_action (GtkWidget  *widget,
                              GVariant   *param)
 {
   VisageWindow *self = VISAGE_WINDOW (widget);
-  VisageEnrollWindow *enroll;
+  VisageEnrollWindow *enroll = NULL;
 
   if (self->store == NULL)
     return;
@@ -327,9 +417,14 @@ visage_window_enroll_action (GtkWidget  *widget,
                                                   self->camera, self->images_fps,
                                                   g_variant_get_int64 (param));
   else
+    enroll = take_spare_enroll (self);
+  if (enroll == NULL)
     enroll = visage_enroll_window_new (GTK_WINDOW (self), self->session,
                                        self->camera, self->images_fps);
   g_signal_connect_object (enroll, "saved", G_CALLBACK (enroll_saved_cb), self, G_CONNECT_SWAPPED);
+  /* The next one is built once this one is gone, not while it captures. */
+  g_signal_connect_object (enroll, "destroy", G_CALLBACK (visage_window_prepare_enroll), self,
+                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (enroll));
 
   if (g_str_equal (action_name, "win.add-person-photos"))

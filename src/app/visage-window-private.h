@@ -2,6 +2,7 @@
 #pragma once
 
 #include "visage-window.h"
+#include "visage-enroll-window.h"
 #include "visage-people-page.h"
 #include "visage-session.h"
 
@@ -38,9 +39,20 @@ struct _VisageWindow
   GtkNativeDialog       *file_chooser;
 
   char                  *camera;   /* the source shown now, NULL: none */
+
+  /* The next "Add Person" window, built while nobody waits for it
+   * (visage-window-actions.c), for this source and rate. */
+  VisageEnrollWindow    *spare_enroll;
+  char                  *spare_enroll_source;
+  double                 spare_enroll_fps;
+  guint                  spare_enroll_timeout;
 };
 
 void visage_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Builds the next enrollment window a moment from now, unless one waits
+ * already; drops the one that waits (the window goes away). */
+void visage_window_prepare_enroll        (VisageWindow   *self);
+void visage_window_drop_spare_enroll     (VisageWindow   *self);
 void visage_window_switch_source         (VisageWindow   *self,
                                           const char     *spec,
                                           gboolean        remember);

@@ -437,6 +437,7 @@ visage_window_constructed (GObject *object)
     spec = pick_source (self);
 
   visage_window_switch_source (self, spec, FALSE);
+  visage_window_prepare_enroll (self);
 }
 
 static gboolean
@@ -466,6 +467,7 @@ visage_window_dispose (GObject *object)
 {
   VisageWindow *self = VISAGE_WINDOW (object);
 
+  visage_window_drop_spare_enroll (self);
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (self->file_chooser);
   g_clear_object (&self->file_chooser);
