@@ -231,6 +231,55 @@ test_stop_and_owner (void)
   owner_state_clear (&state);
 }
 
+static void
+note_finalized (gpointer  data,
+                GObject  *where_the_object_was)
+{
+  GThread **finalized_on = data;
+
+  *finalized_on = g_thread_self ();
+}
+
+/* Stopping in the background returns while the worker is still in the
+ * middle of a frame (the window closing must not wait for it): frames are
+ * refused at once, the owner stays alive until the thread has ended, and
+ * its last reference goes on the main thread, not on the joining one;
+ * wait_stopping() returns once nothing is left running. */
+static void
+test_stop_in_background (void)
+{
+  Owner state;
+  TestWorkerOwner *owner = owner_new (&state);
+  g_autoptr(VsImage) image = vs_image_new (8, 8);
+  GThread *finalized_on = NULL;
+
+  g_object_weak_ref (G_OBJECT (owner), note_finalized, &finalized_on);
+
+  set_gate (&state, TRUE);
+  vs_frame_worker_push (&state.worker, image, 0, 0);
+  wait_in_process (&state);           /* frame 0 held at the gate */
+
+  /* Would never return if it joined: the gate is still closed. */
+  vs_frame_worker_stop_in_background (&state.worker);
+  g_assert_cmpint (vs_frame_worker_push (&state.worker, image, 1, 1), ==, VS_FRAME_SLOT_REFUSED);
+  vs_frame_worker_stop (&state.worker);   /* does not wait either */
+
+  g_object_unref (owner);               /* the caller's last reference */
+  iterate_main ();
+  g_assert_null (finalized_on);         /* still processing: kept alive */
+  g_assert_cmpuint (state.numbers->len, ==, 0);
+
+  set_gate (&state, FALSE);
+  vs_frame_worker_wait_stopping ();
+  g_assert_cmpuint (state.numbers->len, ==, 1);
+  g_assert_null (finalized_on);         /* released on the main context only */
+  while (finalized_on == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (finalized_on == state.main_thread);
+
+  owner_state_clear (&state);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -240,6 +289,7 @@ main (int    argc,
   g_test_add_func ("/frame-worker/newest-frame", test_newest_frame);
   g_test_add_func ("/frame-worker/coalesced-delivery", test_coalesced_delivery);
   g_test_add_func ("/frame-worker/stop-and-owner", test_stop_and_owner);
+  g_test_add_func ("/frame-worker/stop-in-background", test_stop_in_background);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "visage-enroll-window.h"
 #include "visage-session.h"
 #include "visage-window.h"
+#include "vs-frame-worker.h"
 #include "vs-models.h"
 #include "vs-store-pg.h"
 
@@ -302,6 +303,9 @@ visage_application_shutdown (GApplication *app)
   G_APPLICATION_CLASS (visage_application_parent_class)->shutdown (app);
 
   g_hash_table_remove_all (self->sessions);
+  /* Closed windows stopped their recognition threads without waiting;
+   * the program does not end under one still running. */
+  vs_frame_worker_wait_stopping ();
 }
 
 static VisageSession *

@@ -530,8 +530,13 @@ stop_capture (VisageEnrollWindow *self)
       visage_session_end_capture (self->app_session);
     }
 
+  /* Closing does not wait for the frame being processed, nor for the
+   * models still loading when the window is closed at once. */
   if (self->session != NULL)
-    vs_enroll_session_stop (self->session);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      vs_enroll_session_stop_in_background (self->session);
+    }
 
   g_cancellable_cancel (self->cancellable);
 }

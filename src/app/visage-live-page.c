@@ -982,7 +982,11 @@ visage_live_page_dispose (GObject *object)
   stop_camera (self);
   g_clear_handle_id (&self->announce_source, g_source_remove);
   if (self->recognizer != NULL)
-    vs_recognizer_stop (self->recognizer);
+    {
+      /* Its last results may still arrive: not here any more. */
+      g_signal_handlers_disconnect_by_data (self->recognizer, self);
+      vs_recognizer_stop_in_background (self->recognizer);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VISAGE_TYPE_LIVE_PAGE);
 

@@ -627,6 +627,14 @@ vs_enroll_session_stop (VsEnrollSession *self)
   vs_frame_worker_stop (&self->worker);
 }
 
+void
+vs_enroll_session_stop_in_background (VsEnrollSession *self)
+{
+  g_return_if_fail (VS_IS_ENROLL_SESSION (self));
+
+  vs_frame_worker_stop_in_background (&self->worker);
+}
+
 static void
 vs_enroll_session_dispose (GObject *object)
 {

@@ -143,6 +143,9 @@ void             vs_enroll_session_clear        (VsEnrollSession       *self);
 void             vs_enroll_session_drain        (VsEnrollSession       *self);
 /* Stops and joins the worker; later frames are ignored. Idempotent. */
 void             vs_enroll_session_stop         (VsEnrollSession       *self);
+/* The same without waiting for the frame being processed (or the models
+ * still loading): for the main thread (vs_frame_worker_stop_in_background). */
+void             vs_enroll_session_stop_in_background (VsEnrollSession *self);
 
 /* Photos, any thread (each thread its own engine): loads `path`, detects,
  * checks with `params` (NULL: vs_quality_params_init_photo) and makes the

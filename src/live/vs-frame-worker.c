@@ -240,6 +240,80 @@ vs_frame_worker_stop (VsFrameWorker *worker)
     }
 }
 
+/* Workers being joined in the background, for vs_frame_worker_wait_stopping(). */
+static GMutex stopping_lock;
+static GCond  stopping_cond;
+static guint  n_stopping;
+
+typedef struct {
+  GThread      *thread;
+  GObject      *owner;
+  GMainContext *context;
+  const char   *name;
+} Joining;
+
+static gboolean
+release_owner_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+joining_thread (gpointer data)
+{
+  Joining *joining = data;
+  GSource *source;
+
+  g_thread_join (joining->thread);
+  g_debug ("%s: worker stopped (in the background)", joining->name);
+
+  /* The owner's last reference may go with this one: on its own context,
+   * where it was made and where its other handlers run. */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, release_owner_cb, joining->owner, NULL);
+  g_source_set_static_name (source, "[visage] frame worker stopped");
+  g_source_attach (source, joining->context);
+  g_source_unref (source);
+  g_main_context_unref (joining->context);
+  g_free (joining);
+
+  g_mutex_lock (&stopping_lock);
+  if (--n_stopping == 0)
+    g_cond_broadcast (&stopping_cond);
+  g_mutex_unlock (&stopping_lock);
+  return NULL;
+}
+
+void
+vs_frame_worker_stop_in_background (VsFrameWorker *worker)
+{
+  Joining *joining;
+
+  vs_frame_slot_stop (&worker->slot);
+  if (worker->thread == NULL)
+    return;
+
+  joining = g_new0 (Joining, 1);
+  joining->thread = g_steal_pointer (&worker->thread);
+  joining->owner = g_object_ref (worker->owner);
+  joining->context = g_main_context_ref (worker->context);
+  joining->name = worker->name;
+  g_mutex_lock (&stopping_lock);
+  n_stopping++;
+  g_mutex_unlock (&stopping_lock);
+  g_thread_unref (g_thread_new ("frame-worker-join", joining_thread, joining));
+}
+
+void
+vs_frame_worker_wait_stopping (void)
+{
+  g_mutex_lock (&stopping_lock);
+  while (n_stopping > 0)
+    g_cond_wait (&stopping_cond, &stopping_lock);
+  g_mutex_unlock (&stopping_lock);
+}
+
 void
 vs_frame_worker_set_paused (VsFrameWorker *worker,
                             gboolean       paused)

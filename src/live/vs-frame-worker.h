@@ -104,6 +104,15 @@ void            vs_frame_worker_drain         (VsFrameWorker            *worker)
 /* No more frames (pushes are refused); waits for the frame being processed
  * and joins the thread. Idempotent. A delivery already posted still runs. */
 void            vs_frame_worker_stop          (VsFrameWorker            *worker);
+/* The same without waiting (for the main thread: the frame being processed,
+ * or the models still loading, can take hundreds of ms): pushes are refused
+ * at once; the thread is joined on a thread of its own, and until then the
+ * owner is kept alive by a reference, dropped on the owner's main context.
+ * A later stop() or clear() does not wait. */
+void            vs_frame_worker_stop_in_background (VsFrameWorker       *worker);
+/* Blocks until every worker stopped in the background has ended: for the
+ * end of the program, which must not exit under a thread still running. */
+void            vs_frame_worker_wait_stopping      (void);
 /* Frames pushed while paused are dropped (the one waiting too). */
 void            vs_frame_worker_set_paused    (VsFrameWorker            *worker,
                                                gboolean                  paused);

@@ -742,6 +742,14 @@ vs_recognizer_stop (VsRecognizer *self)
   vs_frame_worker_stop (&self->worker);
 }
 
+void
+vs_recognizer_stop_in_background (VsRecognizer *self)
+{
+  g_return_if_fail (VS_IS_RECOGNIZER (self));
+
+  vs_frame_worker_stop_in_background (&self->worker);
+}
+
 static void
 vs_recognizer_dispose (GObject *object)
 {

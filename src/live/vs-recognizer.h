@@ -181,6 +181,9 @@ void          vs_recognizer_set_classic    (VsRecognizer *self,
 void          vs_recognizer_drain          (VsRecognizer   *self);
 /* Stops and joins the worker; later frames are ignored. Idempotent. */
 void          vs_recognizer_stop           (VsRecognizer   *self);
+/* The same without waiting for the frame being processed (or the models
+ * still loading): for the main thread (vs_frame_worker_stop_in_background). */
+void          vs_recognizer_stop_in_background (VsRecognizer *self);
 
 void          vs_recognizer_get_stats      (VsRecognizer      *self,
                                             VsRecognizerStats *stats);
