@@ -1705,24 +1705,6 @@ visage_enroll_window_init (VisageEnrollWindow *self)
 }
 
 VisageEnrollWindow *
-visage_enroll_window_new (GtkWindow     *parent,
-                          VisageSession *session,
-                          const char    *source,
-                          double         images_fps)
-{
-  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (VISAGE_IS_SESSION (session), NULL);
-
-  return g_object_new (VISAGE_TYPE_ENROLL_WINDOW,
-                       "transient-for", parent,
-                       "application", parent ? gtk_window_get_application (parent) : NULL,
-                       "session", session,
-                       "source", source,
-                       "images-fps", images_fps,
-                       NULL);
-}
-
-VisageEnrollWindow *
 visage_enroll_window_new_ahead (GtkWindow     *parent,
                                 VisageSession *session,
                                 const char    *source,
@@ -1737,6 +1719,19 @@ visage_enroll_window_new_ahead (GtkWindow     *parent,
                        "source", source,
                        "images-fps", images_fps,
                        NULL);
+}
+
+VisageEnrollWindow *
+visage_enroll_window_new (GtkWindow     *parent,
+                          VisageSession *session,
+                          const char    *source,
+                          double         images_fps)
+{
+  VisageEnrollWindow *self = visage_enroll_window_new_ahead (parent, session, source, images_fps);
+
+  if (self != NULL && parent != NULL)
+    gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
+  return self;
 }
 
 VisageEnrollWindow *
