@@ -694,6 +694,51 @@ test_gallery_monitor_follows (void)
   g_assert_cmpuint (changes, <=, 2);
 }
 
+static gboolean
+gallery_has_samples (VsGalleryMonitor *monitor,
+                     guint             n)
+{
+  VsGallery *gallery = vs_gallery_monitor_get_gallery (monitor);
+
+  return gallery != NULL && vs_gallery_get_n_samples (gallery) == n;
+}
+
+/* A monitor that loads on a worker returns at once, without a gallery,
+ * then announces it; a person enrolled while it loads is in a later one. */
+static void
+test_gallery_monitor_loading (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "visage.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsStore) store = vs_store_open (path, &error);
+  g_autoptr(VsGalleryMonitor) monitor = NULL;
+  g_autoptr(GPtrArray) ada = unit_samples (2);
+  g_autoptr(GPtrArray) bob = unit_samples (3);
+  guint changes = 0;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_store_add_samples (store, 0, "Ada", ada, &error), >, 0);
+  g_assert_no_error (error);
+
+  monitor = vs_gallery_monitor_new_loading (store, "synthetic");
+  g_signal_connect (monitor, "gallery-changed", G_CALLBACK (count_gallery_cb), &changes);
+  g_assert_null (vs_gallery_monitor_get_gallery (monitor));
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* Enrolled while the first load is under way (or just after it). */
+  g_assert_cmpint (vs_store_add_samples (store, 0, "Bob", bob, &error), >, 0);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!gallery_has_samples (monitor, 5) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gallery_has_samples (monitor, 5));
+  g_assert_cmpuint (vs_gallery_get_n_people (vs_gallery_monitor_get_gallery (monitor)), ==, 2);
+  g_assert_cmpuint (changes, >=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -711,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gallery/threads", test_gallery_threads);
   g_test_add_func ("/gallery/monitor-changes", test_gallery_monitor_changes);
   g_test_add_func ("/gallery/monitor-follows", test_gallery_monitor_follows);
+  g_test_add_func ("/gallery/monitor-loading", test_gallery_monitor_loading);
 
   return g_test_run ();
 }

@@ -135,9 +135,10 @@ update_hint (VisageLivePage *self)
     }
 
   gtk_label_set_label (self->hint_label, _("No one is enrolled yet: add a person with the + button (Ctrl+N)"));
+  /* No gallery yet is not an empty one: it is still being read. */
   gtk_revealer_set_reveal_child (self->hint_revealer,
-                                 self->recognizer != NULL &&
-                                 (self->gallery == NULL || vs_gallery_get_n_people (self->gallery) == 0));
+                                 self->recognizer != NULL && self->gallery != NULL &&
+                                 vs_gallery_get_n_people (self->gallery) == 0);
 }
 
 /* Who is in front of the camera, as the desk wants to know it: the names,

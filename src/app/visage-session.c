@@ -124,9 +124,9 @@ visage_session_constructed (GObject *object)
   if (self->store == NULL)
     return;
 
-  self->gallery_monitor = vs_gallery_monitor_new (self->store, self->embedder, &error);
-  if (self->gallery_monitor == NULL)
-    g_warning ("Cannot follow the database: %s", error->message);
+  /* The gallery is read on a worker: the window shows meanwhile, and the
+   * live view names people once it is there. */
+  self->gallery_monitor = vs_gallery_monitor_new_loading (self->store, self->embedder);
 }
 
 static void

@@ -249,7 +249,8 @@ take_pending (VsGalleryMonitor *self)
 
   update->embedder = g_strdup (self->embedder);
   update->generation = self->generation;
-  if (!self->pending_full && !self->resync && vs_gallery_get_dim (self->gallery) > 0)
+  if (!self->pending_full && !self->resync && self->gallery != NULL &&
+      vs_gallery_get_dim (self->gallery) > 0)
     {
       update->base = vs_gallery_ref (self->gallery);
       update->ids = g_array_ref (self->pending);
@@ -288,7 +289,10 @@ applied (VsGalleryMonitor *self,
   if (gallery == NULL)
     {
       /* These changes are taken: catch up with a full load next time. */
-      g_debug ("Could not update the gallery: %s", error->message);
+      if (self->gallery == NULL)
+        g_warning ("Cannot load the people enrolled: %s", error->message);
+      else
+        g_debug ("Could not update the gallery: %s", error->message);
       self->resync = TRUE;
       return;
     }
@@ -410,6 +414,29 @@ vs_gallery_monitor_new (VsStore     *store,
   g_debug ("Gallery loaded: %u people, %u samples",
            vs_gallery_get_n_people (self->gallery), vs_gallery_get_n_samples (self->gallery));
   return g_steal_pointer (&self);
+}
+
+VsGalleryMonitor *
+vs_gallery_monitor_new_loading (VsStore    *store,
+                                const char *embedder)
+{
+  VsGalleryMonitor *self;
+
+  g_return_val_if_fail (VS_IS_STORE (store), NULL);
+  g_return_val_if_fail (embedder != NULL, NULL);
+
+  self = g_object_new (VS_TYPE_GALLERY_MONITOR, NULL);
+  self->store = g_object_ref (store);
+  self->embedder = g_strdup (embedder);
+  self->monitor = vs_store_monitor_get_for_store (store);
+  g_signal_connect (self->monitor, "changed", G_CALLBACK (changed_cb), self);
+  g_signal_connect (self->monitor, "notify::online", G_CALLBACK (online_cb), self);
+
+  /* The first load is a full update like any other: on a worker, with
+   * changes made meanwhile applied after it. */
+  self->pending_full = TRUE;
+  start_update (self);
+  return self;
 }
 
 VsStore *

@@ -32,8 +32,16 @@ VsGalleryMonitor *vs_gallery_monitor_new          (VsStore          *store,
                                                    const char       *embedder,
                                                    GError          **error);
 
+/* The same without waiting (for the main thread: 50,000 samples take
+ * 150 ms to read): the gallery is NULL until the first load, done on a
+ * worker, is announced with "gallery-changed". A failed load is logged
+ * and tried again at the next change. */
+VsGalleryMonitor *vs_gallery_monitor_new_loading  (VsStore          *store,
+                                                   const char       *embedder);
+
 VsStore          *vs_gallery_monitor_get_store    (VsGalleryMonitor *self);
-/* The current snapshot; no new reference. */
+/* The current snapshot (NULL while the first load of a monitor made with
+ * new_loading() is under way); no new reference. */
 VsGallery        *vs_gallery_monitor_get_gallery  (VsGalleryMonitor *self);
 /* FALSE while a shared (PostgreSQL) store's server cannot be reached. */
 gboolean          vs_gallery_monitor_get_online   (VsGalleryMonitor *self);
