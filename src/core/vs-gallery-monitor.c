@@ -388,6 +388,23 @@ online_cb (VsStoreMonitor   *monitor,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
 }
 
+/* A monitor without a gallery yet, already listening: no change made while
+ * the first load runs is missed (at worst one is applied twice, which
+ * changes nothing). */
+static VsGalleryMonitor *
+monitor_new_listening (VsStore    *store,
+                       const char *embedder)
+{
+  VsGalleryMonitor *self = g_object_new (VS_TYPE_GALLERY_MONITOR, NULL);
+
+  self->store = g_object_ref (store);
+  self->embedder = g_strdup (embedder);
+  self->monitor = vs_store_monitor_get_for_store (store);
+  g_signal_connect (self->monitor, "changed", G_CALLBACK (changed_cb), self);
+  g_signal_connect (self->monitor, "notify::online", G_CALLBACK (online_cb), self);
+  return self;
+}
+
 VsGalleryMonitor *
 vs_gallery_monitor_new (VsStore     *store,
                         const char  *embedder,
@@ -398,16 +415,7 @@ vs_gallery_monitor_new (VsStore     *store,
   g_return_val_if_fail (VS_IS_STORE (store), NULL);
   g_return_val_if_fail (embedder != NULL, NULL);
 
-  self = g_object_new (VS_TYPE_GALLERY_MONITOR, NULL);
-  self->store = g_object_ref (store);
-  self->embedder = g_strdup (embedder);
-
-  /* Listen before loading, so that no change made in between is missed
-   * (at worst it is applied twice, which changes nothing). */
-  self->monitor = vs_store_monitor_get_for_store (store);
-  g_signal_connect (self->monitor, "changed", G_CALLBACK (changed_cb), self);
-  g_signal_connect (self->monitor, "notify::online", G_CALLBACK (online_cb), self);
-
+  self = monitor_new_listening (store, embedder);
   self->gallery = vs_store_load_gallery (store, embedder, error);
   if (self->gallery == NULL)
     return NULL;
@@ -425,13 +433,7 @@ vs_gallery_monitor_new_loading (VsStore    *store,
   g_return_val_if_fail (VS_IS_STORE (store), NULL);
   g_return_val_if_fail (embedder != NULL, NULL);
 
-  self = g_object_new (VS_TYPE_GALLERY_MONITOR, NULL);
-  self->store = g_object_ref (store);
-  self->embedder = g_strdup (embedder);
-  self->monitor = vs_store_monitor_get_for_store (store);
-  g_signal_connect (self->monitor, "changed", G_CALLBACK (changed_cb), self);
-  g_signal_connect (self->monitor, "notify::online", G_CALLBACK (online_cb), self);
-
+  self = monitor_new_listening (store, embedder);
   /* The first load is a full update like any other: on a worker, with
    * changes made meanwhile applied after it. */
   self->pending_full = TRUE;
