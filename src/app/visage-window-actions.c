@@ -335,9 +335,6 @@ make_spare_enroll_cb (gpointer data)
 
   self->spare_enroll = g_object_ref (visage_enroll_window_new_ahead (GTK_WINDOW (self), self->session,
                                                                      self->camera, self->images_fps));
-  g_free (self->spare_enroll_source);
-  self->spare_enroll_source = g_strdup (self->camera);
-  self->spare_enroll_fps = self->images_fps;
   g_signal_connect_object (self->spare_enroll, "destroy",
                            G_CALLBACK (spare_enroll_destroyed_cb), self, G_CONNECT_SWAPPED);
   g_debug ("Enrollment window made ahead for %s", self->camera ? self->camera : "no camera");
@@ -364,7 +361,6 @@ visage_window_drop_spare_enroll (VisageWindow *self)
   g_autoptr(VisageEnrollWindow) spare = g_steal_pointer (&self->spare_enroll);
 
   g_clear_handle_id (&self->spare_enroll_timeout, g_source_remove);
-  g_clear_pointer (&self->spare_enroll_source, g_free);
   if (spare != NULL)
     {
       g_signal_handlers_disconnect_by_func (spare, spare_enroll_destroyed_cb, self);
@@ -378,19 +374,20 @@ static VisageEnrollWindow *
 take_spare_enroll (VisageWindow *self)
 {
   VisageEnrollWindow *enroll;
+  g_autofree char *source = NULL;
+  double images_fps = 0;
 
+  if (self->spare_enroll != NULL)
+    g_object_get (self->spare_enroll, "source", &source, "images-fps", &images_fps, NULL);
   if (self->spare_enroll == NULL ||
-      g_strcmp0 (self->spare_enroll_source, self->camera) != 0 ||
-      self->spare_enroll_fps != self->images_fps)
+      g_strcmp0 (source, self->camera) != 0 || images_fps != self->images_fps)
     {
       visage_window_drop_spare_enroll (self);
       return NULL;
     }
 
   g_signal_handlers_disconnect_by_func (self->spare_enroll, spare_enroll_destroyed_cb, self);
-  enroll = self->spare_enroll;
-  self->spare_enroll = NULL;
-  g_clear_pointer (&self->spare_enroll_source, g_free);
+  enroll = g_steal_pointer (&self->spare_enroll);
   gtk_window_set_application (GTK_WINDOW (enroll), gtk_window_get_application (GTK_WINDOW (self)));
   /* GTK's list of toplevels keeps the window alive from here on. */
   g_object_unref (enroll);

@@ -41,10 +41,8 @@ struct _VisageWindow
   char                  *camera;   /* the source shown now, NULL: none */
 
   /* The next "Add Person" window, built while nobody waits for it
-   * (visage-window-actions.c), for this source and rate. */
+   * (visage-window-actions.c). */
   VisageEnrollWindow    *spare_enroll;
-  char                  *spare_enroll_source;
-  double                 spare_enroll_fps;
   guint                  spare_enroll_timeout;
 };
 
